@@ -1,0 +1,110 @@
+/**
+ * The `dazzle` command line. The only place that touches process, the file
+ * system's working directory, the environment and exit codes. Heavy modules
+ * are loaded per command.
+ *
+ * Exit codes: 0 success, 1 the answer is "no", 2 invalid input or usage, 3 internal error.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { nodeIo, type Format, type Io } from './output.js';
+import { VERSION } from '../version.js';
+
+export const EXIT = { ok: 0, no: 1, invalid: 2, internal: 3 } as const;
+
+interface RawOptions {
+  project: string;
+  env?: string;
+  format: Format;
+  debug?: boolean;
+}
+
+function common(cmd: Command, formats: readonly string[] = ['text', 'json']): Command {
+  return cmd
+    .addOption(new Option('-p, --project <dir>', 'project directory (holds dazzle.toml)').default('.'))
+    .addOption(new Option('-e, --env <name>', 'environment: dev, staging or prod'))
+    .addOption(new Option('--format <format>', 'output format').choices([...formats]).default('text'))
+    .addOption(new Option('--debug', 'show stack traces for internal errors'));
+}
+
+export async function run(argv: readonly string[], io: Io, cwd: string): Promise<number> {
+  let code: number = EXIT.ok;
+  let debug = argv.includes('--debug');
+  const program = new Command('dazzle')
+    .description('Compile Dazzle DSL projects and dazzle.toml into AWS infrastructure (a CDK app you own).')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), outputError: (s, write) => write(`dazzle: ${s.replace(/^error: /, 'error DZ0101: ')}`) });
+
+  const action =
+    (fn: (o: RawOptions) => number | Promise<number>) =>
+    async (o: RawOptions): Promise<void> => {
+      debug = Boolean(o.debug);
+      code = await fn(o);
+    };
+
+  common(program.command('check').argument('[files...]', 'check only these .dsl files (default: the project\'s module paths)'))
+    .description('read the DSL files and dazzle.toml and report problems (exit 0 or 2)')
+    .action(async (files: string[], o: RawOptions) => {
+      debug = Boolean(o.debug);
+      code = (await import('./commands.js')).check({ ...o, files }, io, cwd);
+    });
+  common(program.command('inspect').description('print the AppSpec IR the later stages consume (--format json)')).action(
+    action(async (o) => (await import('./commands.js')).inspect(o, io, cwd)),
+  );
+
+  const deploy = program.command('deploy').description('plan, generate, synthesize, check and diff the AWS deployment');
+  const pending: readonly [string, string][] = [
+    ['plan', 'what will be built and why, with a monthly cost estimate'],
+    ['generate', 'write the CDK app (infra/) and .dazzle-infra-version.json'],
+    ['synth', 'synthesize the generated app offline into cdk.out/'],
+    ['preflight', 'policy checks before deploying'],
+    ['diff', 'what changed since the last generation'],
+  ];
+  for (const [name, what] of pending) {
+    common(deploy.command(name).description(what)).action(
+      action(async (o) => {
+        const { check } = await import('./commands.js');
+        const c = check({ ...o, format: o.format }, { ...io, stdout: () => undefined }, cwd);
+        if (c !== EXIT.ok) return c;
+        io.stderr(`dazzle: error DZ0101: 'deploy ${name}' is not available in dazzle ${VERSION} yet; 'dazzle check' and 'dazzle inspect' are\n`);
+        return EXIT.invalid;
+      }),
+    );
+  }
+  deploy.exitOverride();
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    if (argv.length === 0) {
+      io.stderr(program.helpInformation());
+      return EXIT.invalid;
+    }
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      if (e.code === 'commander.executeSubCommandAsync') return EXIT.ok;
+      return EXIT.invalid;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.stderr(`dazzle: internal error DZ9001: ${err.message}\n`);
+    io.stderr(debug && err.stack ? `${err.stack}\n` : 'This is a bug in dazzle, not in your project. Run again with --debug for details and report it.\n');
+    return EXIT.internal;
+  }
+  return code;
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url.endsWith('/dist/dazzle.mjs');
+if (isMain) {
+  const io = nodeIo();
+  const fail = (e: unknown) => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(`dazzle: internal error DZ9001: ${err.message}\n`);
+    if (process.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = EXIT.internal;
+  };
+  process.on('uncaughtException', fail);
+  run(process.argv.slice(2), io, process.cwd()).then((c) => {
+    process.exitCode = c;
+  }, fail);
+}

@@ -1,0 +1,2 @@
+export * from './appspec.js';
+export { link } from './link.js';

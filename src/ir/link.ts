@@ -1,0 +1,602 @@
+/**
+ * Linking and checking: the files' syntax trees → one AppSpec. Resolves
+ * modules and `use`, requires exactly one `app`, reports duplicate names and
+ * unresolved references, and turns typed constructs' properties into IR.
+ */
+import { diag, didYouMean, quote, type Diagnostic, type Result, type Span } from '../diagnostics/index.js';
+import {
+  SCALAR_TYPES,
+  type AppDecl,
+  type ChannelDecl,
+  type Decl,
+  type EntityDecl,
+  type EnumDecl,
+  type EventModelDecl,
+  type FileAst,
+  type Member,
+  type OpaqueDecl,
+  type Property,
+  type PropertyConstructDecl,
+  type SectionDecl,
+  type SubBlock,
+  type TransactionDecl,
+  type Value,
+} from '../syntax/index.js';
+import {
+  APPSPEC_FORMAT_VERSION,
+  type AppSpec,
+  type Channel,
+  type ConfigReference,
+  type Entity,
+  type EnumType,
+  type Field,
+  type FieldType,
+  type Job,
+  type Ledger,
+  type LlmModel,
+  type Module,
+  type OpaqueConstruct,
+  type PropertyConstruct,
+  type Schedule,
+  type Service,
+  type Transaction,
+  type Webhook,
+} from './appspec.js';
+
+type Located<T> = { readonly decl: T; readonly module: string | null; readonly file: string };
+
+function props(members: readonly Member[]): Map<string, Property> {
+  const m = new Map<string, Property>();
+  for (const x of members) if (x.kind === 'property' && !m.has(x.key)) m.set(x.key, x);
+  return m;
+}
+
+/** Properties as `key → value text`, nested blocks flattened as `key.sub`. */
+function propertyRecord(members: readonly Member[], prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of members) {
+    if (m.kind !== 'property') continue;
+    const key = prefix + m.key;
+    if (m.value.text || m.members.length === 0) out[key] = stringValue(m.value);
+    Object.assign(out, propertyRecord(m.members, `${key}.`));
+  }
+  return out;
+}
+
+/** A value as a plain string: a lone string literal is unquoted, anything else is its text. */
+function stringValue(v: Value): string {
+  const only = v.parts.length === 1 ? v.parts[0] : undefined;
+  if (only?.type === 'string') return only.value ?? '';
+  return v.text;
+}
+
+function text(p: Property | undefined): string | null {
+  return p ? stringValue(p.value) : null;
+}
+
+function intValue(p: Property | undefined): number | null {
+  if (!p) return null;
+  const n = Number(p.value.text);
+  return Number.isFinite(n) ? n : null;
+}
+
+function names(p: Property | undefined): string[] {
+  return p ? p.value.parts.filter((x) => x.type === 'name').map((x) => x.image) : [];
+}
+
+function located(p: Property | undefined): { value: string; span: Span } | null {
+  if (!p) return null;
+  const v = p.value;
+  // `cron("0 * * * *")` → the expression inside.
+  const call = v.parts.length === 4 && v.parts[0]?.image === 'cron' && v.parts[2]?.type === 'string' ? v.parts[2].value : undefined;
+  return { value: call ?? stringValue(v), span: v.span ?? p.keySpan };
+}
+
+function byName<T extends { readonly name: string }>(xs: T[]): T[] {
+  return xs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+class Linker {
+  readonly diagnostics: Diagnostic[] = [];
+
+  /** Report `name` declared twice within one namespace. */
+  unique<T>(what: string, items: readonly Located<T>[], nameOf: (t: T) => { name: string; span: Span }): void {
+    const seen = new Map<string, Span>();
+    for (const it of items) {
+      const { name, span } = nameOf(it.decl);
+      const first = seen.get(name);
+      if (first) {
+        this.diagnostics.push(
+          diag('DZ3003', `${what} '${name}' is declared twice`, {
+            span,
+            related: [{ message: 'first declared here', span: first }],
+            hint: `rename one of them, or remove the duplicate (names are shared by all modules of the project)`,
+          }),
+        );
+      } else seen.set(name, span);
+    }
+  }
+
+  link(files: readonly FileAst[], projectFiles: readonly string[]): AppSpec | undefined {
+    const all: Located<Decl>[] = [];
+    const modules = new Map<string | null, { files: Set<string>; uses: Set<string> }>();
+    const uses: Located<Extract<Decl, { kind: 'use' }>>[] = [];
+    for (const f of files) {
+      const mod = f.decls.find((d) => d.kind === 'module');
+      const moduleName = mod?.kind === 'module' ? mod.name : null;
+      const entry = modules.get(moduleName) ?? { files: new Set<string>(), uses: new Set<string>() };
+      entry.files.add(f.path);
+      modules.set(moduleName, entry);
+      for (const d of f.decls) {
+        if (d.kind === 'module' && d !== mod) {
+          this.diagnostics.push(
+            diag('DZ3003', `a file declares its module once; '${d.name}' follows 'module ${moduleName ?? ''}'`, {
+              span: d.span,
+              related: mod ? [{ message: 'first module line here', span: mod.span }] : [],
+              hint: 'split the file, or remove the second module line',
+            }),
+          );
+        }
+        if (d.kind === 'use') {
+          uses.push({ decl: d, module: moduleName, file: f.path });
+          entry.uses.add(d.module);
+        }
+        all.push({ decl: d, module: moduleName, file: f.path });
+      }
+    }
+    const moduleNames = [...modules.keys()].filter((m): m is string => m !== null);
+    for (const u of uses) {
+      if (!modules.has(u.decl.module)) {
+        const hint = didYouMean(u.decl.module, moduleNames);
+        this.diagnostics.push(
+          diag('DZ3006', `no file declares module ${quote(u.decl.module)}`, {
+            span: u.decl.span,
+            hint: hint ?? (moduleNames.length ? `declared modules: ${moduleNames.sort().join(', ')}` : 'add `module …` lines to the files, or remove the use line'),
+          }),
+        );
+      }
+    }
+
+    const of = <K extends Decl['kind']>(kind: K) => all.filter((x): x is Located<Extract<Decl, { kind: K }>> => x.decl.kind === kind);
+    const opaque = all.filter((x): x is Located<OpaqueDecl> => x.decl.kind === 'opaque');
+
+    // Exactly one app.
+    const apps = of('app');
+    const firstApp = apps[0];
+    if (!firstApp) {
+      const first = projectFiles[0] ?? files[0]?.path ?? 'dsl';
+      this.diagnostics.push(
+        diag('DZ3001', `none of the project's ${projectFiles.length} DSL file${projectFiles.length === 1 ? '' : 's'} declares the app`, {
+          span: { file: first, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, length: 0 },
+          hint: 'add a line such as `app my_app "My App"` to one file (usually dsl/app.dsl)',
+        }),
+      );
+    }
+    for (const extra of apps.slice(1)) {
+      this.diagnostics.push(
+        diag('DZ3002', `a second app ${quote(extra.decl.name)} is declared; a project has exactly one`, {
+          span: extra.decl.nameSpan,
+          related: firstApp ? [{ message: `app '${firstApp.decl.name}' declared here`, span: firstApp.decl.nameSpan }] : [],
+          hint: 'keep one app line; split separate applications into separate projects',
+        }),
+      );
+    }
+
+    const entityDecls = of('entity');
+    const archetypeDecls = of('archetype');
+    const enumDecls = of('enum');
+    // Entities, archetypes and enums share one namespace: a field type may name any of them.
+    this.unique<EntityDecl | EnumDecl>('type', [...entityDecls, ...archetypeDecls, ...enumDecls], (d) => ({ name: d.name, span: d.nameSpan }));
+    const entityNames = new Set(entityDecls.map((e) => e.decl.name));
+    const enumNames = new Set(enumDecls.map((e) => e.decl.name));
+
+    const entities = entityDecls.map((e) => this.entity(e.decl, e.module, entityNames, enumNames));
+    const archetypes = archetypeDecls.map((e) => this.entity(e.decl, e.module, entityNames, enumNames));
+    const enums: EnumType[] = enumDecls.map(({ decl }: Located<EnumDecl>) => ({
+      name: decl.name,
+      ...(decl.title !== undefined ? { title: decl.title } : {}),
+      values: decl.values,
+      span: decl.span,
+    }));
+
+    const pc = (k: PropertyConstructDecl['kind']) => all.filter((x): x is Located<PropertyConstructDecl> => x.decl.kind === k);
+
+    const ledgerDecls = pc('ledger');
+    this.unique('ledger', ledgerDecls, (d) => ({ name: d.name, span: d.nameSpan }));
+    const ledgers: Ledger[] = ledgerDecls.map(({ decl }) => {
+      const p = props(decl.members);
+      return {
+        name: decl.name,
+        ...(decl.title !== undefined ? { title: decl.title } : {}),
+        accountCode: intValue(p.get('account_code')) ?? 0,
+        ledgerId: intValue(p.get('ledger_id')),
+        accountType: text(p.get('account_type')) ?? '',
+        currency: text(p.get('currency')) ?? '',
+        flags: names(p.get('flags')),
+        syncTo: text(p.get('sync_to')),
+        tenantScoped: text(p.get('tenant_scoped')) === 'true',
+        span: decl.span,
+      };
+    });
+    const ledgerNames = ledgers.map((l) => l.name);
+
+    const txDecls = of('transaction');
+    this.unique('transaction', txDecls, (d) => ({ name: d.name, span: d.nameSpan }));
+    const transactions = txDecls.map(({ decl }) => this.transaction(decl, ledgerNames));
+
+    const messageNames = new Set(opaque.filter((o) => o.decl.keyword === 'message' && o.decl.name).map((o) => o.decl.name as string));
+    const channelDecls = of('channel');
+    this.unique('channel', channelDecls, (d) => ({ name: d.name, span: d.nameSpan }));
+    const channels = channelDecls.map(({ decl }) => this.channel(decl, messageNames));
+
+    const eventModels = of('event_model').map((x) => x.decl as EventModelDecl);
+    const topicBlocks = eventModels.flatMap((m) => m.topics);
+    const eventBlocks = eventModels.flatMap((m) => m.events);
+    this.unique('topic', topicBlocks.map((t) => ({ decl: t, module: null, file: t.span.file })), (t) => ({ name: t.name, span: t.nameSpan }));
+    this.unique('event', eventBlocks.map((t) => ({ decl: t, module: null, file: t.span.file })), (t) => ({ name: t.name, span: t.nameSpan }));
+    const topicNames = topicBlocks.map((t) => t.name);
+    const eventTopics = topicBlocks.map((t) => {
+      const p = props(t.members);
+      return { name: t.name, retention: text(p.get('retention')), partitionKey: text(p.get('partition_key')), span: t.span };
+    });
+    const events = eventBlocks.map((e) => {
+      const topic = props(e.members).get('topic');
+      const topicName = text(topic);
+      if (topic && topicName && !topicNames.includes(topicName)) {
+        const hint = didYouMean(topicName, topicNames);
+        this.diagnostics.push(
+          diag('DZ3009', `event '${e.name}' names topic ${quote(topicName)}, which is not declared`, {
+            span: topic.value.span ?? topic.keySpan,
+            hint: hint ?? (topicNames.length ? `declared topics: ${topicNames.join(', ')}` : 'declare it with `topic name:` inside event_model'),
+          }),
+        );
+      }
+      return { name: e.name, topic: topicName, span: e.span };
+    });
+
+    const scheduleDecls = pc('schedule');
+    const jobDecls = pc('job');
+    this.unique('schedule or job', [...scheduleDecls, ...jobDecls], (d) => ({ name: d.name, span: d.nameSpan }));
+    const schedules: Schedule[] = scheduleDecls.map(({ decl }) => {
+      const p = props(decl.members);
+      const interval = p.get('interval') ?? p.get('every') ?? p.get('interval_seconds');
+      return {
+        name: decl.name,
+        ...(decl.title !== undefined ? { title: decl.title } : {}),
+        cron: located(p.get('cron')),
+        interval: located(interval),
+        timezone: text(p.get('timezone')),
+        properties: propertyRecord(decl.members),
+        span: decl.span,
+      };
+    });
+    const jobs: Job[] = jobDecls.map(({ decl }) => {
+      const p = props(decl.members);
+      return {
+        name: decl.name,
+        ...(decl.title !== undefined ? { title: decl.title } : {}),
+        trigger: text(p.get('trigger')),
+        schedule: located(p.get('schedule')),
+        run: text(p.get('run')),
+        properties: propertyRecord(decl.members),
+        span: decl.span,
+      };
+    });
+
+    const serviceDecls = pc('service');
+    this.unique('service', serviceDecls, (d) => ({ name: d.name, span: d.nameSpan }));
+    const services: Service[] = serviceDecls.map(({ decl }) => this.service(decl));
+
+    const bag = (k: 'integration' | 'experience') => {
+      const ds = pc(k);
+      this.unique(k, ds, (d) => ({ name: d.name, span: d.nameSpan }));
+      return ds.map(({ decl }): PropertyConstruct => ({ name: decl.name, ...(decl.title !== undefined ? { title: decl.title } : {}), properties: propertyRecord(decl.members), span: decl.span }));
+    };
+    const integrations = bag('integration');
+    const experiences = bag('experience');
+
+    const webhookDecls = pc('webhook');
+    this.unique('webhook', webhookDecls, (d) => ({ name: d.name, span: d.nameSpan }));
+    const webhooks: Webhook[] = webhookDecls.map(({ decl }) => {
+      const p = props(decl.members);
+      const entity = p.get('entity');
+      const entityName = text(entity);
+      if (entity && entityName) this.checkEntityRef(entityName, entity.value.span ?? entity.keySpan, entityNames, `webhook '${decl.name}'`);
+      return {
+        name: decl.name,
+        ...(decl.title !== undefined ? { title: decl.title } : {}),
+        entity: entityName,
+        events: names(p.get('events')),
+        url: text(p.get('url')),
+        properties: propertyRecord(decl.members),
+        span: decl.span,
+      };
+    });
+
+    const modelDecls = pc('llm_model');
+    this.unique('llm_model', modelDecls, (d) => ({ name: d.name, span: d.nameSpan }));
+    const llmModels: LlmModel[] = modelDecls.map(({ decl }) => {
+      const p = props(decl.members);
+      return {
+        name: decl.name,
+        ...(decl.title !== undefined ? { title: decl.title } : {}),
+        provider: text(p.get('provider')),
+        modelId: text(p.get('model_id')),
+        tier: text(p.get('tier')),
+        maxTokens: intValue(p.get('max_tokens')),
+        span: decl.span,
+      };
+    });
+
+    const section = (k: 'llm_config' | 'tenancy'): PropertyConstruct | null => {
+      const ds = all.filter((x): x is Located<SectionDecl> => x.decl.kind === k);
+      for (const extra of ds.slice(1)) {
+        this.diagnostics.push(
+          diag('DZ3003', `'${k}' is declared twice`, { span: extra.decl.span, related: ds[0] ? [{ message: 'first declared here', span: ds[0].decl.span }] : [], hint: 'merge them into one block' }),
+        );
+      }
+      const d = ds[0]?.decl;
+      return d ? { name: k, properties: propertyRecord(d.members), span: d.span } : null;
+    };
+    const llmConfig = section('llm_config');
+    const tenancy = section('tenancy');
+    const defaultModel = llmConfig?.properties.default_model;
+    if (llmConfig && defaultModel && !llmModels.some((m) => m.name === defaultModel)) {
+      const decl = all.find((x) => x.decl.kind === 'llm_config')?.decl as SectionDecl;
+      const p = props(decl.members).get('default_model') as Property;
+      const hint = didYouMean(defaultModel, llmModels.map((m) => m.name));
+      this.diagnostics.push(
+        diag('DZ3010', `llm_config's default_model ${quote(defaultModel)} is not a declared llm_model`, {
+          span: p.value.span ?? p.keySpan,
+          hint: hint ?? (llmModels.length ? `declared models: ${llmModels.map((m) => m.name).join(', ')}` : 'declare it with `llm_model name "Title":`'),
+        }),
+      );
+    }
+
+    const constructs: OpaqueConstruct[] = opaque.map(({ decl }: Located<OpaqueDecl>) => ({ keyword: decl.keyword, name: decl.name ?? null, text: decl.text, span: decl.span }));
+
+    const configReferences = this.configReferences(all);
+
+    if (!firstApp) return undefined;
+    const app: AppDecl = firstApp.decl;
+    const moduleList: Module[] = [...modules.entries()]
+      .map(([name, m]) => ({ name, files: [...m.files].sort(), uses: [...m.uses].sort() }))
+      .sort((a, b) => ((a.name ?? '') < (b.name ?? '') ? -1 : (a.name ?? '') > (b.name ?? '') ? 1 : 0));
+
+    return {
+      formatVersion: APPSPEC_FORMAT_VERSION,
+      app: { name: app.name, ...(app.title !== undefined ? { title: app.title } : {}), properties: propertyRecord(app.properties), span: app.span },
+      modules: moduleList,
+      entities: byName(entities),
+      archetypes: byName(archetypes),
+      enums: byName(enums),
+      ledgers: byName(ledgers),
+      transactions: byName(transactions),
+      channels: byName(channels),
+      eventTopics: byName(eventTopics),
+      events: byName(events),
+      schedules: byName(schedules),
+      jobs: byName(jobs),
+      services: byName(services),
+      integrations: byName(integrations),
+      experiences: byName(experiences),
+      webhooks: byName(webhooks),
+      llmModels: byName(llmModels),
+      llmConfig,
+      tenancy,
+      configReferences,
+      constructs,
+    };
+  }
+
+  checkEntityRef(target: string, span: Span, entityNames: ReadonlySet<string>, where: string): void {
+    if (entityNames.has(target)) return;
+    const hint = didYouMean(target, entityNames);
+    this.diagnostics.push(
+      diag('DZ3004', `${where} refers to entity ${quote(target)}, which is not declared`, {
+        span,
+        hint: hint ?? (entityNames.size ? `declared entities: ${[...entityNames].sort().join(', ')}` : 'declare the entity, or fix the name'),
+      }),
+    );
+  }
+
+  entity(decl: EntityDecl, module: string | null, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>): Entity {
+    const seen = new Map<string, Span>();
+    const fields: Field[] = [];
+    for (const f of decl.fields) {
+      const first = seen.get(f.name);
+      if (first) {
+        this.diagnostics.push(
+          diag('DZ3007', `field '${f.name}' is declared twice in ${decl.kind} '${decl.name}'`, {
+            span: f.nameSpan,
+            related: [{ message: 'first declared here', span: first }],
+            hint: 'rename or remove one of them',
+          }),
+        );
+        continue;
+      }
+      seen.set(f.name, f.nameSpan);
+      let type: FieldType = f.type;
+      if (f.type.kind === 'relation') {
+        this.checkEntityRef(f.type.target, f.type.targetSpan, entityNames, `field '${decl.name}.${f.name}'`);
+        type = { kind: 'relation', relation: f.type.relation, target: f.type.target };
+      } else if (f.type.kind === 'scalar' && !SCALAR_TYPES.has(f.type.name)) {
+        if (enumNames.has(f.type.name) && f.type.args.length === 0) type = { kind: 'enum_ref', enum: f.type.name };
+        else this.unknownType(f.type.name, f.typeSpan, decl, f.name, entityNames, enumNames);
+      } else if (f.type.kind === 'scalar' && f.type.name === 'poly_ref') {
+        for (const t of f.type.args) this.checkEntityRef(String(t), f.typeSpan, entityNames, `field '${decl.name}.${f.name}'`);
+      }
+      const mods = f.modifiers.map((m) => m.name);
+      const storage = f.modifiers.find((m) => m.name === 'storage')?.value;
+      fields.push({
+        name: f.name,
+        type,
+        required: mods.includes('required') || mods.includes('pk'),
+        primaryKey: mods.includes('pk'),
+        unique: mods.includes('unique') || mods.includes('pk'),
+        sensitive: mods.includes('sensitive'),
+        ...(storage !== undefined ? { storage } : {}),
+        ...(f.default !== undefined ? { default: f.default } : {}),
+        modifiers: mods,
+        span: f.span,
+      });
+    }
+    return {
+      name: decl.name,
+      ...(decl.title !== undefined ? { title: decl.title } : {}),
+      module,
+      fields,
+      directives: decl.directives.map((d) => d.text),
+      span: decl.span,
+    };
+  }
+
+  unknownType(name: string, span: Span, decl: EntityDecl, field: string, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>): void {
+    const candidates = [...SCALAR_TYPES.keys(), ...enumNames];
+    const near = didYouMean(name, candidates);
+    const isEntity = entityNames.has(name);
+    this.diagnostics.push(
+      diag('DZ3011', `field '${decl.name}.${field}' has unknown type ${quote(name)}`, {
+        span,
+        hint: isEntity
+          ? `to reference the entity, write 'ref ${name}'`
+          : near ?? `field types: ${[...SCALAR_TYPES.keys()].join(', ')}, enum[…], ref Entity${enumNames.size ? `, or a declared enum (${[...enumNames].sort().join(', ')})` : ''}`,
+      }),
+    );
+  }
+
+  transaction(decl: TransactionDecl, ledgerNames: readonly string[]): Transaction {
+    const p = props(decl.members);
+    const transfers = decl.transfers.map((t: SubBlock) => {
+      const tp = props(t.members);
+      for (const side of ['debit', 'credit'] as const) {
+        const prop = tp.get(side);
+        const name = text(prop);
+        if (prop && name && !ledgerNames.includes(name)) {
+          const hint = didYouMean(name, ledgerNames);
+          this.diagnostics.push(
+            diag('DZ3005', `transfer '${t.name}' in transaction '${decl.name}' ${side}s ledger ${quote(name)}, which is not declared`, {
+              span: prop.value.span ?? prop.keySpan,
+              hint: hint ?? (ledgerNames.length ? `declared ledgers: ${ledgerNames.join(', ')}` : 'declare it with `ledger Name "Title":` (account_code, account_type, currency)'),
+            }),
+          );
+        }
+      }
+      return {
+        name: t.name,
+        debit: text(tp.get('debit')) ?? '',
+        credit: text(tp.get('credit')) ?? '',
+        amount: text(tp.get('amount')) ?? '',
+        code: intValue(tp.get('code')),
+        flags: names(tp.get('flags')),
+        span: t.span,
+      };
+    });
+    return {
+      name: decl.name,
+      ...(decl.title !== undefined ? { title: decl.title } : {}),
+      execution: text(p.get('execution')) === 'async' ? 'async' : 'sync',
+      priority: text(p.get('priority')) ?? 'normal',
+      idempotencyKey: text(p.get('idempotency_key')),
+      transfers,
+      span: decl.span,
+    };
+  }
+
+  channel(decl: ChannelDecl, messageNames: ReadonlySet<string>): Channel {
+    const p = props(decl.members);
+    const config = p.get('config');
+    const operations = decl.operations.map((op) => {
+      const op_ = props(op.members);
+      const message = op_.get('message');
+      const messageName = text(message);
+      if (message && messageName && messageNames.size > 0 && !messageNames.has(messageName)) {
+        const hint = didYouMean(messageName, messageNames);
+        this.diagnostics.push(
+          diag('DZ3008', `${op.keyword} '${op.name}' of channel '${decl.name}' uses message ${quote(messageName)}, which is not declared`, {
+            span: message.value.span ?? message.keySpan,
+            hint: hint ?? `declared messages: ${[...messageNames].sort().join(', ')}`,
+          }),
+        );
+      }
+      return { direction: op.keyword as 'send' | 'receive', name: op.name, message: messageName, when: text(op_.get('when')), span: op.span };
+    });
+    const mode = text(p.get('delivery_mode'));
+    return {
+      name: decl.name,
+      ...(decl.title !== undefined ? { title: decl.title } : {}),
+      kind: (text(p.get('kind')) ?? 'queue') as Channel['kind'],
+      provider: text(p.get('provider')),
+      config: config ? propertyRecord(config.members) : {},
+      deliveryMode: mode === 'outbox' || mode === 'direct' ? mode : null,
+      operations,
+      span: decl.span,
+    };
+  }
+
+  service(decl: PropertyConstructDecl): Service {
+    const p = props(decl.members);
+    const spec = p.get('spec');
+    const specKind = spec?.value.parts[0]?.image;
+    const specValue = spec?.value.parts.find((x) => x.type === 'string')?.value;
+    const auth = p.get('auth_profile');
+    const authParts = auth?.value.parts ?? [];
+    const options: Record<string, string> = {};
+    for (let i = 1; i + 2 < authParts.length; i++) {
+      const k = authParts[i];
+      const eq = authParts[i + 1];
+      const v = authParts[i + 2];
+      if (k?.type === 'name' && eq?.image === '=' && v) {
+        options[k.image] = v.value ?? v.image;
+        i += 2;
+      }
+    }
+    return {
+      name: decl.name,
+      ...(decl.title !== undefined ? { title: decl.title } : {}),
+      kind: text(p.get('kind')),
+      spec: spec && (specKind === 'url' || specKind === 'inline') && specValue !== undefined ? { type: specKind, value: specValue } : null,
+      authProfile: auth && authParts[0] ? { kind: authParts[0].image, options } : null,
+      properties: propertyRecord(decl.members),
+      span: decl.span,
+    };
+  }
+
+  /** Every `config("NAME")` in a typed construct's properties. */
+  configReferences(all: readonly Located<Decl>[]): ConfigReference[] {
+    const out: ConfigReference[] = [];
+    const visit = (members: readonly Member[], usedBy: string) => {
+      for (const m of members) {
+        if (m.kind !== 'property') continue;
+        const ps = m.value.parts;
+        for (let i = 0; i + 3 < ps.length; i++) {
+          if (ps[i]?.image === 'config' && ps[i + 1]?.image === '(' && ps[i + 2]?.type === 'string' && ps[i + 3]?.image === ')' && m.value.span) {
+            out.push({ name: ps[i + 2]?.value ?? '', usedBy, span: m.value.span });
+          }
+        }
+        visit(m.members, usedBy);
+      }
+    };
+    for (const { decl } of all) {
+      if ('members' in decl && 'name' in decl) visit(decl.members, `${decl.kind} ${decl.name}`);
+      else if ('members' in decl) visit(decl.members, decl.kind);
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.span.offset - b.span.offset));
+  }
+}
+
+/** Link parsed files into one AppSpec. `projectFiles` lists every DSL file (for messages). */
+export function link(files: readonly FileAst[], projectFiles: readonly string[]): Result<AppSpec | undefined> {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const l = new Linker();
+  const spec = l.link(sorted, projectFiles);
+  return { value: spec ? deepFreeze(spec) : undefined, diagnostics: l.diagnostics };
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o as object)) deepFreeze(v);
+  }
+  return o;
+}

@@ -1,0 +1,96 @@
+/**
+ * The front end as one pure function: project files (already read) → AppSpec.
+ * Also reads the module paths from dazzle.toml. No file system access here.
+ */
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { diag, hasErrors, sortDiagnostics, type Diagnostic, type Result, type SourceText } from '../diagnostics/index.js';
+import { link, type AppSpec } from '../ir/index.js';
+import { decodeSource, parseSource, type FileAst } from '../syntax/index.js';
+
+export const DEFAULT_MODULE_PATHS = ['./dsl'] as const;
+
+/** The `[modules] paths` of a dazzle.toml text (default `./dsl`). */
+export function modulePaths(path: string, text: string | undefined): Result<readonly string[]> {
+  if (text === undefined) return { value: DEFAULT_MODULE_PATHS, diagnostics: [] };
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml(text) as Record<string, unknown>;
+  } catch (e) {
+    const line = e instanceof TomlError ? e.line : 1;
+    const col = e instanceof TomlError ? e.column : 1;
+    const first = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+    return {
+      value: DEFAULT_MODULE_PATHS,
+      diagnostics: [
+        diag('DZ0006', `dazzle.toml is not valid TOML: ${first.replace(/^Invalid TOML document: /, '')}`, {
+          span: { file: path, line, col, endLine: line, endCol: col + 1, offset: 0, length: 0 },
+          hint: 'fix the syntax at this position (https://toml.io)',
+        }),
+      ],
+    };
+  }
+  const modules = doc.modules as Record<string, unknown> | undefined;
+  const paths = modules && typeof modules === 'object' ? modules.paths : undefined;
+  if (paths === undefined) return { value: DEFAULT_MODULE_PATHS, diagnostics: [] };
+  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string') || paths.length === 0) {
+    const line = lineOf(text, /^\s*paths\s*=/m);
+    return {
+      value: DEFAULT_MODULE_PATHS,
+      diagnostics: [
+        diag('DZ0008', `[modules] paths must be a non-empty list of directory names, got ${JSON.stringify(paths)}`, {
+          span: { file: path, line, col: 1, endLine: line, endCol: 1, offset: 0, length: 0 },
+          keyPath: 'modules.paths',
+          hint: 'e.g. paths = ["./dsl"]',
+        }),
+      ],
+    };
+  }
+  return { value: paths as string[], diagnostics: [] };
+}
+
+function lineOf(text: string, re: RegExp): number {
+  const m = re.exec(text);
+  return m ? text.slice(0, m.index).split('\n').length : 1;
+}
+
+/** A DSL file as read from disk. */
+export interface RawFile {
+  /** Path as shown to the user. */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface FrontEndOutput {
+  readonly spec: AppSpec | undefined;
+  /** Decoded sources by display path (for code frames). */
+  readonly sources: ReadonlyMap<string, SourceText>;
+  readonly files: readonly FileAst[];
+}
+
+/**
+ * Decode, parse and link. Stops after the first failing phase: files that do
+ * not decode or parse stop linking (each file still reports its first problem).
+ */
+export function frontEnd(raw: readonly RawFile[]): Result<FrontEndOutput> {
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, SourceText>();
+  const files: FileAst[] = [];
+  const ordered = [...raw].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of ordered) {
+    const decoded = decodeSource(f.path, f.bytes);
+    diagnostics.push(...decoded.diagnostics);
+    if (!decoded.value) continue;
+    sources.set(f.path, decoded.value);
+    const parsed = parseSource(decoded.value);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.value) files.push(parsed.value);
+  }
+  if (hasErrors(diagnostics)) return { value: { spec: undefined, sources, files }, diagnostics: sortDiagnostics(diagnostics) };
+  const linked = link(
+    files,
+    ordered.map((f) => f.path),
+  );
+  diagnostics.push(...linked.diagnostics);
+  const ok = !hasErrors(diagnostics);
+  return { value: { spec: ok ? linked.value : undefined, sources, files }, diagnostics: sortDiagnostics(diagnostics) };
+}

@@ -1,0 +1,496 @@
+/**
+ * CST → AST. Reads the concrete syntax tree produced by the grammar, checks
+ * typed constructs' properties against their schemas (vocabulary.ts), and
+ * produces the plain {@link FileAst}.
+ */
+import type { CstNode, IToken } from 'chevrotain';
+import { diag, didYouMean, quote, type Diagnostic, type SourceText, type Span } from '../diagnostics/index.js';
+import type {
+  Decl,
+  Field,
+  FieldModifier,
+  FieldType,
+  FileAst,
+  Member,
+  OpaqueLine,
+  Property,
+  SubBlock,
+  Value,
+  ValuePart,
+} from './ast.js';
+import { Duration, Name, NumberLit, StringLit } from './tokens.js';
+import { tokenMatcher } from 'chevrotain';
+import { FIELD_MODIFIERS, SCALAR_TYPES, SCHEMAS, VALUED_MODIFIERS, type ConstructSchema, type PropertySpec, type RelationKind } from './vocabulary.js';
+
+type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+function ch(node: CstNode): Children {
+  return node.children as Children;
+}
+function tokens(node: CstNode, key: string): IToken[] {
+  return (ch(node)[key] ?? []) as IToken[];
+}
+function token(node: CstNode, key: string): IToken | undefined {
+  return (ch(node)[key] as IToken[] | undefined)?.[0];
+}
+function nodes(node: CstNode, key: string): CstNode[] {
+  return (ch(node)[key] ?? []) as CstNode[];
+}
+function node(node: CstNode, key: string): CstNode | undefined {
+  return (ch(node)[key] as CstNode[] | undefined)?.[0];
+}
+
+/** Unescape the contents of a string token. */
+export function unquote(image: string): string {
+  const body = image.endsWith('"') && image.length >= 2 ? image.slice(1, -1) : image.slice(1);
+  return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c));
+}
+
+/** Every token under a CST node, in source order. */
+function allTokens(n: CstNode, out: IToken[] = []): IToken[] {
+  for (const list of Object.values(ch(n))) {
+    for (const item of list ?? []) {
+      if ('tokenType' in item) out.push(item);
+      else allTokens(item, out);
+    }
+  }
+  return out;
+}
+
+function realTokens(n: CstNode): IToken[] {
+  return allTokens(n)
+    .filter((t) => t.image.length > 0)
+    .sort((a, b) => a.startOffset - b.startOffset);
+}
+
+class AstBuilder {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(private readonly source: SourceText) {}
+
+  tokSpan(t: IToken): Span {
+    return this.source.span(t.startOffset, t.startOffset + t.image.length);
+  }
+
+  /** The span of a node: first to last real token, trailing newline excluded. */
+  nodeSpan(n: CstNode): Span {
+    const ts = realTokens(n).filter((t) => t.tokenType.name !== 'Newline');
+    const first = ts[0];
+    const last = ts[ts.length - 1];
+    if (!first || !last) return this.source.span(0, 0);
+    return this.source.span(first.startOffset, last.startOffset + last.image.length);
+  }
+
+  nodeText(n: CstNode): string {
+    const s = this.nodeSpan(n);
+    return this.source.text.slice(s.offset, s.offset + s.length);
+  }
+
+  file(cst: CstNode): FileAst {
+    const decls: Decl[] = [];
+    for (const st of nodes(cst, 'statement')) {
+      const d = this.statement(st);
+      if (d) decls.push(d);
+    }
+    return { path: this.source.path, decls };
+  }
+
+  statement(st: CstNode): Decl | undefined {
+    const [key, list] = Object.entries(ch(st))[0] ?? [];
+    const n = list?.[0] as CstNode | undefined;
+    if (!key || !n) return undefined;
+    switch (key) {
+      case 'moduleDecl':
+        return { kind: 'module', name: this.qualified(node(n, 'qualifiedName')), span: this.nodeSpan(n) };
+      case 'useDecl': {
+        const alias = token(n, 'Name')?.image;
+        return { kind: 'use', module: this.qualified(node(n, 'qualifiedName')), ...(alias ? { alias } : {}), span: this.nodeSpan(n) };
+      }
+      case 'appDecl': {
+        const name = token(n, 'Name') as IToken;
+        const title = token(n, 'String');
+        const block = node(n, 'memberBlock');
+        const properties = block ? this.memberBlock(block) : [];
+        this.checkProperties('app', properties, name);
+        return { kind: 'app', name: name.image, nameSpan: this.tokSpan(name), ...(title ? { title: unquote(title.image) } : {}), properties, span: this.nodeSpan(n) };
+      }
+      case 'entityDecl':
+      case 'archetypeDecl':
+        return this.entity(n, key === 'entityDecl' ? 'entity' : 'archetype');
+      case 'enumDecl': {
+        const h = this.header(n);
+        const values = nodes(node(n, 'lineBlock') as CstNode, 'line').map((l) => tokens(l, 'Atom')[0]?.image ?? '');
+        return { kind: 'enum', ...h, values, span: this.nodeSpan(n) };
+      }
+      case 'transactionDecl': {
+        const h = this.header(n);
+        const members = nodes(n, 'member').map((m) => this.member(m));
+        const nameTok = token(node(n, 'declHeader') as CstNode, 'Name') as IToken;
+        this.checkProperties('transaction', members, nameTok);
+        const transfers = nodes(n, 'transferBlock').map((b) => this.subBlock(b, 'transfer'));
+        for (const t of transfers) this.checkProperties('transfer', t.members, t);
+        this.checkDuplicateBlocks(transfers, 'transfer');
+        return { kind: 'transaction', ...h, members, transfers, span: this.nodeSpan(n) };
+      }
+      case 'channelDecl': {
+        const h = this.header(n);
+        const members = nodes(n, 'member').map((m) => this.member(m));
+        const nameTok = token(node(n, 'declHeader') as CstNode, 'Name') as IToken;
+        this.checkProperties('channel', members, nameTok);
+        const operations = nodes(n, 'channelOperation').map((b) => {
+          const kwTok = (token(b, 'Kw_send') ?? token(b, 'Kw_receive')) as IToken;
+          const sb = this.subBlock(b, kwTok.image);
+          this.checkProperties(kwTok.image, sb.members, sb);
+          return sb;
+        });
+        this.checkDuplicateBlocks(operations, 'operation');
+        return { kind: 'channel', ...h, members, operations, span: this.nodeSpan(n) };
+      }
+      case 'eventModelDecl': {
+        const topics = nodes(n, 'topicBlock').map((b) => this.subBlock(b, 'topic'));
+        const events = nodes(n, 'eventBlock').map((b) => this.subBlock(b, 'event'));
+        for (const t of topics) this.checkProperties('topic', t.members, t);
+        for (const e of events) this.checkProperties('event', e.members, e);
+        return { kind: 'event_model', members: nodes(n, 'member').map((m) => this.member(m)), topics, events, span: this.nodeSpan(n) };
+      }
+      case 'propertyConstruct': {
+        const kwTok = realTokens(n)[0] as IToken;
+        const kind = kwTok.image as Decl['kind'] & ('ledger' | 'schedule' | 'job' | 'service' | 'integration' | 'experience' | 'webhook' | 'llm_model');
+        const h = this.header(n);
+        const members = this.memberBlock(node(n, 'memberBlock') as CstNode);
+        const nameTok = token(node(n, 'declHeader') as CstNode, 'Name') as IToken;
+        this.checkProperties(kind, members, nameTok);
+        return { kind, ...h, members, span: this.nodeSpan(n) };
+      }
+      case 'sectionConstruct': {
+        const kwTok = realTokens(n)[0] as IToken;
+        const kind = kwTok.image as 'tenancy' | 'llm_config';
+        const members = this.memberBlock(node(n, 'memberBlock') as CstNode);
+        this.checkProperties(kind, members, kwTok);
+        return { kind, members, span: this.nodeSpan(n) };
+      }
+      case 'line': {
+        const atoms = tokens(n, 'Atom');
+        const first = atoms[0] as IToken;
+        const second = atoms[1];
+        return {
+          kind: 'opaque',
+          keyword: first.image,
+          ...(second && tokenMatcher(second, Name) ? { name: second.image } : {}),
+          text: this.nodeText(n),
+          span: this.nodeSpan(n),
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  qualified(n: CstNode | undefined): string {
+    return n ? tokens(n, 'Name').map((t) => t.image).join('.') : '';
+  }
+
+  header(n: CstNode): { name: string; nameSpan: Span; title?: string } {
+    const h = node(n, 'declHeader') as CstNode;
+    const name = token(h, 'Name') as IToken;
+    const title = token(h, 'String');
+    return { name: name.image, nameSpan: this.tokSpan(name), ...(title ? { title: unquote(title.image) } : {}) };
+  }
+
+  subBlock(n: CstNode, keyword: string): SubBlock {
+    const name = token(n, 'Name') as IToken;
+    const block = node(n, 'memberBlock');
+    return { keyword, name: name.image, nameSpan: this.tokSpan(name), members: block ? this.memberBlock(block) : [], span: this.nodeSpan(n) };
+  }
+
+  memberBlock(n: CstNode): Member[] {
+    return nodes(n, 'member').map((m) => this.member(m));
+  }
+
+  member(m: CstNode): Member {
+    const p = node(m, 'property');
+    if (p) return this.property(p);
+    return this.opaqueLine(node(m, 'line') as CstNode);
+  }
+
+  opaqueLine(l: CstNode): OpaqueLine {
+    return { kind: 'line', text: this.nodeText(l), span: this.nodeSpan(l) };
+  }
+
+  property(p: CstNode): Property {
+    const key = token(p, 'Name') as IToken;
+    const atoms = tokens(p, 'Atom');
+    const block = node(p, 'memberBlock');
+    return {
+      kind: 'property',
+      key: key.image,
+      keySpan: this.tokSpan(key),
+      value: this.value(atoms),
+      members: block ? this.memberBlock(block) : [],
+      span: this.nodeSpan(p),
+    };
+  }
+
+  value(atoms: IToken[]): Value {
+    const first = atoms[0];
+    const last = atoms[atoms.length - 1];
+    if (!first || !last) return { text: '', parts: [], span: undefined };
+    const span = this.source.span(first.startOffset, last.startOffset + last.image.length);
+    const parts: ValuePart[] = atoms.map((t) => {
+      if (t.tokenType === StringLit) return { type: 'string', image: t.image, value: unquote(t.image) };
+      if (t.tokenType === NumberLit) return { type: 'number', image: t.image };
+      if (t.tokenType === Duration) return { type: 'duration', image: t.image };
+      if (tokenMatcher(t, Name)) return { type: 'name', image: t.image };
+      return { type: 'symbol', image: t.image };
+    });
+    return { text: this.source.text.slice(span.offset, span.offset + span.length), parts, span };
+  }
+
+  entity(n: CstNode, kind: 'entity' | 'archetype'): Decl {
+    const h = this.header(n);
+    const body = node(n, 'entityBody') as CstNode;
+    const fields = nodes(body, 'fieldLine').map((f) => this.field(f));
+    const directives = nodes(body, 'line').map((l) => this.opaqueLine(l));
+    return { kind, ...h, fields, directives, span: this.nodeSpan(n) };
+  }
+
+  field(f: CstNode): Field {
+    const name = token(f, 'Name') as IToken;
+    const typeNode = node(f, 'typeSpec') as CstNode;
+    const typeSpan = this.nodeSpan(typeNode);
+    const type = this.fieldType(typeNode, typeSpan);
+    const modifiers: FieldModifier[] = [];
+    let defaultValue: string | undefined;
+    for (const m of nodes(f, 'fieldModifier')) {
+      const span = this.nodeSpan(m);
+      const lit = node(m, 'literalValue');
+      const word = token(m, 'Name');
+      const litText = lit ? this.nodeText(lit) : undefined;
+      if (!word) {
+        defaultValue = litText;
+        continue;
+      }
+      const second = tokens(m, 'Name')[1];
+      const mod = word.image + (token(m, 'Question') ? '?' : '');
+      const value = litText ?? second?.image;
+      if (mod === 'default') defaultValue = value;
+      if (!FIELD_MODIFIERS.has(word.image)) {
+        const hint = didYouMean(word.image, FIELD_MODIFIERS);
+        this.diagnostics.push(
+          diag('DZ2103', `unknown modifier ${quote(mod)} on field '${name.image}'; it has no effect`, {
+            span,
+            hint: hint ?? `known modifiers: ${[...FIELD_MODIFIERS].join(', ')}`,
+          }),
+        );
+      } else if (VALUED_MODIFIERS.has(word.image) && value === undefined) {
+        this.diagnostics.push(
+          diag('DZ2102', `modifier '${word.image}' on field '${name.image}' needs a value`, { span, hint: word.image === 'was' ? `write was: old_name` : `write ${word.image}=value` }),
+        );
+      }
+      modifiers.push({ name: mod, ...(value !== undefined ? { value } : {}), span });
+    }
+    return {
+      name: name.image,
+      nameSpan: this.tokSpan(name),
+      type,
+      typeSpan,
+      modifiers,
+      ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+      span: this.nodeSpan(f),
+    };
+  }
+
+  fieldType(t: CstNode, span: Span): FieldType {
+    const e = node(t, 'enumType');
+    if (e) return { kind: 'enum', values: tokens(e, 'Name').map((x) => x.image) };
+    const r = node(t, 'refType');
+    if (r) {
+      const kwTok = realTokens(r)[0] as IToken;
+      const q = node(r, 'qualifiedName') as CstNode;
+      return { kind: 'relation', relation: kwTok.image as RelationKind, target: this.qualified(q), targetSpan: this.nodeSpan(q) };
+    }
+    const c = node(t, 'computedType');
+    if (c) return { kind: 'computed', expression: tokens(c, 'Atom').map((x) => x.image).join(' ') };
+    const s = node(t, 'scalarType') as CstNode;
+    const nameTok = token(s, 'Name') as IToken;
+    const args: (string | number)[] = [];
+    for (const ta of nodes(s, 'typeArgs').flatMap((x) => nodes(x, 'typeArg'))) {
+      const tok = realTokens(ta)[0] as IToken;
+      args.push(tok.tokenType === NumberLit ? Number(tok.image) : tok.tokenType === StringLit ? unquote(tok.image) : tok.image);
+    }
+    this.checkScalar(nameTok, args, span);
+    return { kind: 'scalar', name: nameTok.image, args };
+  }
+
+  checkScalar(nameTok: IToken, args: (string | number)[], span: Span): void {
+    const spec = SCALAR_TYPES.get(nameTok.image);
+    // Names that are not built-in types are resolved at link time (shared enums); see ir/link.ts.
+    if (!spec) return;
+    const bad = (msg: string, hint: string) => this.diagnostics.push(diag('DZ2102', msg, { span, hint }));
+    const ints = args.every((a) => typeof a === 'number' && Number.isInteger(a) && a > 0);
+    switch (spec.args) {
+      case 'none':
+        if (args.length) bad(`type '${nameTok.image}' takes no arguments, got (${args.join(', ')})`, `write just '${nameTok.image}'`);
+        break;
+      case 'optional-length':
+        if (args.length > 1 || !ints) bad(`'${nameTok.image}' takes one positive length, got (${args.join(', ')})`, `e.g. ${nameTok.image}(200)`);
+        break;
+      case 'precision': {
+        const [p, s] = args as number[];
+        if (args.length !== 2 || !ints && !(typeof s === 'number' && s === 0)) bad(`'decimal' takes a precision and a scale, got (${args.join(', ')})`, 'e.g. decimal(10,2)');
+        else if (p !== undefined && s !== undefined && (s > p || p > 1000)) bad(`decimal scale ${s} must not exceed precision ${p} (at most 1000)`, 'e.g. decimal(10,2)');
+        break;
+      }
+      case 'currency':
+        if (args.length > 1 || (args[0] !== undefined && !/^[A-Z]{3}$/.test(String(args[0]))))
+          bad(`'money' takes an ISO 4217 currency code, got (${args.join(', ')})`, 'e.g. money(GBP) or money(USD)');
+        break;
+      case 'targets':
+        if (args.length === 0) bad(`'poly_ref' needs at least one target entity`, 'e.g. poly_ref [Invoice, Order]');
+        break;
+      default:
+        break;
+    }
+  }
+
+  checkDuplicateBlocks(blocks: readonly SubBlock[], what: string): void {
+    const seen = new Map<string, SubBlock>();
+    for (const b of blocks) {
+      const first = seen.get(b.name);
+      if (first) {
+        this.diagnostics.push(
+          diag('DZ3003', `${what} '${b.name}' is declared twice`, {
+            span: b.nameSpan,
+            related: [{ message: 'first declared here', span: first.nameSpan }],
+            hint: `rename one of them`,
+          }),
+        );
+      } else seen.set(b.name, b);
+    }
+  }
+
+  /** Check a construct's properties against its schema. */
+  checkProperties(construct: string, members: readonly Member[], owner: IToken | SubBlock): void {
+    const schema: ConstructSchema | undefined = SCHEMAS[construct];
+    if (!schema) return;
+    const seen = new Map<string, Property>();
+    for (const m of members) {
+      if (m.kind !== 'property') continue;
+      const spec = schema.properties[m.key];
+      if (!spec) {
+        if (schema.strict) {
+          const known = Object.keys(schema.properties);
+          const hint = didYouMean(m.key, known);
+          this.diagnostics.push(
+            diag('DZ2201', `${construct} has no property ${quote(m.key)}; allowed: ${known.join(', ')}`, {
+              span: m.keySpan,
+              hint: hint ?? `remove the line, or use one of the allowed properties`,
+            }),
+          );
+        }
+        continue;
+      }
+      const first = seen.get(m.key);
+      if (first) {
+        this.diagnostics.push(
+          diag('DZ2202', `${quote(m.key)} is given twice in this ${construct}`, {
+            span: m.keySpan,
+            related: [{ message: 'first given here', span: first.keySpan }],
+            hint: 'keep one of them',
+          }),
+        );
+        continue;
+      }
+      seen.set(m.key, m);
+      this.checkValue(construct, m, spec);
+    }
+    for (const [key, spec] of Object.entries(schema.properties)) {
+      if (spec.required && !seen.has(key)) {
+        const span = 'tokenType' in owner ? this.tokSpan(owner) : owner.nameSpan;
+        const name = 'tokenType' in owner ? owner.image : owner.name;
+        this.diagnostics.push(
+          diag('DZ2205', `${construct} '${name}' has no '${key}'`, {
+            span,
+            hint: `add a line '${key}: …'${spec.allowed ? ` (one of ${spec.allowed.join(', ')})` : ''}`,
+          }),
+        );
+      }
+    }
+  }
+
+  checkValue(construct: string, p: Property, spec: PropertySpec): void {
+    const parts = p.value.parts;
+    const where = p.value.span ?? p.keySpan;
+    const wrong = (expected: string, example: string) =>
+      this.diagnostics.push(
+        diag('DZ2203', `'${p.key}' in ${construct} expects ${expected}, got ${parts.length ? quote(p.value.text) : 'nothing'}`, {
+          span: where,
+          hint: `e.g. ${p.key}: ${example}`,
+        }),
+      );
+    const one = parts.length === 1 ? parts[0] : undefined;
+    switch (spec.kind) {
+      case 'string':
+        if (one?.type !== 'string') wrong('a "quoted string"', '"…"');
+        return;
+      case 'int':
+        if (one?.type !== 'number' || one.image.includes('.')) wrong('a whole number', '1001');
+        return;
+      case 'bool':
+        if (one?.type !== 'name' || (one.image !== 'true' && one.image !== 'false')) wrong('true or false', 'true');
+        return;
+      case 'name':
+        if (one?.type !== 'name') {
+          wrong('a name', spec.allowed?.[0] ?? 'name');
+          return;
+        }
+        this.checkAllowed(construct, p, [one.image], spec, where);
+        return;
+      case 'names': {
+        const names = parts.filter((x) => x.type === 'name').map((x) => x.image);
+        const symbolsOk = parts.every((x) => x.type === 'name' || (x.type === 'symbol' && (x.image === ',' || x.image === '[' || x.image === ']')));
+        if (names.length === 0 || !symbolsOk) {
+          wrong('a list of names', spec.allowed ? spec.allowed.slice(0, 2).join(', ') : 'a, b');
+          return;
+        }
+        this.checkAllowed(construct, p, names, spec, where);
+        return;
+      }
+      case 'duration':
+        if (!one || (one.type !== 'duration' && one.type !== 'number' && one.type !== 'string')) wrong('a duration', '30s, 15m, 24h or 7d');
+        return;
+      case 'cron': {
+        const isCall = parts.length === 4 && parts[0]?.image === 'cron' && parts[1]?.image === '(' && parts[2]?.type === 'string' && parts[3]?.image === ')';
+        if (one?.type !== 'string' && !isCall) wrong('a cron expression in quotes', '"0 2 * * *"');
+        return;
+      }
+      case 'expr':
+        if (parts.length === 0 && p.members.length === 0) wrong('a value', '…');
+        return;
+      case 'block':
+        return;
+      default:
+        return;
+    }
+  }
+
+  checkAllowed(construct: string, p: Property, values: readonly string[], spec: PropertySpec, where: Span): void {
+    if (!spec.allowed) return;
+    for (const v of values) {
+      if (!spec.allowed.includes(v)) {
+        const hint = didYouMean(v, spec.allowed);
+        this.diagnostics.push(
+          diag('DZ2204', `'${p.key}' in ${construct} cannot be ${quote(v)}; allowed: ${spec.allowed.join(', ')}`, {
+            span: where,
+            hint: hint ?? `use one of: ${spec.allowed.join(', ')}`,
+          }),
+        );
+      }
+    }
+  }
+}
+
+export function buildAst(source: SourceText, cst: CstNode): { ast: FileAst; diagnostics: Diagnostic[] } {
+  const b = new AstBuilder(source);
+  const ast = b.file(cst);
+  return { ast, diagnostics: b.diagnostics };
+}

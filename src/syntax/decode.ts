@@ -1,0 +1,92 @@
+import { diag, fileSpan, SourceText, type Diagnostic, type Result } from '../diagnostics/index.js';
+
+/**
+ * Bytes → text. Accepts a UTF-8 BOM (dropped); reports invalid UTF-8 and NUL
+ * bytes with the line and column where they occur.
+ */
+export function decodeSource(path: string, bytes: Uint8Array): Result<SourceText | undefined> {
+  let start = 0;
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+  const bad = firstInvalidUtf8(bytes, start);
+  if (bad !== -1) {
+    const { line, col } = bytePosition(bytes, start, bad);
+    const b = bytes[bad] as number;
+    return {
+      value: undefined,
+      diagnostics: [
+        diag('DZ0003', `byte 0x${b.toString(16).padStart(2, '0')} at line ${line} is not valid UTF-8; DSL files must be UTF-8 text`, {
+          span: { file: path, line, col, endLine: line, endCol: col + 1, offset: bad - start, length: 1 },
+          hint: 'save the file as UTF-8 (without a legacy code page), or remove the binary content',
+        }),
+      ],
+    };
+  }
+  const text = new TextDecoder('utf-8').decode(bytes.subarray(start));
+  const source = new SourceText(path, text);
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    let count = 0;
+    for (let i = nul; i < text.length; i++) if (text.charCodeAt(i) === 0) count++;
+    return {
+      value: undefined,
+      diagnostics: [
+        diag('DZ0004', `the file contains ${count === 1 ? 'a NUL byte' : `${count} NUL bytes`}; DSL files are text`, {
+          span: source.span(nul, nul + 1),
+          hint: 'this looks like a binary file; remove it from the module paths or re-save it as plain text',
+        }),
+      ],
+    };
+  }
+  if (text.length === 0 && bytes.length > start) return { value: undefined, diagnostics: [diag('DZ0003', 'the file could not be decoded as UTF-8', { span: fileSpan(path) })] };
+  return { value: source, diagnostics: [] };
+}
+
+/** Offset of the first byte that is not part of a valid UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(b: Uint8Array, from = 0): number {
+  let i = from;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    if (i + need >= n) return i;
+    let cp = c & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+function bytePosition(bytes: Uint8Array, from: number, at: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = from;
+  for (let i = from; i < at; i++) {
+    if (bytes[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  // Column in characters: count UTF-8 lead bytes between the line start and the bad byte.
+  let col = 1;
+  for (let i = lineStart; i < at; i++) if (((bytes[i] as number) & 0xc0) !== 0x80) col++;
+  return { line, col };
+}
