@@ -44,6 +44,8 @@ import {
 } from './appspec.js';
 
 type Located<T> = { readonly decl: T; readonly module: string | null; readonly file: string };
+/** The declaration types whose `kind` admits K (distributes over the union). */
+type DeclOf<K, D = Decl> = D extends { readonly kind: infer DK } ? (K extends DK ? D : never) : never;
 
 function props(members: readonly Member[]): Map<string, Property> {
   const m = new Map<string, Property>();
@@ -157,7 +159,7 @@ class Linker {
       }
     }
 
-    const of = <K extends Decl['kind']>(kind: K) => all.filter((x): x is Located<Extract<Decl, { kind: K }>> => x.decl.kind === kind);
+    const of = <K extends Decl['kind']>(kind: K) => all.filter((x): x is Located<DeclOf<K>> => x.decl.kind === kind);
     const opaque = all.filter((x): x is Located<OpaqueDecl> => x.decl.kind === 'opaque');
 
     // Exactly one app.
