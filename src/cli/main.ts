@@ -74,12 +74,12 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
   }
   deploy.exitOverride();
 
+  if (argv.length === 0) {
+    io.stderr(program.helpInformation());
+    return EXIT.invalid;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    if (argv.length === 0) {
-      io.stderr(program.helpInformation());
-      return EXIT.invalid;
-    }
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;

@@ -30,17 +30,21 @@ export function editDistance(a: string, b: string, max = 8): number {
 
 /**
  * The closest candidate to `word`, if it is close enough to be a plausible typo:
- * at most a third of the word's length in edits (and at least one), case-insensitive.
+ * one edit for words of up to three letters, otherwise at most a third of the
+ * word's length (and at least two), or a word that starts with the candidate;
+ * case-insensitive.
  * Ties go to the alphabetically first candidate, so the answer is deterministic.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
-  const limit = Math.max(1, Math.floor(word.length / 3));
+  const limit = word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
     if (c === word) continue;
-    const d = editDistance(w, c.toLowerCase(), limit);
+    const lc = c.toLowerCase();
+    // A word that merely extends a candidate (`string` for `str`) is a near miss too.
+    const d = lc.length >= 3 && w.startsWith(lc) ? 1 : editDistance(w, lc, limit);
     if (d <= limit && (d < bestDistance || (d === bestDistance && best !== undefined && c < best))) {
       best = c;
       bestDistance = d;

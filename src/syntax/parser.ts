@@ -112,7 +112,7 @@ const messages: IParserErrorMessageProvider = {
 export class DslParser extends CstParser {
   constructor(validate = false) {
     super(ALL_TOKENS, {
-      maxLookahead: 3,
+      maxLookahead: 1,
       recoveryEnabled: false,
       skipValidations: !validate,
       errorMessageProvider: messages,
@@ -262,11 +262,11 @@ export class DslParser extends CstParser {
     this.CONSUME(kw('enum'));
     this.CONSUME(LBracket);
     this.CONSUME(Name);
+    // A trailing comma is allowed: `enum[a, b,]`.
     this.MANY(() => {
       this.CONSUME(Comma);
-      this.CONSUME2(Name);
+      this.OPTION(() => this.CONSUME2(Name));
     });
-    this.OPTION(() => this.CONSUME2(Comma));
     this.CONSUME(RBracket);
   });
 

@@ -1,0 +1,46 @@
+// Writes grammar/dazzle.ebnf and grammar/railroad.html from the parser itself (`npm run grammar`).
+// src/syntax/grammar-docs.ts is bundled on the fly with esbuild (nothing is written but the two
+// documents); test/syntax/grammar-docs.test.ts checks that the committed files are up to date.
+//   node scripts/grammar.mjs          write the files
+//   node scripts/grammar.mjs --check  exit 1 if a file is out of date (writes nothing)
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = await build({
+  entryPoints: [`${root}src/syntax/grammar-docs.ts`],
+  absWorkingDir: root,
+  bundle: true,
+  write: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const code = out.outputFiles[0].text;
+const { grammarEbnf, railroadHtml } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+
+const files = { 'grammar/dazzle.ebnf': grammarEbnf(), 'grammar/railroad.html': railroadHtml() };
+const check = process.argv.includes('--check');
+let stale = 0;
+mkdirSync(`${root}grammar`, { recursive: true });
+for (const [rel, text] of Object.entries(files)) {
+  const path = `${root}${rel}`;
+  let old;
+  try {
+    old = readFileSync(path, 'utf8');
+  } catch {
+    old = undefined;
+  }
+  if (old === text) {
+    console.log(`${rel}: up to date`);
+  } else if (check) {
+    stale++;
+    console.log(`${rel}: out of date (run npm run grammar)`);
+  } else {
+    writeFileSync(path, text);
+    console.log(`${rel}: written (${text.length} characters)`);
+  }
+}
+if (stale > 0) process.exitCode = 1;
