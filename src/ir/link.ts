@@ -152,7 +152,7 @@ class Linker {
         const hint = didYouMean(u.decl.module, moduleNames);
         this.diagnostics.push(
           diag('DZ3006', `no file declares module ${quote(u.decl.module)}`, {
-            span: u.decl.span,
+            span: u.decl.moduleSpan,
             hint: hint ?? (moduleNames.length ? `declared modules: ${moduleNames.sort().join(', ')}` : 'add `module …` lines to the files, or remove the use line'),
           }),
         );

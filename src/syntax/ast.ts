@@ -80,6 +80,7 @@ export interface ModuleDecl {
 export interface UseDecl {
   readonly kind: 'use';
   readonly module: string;
+  readonly moduleSpan: Span;
   readonly alias?: string;
   readonly span: Span;
 }

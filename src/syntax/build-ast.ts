@@ -4,7 +4,7 @@
  * produces the plain {@link FileAst}.
  */
 import type { CstNode, IToken } from 'chevrotain';
-import { diag, didYouMean, quote, type Diagnostic, type SourceText, type Span } from '../diagnostics/index.js';
+import { closest, diag, didYouMean, quote, type Diagnostic, type SourceText, type Span } from '../diagnostics/index.js';
 import type {
   Decl,
   Field,
@@ -103,7 +103,8 @@ class AstBuilder {
         return { kind: 'module', name: this.qualified(node(n, 'qualifiedName')), span: this.nodeSpan(n) };
       case 'useDecl': {
         const alias = token(n, 'Name')?.image;
-        return { kind: 'use', module: this.qualified(node(n, 'qualifiedName')), ...(alias ? { alias } : {}), span: this.nodeSpan(n) };
+        const q = node(n, 'qualifiedName') as CstNode;
+        return { kind: 'use', module: this.qualified(q), moduleSpan: this.nodeSpan(q), ...(alias ? { alias } : {}), span: this.nodeSpan(n) };
       }
       case 'appDecl': {
         const name = token(n, 'Name') as IToken;
@@ -335,9 +336,11 @@ class AstBuilder {
         if (args.length > 1 || !ints) bad(`'${nameTok.image}' takes one positive length, got (${args.join(', ')})`, `e.g. ${nameTok.image}(200)`);
         break;
       case 'precision': {
-        const [p, s] = args as number[];
-        if (args.length !== 2 || !ints && !(typeof s === 'number' && s === 0)) bad(`'decimal' takes a precision and a scale, got (${args.join(', ')})`, 'e.g. decimal(10,2)');
-        else if (p !== undefined && s !== undefined && (s > p || p > 1000)) bad(`decimal scale ${s} must not exceed precision ${p} (at most 1000)`, 'e.g. decimal(10,2)');
+        const [p, sc] = args;
+        const whole = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x);
+        if (args.length !== 2 || !whole(p) || !whole(sc) || p < 1 || sc < 0) bad(`'decimal' takes a precision and a scale, got (${args.join(', ')})`, 'e.g. decimal(10,2): 10 digits, 2 after the point');
+        else if (p > 1000) bad(`decimal precision ${p} is more than the maximum of 1000`, 'e.g. decimal(38,2)');
+        else if (sc > p) bad(`decimal scale ${sc} must not exceed precision ${p}`, `e.g. decimal(${p},2)`);
         break;
       }
       case 'currency':
@@ -403,8 +406,10 @@ class AstBuilder {
       seen.set(m.key, m);
       this.checkValue(construct, m, spec);
     }
+    // A misspelt key already reported with "did you mean <key>" stands in for the missing one.
+    const misspelt = new Set(members.filter((m): m is Property => m.kind === 'property' && !schema.properties[m.key]).map((m) => closest(m.key, Object.keys(schema.properties))));
     for (const [key, spec] of Object.entries(schema.properties)) {
-      if (spec.required && !seen.has(key)) {
+      if (spec.required && !seen.has(key) && !(schema.strict && misspelt.has(key))) {
         const span = 'tokenType' in owner ? this.tokSpan(owner) : owner.nameSpan;
         const name = 'tokenType' in owner ? owner.image : owner.name;
         this.diagnostics.push(

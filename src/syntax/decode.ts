@@ -9,13 +9,13 @@ export function decodeSource(path: string, bytes: Uint8Array): Result<SourceText
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
   const bad = firstInvalidUtf8(bytes, start);
   if (bad !== -1) {
-    const { line, col } = bytePosition(bytes, start, bad);
+    const { line, col, offset } = bytePosition(bytes, start, bad);
     const b = bytes[bad] as number;
     return {
       value: undefined,
       diagnostics: [
         diag('DZ0003', `byte 0x${b.toString(16).padStart(2, '0')} at line ${line} is not valid UTF-8; DSL files must be UTF-8 text`, {
-          span: { file: path, line, col, endLine: line, endCol: col + 1, offset: bad - start, length: 1 },
+          span: { file: path, line, col, endLine: line, endCol: col + 1, offset, length: 1 },
           hint: 'save the file as UTF-8 (without a legacy code page), or remove the binary content',
         }),
       ],
@@ -76,17 +76,9 @@ export function firstInvalidUtf8(b: Uint8Array, from = 0): number {
   return -1;
 }
 
-function bytePosition(bytes: Uint8Array, from: number, at: number): { line: number; col: number } {
-  let line = 1;
-  let lineStart = from;
-  for (let i = from; i < at; i++) {
-    if (bytes[i] === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  // Column in characters: count UTF-8 lead bytes between the line start and the bad byte.
-  let col = 1;
-  for (let i = lineStart; i < at; i++) if (((bytes[i] as number) & 0xc0) !== 0x80) col++;
-  return { line, col };
+/** Line and column (in the same units as every other span) of byte `at`, via the valid text before it. */
+function bytePosition(bytes: Uint8Array, from: number, at: number): { line: number; col: number; offset: number } {
+  const prefix = new TextDecoder('utf-8').decode(bytes.subarray(from, at));
+  const p = new SourceText('', prefix).position(prefix.length);
+  return { line: p.line, col: p.col, offset: prefix.length };
 }

@@ -19,15 +19,59 @@ export const Dedent = createToken({ name: 'Dedent', pattern: Lexer.NA });
 export const Whitespace = createToken({ name: 'Whitespace', pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: Lexer.SKIPPED });
 
+/**
+ * Scan a string literal starting at `offset` (which holds `"`): the offset just
+ * after its closing quote, or -(end of line) when it is not closed on its line.
+ * A loop rather than a regex, so a 10 MB string cannot exhaust the regex stack.
+ */
+function scanString(text: string, offset: number): number {
+  let i = offset + 1;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) return i + 1; // "
+    if (c === 10 || c === 13) return -i;
+    if (c === 92) {
+      // backslash escapes the next character, unless that is a line break
+      const d = text.charCodeAt(i + 1);
+      if (i + 1 >= n || d === 10 || d === 13) return -(i + 1);
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return -n;
+}
+
+function match(text: string, offset: number, end: number): RegExpExecArray {
+  return [text.slice(offset, end)] as unknown as RegExpExecArray;
+}
+
 export const StringLit = createToken({
   name: 'String',
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/,
+  pattern: {
+    exec: (text: string, offset: number) => {
+      if (text.charCodeAt(offset) !== 34) return null;
+      const end = scanString(text, offset);
+      return end > 0 ? match(text, offset, end) : null;
+    },
+  },
+  start_chars_hint: ['"'],
+  line_breaks: false,
   categories: [Literal],
 });
 /** A string with no closing quote on its line; the layout pass reports it. */
 export const UnterminatedString = createToken({
   name: 'UnterminatedString',
-  pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/,
+  pattern: {
+    exec: (text: string, offset: number) => {
+      if (text.charCodeAt(offset) !== 34) return null;
+      const end = scanString(text, offset);
+      return end < 0 ? match(text, offset, -end) : null;
+    },
+  },
+  start_chars_hint: ['"'],
+  line_breaks: false,
   categories: [Literal],
 });
 export const Duration = createToken({
