@@ -21,7 +21,7 @@ interface RawOptions {
 function common(cmd: Command, formats: readonly string[] = ['text', 'json']): Command {
   return cmd
     .addOption(new Option('-p, --project <dir>', 'project directory (holds dazzle.toml)').default('.'))
-    .addOption(new Option('-e, --env <name>', 'environment: dev, staging or prod'))
+    .addOption(new Option('-e, --env <name>', 'deployment environment').choices(['dev', 'staging', 'prod']))
     .addOption(new Option('--format <format>', 'output format').choices([...formats]).default('text'))
     .addOption(new Option('--debug', 'show stack traces for internal errors'));
 }
