@@ -1,0 +1,56 @@
+/** House rules that keep the pipeline honest: one-way imports, and only the CLI touches the outside world. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from './helpers.js';
+
+const SRC = join(REPO, 'src');
+/** Lower layers never import higher ones. */
+const LAYERS = ['version.ts', 'diagnostics', 'syntax', 'ir', 'project', 'cli'];
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+function layerOf(path: string): number {
+  const top = relative(SRC, path).split('/')[0] ?? '';
+  return LAYERS.indexOf(top);
+}
+
+describe('architecture', () => {
+  const all = files(SRC);
+
+  it('every source file belongs to a layer', () => {
+    for (const f of all) expect(layerOf(f), relative(REPO, f)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('imports point one way: down the pipeline', () => {
+    const violations: string[] = [];
+    for (const f of all) {
+      const src = readFileSync(f, 'utf8');
+      for (const m of src.matchAll(/from '(\.[^']+)'/g)) {
+        const target = join(f, '..', m[1] as string);
+        if (layerOf(target) > layerOf(f)) violations.push(`${relative(REPO, f)} imports ${m[1]}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('only the CLI touches the file system, the process and the environment', () => {
+    const violations: string[] = [];
+    for (const f of all) {
+      if (relative(SRC, f).startsWith('cli/')) continue;
+      const src = readFileSync(f, 'utf8');
+      if (/from 'node:(fs|child_process|os)'|\bprocess\.(env|exit|cwd|argv|stdout|stderr)|Date\.now\(|new Date\(/.test(src)) violations.push(relative(REPO, f));
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the CLI entry point loads commands lazily (no parser at start-up)', () => {
+    const main = readFileSync(join(SRC, 'cli', 'main.ts'), 'utf8');
+    expect(main).not.toMatch(/^import .*(syntax|project|commands)/m);
+  });
+});
