@@ -409,14 +409,21 @@ async function main() {
   process.stdout.write(row('lex only', tp.lex));
   process.stdout.write(row('lex+parse (CST)', tp.lexParse));
   process.stdout.write(row('lex+parse+AST', tp.lexParseAst));
+  // The goal is judged on what parseSource does (lex+parse+AST); the CST-only figure is shown too.
   const tpOk = tp.lexParseAst.median >= GOALS.throughputMBps;
-  process.stdout.write(`  goal: lex+parse(+AST) >= ${GOALS.throughputMBps} MB/s  -> ${tpOk ? 'MET' : 'NOT MET'}\n\n`);
+  const cstOk = tp.lexParse.median >= GOALS.throughputMBps;
+  process.stdout.write(
+    `  goal: >= ${GOALS.throughputMBps} MB/s  -> lex+parse+AST (parseSource) ${tpOk ? 'MET' : 'NOT MET'}; lex+parse (CST) ${cstOk ? 'MET' : 'NOT MET'}\n\n`,
+  );
 
   process.stdout.write(`Cold wall time, fresh process each run (median of ${RUNS.process}, after one uncounted run)\n`);
   const baseline = timeProcess(['-e', '']);
   const version = timeProcess([BIN, '--version']);
   const projects = {};
-  for (const name of corpusProjects()) projects[name] = timeProcess([BIN, 'check', '-p', join(CORPUS, name)]);
+  for (const name of corpusProjects()) {
+    const s = timeProcess([BIN, 'check', '-p', join(CORPUS, name)]);
+    projects[name] = { ...s, ratioToNode: round(s.median / baseline.median) };
+  }
   const prow = (name, s, note = '') =>
     `  ${name.padEnd(34)} ${ms(s.median).padStart(10)}   min ${ms(s.min).padStart(9)}   max ${ms(s.max).padStart(9)}   ×${(s.median / baseline.median).toFixed(2)} node${note}\n`;
   process.stdout.write(prow("node -e ''", baseline));
@@ -454,7 +461,7 @@ async function main() {
     cpus: cpus().length,
     cpu: cpus()[0]?.model ?? null,
     quick: QUICK,
-    goals: { ...GOALS, throughputMet: tpOk, checkFieldtestMet: coldOk },
+    goals: { ...GOALS, throughputMet: tpOk, throughputCstOnlyMet: cstOk, checkFieldtestMet: coldOk },
     throughput: tp,
     cold: { nodeBaseline: baseline, version, check: projects, ratioFieldtestToNode: fh ? round(fh.median / baseline.median) : null },
     phasesFieldtestHub: phase ?? null,

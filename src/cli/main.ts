@@ -97,7 +97,18 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith('/dist/dazzle.mjs');
 if (isMain) {
   const io = nodeIo();
+  // A reader that goes away (`dazzle check | head -1`) is not an error: stop quietly.
+  const closed = (e: NodeJS.ErrnoException) => e?.code === 'EPIPE' || e?.code === 'ERR_STREAM_DESTROYED';
+  const onStreamError = (e: NodeJS.ErrnoException) => {
+    if (closed(e)) process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+  };
+  process.stdout.on('error', onStreamError);
+  process.stderr.on('error', onStreamError);
+  let failing = false;
   const fail = (e: unknown) => {
+    if (closed(e as NodeJS.ErrnoException)) process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+    if (failing) process.exit(EXIT.internal);
+    failing = true;
     const err = e instanceof Error ? e : new Error(String(e));
     process.stderr.write(`dazzle: internal error DZ9001: ${err.message}\n`);
     if (process.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);

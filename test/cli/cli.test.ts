@@ -1,7 +1,8 @@
 /** The built CLI as a process: exit codes, output formats, no stack traces. */
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { runCli, STACK_TRACE, tempProject } from '../helpers.js';
+import { BIN, REPO, runCli, STACK_TRACE, tempProject } from '../helpers.js';
 
 const EXAMPLE = 'examples/ledger-app';
 
@@ -105,5 +106,20 @@ describe('dazzle CLI', () => {
   it('never colours output when NO_COLOR is set or output is not a terminal', () => {
     const r = runCli(['check', 'no-such.dsl']);
     expect(r.stderr).not.toContain('\u001b[');
+  });
+
+  it('stops quietly when its reader goes away (`dazzle check | head -1`)', async () => {
+    const bad = tempProject({ 'dsl/app.dsl': 'app x "X"\nentity A "A":\n  b: nosuchtype\n  c: alsonot\n' });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const args = stream === 'stdout' ? ['inspect', '--format', 'json', '-p', EXAMPLE] : ['check', '-p', bad];
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' } });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child[stream].once('data', () => child[stream].destroy());
+      const timeout = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000).unref());
+      const result = await Promise.race([exited, timeout]);
+      if (result === 'hung') child.kill('SIGKILL');
+      expect(result, stream).not.toBe('hung');
+      expect([0, 2], stream).toContain(result);
+    }
   });
 });
