@@ -46,21 +46,28 @@ export function unquote(image: string): string {
   return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c));
 }
 
-/** Every token under a CST node, in source order. */
-function allTokens(n: CstNode, out: IToken[] = []): IToken[] {
-  for (const list of Object.values(ch(n))) {
-    for (const item of list ?? []) {
-      if ('tokenType' in item) out.push(item);
-      else allTokens(item, out);
-    }
+const MEMBER_KEYS = ['property', 'line'];
+
+/** A node's child nodes (of the given rule names, or all), in source order, with their rule names. */
+function inOrder(n: CstNode, keys?: readonly string[]): [string, CstNode][] {
+  const out: [string, CstNode][] = [];
+  for (const [key, list] of Object.entries(ch(n))) {
+    if (keys && !keys.includes(key)) continue;
+    for (const item of list ?? []) if (!('tokenType' in item)) out.push([key, item]);
   }
+  if (out.length > 1) out.sort((a, b) => (a[1].location?.startOffset ?? 0) - (b[1].location?.startOffset ?? 0));
   return out;
 }
 
-function realTokens(n: CstNode): IToken[] {
-  return allTokens(n)
-    .filter((t) => t.image.length > 0)
-    .sort((a, b) => a.startOffset - b.startOffset);
+/** The first token consumed directly by a node (its keyword, for rules that start with one). */
+function firstToken(n: CstNode): IToken {
+  let best: IToken | undefined;
+  for (const list of Object.values(ch(n))) {
+    const t = list?.[0];
+    if (t && 'tokenType' in t && t.image && (!best || t.startOffset < best.startOffset)) best = t;
+  }
+  if (!best) throw new Error(`CST node ${n.name} has no token`);
+  return best;
 }
 
 class AstBuilder {
@@ -71,13 +78,15 @@ class AstBuilder {
     return this.source.span(t.startOffset, t.startOffset + t.image.length);
   }
 
-  /** The span of a node: first to last real token, trailing newline excluded. */
+  /**
+   * The span of a node, from Chevrotain's node location. Line breaks and
+   * layout tokens end where the line's last real token ends (see lexer.ts),
+   * so a span never includes a trailing comment or the following blank lines.
+   */
   nodeSpan(n: CstNode): Span {
-    const ts = realTokens(n).filter((t) => t.tokenType.name !== 'Newline');
-    const first = ts[0];
-    const last = ts[ts.length - 1];
-    if (!first || !last) return this.source.span(0, 0);
-    return this.source.span(first.startOffset, last.startOffset + last.image.length);
+    const loc = n.location;
+    if (!loc || Number.isNaN(loc.startOffset)) return this.source.span(0, 0);
+    return this.source.span(loc.startOffset, (loc.endOffset ?? loc.startOffset) + 1);
   }
 
   nodeText(n: CstNode): string {
@@ -87,17 +96,14 @@ class AstBuilder {
 
   file(cst: CstNode): FileAst {
     const decls: Decl[] = [];
-    for (const st of nodes(cst, 'statement')) {
-      const d = this.statement(st);
+    for (const [key, st] of inOrder(cst)) {
+      const d = this.statement(key, st);
       if (d) decls.push(d);
     }
     return { path: this.source.path, decls };
   }
 
-  statement(st: CstNode): Decl | undefined {
-    const [key, list] = Object.entries(ch(st))[0] ?? [];
-    const n = list?.[0] as CstNode | undefined;
-    if (!key || !n) return undefined;
+  statement(key: string, n: CstNode): Decl | undefined {
     switch (key) {
       case 'moduleDecl':
         return { kind: 'module', name: this.qualified(node(n, 'qualifiedName')), span: this.nodeSpan(n) };
@@ -124,7 +130,7 @@ class AstBuilder {
       }
       case 'transactionDecl': {
         const h = this.header(n);
-        const members = nodes(n, 'member').map((m) => this.member(m));
+        const members = this.members(n);
         const nameTok = token(node(n, 'declHeader') as CstNode, 'Name') as IToken;
         this.checkProperties('transaction', members, nameTok);
         const transfers = nodes(n, 'transferBlock').map((b) => this.subBlock(b, 'transfer'));
@@ -134,7 +140,7 @@ class AstBuilder {
       }
       case 'channelDecl': {
         const h = this.header(n);
-        const members = nodes(n, 'member').map((m) => this.member(m));
+        const members = this.members(n);
         const nameTok = token(node(n, 'declHeader') as CstNode, 'Name') as IToken;
         this.checkProperties('channel', members, nameTok);
         const operations = nodes(n, 'channelOperation').map((b) => {
@@ -151,10 +157,10 @@ class AstBuilder {
         const events = nodes(n, 'eventBlock').map((b) => this.subBlock(b, 'event'));
         for (const t of topics) this.checkProperties('topic', t.members, t);
         for (const e of events) this.checkProperties('event', e.members, e);
-        return { kind: 'event_model', members: nodes(n, 'member').map((m) => this.member(m)), topics, events, span: this.nodeSpan(n) };
+        return { kind: 'event_model', members: this.members(n), topics, events, span: this.nodeSpan(n) };
       }
       case 'propertyConstruct': {
-        const kwTok = realTokens(n)[0] as IToken;
+        const kwTok = firstToken(n);
         const kind = kwTok.image as Decl['kind'] & ('ledger' | 'schedule' | 'job' | 'service' | 'integration' | 'experience' | 'webhook' | 'llm_model');
         const h = this.header(n);
         const members = this.memberBlock(node(n, 'memberBlock') as CstNode);
@@ -163,7 +169,7 @@ class AstBuilder {
         return { kind, ...h, members, span: this.nodeSpan(n) };
       }
       case 'sectionConstruct': {
-        const kwTok = realTokens(n)[0] as IToken;
+        const kwTok = firstToken(n);
         const kind = kwTok.image as 'tenancy' | 'llm_config';
         const members = this.memberBlock(node(n, 'memberBlock') as CstNode);
         this.checkProperties(kind, members, kwTok);
@@ -204,13 +210,12 @@ class AstBuilder {
   }
 
   memberBlock(n: CstNode): Member[] {
-    return nodes(n, 'member').map((m) => this.member(m));
+    return this.members(n);
   }
 
-  member(m: CstNode): Member {
-    const p = node(m, 'property');
-    if (p) return this.property(p);
-    return this.opaqueLine(node(m, 'line') as CstNode);
+  /** The `property` and `line` children of a node, in source order. */
+  members(n: CstNode): Member[] {
+    return inOrder(n, MEMBER_KEYS).map(([key, m]) => (key === 'property' ? this.property(m) : this.opaqueLine(m)));
   }
 
   opaqueLine(l: CstNode): OpaqueLine {
@@ -305,7 +310,7 @@ class AstBuilder {
     if (e) return { kind: 'enum', values: tokens(e, 'Name').map((x) => x.image) };
     const r = node(t, 'refType');
     if (r) {
-      const kwTok = realTokens(r)[0] as IToken;
+      const kwTok = firstToken(r);
       const q = node(r, 'qualifiedName') as CstNode;
       return { kind: 'relation', relation: kwTok.image as RelationKind, target: this.qualified(q), targetSpan: this.nodeSpan(q) };
     }
@@ -315,7 +320,7 @@ class AstBuilder {
     const nameTok = token(s, 'Name') as IToken;
     const args: (string | number)[] = [];
     for (const ta of nodes(s, 'typeArgs').flatMap((x) => nodes(x, 'typeArg'))) {
-      const tok = realTokens(ta)[0] as IToken;
+      const tok = firstToken(ta);
       args.push(tok.tokenType === NumberLit ? Number(tok.image) : tok.tokenType === StringLit ? unquote(tok.image) : tok.image);
     }
     this.checkScalar(nameTok, args, span);

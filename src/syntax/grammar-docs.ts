@@ -193,20 +193,20 @@ function comment(text: string): string[] {
  * (gates) in src/syntax/parser.ts. Shown above the production they affect.
  */
 const GATE_NOTES: Readonly<Record<string, string>> = {
-  statement:
+  spec:
     'gates: a keyword commits to its typed rule only when the next token fits the header: a NAME after ' +
     "app/entity/archetype/enum/transaction/channel and the property constructs, ':' after event_model and the " +
     'sections (tenancy, llm_config). Otherwise the line is read by `line`.',
   entityBody:
-    "gate isFieldStart(): a member is a fieldLine when it starts NAME ':' NAME and the key is not an entity " +
+    "gate isFieldStart(): a body line is a fieldLine when it starts NAME ':' NAME and the key is not an entity " +
     'directive (intent, transitions, access, invariant, index, ...; ENTITY_DIRECTIVES in vocabulary.ts), or when the ' +
     "key is a directive word but the value is a field type followed by NEWLINE, '(', '[', '=' or a NAME " +
-    '(`index: int`). Every other member is a directive line read by `line`.',
+    '(`index: int`). Every other body line is a directive line read by `line`.',
   typeSpec: "gate: scalarType is not tried when the type starts with 'enum'.",
-  transactionDecl: "gate: transferBlock only when the member starts 'transfer' NAME ':'; otherwise member.",
-  channelDecl: "gate: channelOperation only when the member starts ('send' | 'receive') NAME ':'; otherwise member.",
-  eventModelDecl: "gates: topicBlock / eventBlock only when the member starts ('topic' | 'event') NAME ':'; otherwise member.",
-  member: "gate: property only when the line starts NAME ':'; otherwise line.",
+  transactionDecl: "gates: transferBlock only when the line starts 'transfer' NAME ':'; property only when it starts NAME ':'; otherwise line.",
+  channelDecl: "gates: channelOperation only when the line starts ('send' | 'receive') NAME ':'; property only when it starts NAME ':'; otherwise line.",
+  eventModelDecl: "gates: topicBlock / eventBlock only when the line starts ('topic' | 'event') NAME ':'; property only when it starts NAME ':'; otherwise line.",
+  memberBlock: "gate: property only when the line starts NAME ':'; otherwise line.",
 };
 
 function header(): string[] {

@@ -6,7 +6,7 @@
  * Producing INDENT/DEDENT in a separate pass (rather than in a custom token
  * pattern) keeps Chevrotain's first-character optimisation on.
  */
-import { createTokenInstance, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { Lexer, type IToken, type TokenType } from 'chevrotain';
 import { diag, quote, type Diagnostic, type SourceText } from '../diagnostics/index.js';
 import {
   ALL_TOKENS,
@@ -32,6 +32,9 @@ export const TAB_WIDTH = 4;
 const MAX_LEX_ERRORS = 20;
 
 let lexer: Lexer | undefined;
+export function getLexerForBench(): Lexer {
+  return getLexer();
+}
 function getLexer(): Lexer {
   lexer ??= new Lexer(
     { modes: { main: [...LEXED_TOKENS, ...ALL_TOKENS.filter((t) => !LEXED_TOKENS.includes(t))] }, defaultMode: 'main' },
@@ -52,8 +55,21 @@ const OPENERS = new Map<TokenType, { close: TokenType; char: string }>([
 ]);
 const CLOSERS = new Set<TokenType>([RParen, RBracket, RBrace]);
 
-function synthetic(type: TokenType, offset: number): IToken {
-  return createTokenInstance(type, '', offset, offset - 1, NaN, NaN, NaN, NaN);
+/**
+ * The parser's tokens, all of one shape (so property access stays monomorphic),
+ * with an `endOffset` (inclusive) that Chevrotain's node locations read.
+ */
+function token(tokenType: TokenType, image: string, startOffset: number, endOffset: number): IToken {
+  return { image, startOffset, endOffset, tokenTypeIdx: tokenType.tokenTypeIdx as number, tokenType } as IToken;
+}
+
+/**
+ * A layout token. It covers no text: it sits at `offset` and ends at `end`
+ * (exclusive), so node locations never reach past the last real token of a
+ * block (or into a comment that follows it).
+ */
+function synthetic(type: TokenType, offset: number, end = offset): IToken {
+  return token(type, '', offset, end - 1);
 }
 
 /** Tokenize one source file into the token stream the parser reads. */
@@ -76,6 +92,8 @@ export function lex(source: SourceText): LexResult {
   const indents: number[] = [0];
   const brackets: IToken[] = [];
   let lineOpen = false;
+  /** End offset (exclusive) of the last real token: where a closing block ends. */
+  let lastEnd = 0;
   let tabsSeen: number | undefined;
   let spacesSeen: number | undefined;
   let mixedReported = false;
@@ -85,7 +103,8 @@ export function lex(source: SourceText): LexResult {
     if (type === Newline) {
       if (brackets.length > 0) continue; // implicit line joining inside brackets
       if (lineOpen) {
-        out.push(tok);
+        // A line break ends where the line's last token ends, so no node's span reaches into a trailing comment.
+        out.push(token(Newline, tok.image, tok.startOffset, lastEnd - 1));
         lineOpen = false;
       }
       continue;
@@ -143,7 +162,7 @@ export function lex(source: SourceText): LexResult {
       } else if (width < top) {
         while (width < (indents[indents.length - 1] as number)) {
           indents.pop();
-          out.push(synthetic(Dedent, tok.startOffset));
+          out.push(synthetic(Dedent, tok.startOffset, lastEnd));
         }
         const now = indents[indents.length - 1] as number;
         if (width !== now) {
@@ -159,12 +178,9 @@ export function lex(source: SourceText): LexResult {
       lineOpen = true;
     }
 
+    let parsedType = type;
     if (type === Identifier) {
-      const k = KEYWORDS.get(tok.image);
-      if (k) {
-        tok.tokenType = k;
-        tok.tokenTypeIdx = k.tokenTypeIdx as number;
-      }
+      parsedType = KEYWORDS.get(tok.image) ?? type;
     } else if (OPENERS.has(type)) {
       if (brackets.length >= MAX_NESTING) {
         diagnostics.push(
@@ -203,7 +219,8 @@ export function lex(source: SourceText): LexResult {
         }),
       );
     }
-    out.push(tok);
+    lastEnd = tok.startOffset + tok.image.length;
+    out.push(token(parsedType, tok.image, tok.startOffset, lastEnd - 1));
   }
 
   if (brackets.length > 0) {
@@ -226,10 +243,10 @@ export function lex(source: SourceText): LexResult {
     );
   }
   const end = text.length;
-  if (lineOpen) out.push(synthetic(Newline, end));
+  if (lineOpen) out.push(synthetic(Newline, end, lastEnd));
   while (indents.length > 1) {
     indents.pop();
-    out.push(synthetic(Dedent, end));
+    out.push(synthetic(Dedent, end, lastEnd));
   }
   return { tokens: out, diagnostics };
 }

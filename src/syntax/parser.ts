@@ -116,7 +116,7 @@ export class DslParser extends CstParser {
       recoveryEnabled: false,
       skipValidations: !validate,
       errorMessageProvider: messages,
-      nodeLocationTracking: 'none',
+      nodeLocationTracking: 'onlyOffset',
     });
     this.performSelfAnalysis();
   }
@@ -128,30 +128,31 @@ export class DslParser extends CstParser {
     return tokenMatcher(this.LA(k), t);
   }
 
-  /** A whole file. */
+  /**
+   * A whole file: a sequence of statements. The choice is made on the first
+   * token (and gates): a keyword commits to its typed rule; anything else is
+   * read by the general `line` rule.
+   */
   public spec = this.RULE('spec', () => {
-    this.MANY(() => this.SUBRULE(this.statement));
-  });
-
-  public statement = this.RULE('statement', () => {
-    // Decided on the first token (and gates): a keyword commits to its typed rule.
-    this.OR({
-      MAX_LOOKAHEAD: 1,
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.SUBRULE(this.moduleDecl) },
-        { ALT: () => this.SUBRULE(this.useDecl) },
-        { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.appDecl) },
-        { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.entityDecl) },
-        { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.archetypeDecl) },
-        { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.enumDecl) },
-        { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.transactionDecl) },
-        { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.channelDecl) },
-        { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.eventModelDecl) },
-        { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.propertyConstruct) },
-        { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.sectionConstruct) },
-        { ALT: () => this.SUBRULE(this.line) },
-      ],
+    this.MANY(() => {
+      this.OR({
+        MAX_LOOKAHEAD: 1,
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { ALT: () => this.SUBRULE(this.moduleDecl) },
+          { ALT: () => this.SUBRULE(this.useDecl) },
+          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.appDecl) },
+          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.entityDecl) },
+          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.archetypeDecl) },
+          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.enumDecl) },
+          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.transactionDecl) },
+          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.channelDecl) },
+          { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.eventModelDecl) },
+          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.propertyConstruct) },
+          { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.sectionConstruct) },
+          { ALT: () => this.SUBRULE(this.line) },
+        ],
+      });
     });
   });
 
@@ -389,7 +390,8 @@ export class DslParser extends CstParser {
         IGNORE_AMBIGUITIES: true,
         DEF: [
           { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.transferBlock) },
-          { ALT: () => this.SUBRULE(this.member) },
+          { GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) },
+          { ALT: () => this.SUBRULE(this.line) },
         ],
       });
     });
@@ -415,7 +417,8 @@ export class DslParser extends CstParser {
         IGNORE_AMBIGUITIES: true,
         DEF: [
           { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.channelOperation) },
-          { ALT: () => this.SUBRULE(this.member) },
+          { GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) },
+          { ALT: () => this.SUBRULE(this.line) },
         ],
       });
     });
@@ -443,7 +446,8 @@ export class DslParser extends CstParser {
         DEF: [
           { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.topicBlock) },
           { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.eventBlock) },
-          { ALT: () => this.SUBRULE(this.member) },
+          { GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) },
+          { ALT: () => this.SUBRULE(this.line) },
         ],
       });
     });
@@ -486,15 +490,13 @@ export class DslParser extends CstParser {
   /** An indented block of properties (and other lines). */
   public memberBlock = this.RULE('memberBlock', () => {
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => this.SUBRULE(this.member));
-    this.CONSUME(Dedent);
-  });
-
-  public member = this.RULE('member', () => {
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [{ GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) }, { ALT: () => this.SUBRULE(this.line) }],
+    this.AT_LEAST_ONE(() => {
+      this.OR({
+        IGNORE_AMBIGUITIES: true,
+        DEF: [{ GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) }, { ALT: () => this.SUBRULE(this.line) }],
+      });
     });
+    this.CONSUME(Dedent);
   });
 
   /** `key: value` with an optional nested block of members. */

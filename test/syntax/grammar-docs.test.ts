@@ -30,7 +30,6 @@ describe('grammar documents', () => {
 
   it.each([
     'spec',
-    'statement',
     'entityDecl',
     'fieldLine',
     'typeSpec',

@@ -62,3 +62,15 @@ describe('lexer', () => {
     expect(s.lineText(2)).toBe('cd');
   });
 });
+
+describe('spans', () => {
+  it('end at the last token of a construct: trailing comments and blank lines are not included', async () => {
+    const { checkTexts } = await import('../helpers.js');
+    const r = checkTexts({ 'dsl/app.dsl': 'app a "A"\nsurface s "S":  # header comment\n  uses entity X  # trailing\n\n# between\npersona p "P":\n  goals: x\n' });
+    expect(r.diagnostics).toEqual([]);
+    const [s, p] = r.value.spec?.constructs ?? [];
+    expect(s?.text).toBe('surface s "S":  # header comment\n  uses entity X');
+    expect(s?.span).toMatchObject({ line: 2, col: 1, endLine: 3, endCol: 16 });
+    expect(p?.text).toBe('persona p "P":\n  goals: x');
+  });
+});
