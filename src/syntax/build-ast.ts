@@ -18,7 +18,7 @@ import type {
   Value,
   ValuePart,
 } from './ast.js';
-import { Duration, Name, NumberLit, StringLit } from './tokens.js';
+import { Duration, Name, Newline, NumberLit, StringLit } from './tokens.js';
 import { tokenMatcher } from 'chevrotain';
 import { FIELD_MODIFIERS, SCALAR_TYPES, SCHEMAS, VALUED_MODIFIERS, type ConstructSchema, type PropertySpec, type RelationKind } from './vocabulary.js';
 
@@ -48,15 +48,143 @@ export function unquote(image: string): string {
 
 const MEMBER_KEYS = ['property', 'line'];
 
-/** A node's child nodes (of the given rule names, or all), in source order, with their rule names. */
-function inOrder(n: CstNode, keys?: readonly string[]): [string, CstNode][] {
-  const out: [string, CstNode][] = [];
-  for (const [key, list] of Object.entries(ch(n))) {
-    if (keys && !keys.includes(key)) continue;
-    for (const item of list ?? []) if (!('tokenType' in item)) out.push([key, item]);
+/** Rules whose first token is one of their own direct tokens (a keyword or a name). */
+const STARTS_WITH_TOKEN: ReadonlySet<string> = new Set([
+  'moduleDecl',
+  'useDecl',
+  'appDecl',
+  'entityDecl',
+  'archetypeDecl',
+  'enumDecl',
+  'transactionDecl',
+  'channelDecl',
+  'eventModelDecl',
+  'propertyConstruct',
+  'sectionConstruct',
+  'transferBlock',
+  'channelOperation',
+  'topicBlock',
+  'eventBlock',
+  'declHeader',
+  'enumType',
+  'refType',
+  'computedType',
+]);
+
+function isLayout(t: IToken): boolean {
+  return t.image.length === 0 || t.tokenType === Newline;
+}
+
+const tokEnd = (t: IToken): number => t.startOffset + t.image.length;
+const last = <T>(xs: readonly T[] | undefined): T | undefined => (xs && xs.length ? xs[xs.length - 1] : undefined);
+const tok = (c: Children, key: string): IToken | undefined => c[key]?.[0] as IToken | undefined;
+const sub = (c: Children, key: string): CstNode | undefined => c[key]?.[0] as CstNode | undefined;
+
+/**
+ * Start offset of a node's first real token (-1 if none). The rules that make
+ * up most of a file have direct answers; the general case visits only the head
+ * of each child list (children are grouped by name), so it is O(depth).
+ */
+function firstStart(n: CstNode): number {
+  const c = n.children as Children;
+  switch (n.name) {
+    case 'line':
+      return (tok(c, 'Atom') as IToken).startOffset;
+    case 'property':
+    case 'fieldLine':
+    case 'scalarType':
+    case 'qualifiedName':
+      return (tok(c, 'Name') as IToken).startOffset;
+    case 'fieldModifier':
+      return ((tok(c, 'Eq') ?? tok(c, 'Name')) as IToken).startOffset;
+    case 'literalValue': {
+      const t = tok(c, 'Minus') ?? tok(c, 'String') ?? tok(c, 'Duration') ?? tok(c, 'Number');
+      return t ? t.startOffset : firstStart(sub(c, 'qualifiedName') as CstNode);
+    }
+    default:
+      // Rules that begin with a keyword of their own: the earliest direct token.
+      if (STARTS_WITH_TOKEN.has(n.name)) return firstToken(n).startOffset;
+      break;
   }
-  if (out.length > 1) out.sort((a, b) => (a[1].location?.startOffset ?? 0) - (b[1].location?.startOffset ?? 0));
-  return out;
+  let best = -1;
+  for (const key in c) {
+    const list = c[key] as (CstNode | IToken)[];
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i] as CstNode | IToken;
+      const v = 'tokenType' in item ? (isLayout(item) ? -1 : item.startOffset) : firstStart(item);
+      if (v < 0) continue;
+      if (best < 0 || v < best) best = v;
+      break;
+    }
+  }
+  return best;
+}
+
+/** End offset (exclusive) of a node's last real token (-1 if none); direct for the common rules, else list tails only. */
+function lastEnd(n: CstNode): number {
+  const c = n.children as Children;
+  switch (n.name) {
+    case 'line': {
+      const block = sub(c, 'lineBlock');
+      return block ? lastEnd(block) : tokEnd(last(c.Atom as IToken[]) as IToken);
+    }
+    case 'lineBlock':
+      return lastEnd(last(c.line as CstNode[]) as CstNode);
+    case 'property': {
+      const block = sub(c, 'memberBlock');
+      return block ? lastEnd(block) : tokEnd((last(c.Atom as IToken[] | undefined) ?? tok(c, 'Colon')) as IToken);
+    }
+    case 'fieldLine': {
+      const block = sub(c, 'lineBlock');
+      if (block) return lastEnd(block);
+      const mod = last(c.fieldModifier as CstNode[] | undefined);
+      return lastEnd(mod ?? (sub(c, 'typeSpec') as CstNode));
+    }
+    case 'typeSpec':
+      return lastEnd((sub(c, 'scalarType') ?? sub(c, 'enumType') ?? sub(c, 'refType') ?? sub(c, 'computedType')) as CstNode);
+    case 'scalarType':
+      return tokEnd((tok(c, 'RParen') ?? tok(c, 'RBracket') ?? tok(c, 'Name')) as IToken);
+    case 'enumType':
+      return tokEnd(tok(c, 'RBracket') as IToken);
+    case 'qualifiedName':
+      return tokEnd(last(c.Name as IToken[]) as IToken);
+    case 'fieldModifier': {
+      const lit = sub(c, 'literalValue');
+      if (lit) return lastEnd(lit);
+      return tokEnd((last(c.Name as IToken[] | undefined) ?? tok(c, 'Question')) as IToken);
+    }
+    case 'literalValue': {
+      const t = tok(c, 'RParen') ?? tok(c, 'String') ?? tok(c, 'Duration') ?? tok(c, 'Number');
+      return t ? tokEnd(t) : lastEnd(sub(c, 'qualifiedName') as CstNode);
+    }
+    default:
+      break;
+  }
+  let best = -1;
+  for (const key in c) {
+    const list = c[key] as (CstNode | IToken)[];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const item = list[i] as CstNode | IToken;
+      const v = 'tokenType' in item ? (isLayout(item) ? -1 : tokEnd(item)) : lastEnd(item);
+      if (v < 0) continue;
+      if (v > best) best = v;
+      break;
+    }
+  }
+  return best;
+}
+
+/** A node's child nodes (all of them, or those of the given rules), in source order, with their rule names. */
+function inOrder(n: CstNode, keys?: readonly string[]): [string, CstNode][] {
+  const out: [string, CstNode, number][] = [];
+  const c = n.children as Children;
+  for (const key of keys ?? Object.keys(c)) {
+    const list = c[key];
+    if (!list) continue;
+    for (const item of list) if (!('tokenType' in item)) out.push([key, item, firstStart(item)]);
+  }
+  if (out.length > 1) out.sort((a, b) => a[2] - b[2]);
+  return out.map(([k, node]) => [k, node]);
 }
 
 /** The first token consumed directly by a node (its keyword, for rules that start with one). */
@@ -79,14 +207,14 @@ class AstBuilder {
   }
 
   /**
-   * The span of a node, from Chevrotain's node location. Line breaks and
-   * layout tokens end where the line's last real token ends (see lexer.ts),
-   * so a span never includes a trailing comment or the following blank lines.
+   * The span of a node: from its first to its last real token. Layout tokens
+   * and line breaks are not part of it, so a span never includes a trailing
+   * comment or the blank lines after a block.
    */
   nodeSpan(n: CstNode): Span {
-    const loc = n.location;
-    if (!loc || Number.isNaN(loc.startOffset)) return this.source.span(0, 0);
-    return this.source.span(loc.startOffset, (loc.endOffset ?? loc.startOffset) + 1);
+    const start = firstStart(n);
+    const end = lastEnd(n);
+    return start < 0 || end < 0 ? this.source.span(0, 0) : this.source.span(start, end);
   }
 
   nodeText(n: CstNode): string {
@@ -219,7 +347,8 @@ class AstBuilder {
   }
 
   opaqueLine(l: CstNode): OpaqueLine {
-    return { kind: 'line', text: this.nodeText(l), span: this.nodeSpan(l) };
+    const span = this.nodeSpan(l);
+    return { kind: 'line', text: this.source.text.slice(span.offset, span.offset + span.length), span };
   }
 
   property(p: CstNode): Property {

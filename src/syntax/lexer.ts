@@ -56,20 +56,12 @@ const OPENERS = new Map<TokenType, { close: TokenType; char: string }>([
 const CLOSERS = new Set<TokenType>([RParen, RBracket, RBrace]);
 
 /**
- * The parser's tokens, all of one shape (so property access stays monomorphic),
- * with an `endOffset` (inclusive) that Chevrotain's node locations read.
+ * A layout token: it covers no text (empty image) and sits at `offset`. Same
+ * shape as the lexer's own tokens (Chevrotain's offset-only tokens), so the
+ * parser's property accesses stay monomorphic.
  */
-function token(tokenType: TokenType, image: string, startOffset: number, endOffset: number): IToken {
-  return { image, startOffset, endOffset, tokenTypeIdx: tokenType.tokenTypeIdx as number, tokenType } as IToken;
-}
-
-/**
- * A layout token. It covers no text: it sits at `offset` and ends at `end`
- * (exclusive), so node locations never reach past the last real token of a
- * block (or into a comment that follows it).
- */
-function synthetic(type: TokenType, offset: number, end = offset): IToken {
-  return token(type, '', offset, end - 1);
+function synthetic(tokenType: TokenType, offset: number): IToken {
+  return { image: '', startOffset: offset, tokenTypeIdx: tokenType.tokenTypeIdx as number, tokenType } as IToken;
 }
 
 /** Tokenize one source file into the token stream the parser reads. */
@@ -92,8 +84,6 @@ export function lex(source: SourceText): LexResult {
   const indents: number[] = [0];
   const brackets: IToken[] = [];
   let lineOpen = false;
-  /** End offset (exclusive) of the last real token: where a closing block ends. */
-  let lastEnd = 0;
   let tabsSeen: number | undefined;
   let spacesSeen: number | undefined;
   let mixedReported = false;
@@ -103,8 +93,7 @@ export function lex(source: SourceText): LexResult {
     if (type === Newline) {
       if (brackets.length > 0) continue; // implicit line joining inside brackets
       if (lineOpen) {
-        // A line break ends where the line's last token ends, so no node's span reaches into a trailing comment.
-        out.push(token(Newline, tok.image, tok.startOffset, lastEnd - 1));
+        out.push(tok);
         lineOpen = false;
       }
       continue;
@@ -162,7 +151,7 @@ export function lex(source: SourceText): LexResult {
       } else if (width < top) {
         while (width < (indents[indents.length - 1] as number)) {
           indents.pop();
-          out.push(synthetic(Dedent, tok.startOffset, lastEnd));
+          out.push(synthetic(Dedent, tok.startOffset));
         }
         const now = indents[indents.length - 1] as number;
         if (width !== now) {
@@ -219,8 +208,11 @@ export function lex(source: SourceText): LexResult {
         }),
       );
     }
-    lastEnd = tok.startOffset + tok.image.length;
-    out.push(token(parsedType, tok.image, tok.startOffset, lastEnd - 1));
+    if (parsedType !== type) {
+      tok.tokenType = parsedType;
+      tok.tokenTypeIdx = parsedType.tokenTypeIdx as number;
+    }
+    out.push(tok);
   }
 
   if (brackets.length > 0) {
@@ -243,10 +235,10 @@ export function lex(source: SourceText): LexResult {
     );
   }
   const end = text.length;
-  if (lineOpen) out.push(synthetic(Newline, end, lastEnd));
+  if (lineOpen) out.push(synthetic(Newline, end));
   while (indents.length > 1) {
     indents.pop();
-    out.push(synthetic(Dedent, end, lastEnd));
+    out.push(synthetic(Dedent, end));
   }
   return { tokens: out, diagnostics };
 }

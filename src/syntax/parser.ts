@@ -116,7 +116,7 @@ export class DslParser extends CstParser {
       recoveryEnabled: false,
       skipValidations: !validate,
       errorMessageProvider: messages,
-      nodeLocationTracking: 'onlyOffset',
+      nodeLocationTracking: 'none',
     });
     this.performSelfAnalysis();
   }
