@@ -1,8 +1,9 @@
 // Performance benchmark (`npm run bench`, which builds dist/ first).
 //
-// 1. Throughput: lex / lex+parse / lex+parse+AST in MB/s (1 MB = 10^6 bytes) on a large generated
-//    DSL file (deterministic), in-process after a warm-up, using src/ bundled by esbuild with the
-//    same options as scripts/build.mjs.
+// 1. Throughput: lex / lex+parse / lex+parse+AST in MB/s (1 MB = 10^6 bytes) on two large generated
+//    DSL files (deterministic): the corpus projects' real files repeated to 5 MB, and a denser
+//    synthetic file; in-process after a warm-up, using src/ bundled by esbuild with the same
+//    options as scripts/build.mjs.
 // 2. Cold start: wall time of `node bin/dazzle check -p <project>` for every corpus project, of
 //    `node bin/dazzle --version` and of a bare `node -e ''`, each a fresh process (median of 9).
 // 3. Phases of a cold check of fieldtest_hub in a fresh process (where the start-up time goes).
@@ -10,7 +11,7 @@
 // Prints a table and writes the figures to .bench/last.json (git-ignored).
 // Usage: node bench/run.mjs [--quick]      (--quick: fewer runs, for trying the script)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -262,12 +263,27 @@ export function generateDsl(target = TARGET_BYTES) {
 // ---------------------------------------------------------------------------------------------
 // 1. throughput (in-process)
 
-async function throughput(fe) {
-  const text = generateDsl();
+/**
+ * A large file of real Dazzle DSL: the corpus projects' files, concatenated and
+ * repeated to `target` bytes. Real files carry comments, strings and titles
+ * (about 7 bytes per token), while generateDsl() is dense (under 5 bytes per
+ * token), so the two bracket what users will see.
+ */
+export function corpusShapedDsl(target = TARGET_BYTES) {
+  const parts = [];
+  for (const project of corpusProjects()) {
+    const dir = join(CORPUS, project, 'dsl');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.dsl')).sort()) parts.push(readFileSync(join(dir, f), 'utf8'));
+  }
+  const one = `${parts.join('\n')}\n`;
+  return one.repeat(Math.max(1, Math.ceil(target / one.length)));
+}
+
+async function throughput(fe, text) {
   const bytes = Buffer.byteLength(text);
   const lines = text.split('\n').length;
 
-  // Correctness first: the generated file must parse without errors.
+  // Correctness first: the file must parse without errors.
   const check = fe.parseSource(new fe.SourceText('bench.dsl', text));
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
   if (!check.value || errors.length > 0) {
@@ -400,20 +416,30 @@ async function main() {
 
   process.stdout.write(`dazzle benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}${QUICK ? ' (quick)' : ''}\n\n`);
 
-  const tp = await throughput(fe);
-  process.stdout.write(
-    `Throughput on a generated file: ${(tp.bytes / 1e6).toFixed(2)} MB, ${tp.lines} lines, ${tp.tokens} tokens ` +
-      `(in-process, ${RUNS.warmup} warm-up + ${RUNS.inProcess} runs; 1 MB = 10^6 bytes)\n`,
-  );
   const row = (name, s) => `  ${name.padEnd(22)} ${String(s.median.toFixed(2)).padStart(8)} MB/s   min ${s.min.toFixed(2).padStart(7)}   max ${s.max.toFixed(2).padStart(7)}   (median ${ms(s.ms.median)})\n`;
-  process.stdout.write(row('lex only', tp.lex));
-  process.stdout.write(row('lex+parse (CST)', tp.lexParse));
-  process.stdout.write(row('lex+parse+AST', tp.lexParseAst));
-  // The goal is judged on what parseSource does (lex+parse+AST); the CST-only figure is shown too.
-  const tpOk = tp.lexParseAst.median >= GOALS.throughputMBps;
-  const cstOk = tp.lexParse.median >= GOALS.throughputMBps;
+  const files = [
+    ['corpus-shaped', 'the corpus projects\' DSL files repeated (real density)', corpusShapedDsl()],
+    ['dense', 'generateDsl(): entities, ledgers, transactions, channels, surfaces, stories (dense)', generateDsl()],
+  ];
+  const tp = {};
+  for (const [key, what, text] of files) {
+    const r = await throughput(fe, text);
+    tp[key] = r;
+    process.stdout.write(
+      `Throughput, ${key} file — ${what}: ${(r.bytes / 1e6).toFixed(2)} MB, ${r.lines} lines, ${r.tokens} tokens (${(r.bytes / r.tokens).toFixed(2)} bytes/token; ` +
+        `in-process, ${RUNS.warmup} warm-up + ${RUNS.inProcess} runs; 1 MB = 10^6 bytes)\n`,
+    );
+    process.stdout.write(row('lex only', r.lex));
+    process.stdout.write(row('lex+parse (CST)', r.lexParse));
+    process.stdout.write(row('lex+parse+AST', r.lexParseAst));
+    process.stdout.write('\n');
+  }
+  // The goal is judged on what parseSource does (lex+parse+AST) over real DSL; the dense file is the worst case.
+  const tpOk = tp['corpus-shaped'].lexParseAst.median >= GOALS.throughputMBps;
+  const cstOk = tp['corpus-shaped'].lexParse.median >= GOALS.throughputMBps;
+  const denseOk = tp.dense.lexParseAst.median >= GOALS.throughputMBps;
   process.stdout.write(
-    `  goal: >= ${GOALS.throughputMBps} MB/s  -> lex+parse+AST (parseSource) ${tpOk ? 'MET' : 'NOT MET'}; lex+parse (CST) ${cstOk ? 'MET' : 'NOT MET'}\n\n`,
+    `  goal: >= ${GOALS.throughputMBps} MB/s lex+parse+AST on real DSL -> ${tpOk ? 'MET' : 'NOT MET'} (lex+parse CST only: ${cstOk ? 'met' : 'not met'}; dense worst case: ${denseOk ? 'met' : 'not met'})\n\n`,
   );
 
   process.stdout.write(`Cold wall time, fresh process each run (median of ${RUNS.process}, after one uncounted run)\n`);
@@ -461,7 +487,7 @@ async function main() {
     cpus: cpus().length,
     cpu: cpus()[0]?.model ?? null,
     quick: QUICK,
-    goals: { ...GOALS, throughputMet: tpOk, throughputCstOnlyMet: cstOk, checkFieldtestMet: coldOk },
+    goals: { ...GOALS, throughputMet: tpOk, throughputCstOnlyMet: cstOk, throughputDenseMet: denseOk, checkFieldtestMet: coldOk },
     throughput: tp,
     cold: { nodeBaseline: baseline, version, check: projects, ratioFieldtestToNode: fh ? round(fh.median / baseline.median) : null },
     phasesFieldtestHub: phase ?? null,
