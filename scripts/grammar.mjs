@@ -19,9 +19,12 @@ const out = await build({
   logLevel: 'warning',
 });
 const code = out.outputFiles[0].text;
-const { grammarEbnf, railroadHtml } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+const { grammarEbnf, railroadHtml, DIAGRAM_ASSETS } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+// The diagram renderer's files, from the installed (pinned) Chevrotain, are inlined into the page.
+const diagrams = `${root}node_modules/chevrotain/diagrams/`;
+const assets = Object.fromEntries(DIAGRAM_ASSETS.map((f) => [f, readFileSync(`${diagrams}${f}`, 'utf8')]));
 
-const files = { 'grammar/dazzle.ebnf': grammarEbnf(), 'grammar/railroad.html': railroadHtml() };
+const files = { 'grammar/dazzle.ebnf': grammarEbnf(), 'grammar/railroad.html': railroadHtml(assets) };
 const check = process.argv.includes('--check');
 let stale = 0;
 mkdirSync(`${root}grammar`, { recursive: true });

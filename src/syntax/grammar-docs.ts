@@ -344,19 +344,33 @@ function relabel(node: Gast): Gast {
   return copy as unknown as Gast;
 }
 
+/** The files of Chevrotain's diagram renderer that the page needs, relative to `chevrotain/diagrams/`. */
+export const DIAGRAM_ASSETS = ['diagrams.css', 'vendor/railroad-diagrams.js', 'src/diagrams_builder.js', 'src/diagrams_behavior.js', 'src/main.js'] as const;
+
+/** The contents of each of {@link DIAGRAM_ASSETS}, read by the caller from the installed Chevrotain. */
+export type DiagramAssets = Readonly<Record<(typeof DIAGRAM_ASSETS)[number], string>>;
+
 /**
  * Railroad (syntax) diagrams of every rule, as a stand-alone HTML page made by
- * Chevrotain's createSyntaxDiagramsCode. The page loads its scripts and CSS
- * (railroad-diagrams and Chevrotain's diagram renderer) from unpkg.com, pinned
- * to the installed Chevrotain version, so it needs network access to render;
- * nothing is inlined, which keeps the output small and deterministic.
- * Terminals are labelled as in the EBNF (NEWLINE, NAME, 'entity' …).
+ * Chevrotain's createSyntaxDiagramsCode, with its scripts and CSS inlined (so
+ * the page works offline). Terminals are labelled as in the EBNF (NEWLINE,
+ * NAME, 'entity' …). Pure: the caller passes the renderer's files.
  */
-export function railroadHtml(): string {
-  const html = createSyntaxDiagramsCode(productions().map(relabel)).replace(
+export function railroadHtml(assets: DiagramAssets): string {
+  let html = createSyntaxDiagramsCode(productions().map(relabel)).replace(
     '<!-- This is a generated file -->',
     '<!-- GENERATED from src/syntax/parser.ts by `npm run grammar`; do not edit. See also grammar/dazzle.ebnf. -->\n' +
-      '<!-- The diagrams load their scripts and CSS from unpkg.com: viewing this page needs network access. -->',
+      "<!-- Scripts and styles are Chevrotain's diagram renderer (Apache-2.0) and railroad-diagrams (CC0), inlined. -->",
   );
+  const inline = (text: string) => text.replace(/\r\n?/g, '\n').replace(/<\/(script|style)/gi, '<\\/$1').trim();
+  html = html.replace(/<link rel='stylesheet' href='[^']*\/diagrams\/([^']+)'>/g, (_, file: string) => `<style>\n${inline(asset(assets, file))}\n</style>`);
+  html = html.replace(/<script src='[^']*\/diagrams\/([^']+)'><\/script>/g, (_, file: string) => `<script>\n${inline(asset(assets, file))}\n</script>`);
+  if (/https?:\/\//.test(html.replace(/<script>[\s\S]*?<\/script>|<style>[\s\S]*?<\/style>/g, ''))) throw new Error('railroad page still references a remote resource');
   return `${html.replace(/\r\n?/g, '\n').trim()}\n`;
+}
+
+function asset(assets: DiagramAssets, file: string): string {
+  const text = (assets as Record<string, string | undefined>)[file];
+  if (text === undefined) throw new Error(`the railroad page needs chevrotain/diagrams/${file}, which was not given`);
+  return text;
 }

@@ -2,11 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { grammarEbnf, railroadHtml } from '../../src/syntax/grammar-docs.js';
+import { DIAGRAM_ASSETS, grammarEbnf, railroadHtml as renderRailroad, type DiagramAssets } from '../../src/syntax/grammar-docs.js';
 import { DslParser } from '../../src/syntax/parser.js';
 import { REPO } from '../helpers.js';
 
 const committed = (rel: string) => readFileSync(join(REPO, rel), 'utf8');
+const assets = Object.fromEntries(DIAGRAM_ASSETS.map((f) => [f, readFileSync(join(REPO, 'node_modules', 'chevrotain', 'diagrams', f), 'utf8')])) as DiagramAssets;
+const railroadHtml = () => renderRailroad(assets);
 
 describe('grammar documents', () => {
   const ebnf = grammarEbnf();
@@ -17,6 +19,12 @@ describe('grammar documents', () => {
 
   it('grammar/railroad.html is up to date', () => {
     expect(railroadHtml(), 'grammar/railroad.html is out of date: run npm run grammar').toBe(committed('grammar/railroad.html'));
+  });
+
+  it('the railroad page is self-contained: it loads nothing from the network', () => {
+    const html = railroadHtml();
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=/);
+    expect(html).toContain('window.serializedGrammar');
   });
 
   it('is deterministic, LF-only and ends with a newline', () => {
