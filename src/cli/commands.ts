@@ -33,6 +33,15 @@ export function counts(spec: AppSpec): Record<string, number> {
   };
 }
 
+const SINGULAR: Record<string, string> = { entities: 'entity', other_constructs: 'other construct' };
+
+/** `entities` → `entity` when there is one; `file_fields` → `file field(s)`. */
+function noun(key: string, n: number): string {
+  const plural = key.replace(/_/g, ' ');
+  if (n !== 1) return plural;
+  return SINGULAR[key] ?? plural.replace(/s$/, '');
+}
+
 /** Run the front end and report. Exit 0 when there are no errors, 2 otherwise. */
 export function check(opts: CommonOptions, io: Io, cwd: string): number {
   const loaded = opts.files?.length ? loadFiles(opts.files, cwd) : loadProject(opts.project, cwd);
@@ -46,7 +55,7 @@ export function check(opts: CommonOptions, io: Io, cwd: string): number {
   const c = counts(spec);
   const parts = Object.entries(c)
     .filter(([k, v]) => k !== 'files' && v > 0)
-    .map(([k, v]) => `${v} ${k.replace(/_/g, ' ')}`);
+    .map(([k, v]) => `${v} ${noun(k, v)}`);
   io.stdout(`ok: app '${spec.app.name}', ${c.files} file${c.files === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}\n`);
   return 0;
 }

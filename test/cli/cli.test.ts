@@ -31,7 +31,7 @@ describe('dazzle CLI', () => {
   it('check succeeds on the bundled example (text and json)', () => {
     const text = runCli(['check', '-p', EXAMPLE]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^ok: app 'ledger_app', 3 files: 2 entities, 1 file fields, 2 ledgers, 1 transactions, 1 queue channels, 1 stream channels, 1 schedules/);
+    expect(text.stdout).toBe("ok: app 'ledger_app', 3 files: 2 entities, 1 file field, 2 ledgers, 1 transaction, 1 queue channel, 1 stream channel, 1 schedule, 1 other construct\n");
     const json = runCli(['check', '--project', EXAMPLE, '--format', 'json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, app: 'ledger_app', counts: { ledgers: 2, transactions: 1 }, diagnostics: [] });
