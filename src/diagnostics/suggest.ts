@@ -43,8 +43,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     if (c === word) continue;
     const lc = c.toLowerCase();
-    // A word that merely extends a candidate (`string` for `str`) is a near miss too.
-    const d = lc.length >= 3 && w.startsWith(lc) ? 1 : editDistance(w, lc, limit);
+    // A word that extends a candidate by a few letters (`string` for `str`) is a near miss too.
+    const d = lc.length >= 3 && w.length <= lc.length + 3 && w.startsWith(lc) ? 1 : editDistance(w, lc, limit);
     if (d <= limit && (d < bestDistance || (d === bestDistance && best !== undefined && c < best))) {
       best = c;
       bestDistance = d;

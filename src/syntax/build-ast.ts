@@ -20,7 +20,7 @@ import type {
 } from './ast.js';
 import { Duration, Name, Newline, NumberLit, StringLit } from './tokens.js';
 import { tokenMatcher } from 'chevrotain';
-import { FIELD_MODIFIERS, SCALAR_TYPES, SCHEMAS, VALUED_MODIFIERS, type ConstructSchema, type PropertySpec, type RelationKind } from './vocabulary.js';
+import { FIELD_CONTINUATIONS, FIELD_MODIFIERS, SCALAR_TYPES, SCHEMAS, VALUED_MODIFIERS, type ConstructSchema, type PropertySpec, type RelationKind } from './vocabulary.js';
 
 type Children = Record<string, (CstNode | IToken)[] | undefined>;
 
@@ -422,6 +422,20 @@ class AstBuilder {
         );
       }
       modifiers.push({ name: mod, ...(value !== undefined ? { value } : {}), span });
+    }
+    // A field may carry indented continuation lines (`semantic: a=positive, …`); anything else
+    // indented under it is a mistake (usually a field indented one step too far).
+    const block = node(f, 'lineBlock');
+    for (const l of block ? nodes(block, 'line') : []) {
+      const first = tokens(l, 'Atom')[0] as IToken;
+      if (FIELD_CONTINUATIONS.has(first.image) && tokens(l, 'Atom')[1]?.image === ':') continue;
+      this.diagnostics.push(
+        diag('DZ1005', `this line is indented under field '${name.image}', which takes no block here`, {
+          span: this.nodeSpan(l),
+          related: [{ message: `field '${name.image}' is here`, span: this.tokSpan(name) }],
+          hint: `indent it like the field above if it is another field (only ${[...FIELD_CONTINUATIONS].map((k) => `'${k}:'`).join(', ')} may continue a field)`,
+        }),
+      );
     }
     return {
       name: name.image,

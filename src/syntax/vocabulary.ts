@@ -56,6 +56,9 @@ export const FIELD_MODIFIERS: ReadonlySet<string> = new Set([
   'default',
 ]);
 
+/** Keys of the indented lines that may continue a field (`semantic: open=neutral, done=positive`). */
+export const FIELD_CONTINUATIONS: ReadonlySet<string> = new Set(['semantic']);
+
 /** Modifiers that take a value: `storage=media`, `default=…`, `was: old`. */
 export const VALUED_MODIFIERS: ReadonlySet<string> = new Set(['storage', 'default', 'was']);
 

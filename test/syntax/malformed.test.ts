@@ -103,6 +103,19 @@ const ROWS: readonly Row[] = [
     col: 1,
   },
   {
+    name: 'a field indented one step too far is not swallowed by the field above (DZ1005)',
+    files: { [F]: task('  id: uuid pk', '    title: str(20) required') },
+    code: 'DZ1005',
+    line: 5,
+    col: 5,
+    extra: (r) => expect(r.diagnostics[0]?.related[0]?.span).toMatchObject({ line: 4, col: 3 }),
+  },
+  {
+    name: 'a field continued by an indented semantic: line is fine',
+    files: { [F]: task('  id: uuid pk', '  status: enum[open, done]=open', '    semantic: open=neutral, done=positive') },
+    code: null,
+  },
+  {
     name: '500 levels of block nesting (DZ1008)',
     // level i is on line 3+i; the 101st level (line 104) is the first one refused
     files: { [F]: nestedBlocks(500) },
