@@ -1,11 +1,14 @@
 /** `dazzle check` and `dazzle inspect`. */
+import { loadConfig, showJson, showText, type Environment } from '../config/index.js';
+import { SourceText } from '../diagnostics/index.js';
 import type { AppSpec } from '../ir/index.js';
+import { readConfigFile } from './io.js';
 import { loadFiles, loadProject } from './front.js';
 import { diagnosticsJson, json, printDiagnostics, type Format, type Io } from './output.js';
 
 export interface CommonOptions {
   readonly project: string;
-  readonly env?: string;
+  readonly env?: Environment;
   readonly format: Format;
   /** Explicit .dsl files to read instead of the project's module paths. */
   readonly files?: readonly string[];
@@ -44,13 +47,13 @@ function noun(key: string, n: number): string {
 
 /** Run the front end and report. Exit 0 when there are no errors, 2 otherwise. */
 export function check(opts: CommonOptions, io: Io, cwd: string): number {
-  const loaded = opts.files?.length ? loadFiles(opts.files, cwd) : loadProject(opts.project, cwd);
+  const loaded = opts.files?.length ? loadFiles(opts.files, cwd) : loadProject(opts.project, cwd, opts.env);
   const spec = loaded.front?.spec;
   if (opts.format === 'json') {
     io.stdout(json({ ok: loaded.ok, app: spec?.app.name ?? null, counts: spec ? counts(spec) : null, diagnostics: diagnosticsJson(loaded.diagnostics) }));
     return loaded.ok ? 0 : 2;
   }
-  printDiagnostics(io, loaded.diagnostics, loaded.front?.sources);
+  printDiagnostics(io, loaded.diagnostics, loaded.sources);
   if (!loaded.ok || !spec) return 2;
   const c = counts(spec);
   const parts = Object.entries(c)
@@ -62,18 +65,18 @@ export function check(opts: CommonOptions, io: Io, cwd: string): number {
 
 /** Print the AppSpec IR (json), or a readable outline (text). */
 export function inspect(opts: CommonOptions, io: Io, cwd: string): number {
-  const loaded = loadProject(opts.project, cwd);
+  const loaded = loadProject(opts.project, cwd, opts.env);
   const spec = loaded.front?.spec;
   if (!loaded.ok || !spec) {
     if (opts.format === 'json') io.stdout(json({ ok: false, diagnostics: diagnosticsJson(loaded.diagnostics) }));
-    else printDiagnostics(io, loaded.diagnostics, loaded.front?.sources);
+    else printDiagnostics(io, loaded.diagnostics, loaded.sources);
     return 2;
   }
   if (opts.format === 'json') {
     io.stdout(json(spec));
     return 0;
   }
-  printDiagnostics(io, loaded.diagnostics, loaded.front?.sources);
+  printDiagnostics(io, loaded.diagnostics, loaded.sources);
   const lines: string[] = [`app ${spec.app.name}${spec.app.title ? ` "${spec.app.title}"` : ''}`];
   const section = (title: string, items: readonly { name: string; span: { file: string; line: number } }[], detail: (i: never) => string = () => '') => {
     if (items.length === 0) return;
@@ -94,5 +97,20 @@ export function inspect(opts: CommonOptions, io: Io, cwd: string): number {
   for (const c of spec.constructs) other.set(c.keyword, (other.get(c.keyword) ?? 0) + 1);
   if (other.size) lines.push('', `other constructs: ${[...other.entries()].sort().map(([k, v]) => `${v} ${k}`).join(', ')}`);
   io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+/** `dazzle config show`: the resolved [deploy] configuration, each value with its source. */
+export function configShow(opts: CommonOptions, io: Io, cwd: string): number {
+  const file = readConfigFile(opts.project, cwd);
+  const loaded = file.diagnostics.length ? { value: undefined, diagnostics: file.diagnostics } : loadConfig({ path: file.configPath, text: file.configText, ...(opts.env ? { environment: opts.env } : {}) });
+  const sources = new Map(file.configText !== undefined ? [[file.configPath, new SourceText(file.configPath, file.configText)]] : []);
+  if (opts.format === 'json') {
+    io.stdout(json(loaded.value ? { ok: true, ...(showJson(loaded.value) as object), diagnostics: diagnosticsJson(loaded.diagnostics) } : { ok: false, diagnostics: diagnosticsJson(loaded.diagnostics) }));
+    return loaded.value ? 0 : 2;
+  }
+  printDiagnostics(io, loaded.diagnostics, sources);
+  if (!loaded.value) return 2;
+  io.stdout(showText(loaded.value));
   return 0;
 }

@@ -125,3 +125,24 @@ export function readFiles(paths: readonly string[], cwd: string): ProjectFiles {
   }
   return { root: cwd, configPath: 'dazzle.toml', configText: undefined, dsl, diagnostics };
 }
+
+/** Read just the project's dazzle.toml (for `config show`). */
+export function readConfigFile(projectDir: string, cwd: string): { readonly configPath: string; readonly configText: string | undefined; readonly diagnostics: readonly Diagnostic[] } {
+  const root = resolve(cwd, projectDir);
+  const configAbs = join(root, 'dazzle.toml');
+  const configPath = displayPath(configAbs, cwd);
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    return { configPath, configText: undefined, diagnostics: [diag('DZ0001', `project directory '${projectDir}' does not exist`, { hint: 'pass the folder that holds dazzle.toml with --project DIR (default: the current folder)' })] };
+  }
+  try {
+    return { configPath, configText: readFileSync(configAbs, 'utf8'), diagnostics: [] };
+  } catch {
+    return { configPath, configText: undefined, diagnostics: [] };
+  }
+}

@@ -13,7 +13,7 @@ export const EXIT = { ok: 0, no: 1, invalid: 2, internal: 3 } as const;
 
 interface RawOptions {
   project: string;
-  env?: string;
+  env?: 'dev' | 'staging' | 'prod';
   format: Format;
   debug?: boolean;
 }
@@ -52,6 +52,12 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
   common(program.command('inspect').description('print the AppSpec IR the later stages consume (--format json)')).action(
     action(async (o) => (await import('./commands.js')).inspect(o, io, cwd)),
   );
+
+  const config = program.command('config').description('the deployment configuration from dazzle.toml');
+  common(config.command('show').description('print the resolved [deploy] configuration, each value with its source')).action(
+    action(async (o) => (await import('./commands.js')).configShow(o as never, io, cwd)),
+  );
+  config.exitOverride();
 
   const deploy = program.command('deploy').description('plan, generate, synthesize, check and diff the AWS deployment');
   const pending: readonly [string, string][] = [

@@ -1,0 +1,301 @@
+/**
+ * Defaults: one base value for every key, and per-environment profiles that
+ * override some of them. The file overrides both; `[deploy.env.<name>]`
+ * overrides the file for that environment; `--env` selects the environment.
+ */
+import type { Environment } from './vocabulary.js';
+
+/** The resolved `[deploy]` configuration: every key present, snake_case as in the file. */
+export interface DeployConfig {
+  readonly enabled: boolean;
+  readonly environment: Environment;
+  readonly region: string;
+  readonly output: string;
+  readonly network: NetworkConfig;
+  readonly compute: ServiceConfig;
+  readonly services: Readonly<Record<string, ServiceConfig>>;
+  readonly database: DatabaseConfig;
+  readonly tigerbeetle: TigerBeetleConfig;
+  readonly cache: CacheConfig;
+  readonly kafka: KafkaConfig;
+  readonly domain: DomainConfig;
+  readonly alarms: AlarmsConfig;
+  readonly logs: LogsConfig;
+  readonly storage: StorageConfig;
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+export interface NetworkConfig {
+  readonly vpc_cidr: string;
+  readonly az_count: number;
+  readonly nat_gateways: number;
+}
+
+export interface ServiceConfig {
+  readonly runtime: 'fargate' | 'ec2';
+  readonly cpu: number;
+  readonly memory: number;
+  readonly desired_count: number;
+  readonly min_count: number;
+  readonly max_count: number;
+  readonly cpu_target: number;
+  readonly port: number;
+  readonly health_check_path: string;
+  readonly image: string;
+  readonly dockerfile: string;
+  readonly paths: readonly string[];
+  readonly instance_type: string;
+  readonly node_count: number;
+  readonly ip_offset: number;
+  readonly peer_ports: readonly number[];
+  readonly public_ports: readonly number[];
+  readonly volume_size_gb: number;
+  readonly ssh_cidr: string;
+  readonly key_name: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface DatabaseConfig {
+  readonly mode: 'auto' | 'serverless' | 'provisioned';
+  readonly engine_version: string;
+  readonly instance_class: string;
+  readonly storage_gb: number;
+  readonly min_acu: number;
+  readonly max_acu: number;
+  readonly readers: number;
+  readonly backup_retention_days: number;
+  readonly deletion_protection: boolean;
+  readonly removal_policy: 'snapshot' | 'retain' | 'destroy';
+}
+
+export interface TigerBeetleConfig {
+  readonly enabled: boolean;
+  readonly version: string;
+  readonly cluster_id: number;
+  readonly size: string;
+  readonly node_count: number;
+  readonly volume_size_gb: number;
+  readonly volume_iops: number;
+  readonly volume_throughput: number;
+}
+
+export interface CacheConfig {
+  readonly enabled: 'auto' | boolean;
+  readonly engine: 'valkey' | 'redis';
+  readonly node_type: string;
+  readonly replicas: number;
+}
+
+export interface KafkaConfig {
+  readonly enabled: boolean;
+  readonly broker_count: number;
+  readonly instance_type: string;
+  readonly version: string;
+  readonly volume_size_gb: number;
+}
+
+export interface DomainConfig {
+  readonly name: string;
+  readonly subdomain: string;
+  readonly hosted_zone: string;
+  readonly certificate_arn: string;
+}
+
+export interface AlarmsConfig {
+  readonly email: readonly string[];
+  readonly sns_topic_arn: string;
+}
+
+export interface LogsConfig {
+  readonly retention_days: number;
+}
+
+export interface StorageConfig {
+  readonly versioning: boolean;
+  readonly removal_policy: 'retain' | 'destroy';
+}
+
+/** Settings every Fargate service starts from; `[deploy.compute]` changes them for all services. */
+const SERVICE: ServiceConfig = {
+  runtime: 'fargate',
+  cpu: 512,
+  memory: 1024,
+  desired_count: 2,
+  min_count: 1,
+  max_count: 4,
+  cpu_target: 70,
+  port: 8000,
+  health_check_path: '/health',
+  image: '',
+  dockerfile: 'Dockerfile',
+  paths: [],
+  instance_type: 't3.small',
+  node_count: 1,
+  ip_offset: 10,
+  peer_ports: [],
+  public_ports: [],
+  volume_size_gb: 0,
+  ssh_cidr: '',
+  key_name: '',
+  env: {},
+};
+
+/** Values that hold in every environment unless the file says otherwise. */
+export const BASE_DEFAULTS: DeployConfig = {
+  enabled: true,
+  environment: 'dev',
+  region: 'us-east-1',
+  output: 'infra',
+  network: { vpc_cidr: '10.0.0.0/16', az_count: 2, nat_gateways: 1 },
+  compute: SERVICE,
+  services: {},
+  database: {
+    mode: 'auto',
+    engine_version: '16.6',
+    instance_class: 'db.r6g.large',
+    storage_gb: 20,
+    min_acu: 0.5,
+    max_acu: 4,
+    readers: 0,
+    backup_retention_days: 7,
+    deletion_protection: false,
+    removal_policy: 'snapshot',
+  },
+  tigerbeetle: {
+    enabled: true,
+    version: '0.17.9',
+    cluster_id: 1,
+    size: 'r6i.large',
+    node_count: 3,
+    volume_size_gb: 100,
+    volume_iops: 5000,
+    volume_throughput: 250,
+  },
+  cache: { enabled: 'auto', engine: 'valkey', node_type: 'cache.t4g.small', replicas: 1 },
+  kafka: { enabled: false, broker_count: 3, instance_type: 'kafka.m5.large', version: '3.6.0', volume_size_gb: 100 },
+  domain: { name: '', subdomain: 'api', hosted_zone: '', certificate_arn: '' },
+  alarms: { email: [], sns_topic_arn: '' },
+  logs: { retention_days: 30 },
+  storage: { versioning: true, removal_policy: 'retain' },
+  secrets: {},
+};
+
+type Profile = { readonly [K in keyof DeployConfig]?: DeployConfig[K] extends object ? Partial<DeployConfig[K]> : DeployConfig[K] };
+
+/**
+ * What each environment changes from the base defaults: small and disposable
+ * in dev, production-grade in prod (three AZs with a NAT gateway each, a
+ * reader, deletion protection, a 3-replica TigerBeetle on 10k IOPS).
+ */
+export const PROFILES: Readonly<Record<Environment, Profile>> = {
+  dev: {
+    network: { az_count: 2, nat_gateways: 1 },
+    compute: { desired_count: 1, min_count: 1, max_count: 2 },
+    database: { min_acu: 0.5, max_acu: 2, readers: 0, backup_retention_days: 1, deletion_protection: false, removal_policy: 'destroy' },
+    tigerbeetle: { node_count: 1, size: 't3.medium', volume_size_gb: 50, volume_iops: 3000, volume_throughput: 125 },
+    cache: { replicas: 0 },
+    kafka: { broker_count: 2 },
+    logs: { retention_days: 7 },
+    storage: { removal_policy: 'destroy' },
+  },
+  staging: {
+    network: { az_count: 2, nat_gateways: 1 },
+    compute: { desired_count: 2, min_count: 1, max_count: 4 },
+    database: { min_acu: 0.5, max_acu: 8, readers: 0, backup_retention_days: 7, deletion_protection: false, removal_policy: 'snapshot' },
+    tigerbeetle: { node_count: 3, size: 'r6i.large', volume_size_gb: 100, volume_iops: 5000, volume_throughput: 250 },
+    cache: { replicas: 1 },
+    logs: { retention_days: 30 },
+    storage: { removal_policy: 'retain' },
+  },
+  prod: {
+    network: { az_count: 3, nat_gateways: 3 },
+    compute: { desired_count: 3, min_count: 3, max_count: 12 },
+    database: { min_acu: 2, max_acu: 32, readers: 1, backup_retention_days: 14, deletion_protection: true, removal_policy: 'snapshot' },
+    tigerbeetle: { node_count: 3, size: 'r6i.large', volume_size_gb: 100, volume_iops: 10000, volume_throughput: 500 },
+    cache: { replicas: 2 },
+    kafka: { broker_count: 3 },
+    logs: { retention_days: 90 },
+    storage: { removal_policy: 'retain' },
+  },
+};
+
+/** One-line documentation of every key (used by the schema, `config show` and dazzle.toml.example). */
+export const DOCS: Readonly<Record<string, string>> = {
+  enabled: 'deploy this app at all (false: plan and generate refuse)',
+  environment: 'the environment whose profile applies: dev, staging or prod (overridden by --env)',
+  region: 'AWS region to deploy to',
+  output: 'folder the CDK app is generated into, relative to the project',
+  network: 'the VPC',
+  'network.vpc_cidr': 'IPv4 range of the VPC',
+  'network.az_count': 'availability zones to spread subnets over (2-3)',
+  'network.nat_gateways': 'NAT gateways for private-subnet egress (1 up to az_count)',
+  compute: 'settings every web service starts from (the one service "web" when [deploy.services] is empty)',
+  'compute.runtime': 'fargate (ECS service behind the ALB) or ec2 (a node group with fixed private addresses)',
+  'compute.cpu': 'Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384',
+  'compute.memory': 'Fargate memory in MiB; must be a size AWS pairs with cpu',
+  'compute.desired_count': 'tasks (or nodes) to run normally',
+  'compute.min_count': 'autoscaling lower bound',
+  'compute.max_count': 'autoscaling upper bound',
+  'compute.cpu_target': 'autoscaling target for average CPU, percent',
+  'compute.port': 'container port the ALB forwards to',
+  'compute.health_check_path': 'HTTP path the ALB health check requests',
+  'compute.image': 'container image URI to run; empty to build `dockerfile` during cdk deploy',
+  'compute.dockerfile': 'Dockerfile (relative to the project) built into an image asset by cdk deploy, used when image is empty',
+  'compute.paths': 'ALB path patterns routed to this service (e.g. ["/api/user/*"]); empty: the default route',
+  'compute.instance_type': 'EC2 instance type (runtime = "ec2")',
+  'compute.node_count': 'EC2 nodes (runtime = "ec2")',
+  'compute.ip_offset': 'host number of node 0 in its subnet, so nodes get fixed addresses (10 → 10.0.1.10)',
+  'compute.peer_ports': 'TCP ports open only between the nodes of this service',
+  'compute.public_ports': 'TCP ports open to the internet (e.g. a P2P port)',
+  'compute.volume_size_gb': 'persistent encrypted data volume per node in GiB (runtime = "ec2"; 0: none)',
+  'compute.ssh_cidr': 'CIDR allowed to SSH to the nodes (empty: no SSH; use SSM Session Manager)',
+  'compute.key_name': 'EC2 key pair for SSH (requires ssh_cidr)',
+  'compute.env': 'plain environment variables for the service (never secrets: use [deploy.secrets])',
+  services: 'named services, each a table of the [deploy.compute] keys; [deploy.compute] gives their defaults',
+  database: 'Aurora PostgreSQL, deployed when the DSL has entities',
+  'database.mode': 'serverless (Aurora Serverless v2) or provisioned; auto: provisioned when instance_class is set in the file',
+  'database.engine_version': 'Aurora PostgreSQL engine version',
+  'database.instance_class': 'instance class for provisioned mode',
+  'database.storage_gb': 'expected storage in GiB (Aurora grows storage itself; used for the cost estimate)',
+  'database.min_acu': 'Serverless v2 minimum capacity (ACU, multiples of 0.5)',
+  'database.max_acu': 'Serverless v2 maximum capacity (ACU)',
+  'database.readers': 'reader instances besides the writer',
+  'database.backup_retention_days': 'automated backup retention (1-35 days)',
+  'database.deletion_protection': 'refuse to delete the cluster',
+  'database.removal_policy': 'what happens to the cluster when removed from the stack: snapshot, retain or destroy',
+  tigerbeetle: 'the TigerBeetle cluster, deployed when the DSL has ledgers',
+  'tigerbeetle.enabled': 'false: do not deploy TigerBeetle even when the DSL has ledgers',
+  'tigerbeetle.version': 'pinned TigerBeetle release installed on the nodes',
+  'tigerbeetle.cluster_id': 'cluster id (0 is reserved for testing)',
+  'tigerbeetle.size': 'node size: t3.medium, r6i.large, r6i.xlarge or r6i.2xlarge',
+  'tigerbeetle.node_count': 'replicas (fixed when the data files are formatted)',
+  'tigerbeetle.volume_size_gb': 'data volume per node in GiB (50-1000)',
+  'tigerbeetle.volume_iops': 'data volume IOPS (3000-64000; above 16000 the volume is io2)',
+  'tigerbeetle.volume_throughput': 'gp3 data volume throughput in MiB/s (125-1000)',
+  cache: 'Redis-compatible cache, deployed when the DSL needs one (integrations, experiences, sessions)',
+  'cache.enabled': 'auto (when the DSL needs it), true or false',
+  'cache.engine': 'valkey or redis (ElastiCache)',
+  'cache.node_type': 'ElastiCache node type',
+  'cache.replicas': 'replicas besides the primary (0-5; failover needs at least 1)',
+  kafka: 'Amazon MSK, used for streams and event topics instead of EventBridge when enabled',
+  'kafka.enabled': 'deploy MSK (IAM auth on port 9098)',
+  'kafka.broker_count': 'brokers (a multiple of network.az_count)',
+  'kafka.instance_type': 'broker instance type',
+  'kafka.version': 'Kafka version',
+  'kafka.volume_size_gb': 'storage per broker in GiB',
+  domain: 'HTTPS on a domain: an ACM certificate and a Route 53 record for the load balancer',
+  'domain.name': 'domain name (empty: HTTP only, on the load balancer name)',
+  'domain.subdomain': 'record created for the load balancer (api → api.example.com; empty: the apex)',
+  'domain.hosted_zone': 'Route 53 hosted zone (empty: the domain name)',
+  'domain.certificate_arn': 'existing ACM certificate (empty: a DNS-validated certificate is created)',
+  alarms: 'where alarms are sent',
+  'alarms.email': 'addresses subscribed to the alarm topic',
+  'alarms.sns_topic_arn': 'existing SNS topic to use instead of creating one',
+  logs: 'CloudWatch Logs',
+  'logs.retention_days': 'log retention in days (a value CloudWatch accepts)',
+  storage: 'S3 buckets, deployed when the DSL has file fields',
+  'storage.versioning': 'keep object versions',
+  'storage.removal_policy': 'retain or destroy the buckets when removed from the stack',
+  secrets: 'secrets: name = "ssm:/path" or "secretsmanager:name[:json-key]"; each becomes the variable NAME in every service',
+  env: 'per-environment overrides: [deploy.env.prod.compute] etc.',
+};
