@@ -1,4 +1,5 @@
-// Writes grammar/dazzle.ebnf and grammar/railroad.html from the parser itself (`npm run grammar`).
+// Writes grammar/dazzle.ebnf and grammar/railroad.html from the parser itself, and the dazzle.toml
+// schema files (scripts/schema-artifacts.mjs) from src/config/schema.ts (`npm run grammar`).
 // src/syntax/grammar-docs.ts is bundled on the fly with esbuild (nothing is written but the two
 // documents); test/syntax/grammar-docs.test.ts checks that the committed files are up to date.
 //   node scripts/grammar.mjs          write the files
@@ -24,7 +25,17 @@ const { grammarEbnf, railroadHtml, DIAGRAM_ASSETS } = await import(`data:text/ja
 const diagrams = `${root}node_modules/chevrotain/diagrams/`;
 const assets = Object.fromEntries(DIAGRAM_ASSETS.map((f) => [f, readFileSync(`${diagrams}${f}`, 'utf8')]));
 
-const files = { 'grammar/dazzle.ebnf': grammarEbnf(), 'grammar/railroad.html': railroadHtml(assets) };
+// The dazzle.toml schema, and ajv's standalone validator for it.
+const schemaBuild = await build({ entryPoints: [`${root}src/config/schema.ts`], absWorkingDir: root, bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+const { DAZZLE_TOML_SCHEMA } = await import(`data:text/javascript;base64,${Buffer.from(schemaBuild.outputFiles[0].text).toString('base64')}`);
+const { schemaJson, validatorCode } = await import('./schema-artifacts.mjs');
+
+const files = {
+  'grammar/dazzle.ebnf': grammarEbnf(),
+  'grammar/railroad.html': railroadHtml(assets),
+  'grammar/dazzle.schema.json': schemaJson(DAZZLE_TOML_SCHEMA),
+  'src/config/toml-validator.generated.js': validatorCode(DAZZLE_TOML_SCHEMA),
+};
 const check = process.argv.includes('--check');
 let stale = 0;
 mkdirSync(`${root}grammar`, { recursive: true });

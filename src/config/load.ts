@@ -5,12 +5,12 @@
  * Order of precedence (later wins): base defaults → the environment's profile
  * → [deploy] in the file → [deploy.env.<environment>] in the file → --env.
  */
-import AjvModule, { type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { closest, diag, hasErrors, quote, type Diagnostic, type Result, type Span } from '../diagnostics/index.js';
 import { BASE_DEFAULTS, PROFILES, type DeployConfig, type ServiceConfig } from './defaults.js';
-import { DAZZLE_TOML_SCHEMA } from './schema.js';
 import { positionOf, tomlKeyPositions, type KeyPosition } from './toml-positions.js';
+import validateToml from './toml-validator.generated.js';
 import { EBS, ENVIRONMENTS, FARGATE_SIZES, type Environment } from './vocabulary.js';
 
 /** Where a resolved value came from. */
@@ -41,12 +41,9 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// ajv is CommonJS; its default export is the class.
-const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
-let validator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
+/** Schema validation with ajv, compiled ahead of time (see scripts/schema-artifacts.mjs). */
 function validate(doc: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(DAZZLE_TOML_SCHEMA);
-  return validator(doc) ? [] : [...(validator.errors ?? [])];
+  return validateToml(doc) ? [] : [...(validateToml.errors ?? [])];
 }
 
 class Loader {
