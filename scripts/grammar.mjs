@@ -26,8 +26,8 @@ const diagrams = `${root}node_modules/chevrotain/diagrams/`;
 const assets = Object.fromEntries(DIAGRAM_ASSETS.map((f) => [f, readFileSync(`${diagrams}${f}`, 'utf8')]));
 
 // The dazzle.toml schema, and ajv's standalone validator for it.
-const schemaBuild = await build({ entryPoints: [`${root}src/config/schema.ts`], absWorkingDir: root, bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
-const { DAZZLE_TOML_SCHEMA } = await import(`data:text/javascript;base64,${Buffer.from(schemaBuild.outputFiles[0].text).toString('base64')}`);
+const schemaBuild = await build({ entryPoints: [`${root}src/config/index.ts`], absWorkingDir: root, bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' });
+const { DAZZLE_TOML_SCHEMA, exampleToml } = await import(`data:text/javascript;base64,${Buffer.from(schemaBuild.outputFiles[0].text).toString('base64')}`);
 const { schemaJson, validatorCode } = await import('./schema-artifacts.mjs');
 
 const files = {
@@ -35,6 +35,7 @@ const files = {
   'grammar/railroad.html': railroadHtml(assets),
   'grammar/dazzle.schema.json': schemaJson(DAZZLE_TOML_SCHEMA),
   'src/config/toml-validator.generated.js': validatorCode(DAZZLE_TOML_SCHEMA),
+  'dazzle.toml.example': exampleToml(),
 };
 const check = process.argv.includes('--check');
 let stale = 0;

@@ -115,6 +115,9 @@ export interface StorageConfig {
   readonly removal_policy: 'retain' | 'destroy';
 }
 
+/** Service keys that apply only to runtime = "ec2" (an error on a Fargate service when written). */
+export const EC2_ONLY_KEYS = ['instance_type', 'node_count', 'ip_offset', 'peer_ports', 'volume_size_gb', 'ssh_cidr', 'key_name'] as const;
+
 /** Settings every Fargate service starts from; `[deploy.compute]` changes them for all services. */
 const SERVICE: ServiceConfig = {
   runtime: 'fargate',

@@ -3,3 +3,4 @@ export { loadConfig, type ConfigSource, type LoadInput, type ResolvedConfig } fr
 export { DAZZLE_TOML_SCHEMA, OVERRIDABLE } from './schema.js';
 export { configValues, CONFIG_SHOW_FORMAT_VERSION, showJson, showText, sourceText, type ShownValue } from './show.js';
 export * from './vocabulary.js';
+export { exampleToml } from './example.js';

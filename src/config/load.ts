@@ -8,7 +8,7 @@
 import type { ErrorObject } from 'ajv';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { closest, diag, hasErrors, quote, type Diagnostic, type Result, type Span } from '../diagnostics/index.js';
-import { BASE_DEFAULTS, PROFILES, type DeployConfig, type ServiceConfig } from './defaults.js';
+import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type ServiceConfig } from './defaults.js';
 import { positionOf, tomlKeyPositions, type KeyPosition } from './toml-positions.js';
 import validateToml from './toml-validator.generated.js';
 import { EBS, ENVIRONMENTS, FARGATE_SIZES, type Environment } from './vocabulary.js';
@@ -427,7 +427,7 @@ class Checks {
       if (!mems.includes(s.memory)) {
         this.report('DZ4010', [k('memory'), k('cpu')], `${label}: Fargate cannot run cpu ${s.cpu} with memory ${s.memory}`, `with cpu ${s.cpu}, memory is one of ${summarise(mems)} (MiB)`);
       }
-      for (const only of ['instance_type', 'node_count', 'ip_offset', 'peer_ports', 'volume_size_gb', 'ssh_cidr', 'key_name'] as const) {
+      for (const only of EC2_ONLY_KEYS) {
         if (this.sources[k(only)]?.kind === 'file') this.report('DZ4018', [k(only)], `${label}: ${only} applies to runtime = "ec2", not "fargate"`, `set runtime = "ec2" for a node group, or remove ${only}`);
       }
     } else {
