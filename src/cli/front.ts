@@ -23,7 +23,9 @@ export function loadProject(projectDir: string, cwd: string, environment?: Envir
   const config = loadConfig({ path: files.configPath, text: files.configText, ...(environment ? { environment } : {}) });
   const result = frontEnd(files.dsl);
   for (const [k, v] of result.value.sources) sources.set(k, v);
-  const diagnostics = [...files.diagnostics, ...config.diagnostics, ...result.diagnostics];
+  // Without dazzle.toml, the note about the module path (DZ0009) already says so once.
+  const configNotes = files.configText === undefined ? config.diagnostics.filter((d) => d.code !== 'DZ4000') : config.diagnostics;
+  const diagnostics = [...files.diagnostics, ...configNotes, ...result.diagnostics];
   const ok = !hasErrors(diagnostics) && result.value.spec !== undefined && config.value !== undefined;
   return { files, front: result.value, config: config.value, diagnostics, sources, ok };
 }

@@ -19,7 +19,7 @@ export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[], sou
   if (diagnostics.length === 0) return;
   const opts = sources ? { sources, color: io.color } : { color: io.color };
   io.stderr(renderText(sortDiagnostics(diagnostics), opts));
-  io.stderr(`${summary(diagnostics)}\n`);
+  if (diagnostics.some((d) => d.severity !== 'note')) io.stderr(`${summary(diagnostics)}\n`);
 }
 
 export function diagnosticsJson(diagnostics: readonly Diagnostic[]): unknown[] {

@@ -309,12 +309,16 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
 
   const deploy = out as unknown as DeployConfig;
   const diagnostics = [...loader.diagnostics];
-  if (input.text !== undefined && !deployDoc) {
+  if (!deployDoc) {
     diagnostics.push(
-      diag('DZ4000', `${loader.path} has no [deploy] table; the deployment uses the defaults for '${environment}'`, {
-        span: { file: loader.path, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, length: 0 },
-        hint: 'add [deploy] to choose the region, sizes and environment (see dazzle.toml.example)',
-      }),
+      diag(
+        'DZ4000',
+        input.text === undefined ? `there is no ${loader.path}; the deployment uses the defaults for '${environment}'` : `${loader.path} has no [deploy] table; the deployment uses the defaults for '${environment}'`,
+        {
+          ...(input.text !== undefined ? { span: { file: loader.path, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, length: 0 } } : {}),
+          hint: 'add [deploy] to choose the region, sizes and environment (see dazzle.toml.example)',
+        },
+      ),
     );
   }
   const checks = new Checks(loader, deploy, sources);
