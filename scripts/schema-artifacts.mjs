@@ -2,11 +2,11 @@
 //   grammar/dazzle.schema.json                 the JSON Schema, for editors
 //   src/config/toml-validator.generated.js     ajv's standalone validator for it (no schema compilation at run time)
 // Written by `npm run grammar`; test/config/schema-artifacts.test.ts checks they are up to date.
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 /** The options the loader's error mapping relies on (verbose: errors carry their schema). */
-export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false };
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, inlineRefs: false };
 
 export function schemaJson(schema) {
   return `${JSON.stringify(schema, null, 2)}\n`;

@@ -127,11 +127,13 @@ class Loader {
         case 'enum': {
           const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
           const near = typeof value === 'string' ? closest(value, allowed.map((a) => a.replace(/^"|"$/g, ''))) : undefined;
+          // Long lists (regions) are summarised; the hint carries the near miss.
+          const list = allowed.length > 10 ? `one of ${allowed.length} values such as ${allowed.slice(0, 3).join(', ')} (see grammar/dazzle.schema.json)` : allowed.join(', ');
           push(
-            diag('DZ4003', `${key} cannot be ${describe(value)}; allowed: ${allowed.join(', ')}`, {
+            diag('DZ4003', `${key} cannot be ${describe(value)}; allowed: ${list}`, {
               span: this.span(path),
               keyPath: key,
-              hint: near ? `did you mean '${near}'?` : `use one of ${allowed.join(', ')}`,
+              hint: near ? `did you mean '${near}'?` : `use one of ${list}`,
             }),
           );
           break;

@@ -66,9 +66,12 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
     const fa = a.span?.file ?? '';
     const fb = b.span?.file ?? '';
     if (fa !== fb) return fa < fb ? -1 : 1;
-    const oa = a.span?.offset ?? -1;
-    const ob = b.span?.offset ?? -1;
-    if (oa !== ob) return oa - ob;
+    const la = a.span?.line ?? 0;
+    const lb = b.span?.line ?? 0;
+    if (la !== lb) return la - lb;
+    const ca = a.span?.col ?? 0;
+    const cb = b.span?.col ?? 0;
+    if (ca !== cb) return ca - cb;
     if (a.code !== b.code) return a.code < b.code ? -1 : 1;
     return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
   });

@@ -1,7 +1,7 @@
 /** The generated schema files and the example config are in sync with src/config, and the example is complete and valid. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without type declarations
@@ -38,7 +38,7 @@ describe('generated config artifacts', () => {
       const a = runtime(doc);
       const b = validateGenerated(doc);
       expect(b).toBe(a);
-      expect((validateGenerated.errors ?? []).map((e) => [e.instancePath, e.keyword])).toEqual((runtime.errors ?? []).map((e) => [e.instancePath, e.keyword]));
+      expect((validateGenerated.errors ?? []).map((e: ErrorObject) => [e.instancePath, e.keyword])).toEqual((runtime.errors ?? []).map((e: ErrorObject) => [e.instancePath, e.keyword]));
     }
   });
 });
@@ -67,7 +67,11 @@ describe('dazzle.toml.example', () => {
         if (!/^deploy\.(services|secrets|env)\./.test(`${table}.`)) expect(lines[i - 1], `comment above ${table}.${kv[1]}`).toMatch(/^# /);
       }
     });
-    const deploy = (DAZZLE_TOML_SCHEMA.properties as Record<string, { properties: Record<string, { properties?: Record<string, unknown> }> }>).deploy;
+    type S = { properties?: Record<string, S>; $ref?: string };
+    const definitions = DAZZLE_TOML_SCHEMA.definitions as Record<string, S>;
+    const deref = (x: S): S => (x.$ref ? (definitions[x.$ref.replace('#/definitions/', '')] as S) : x);
+    const raw = (DAZZLE_TOML_SCHEMA.properties as Record<string, S>).deploy as S;
+    const deploy = { properties: Object.fromEntries(Object.entries(raw.properties ?? {}).map(([k, v]) => [k, deref(v)])) } as { properties: Record<string, S> };
     const missing: string[] = [];
     for (const [key, sub] of Object.entries(deploy?.properties ?? {})) {
       if (sub.properties) {
