@@ -41,6 +41,11 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const SECRET_PLACEHOLDER = '(value not shown)';
+
+/** Common spellings of the environment names. */
+const ENV_ALIASES: Readonly<Record<string, Environment>> = { production: 'prod', prd: 'prod', live: 'prod', development: 'dev', develop: 'dev', local: 'dev', stage: 'staging', stg: 'staging', test: 'staging' };
+
 /** Schema validation with ajv, compiled ahead of time (see scripts/schema-artifacts.mjs). */
 function validate(doc: unknown): ErrorObject[] {
   return validateToml(doc) ? [] : [...(validateToml.errors ?? [])];
@@ -68,16 +73,21 @@ class Loader {
   schemaErrors(doc: Obj): void {
     const seen = new Set<string>();
     for (const e of validate(doc)) {
+      // An error about a key's *name* also arrives as an inner error of the name check; the outer one says it all.
+      if (e.propertyName !== undefined) continue;
       const path = pointer(e.instancePath);
       const key = path.join('.');
-      const push = (d: Diagnostic) => {
+      // A value under [deploy.secrets] may be the secret itself: never quote it or show its line.
+      const secret = path[0] === 'deploy' && path[1] === 'secrets' && path.length > 2;
+      const push = (found: Diagnostic) => {
+        const d: Diagnostic = secret ? { ...found, sensitive: true } : found;
         const id = `${d.code}:${d.span?.line}:${d.span?.col}:${d.message}`;
         if (!seen.has(id)) {
           seen.add(id);
           this.diagnostics.push(d);
         }
       };
-      const value = valueAt(doc, path);
+      const value = secret ? SECRET_PLACEHOLDER : valueAt(doc, path);
       switch (e.keyword) {
         case 'additionalProperties': {
           const bad = String((e.params as { additionalProperty: string }).additionalProperty);
@@ -95,7 +105,7 @@ class Loader {
         case 'propertyNames': {
           const name = String((e.params as { propertyName: string }).propertyName);
           if (key === 'deploy.env') {
-            const near = closest(name, ENVIRONMENTS);
+            const near = ENV_ALIASES[name] ?? closest(name, ENVIRONMENTS);
             push(
               diag('DZ4006', `unknown environment ${quote(name)} in [deploy.env.${name}]; environments are ${ENVIRONMENTS.join(', ')}`, {
                 span: this.span([...path, name], 'key'),
@@ -126,14 +136,14 @@ class Loader {
           break;
         case 'enum': {
           const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
-          const near = typeof value === 'string' ? closest(value, allowed.map((a) => a.replace(/^"|"$/g, ''))) : undefined;
+          const near = typeof value === 'string' ? (ENV_ALIASES[value] ?? closest(value, allowed.map((a) => a.replace(/^"|"$/g, '')))) : undefined;
           // Long lists (regions) are summarised; the hint carries the near miss.
           const list = allowed.length > 10 ? `one of ${allowed.length} values such as ${allowed.slice(0, 3).join(', ')} (see grammar/dazzle.schema.json)` : allowed.join(', ');
           push(
             diag('DZ4003', `${key} cannot be ${describe(value)}; allowed: ${list}`, {
               span: this.span(path),
               keyPath: key,
-              hint: near ? `did you mean '${near}'?` : `use one of ${list}`,
+              hint: near ? `did you mean '${near}'?` : allowed.length > 10 ? `use ${list}` : `use one of ${list}`,
             }),
           );
           break;
@@ -195,6 +205,8 @@ function article(type: string): string {
 
 function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (v === SECRET_PLACEHOLDER) return v;
+  if (v instanceof Date) return `a date (${String(v.toISOString?.() ?? v)})`;
   if (Array.isArray(v)) return `a list of ${v.length}`;
   if (isObj(v)) return 'a table';
   const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
@@ -291,11 +303,16 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
   // Autoscaling bounds that are defaults stretch to include a desired_count the file sets.
   for (const [prefix, svc] of [['compute', out.compute as Obj], ...Object.entries(services).map(([n, v]) => [`services.${n}`, v] as const)] as const) {
     const desired = svc.desired_count as number;
-    if (sources[`${prefix}.min_count`]?.kind !== 'file' && (svc.min_count as number) > desired) {
+    // A bound written in the file (here, or in [deploy.compute] for a named service) is kept and checked, never stretched.
+    const written = (key: string): boolean => {
+      const src = sources[key];
+      return src?.kind === 'file' || (src?.kind === 'inherited' && written(src.from));
+    };
+    if (!written(`${prefix}.min_count`) && (svc.min_count as number) > desired) {
       svc.min_count = desired;
       sources[`${prefix}.min_count`] = { kind: 'inherited', from: `${prefix}.desired_count` };
     }
-    if (sources[`${prefix}.max_count`]?.kind !== 'file' && (svc.max_count as number) < desired) {
+    if (!written(`${prefix}.max_count`) && (svc.max_count as number) < desired) {
       svc.max_count = desired;
       sources[`${prefix}.max_count`] = { kind: 'inherited', from: `${prefix}.desired_count` };
     }
@@ -387,10 +404,10 @@ class Checks {
   }
 
   /** Report at the first of `keys` that was written in the file. */
-  report(code: Parameters<typeof diag>[0], keys: readonly string[], message: string, hint: string): void {
+  report(code: Parameters<typeof diag>[0], keys: readonly string[], message: string, hint: string, sensitive = false): void {
     const written = keys.find((k) => this.at(k).span);
     const where = written ? this.at(written).span : undefined;
-    this.diagnostics.push(diag(code, message, { ...(where ? { span: where } : {}), keyPath: `deploy.${written ?? keys[0]}`, hint }));
+    this.diagnostics.push(diag(code, message, { ...(where ? { span: where } : {}), keyPath: `deploy.${written ?? keys[0]}`, hint, sensitive }));
   }
 
   val(key: string): string {
@@ -420,6 +437,7 @@ class Checks {
           [`secrets.${name}`],
           `secret '${name}' must be a reference, "ssm:/path" or "secretsmanager:name[:json-key]"; its value is not shown because it may be the secret itself`,
           `store the value in SSM Parameter Store or Secrets Manager and write e.g. ${name} = "ssm:/myapp/${c.environment}/${name.replace(/_/g, '-')}"; it reaches every service as ${name.toUpperCase()}`,
+          true,
         );
       }
     }

@@ -21,6 +21,8 @@ export interface Diagnostic {
   readonly related: readonly RelatedLocation[];
   /** What to do about it. */
   readonly hint?: string;
+  /** The source line may hold a secret: renderers show no code frame. */
+  readonly sensitive?: boolean;
 }
 
 export interface DiagnosticInit {
@@ -30,6 +32,8 @@ export interface DiagnosticInit {
   readonly hint?: string;
   /** Override the catalogue severity (e.g. a rule that is a warning in one context). */
   readonly severity?: Severity;
+  /** The source line may hold a secret: show no code frame. */
+  readonly sensitive?: boolean;
 }
 
 /** Build a diagnostic; severity and phase come from the catalogue. */
@@ -47,6 +51,7 @@ export function diag(code: DiagnosticCode, message: string, init: DiagnosticInit
   if (init.span) d.span = init.span;
   if (init.keyPath !== undefined) d.keyPath = init.keyPath;
   if (init.hint !== undefined) d.hint = init.hint;
+  if (init.sensitive) d.sensitive = true;
   return d;
 }
 

@@ -53,7 +53,7 @@ export function renderText(diagnostics: readonly Diagnostic[], options: RenderOp
     const sev = paint(color, d.severity === 'error' ? '31;1' : d.severity === 'warning' ? '33;1' : '36;1', d.severity);
     out.push(`${where ? `${where} - ` : ''}${sev} ${paint(color, '2', d.code)}: ${d.message}`);
     // Notes point at a file rather than a mistake: no code frame.
-    const frame = d.severity === 'note' ? [] : codeFrame(d, d.span ? options.sources?.get(d.span.file) : undefined, color);
+    const frame = d.severity === 'note' || d.sensitive ? [] : codeFrame(d, d.span ? options.sources?.get(d.span.file) : undefined, color);
     if (frame.length) out.push(...frame.map((l) => `  ${l}`));
     for (const r of d.related) out.push(`  ${r.span.file}:${r.span.line}:${r.span.col} - ${r.message}`);
     if (d.hint) out.push(`  ${paint(color, '36', 'hint')}: ${d.hint}`);

@@ -1,0 +1,280 @@
+/**
+ * Bad dazzle.toml documents, one per row: each is refused with the right code at
+ * the line (and column) of dazzle.toml where the user has to look, and nothing
+ * throws. Then a few documents that load with only a note, and the same
+ * problems as the user sees them through the real CLI.
+ *
+ * Positions are 1-based; a key error points at the key, a value error at the
+ * value, a table-header error at the header's first key segment (col 2).
+ */
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type Environment, type ResolvedConfig } from '../../src/config/index.js';
+import type { Diagnostic, DiagnosticCode, Result } from '../../src/diagnostics/index.js';
+import { runCli, STACK_TRACE, tempProject } from '../helpers.js';
+
+const FILE = 'dazzle.toml';
+
+interface BadRow {
+  readonly name: string;
+  readonly toml: string;
+  /** `--env`, when the problem depends on the environment. */
+  readonly env?: Environment;
+  /** The first error's code, line and column. */
+  readonly code: DiagnosticCode;
+  readonly line: number;
+  readonly col: number;
+  /** Text or pattern the first error's hint must contain. */
+  readonly hint?: string | RegExp;
+  /** Text the first error's hint must not contain. */
+  readonly hintNot?: string;
+  /** A value from the file that no diagnostic may repeat (it may be a secret). */
+  readonly secret?: string;
+  /** The document has exactly one error (no second diagnostic restating it elsewhere). */
+  readonly single?: boolean;
+  /** Text the first error's message must not contain (a wrong description of the value). */
+  readonly messageNot?: string;
+}
+
+/** loadConfig must return, never throw. */
+function load(toml: string | undefined, environment?: Environment): Result<ResolvedConfig | undefined> {
+  let r: Result<ResolvedConfig | undefined> | undefined;
+  expect(() => {
+    r = loadConfig({ path: FILE, text: toml, ...(environment ? { environment } : {}) });
+  }).not.toThrow();
+  if (r === undefined) throw new Error('loadConfig returned nothing');
+  return r;
+}
+
+const errorsOf = (ds: readonly Diagnostic[]) => ds.filter((d) => d.severity === 'error');
+
+const ROWS: readonly BadRow[] = [
+  // ---- TOML syntax (DZ0006): smol-toml's position ----
+  { name: 'syntax: a bare word as a value', toml: '[deploy]\nenabled = tru\n', code: 'DZ0006', line: 2, col: 11, hint: 'toml.io', single: true },
+  { name: 'syntax: a table header without its ]', toml: '[deploy\nregion = "us-east-1"\n', code: 'DZ0006', line: 1, col: 8, single: true },
+  { name: 'syntax: a key defined twice', toml: '[deploy]\nregion = "us-east-1"\nregion = "us-east-2"\n', code: 'DZ0006', line: 3, col: 1, single: true },
+  { name: 'syntax: an integer beyond 64 bits', toml: '[deploy.compute]\ncpu = 99999999999999999999\n', code: 'DZ0006', line: 2, col: 7, single: true },
+
+  // ---- unknown keys and tables (DZ4001): at the key ----
+  { name: 'unknown key memroy in [deploy.compute]', toml: '[deploy.compute]\ncpu = 512\nmemroy = 1024\n', code: 'DZ4001', line: 3, col: 1, hint: "did you mean 'memory'", single: true },
+  { name: 'unknown key directly in [deploy]', toml: '[deploy]\nenabled = true\nfoo = 1\n', code: 'DZ4001', line: 3, col: 1, hint: 'dazzle.toml.example', single: true },
+  { name: 'unknown table [deploy.computer]', toml: '[deploy.computer]\ncpu = 512\n', code: 'DZ4001', line: 1, col: 2, hint: "did you mean 'compute'", single: true },
+  { name: 'unknown key as a dotted key in [deploy]', toml: '[deploy]\ncompute.memroy = 1\n', code: 'DZ4001', line: 2, col: 1, hint: "did you mean 'memory'", single: true },
+  { name: 'unknown key after CRLF line ends', toml: '[deploy]\r\nregion = "us-east-1"\r\n\r\n[deploy.compute]\r\nmemroy = 1\r\n', code: 'DZ4001', line: 5, col: 1, hint: "did you mean 'memory'" },
+  { name: 'environment cannot be overridden per environment', toml: '[deploy.env.prod]\nenvironment = "dev"\n', code: 'DZ4001', line: 2, col: 1, single: true },
+  { name: 'secrets cannot be overridden per environment', toml: '[deploy.env.prod.secrets]\napi_key = "ssm:/x"\n', code: 'DZ4001', line: 1, col: 2, single: true },
+
+  // ---- wrong type (DZ4002): at the value ----
+  { name: 'cpu as a string', toml: '[deploy.compute]\ncpu = "512"\n', code: 'DZ4002', line: 2, col: 7, hint: '256, 512' },
+  { name: 'enabled = "yes"', toml: '[deploy]\nenabled = "yes"\n', code: 'DZ4002', line: 2, col: 11, single: true },
+  { name: 'deploy = 5 instead of a table', toml: 'deploy = 5\n', code: 'DZ4002', line: 1, col: 10, single: true },
+  { name: '[[deploy.compute]] as an array of tables', toml: '[[deploy.compute]]\ncpu = 512\n', code: 'DZ4002', line: 1, col: 3, single: true },
+  { name: 'node_count = 3.5', toml: '[deploy.tigerbeetle]\nnode_count = 3.5\n', code: 'DZ4002', line: 2, col: 14, single: true },
+  {
+    name: 'a secret of the wrong type does not echo its value',
+    toml: '[deploy.secrets]\ndatabase_password = 12345678\n',
+    code: 'DZ4002',
+    line: 2,
+    col: 21,
+    secret: '12345678',
+    single: true,
+  },
+
+  // ---- out of range (DZ4004) ----
+  { name: 'tigerbeetle.volume_size_gb = 20', toml: '[deploy.tigerbeetle]\nvolume_size_gb = 20\n', code: 'DZ4004', line: 2, col: 18, hint: '50-1000', single: true },
+  { name: 'tigerbeetle.volume_iops = 70000', toml: '[deploy.tigerbeetle]\nvolume_iops = 70000\n', code: 'DZ4004', line: 2, col: 15, single: true },
+  { name: 'tigerbeetle.node_count = 0', toml: '[deploy.tigerbeetle]\nnode_count = 0\n', code: 'DZ4004', line: 2, col: 14, single: true },
+  { name: 'tigerbeetle.cluster_id = 0', toml: '[deploy.tigerbeetle]\ncluster_id = 0\n', code: 'DZ4004', line: 2, col: 14, single: true },
+  { name: 'database.backup_retention_days = 40', toml: '[deploy.database]\nbackup_retention_days = 40\n', code: 'DZ4004', line: 2, col: 25, hint: '1-35', single: true },
+  { name: 'database.min_acu not a multiple of 0.5', toml: '[deploy.database]\nmin_acu = 0.3\n', code: 'DZ4004', line: 2, col: 11, single: true },
+  { name: '[modules] paths = []', toml: '[modules]\npaths = []\n', code: 'DZ4004', line: 2, col: 9, single: true },
+
+  // ---- not an allowed value (DZ4003) ----
+  { name: 'tigerbeetle.size = "m5.large"', toml: '[deploy.tigerbeetle]\nsize = "m5.large"\n', code: 'DZ4003', line: 2, col: 8, hint: 'r6i.large', single: true },
+  { name: 'environment = "production"', toml: '[deploy]\nenvironment = "production"\n', code: 'DZ4003', line: 2, col: 15, hint: /\bprod\b/, single: true },
+  { name: 'logs.retention_days = 10', toml: '[deploy.logs]\nretention_days = 10\n', code: 'DZ4003', line: 2, col: 18, hint: /\b1, 3, 5\b/, hintNot: 'one of one of', single: true },
+  { name: 'region us-east-7', toml: '[deploy]\nregion = "us-east-7"\n', code: 'DZ4003', line: 2, col: 10, hint: "did you mean 'us-east-1'", single: true },
+  {
+    name: 'region us-east-7 after a multi-line string in another table',
+    toml: '# shop\n[project]\nname = "shop"\ndescription = """\nregion = "not a key"\n"""\n\n[deploy]\nenabled = true\nregion = "us-east-7"\n',
+    code: 'DZ4003',
+    line: 10,
+    col: 10,
+    single: true,
+  },
+  { name: 'cpu = 300, not a Fargate size', toml: '[deploy.compute]\ncpu = 300\n', code: 'DZ4003', line: 2, col: 7, single: true },
+  { name: 'a date where a region belongs is called a date, not a table', toml: '[deploy]\nregion = 1979-05-27\n', code: 'DZ4003', line: 2, col: 10, messageNot: 'a table', single: true },
+
+  // ---- wrong form (DZ4005) ----
+  { name: 'vpc_cidr = "10.0.0.0/8"', toml: '[deploy.network]\nvpc_cidr = "10.0.0.0/8"\n', code: 'DZ4005', line: 2, col: 12, hint: '10.0.0.0/16', single: true },
+  { name: 'health_check_path without /', toml: '[deploy.compute]\nhealth_check_path = "health"\n', code: 'DZ4005', line: 2, col: 21, single: true },
+  { name: 'a bad email in alarms.email', toml: '[deploy.alarms]\nemail = ["ops@example.com", "not-an-email"]\n', code: 'DZ4005', line: 2, col: 29, single: true },
+  { name: 'a secret name with capitals', toml: '[deploy.secrets]\nApiKey = "ssm:/x"\n', code: 'DZ4005', line: 2, col: 1, hint: 'environment variable', single: true },
+  { name: 'a service name with capitals', toml: '[deploy.services.Api]\nport = 80\n', code: 'DZ4005', line: 1, col: 2, single: true },
+  { name: 'a lower-case env variable name', toml: '[deploy.compute.env]\nlog_level = "debug"\n', code: 'DZ4005', line: 2, col: 1, hint: 'rename', single: true },
+
+  // ---- duplicate list items (DZ4007) ----
+  { name: 'the same address twice in alarms.email', toml: '[deploy.alarms]\nemail = ["a@example.com", "a@example.com"]\n', code: 'DZ4007', line: 2, col: 9, single: true },
+  { name: 'the same path twice in a service', toml: '[deploy.services.api]\npaths = ["/a", "/a"]\n', code: 'DZ4007', line: 2, col: 9, single: true },
+
+  // ---- environments (DZ4006) and per-environment overrides ----
+  { name: 'unknown environment [deploy.env.production.compute]', toml: '[deploy.env.production.compute]\ncpu = 512\n', code: 'DZ4006', line: 1, col: 2, hint: /\bprod\b/, single: true },
+  { name: 'an override with a bad value, at the override', toml: '[deploy.compute]\nmemory = 1024\n\n[deploy.env.prod.compute]\nmemory = 3\n', code: 'DZ4004', line: 5, col: 10, single: true },
+  {
+    name: 'an override that conflicts only after merging (prod)',
+    toml: '[deploy.compute]\ncpu = 256\n\n[deploy.env.prod.compute]\nmemory = 4096\n',
+    env: 'prod',
+    code: 'DZ4010',
+    line: 5,
+    col: 10,
+    hint: '512, 1024, 2048',
+    single: true,
+  },
+  { name: 'a per-environment service override with an impossible cpu (prod)', toml: '[deploy.env.prod.services.api]\ncpu = 4096\n', env: 'prod', code: 'DZ4010', line: 2, col: 7, single: true },
+  { name: 'a prod override of az_count below the prod NAT gateways', toml: '[deploy.env.prod.network]\naz_count = 2\n', env: 'prod', code: 'DZ4012', line: 2, col: 12, single: true },
+
+  // ---- rules across keys ----
+  { name: 'Fargate cpu 256 with memory 4096', toml: '[deploy.compute]\ncpu = 256\nmemory = 4096\n', code: 'DZ4010', line: 3, col: 10, hint: '512, 1024, 2048', single: true },
+  { name: 'Fargate pair in an inline table', toml: '[deploy]\ncompute = { cpu = 256, memory = 4096 }\n', code: 'DZ4010', line: 2, col: 33, single: true },
+  { name: 'Fargate pair as top-level dotted keys', toml: 'deploy.compute.cpu = 256\ndeploy.compute.memory = 4096\n', code: 'DZ4010', line: 2, col: 25, single: true },
+  { name: 'min_count above max_count', toml: '[deploy.compute]\nmin_count = 5\nmax_count = 3\n', code: 'DZ4011', line: 2, col: 13, single: true },
+  { name: 'desired_count outside [min, max]', toml: '[deploy.compute]\nmin_count = 2\nmax_count = 4\ndesired_count = 9\n', code: 'DZ4011', line: 4, col: 17, single: true },
+  { name: 'a named service with min above max', toml: '[deploy.services.worker]\nmin_count = 3\nmax_count = 2\n', code: 'DZ4011', line: 2, col: 13, single: true },
+  {
+    name: 'a service desired_count below the min_count it inherits from [deploy.compute]',
+    toml: '[deploy.compute]\nmin_count = 3\nmax_count = 6\ndesired_count = 3\n\n[deploy.services.api]\ndesired_count = 1\n',
+    code: 'DZ4011',
+    line: 7,
+    col: 17,
+    single: true,
+  },
+  { name: 'nat_gateways above az_count', toml: '[deploy.network]\naz_count = 2\nnat_gateways = 3\n', code: 'DZ4012', line: 3, col: 16, single: true },
+  { name: 'nat_gateways above the dev profile az_count', toml: '[deploy.network]\nnat_gateways = 3\n', code: 'DZ4012', line: 2, col: 16, single: true },
+  { name: 'min_acu above max_acu', toml: '[deploy.database]\nmin_acu = 8\nmax_acu = 4\n', code: 'DZ4013', line: 2, col: 11, single: true },
+  { name: 'io2 IOPS per GiB exceeded (50 GiB, 60000 IOPS)', toml: '[deploy.tigerbeetle]\nvolume_size_gb = 50\nvolume_iops = 60000\n', code: 'DZ4014', line: 3, col: 15, hint: '1000 IOPS per GiB', single: true },
+  { name: 'gp3 throughput above 0.25 MiB/s per IOPS', toml: '[deploy.tigerbeetle]\nvolume_iops = 3000\nvolume_throughput = 1000\n', code: 'DZ4014', line: 3, col: 21, hint: '0.25 MiB/s per IOPS', single: true },
+  { name: 'Kafka brokers not a multiple of the dev AZs', toml: '[deploy.kafka]\nenabled = true\nbroker_count = 3\n', code: 'DZ4016', line: 3, col: 16, hint: 'use 4', single: true },
+  { name: 'Kafka brokers not a multiple of the prod AZs', toml: '[deploy.kafka]\nenabled = true\nbroker_count = 2\n', env: 'prod', code: 'DZ4016', line: 3, col: 16, hint: 'use 3', single: true },
+  { name: 'both image and dockerfile', toml: '[deploy.compute]\nimage = "nginx:1"\ndockerfile = "Dockerfile"\n', code: 'DZ4017', line: 3, col: 14, single: true },
+  { name: 'an ec2-only key on a fargate service', toml: '[deploy.services.api]\ninstance_type = "t3.small"\n', code: 'DZ4018', line: 2, col: 17, hint: 'runtime = "ec2"', single: true },
+  { name: 'an ec2-only key in a fargate [deploy.compute]', toml: '[deploy.compute]\nnode_count = 3\n', code: 'DZ4018', line: 2, col: 14, single: true },
+  { name: 'key_name without ssh_cidr on an ec2 service', toml: '[deploy.services.bastion]\nruntime = "ec2"\nkey_name = "ops"\n', code: 'DZ4018', line: 3, col: 12, hint: 'ssh_cidr', single: true },
+  { name: 'fixed addresses overflow the /24 (ip_offset 245, 10 nodes)', toml: '[deploy.services.nodes]\nruntime = "ec2"\nip_offset = 245\nnode_count = 10\n', code: 'DZ4020', line: 3, col: 13, single: true },
+
+  // ---- secrets (DZ4019): never echo the value ----
+  { name: 'a literal password as a secret', toml: '[deploy.secrets]\ndatabase_password = "hunter2"\n', code: 'DZ4019', line: 2, col: 21, hint: 'ssm:/', secret: 'hunter2', single: true },
+  { name: 'a malformed secret reference', toml: '[deploy.secrets]\napi_key = "vault:x"\n', code: 'DZ4019', line: 2, col: 11, secret: 'vault:x', single: true },
+];
+
+describe('bad dazzle.toml documents', () => {
+  it('the table is large and covers every DZ40xx error and DZ0006', () => {
+    expect(ROWS.length).toBeGreaterThanOrEqual(30);
+    const codes = new Set(ROWS.map((r) => r.code));
+    for (const c of ['DZ0006', 'DZ4001', 'DZ4002', 'DZ4003', 'DZ4004', 'DZ4005', 'DZ4006', 'DZ4007', 'DZ4010', 'DZ4011', 'DZ4012', 'DZ4013', 'DZ4014', 'DZ4016', 'DZ4017', 'DZ4018', 'DZ4019', 'DZ4020'] as const) {
+      expect(codes.has(c), c).toBe(true);
+    }
+    expect(new Set(ROWS.map((r) => r.name)).size).toBe(ROWS.length);
+  });
+
+  it.each(ROWS.map((r) => [`${r.name} → ${r.code} at ${r.line}:${r.col}${r.env ? ` (--env ${r.env})` : ''}`, r] as const))('%s', (_title, row) => {
+    const r = load(row.toml, row.env);
+    expect(r.value === undefined, 'the document is refused').toBe(true);
+    const errors = errorsOf(r.diagnostics);
+    expect(errors.length).toBeGreaterThan(0);
+    const first = errors[0] as Diagnostic;
+    expect(first.code).toBe(row.code);
+    expect(first.span?.file).toBe(FILE);
+    expect({ line: first.span?.line, col: first.span?.col }).toEqual({ line: row.line, col: row.col });
+    if (row.hint !== undefined) expect(first.hint ?? '').toMatch(row.hint);
+    if (row.hintNot !== undefined) expect(first.hint ?? '').not.toContain(row.hintNot);
+    if (row.messageNot !== undefined) expect(first.message).not.toContain(row.messageNot);
+    if (row.single) expect(errors.map((e) => `${e.code} ${e.span?.line}:${e.span?.col} ${e.message}`)).toHaveLength(1);
+    if (row.secret !== undefined) {
+      for (const d of r.diagnostics) {
+        expect(d.message).not.toContain(row.secret);
+        expect(d.hint ?? '').not.toContain(row.secret);
+      }
+    }
+  });
+
+  it('the same override conflict is no error in dev, where the override does not apply', () => {
+    const toml = '[deploy.compute]\ncpu = 256\n\n[deploy.env.prod.compute]\nmemory = 4096\n';
+    const dev = load(toml, 'dev');
+    expect(errorsOf(dev.diagnostics)).toEqual([]);
+    expect(dev.value?.deploy.compute).toMatchObject({ cpu: 256, memory: 1024 });
+    // Without --env the file's environment (default dev) decides.
+    expect(errorsOf(load(toml).diagnostics)).toEqual([]);
+    expect(errorsOf(load(`[deploy]\nenvironment = "prod"\n${toml}`).diagnostics)[0]).toMatchObject({ code: 'DZ4010', span: { line: 7, col: 10 } });
+  });
+});
+
+describe('documents that load, with notes', () => {
+  it('a file without [deploy] loads with exactly one DZ4000 note', () => {
+    const r = load('[project]\nname = "shop"\n\n[modules]\npaths = ["./dsl"]\n');
+    expect(r.value).toBeDefined();
+    expect(r.value?.hasDeployTable).toBe(false);
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['DZ4000', 'note']]);
+    expect(r.diagnostics[0]?.span).toMatchObject({ file: FILE, line: 1, col: 1 });
+  });
+
+  it('an empty file and no file each load with one DZ4000 note', () => {
+    expect(load('').diagnostics.map((d) => d.code)).toEqual(['DZ4000']);
+    const none = load(undefined);
+    expect(none.value).toBeDefined();
+    expect(none.diagnostics.map((d) => d.code)).toEqual(['DZ4000']);
+    expect(none.diagnostics[0]?.span).toBeUndefined();
+  });
+
+  it('volume_iops above gp3 switches to io2 with a DZ4015 note and no error', () => {
+    const r = load('[deploy.tigerbeetle]\nvolume_size_gb = 100\nvolume_iops = 20000\n');
+    expect(r.value?.deploy.tigerbeetle).toMatchObject({ volume_size_gb: 100, volume_iops: 20000 });
+    expect(errorsOf(r.diagnostics)).toEqual([]);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['DZ4015']);
+    expect(r.diagnostics[0]).toMatchObject({ severity: 'note', span: { file: FILE, line: 3, col: 15 } });
+  });
+
+  it('gp3 at 16000 IOPS on 50 GiB is allowed (gp3 allows 500 IOPS per GiB: 32 GiB suffice)', () => {
+    const r = load('[deploy.tigerbeetle]\nvolume_size_gb = 50\nvolume_iops = 16000\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value?.deploy.tigerbeetle).toMatchObject({ volume_size_gb: 50, volume_iops: 16000 });
+  });
+
+  it('three NAT gateways are fine in prod, which has three AZs', () => {
+    const r = load('[deploy.network]\nnat_gateways = 3\n', 'prod');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value?.deploy.network).toMatchObject({ az_count: 3, nat_gateways: 3 });
+  });
+});
+
+interface CliRow {
+  readonly name: string;
+  readonly toml: string;
+  readonly env?: Environment;
+  readonly code: DiagnosticCode;
+  readonly line: number;
+  readonly col: number;
+  /** A value from the file that must not appear in the output. */
+  readonly secret?: string;
+}
+
+const CLI_ROWS: readonly CliRow[] = [
+  { name: 'impossible Fargate pair', toml: '[deploy.compute]\ncpu = 256\nmemory = 4096\n', code: 'DZ4010', line: 3, col: 10 },
+  { name: 'unknown key memroy', toml: '[deploy.compute]\ncpu = 512\nmemroy = 1024\n', code: 'DZ4001', line: 3, col: 1 },
+  { name: 'override conflict with --env prod', toml: '[deploy.compute]\ncpu = 256\n\n[deploy.env.prod.compute]\nmemory = 4096\n', env: 'prod', code: 'DZ4010', line: 5, col: 10 },
+  { name: 'a literal password, never printed', toml: '[deploy.secrets]\ndatabase_password = "hunter2"\n', code: 'DZ4019', line: 2, col: 21, secret: 'hunter2' },
+];
+
+describe('bad dazzle.toml through the CLI', () => {
+  it.each(CLI_ROWS.map((r) => [`${r.name}: exit 2, dazzle.toml:${r.line}:${r.col} - error ${r.code}`, r] as const))('%s', (_title, row) => {
+    const dir = tempProject({ 'dazzle.toml': row.toml, 'dsl/app.dsl': 'app t "T"\n' });
+    const env = row.env ? ['--env', row.env] : [];
+    for (const args of [['config', 'show', '-p', dir, ...env], ['check', '-p', dir, ...env]]) {
+      const r = runCli(args);
+      const what = args.slice(0, 2).join(' ');
+      expect(r.code, what).toBe(2);
+      expect(r.stderr, what).toContain(`dazzle.toml:${row.line}:${row.col} - error ${row.code}`);
+      expect(r.stderr, what).not.toMatch(STACK_TRACE);
+      expect(r.stdout, what).toBe('');
+      if (row.secret !== undefined) expect(r.stderr + r.stdout, `${what} prints the secret`).not.toContain(row.secret);
+    }
+  });
+});
