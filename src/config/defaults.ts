@@ -22,6 +22,8 @@ export interface DeployConfig {
   readonly alarms: AlarmsConfig;
   readonly logs: LogsConfig;
   readonly storage: StorageConfig;
+  readonly frontend: FrontendConfig;
+  readonly api_gateway: ApiGatewayConfig;
   readonly secrets: Readonly<Record<string, string>>;
 }
 
@@ -29,6 +31,7 @@ export interface NetworkConfig {
   readonly vpc_cidr: string;
   readonly az_count: number;
   readonly nat_gateways: number;
+  readonly namespace: string;
 }
 
 export interface ServiceConfig {
@@ -52,6 +55,10 @@ export interface ServiceConfig {
   readonly volume_size_gb: number;
   readonly ssh_cidr: string;
   readonly key_name: string;
+  readonly artifact: string;
+  readonly command: string;
+  readonly snapshot_retention_days: number;
+  readonly private_dns: string;
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -81,7 +88,7 @@ export interface TigerBeetleConfig {
 
 export interface CacheConfig {
   readonly enabled: 'auto' | boolean;
-  readonly engine: 'valkey' | 'redis';
+  readonly engine: 'valkey' | 'redis' | 'kvrocks';
   readonly node_type: string;
   readonly replicas: number;
 }
@@ -110,13 +117,34 @@ export interface LogsConfig {
   readonly retention_days: number;
 }
 
+export interface FrontendConfig {
+  readonly source_dir: string;
+  readonly subdomain: string;
+}
+
+export interface ApiGatewayConfig {
+  readonly enabled: boolean;
+}
+
 export interface StorageConfig {
   readonly versioning: boolean;
   readonly removal_policy: 'retain' | 'destroy';
 }
 
 /** Service keys that apply only to runtime = "ec2" (an error on a Fargate service when written). */
-export const EC2_ONLY_KEYS = ['instance_type', 'node_count', 'ip_offset', 'peer_ports', 'volume_size_gb', 'ssh_cidr', 'key_name'] as const;
+export const EC2_ONLY_KEYS = [
+  'instance_type',
+  'node_count',
+  'ip_offset',
+  'peer_ports',
+  'volume_size_gb',
+  'ssh_cidr',
+  'key_name',
+  'artifact',
+  'command',
+  'snapshot_retention_days',
+  'private_dns',
+] as const;
 
 /** Settings every Fargate service starts from; `[deploy.compute]` changes them for all services. */
 const SERVICE: ServiceConfig = {
@@ -140,6 +168,10 @@ const SERVICE: ServiceConfig = {
   volume_size_gb: 0,
   ssh_cidr: '',
   key_name: '',
+  artifact: '',
+  command: '',
+  snapshot_retention_days: 0,
+  private_dns: '',
   env: {},
 };
 
@@ -149,7 +181,7 @@ export const BASE_DEFAULTS: DeployConfig = {
   environment: 'dev',
   region: 'us-east-1',
   output: 'infra',
-  network: { vpc_cidr: '10.0.0.0/16', az_count: 2, nat_gateways: 1 },
+  network: { vpc_cidr: '10.0.0.0/16', az_count: 2, nat_gateways: 1, namespace: '' },
   compute: SERVICE,
   services: {},
   database: {
@@ -180,6 +212,8 @@ export const BASE_DEFAULTS: DeployConfig = {
   alarms: { email: [], sns_topic_arn: '' },
   logs: { retention_days: 30 },
   storage: { versioning: true, removal_policy: 'retain' },
+  frontend: { source_dir: '', subdomain: 'app' },
+  api_gateway: { enabled: false },
   secrets: {},
 };
 
@@ -232,6 +266,7 @@ export const DOCS: Readonly<Record<string, string>> = {
   'network.vpc_cidr': 'IPv4 range of the VPC',
   'network.az_count': 'availability zones to spread subnets over (2-3)',
   'network.nat_gateways': 'NAT gateways for private-subnet egress (1 up to az_count)',
+  'network.namespace': 'Cloud Map private namespace for service discovery (e.g. "app.local"; empty: none); services get SERVICE_DISCOVERY_NAMESPACE',
   compute: 'settings every web service starts from (the one service "web" when [deploy.services] is empty)',
   'compute.runtime': 'fargate (ECS service behind the ALB) or ec2 (a node group with fixed private addresses)',
   'compute.cpu': 'Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384',
@@ -253,6 +288,10 @@ export const DOCS: Readonly<Record<string, string>> = {
   'compute.volume_size_gb': 'persistent encrypted data volume per node in GiB (runtime = "ec2"; 0: none)',
   'compute.ssh_cidr': 'CIDR allowed to SSH to the nodes (empty: no SSH; use SSM Session Manager)',
   'compute.key_name': 'EC2 key pair for SSH (requires ssh_cidr)',
+  'compute.artifact': 'S3 URI of a CI-built binary or archive the nodes install and run under systemd instead of an image (runtime = "ec2")',
+  'compute.command': 'command that starts the artifact, relative to where it is unpacked (required with artifact)',
+  'compute.snapshot_retention_days': 'daily snapshots of the data volume, kept this many days (runtime = "ec2"; 0: none)',
+  'compute.private_dns': 'private DNS zone for node names, <service>-<n>.<zone> (runtime = "ec2"; empty: none)',
   'compute.env': 'plain environment variables for the service (never secrets: use [deploy.secrets])',
   services: 'named services, each a table of the [deploy.compute] keys; [deploy.compute] gives their defaults',
   database: 'Aurora PostgreSQL, deployed when the DSL has entities',
@@ -277,7 +316,7 @@ export const DOCS: Readonly<Record<string, string>> = {
   'tigerbeetle.volume_throughput': 'gp3 data volume throughput in MiB/s (125-1000)',
   cache: 'Redis-compatible cache, deployed when the DSL needs one (integrations, experiences, sessions)',
   'cache.enabled': 'auto (when the DSL needs it), true or false',
-  'cache.engine': 'valkey or redis (ElastiCache)',
+  'cache.engine': 'valkey or redis (ElastiCache, managed), or kvrocks (self-hosted on ECS with EFS: a master, replicas and sentinels)',
   'cache.node_type': 'ElastiCache node type',
   'cache.replicas': 'replicas besides the primary (0-5; failover needs at least 1)',
   kafka: 'Amazon MSK, used for streams and event topics instead of EventBridge when enabled',
@@ -299,6 +338,11 @@ export const DOCS: Readonly<Record<string, string>> = {
   storage: 'S3 buckets, deployed when the DSL has file fields',
   'storage.versioning': 'keep object versions',
   'storage.removal_policy': 'retain or destroy the buckets when removed from the stack',
+  frontend: 'a static front end on S3 behind CloudFront',
+  'frontend.source_dir': 'folder of built static files to publish, relative to the project (empty: no front end)',
+  'frontend.subdomain': 'record for the front end under domain.name (app → app.example.com)',
+  api_gateway: 'an HTTP API in front of the load balancer',
+  'api_gateway.enabled': 'route requests through API Gateway (each service\'s paths become routes) instead of exposing the ALB directly',
   secrets: 'secrets: name = "ssm:/path" or "secretsmanager:name[:json-key]"; each becomes the variable NAME in every service',
   env: 'per-environment overrides: [deploy.env.prod.compute] etc.',
 };

@@ -7,7 +7,7 @@
 import { BASE_DEFAULTS, DOCS, EC2_ONLY_KEYS, PROFILES } from './defaults.js';
 import { ENVIRONMENTS } from './vocabulary.js';
 
-const TABLES = ['network', 'compute', 'database', 'tigerbeetle', 'cache', 'kafka', 'domain', 'alarms', 'logs', 'storage'] as const;
+const TABLES = ['network', 'compute', 'database', 'tigerbeetle', 'cache', 'kafka', 'domain', 'alarms', 'logs', 'storage', 'frontend', 'api_gateway'] as const;
 
 function toml(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);

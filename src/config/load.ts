@@ -186,6 +186,9 @@ const FORMS: Record<string, string> = {
   subdomain: 'a single DNS label such as "api"',
   certificate_arn: 'an ACM certificate ARN',
   sns_topic_arn: 'an SNS topic ARN',
+  artifact: 'an S3 URI such as "s3://my-bucket/releases/node.tar.gz"',
+  private_dns: 'a DNS name such as "internal"',
+  namespace: 'a DNS name such as "app.local"',
 };
 
 function lastKey(path: readonly string[]): string {
@@ -458,6 +461,8 @@ class Checks {
       if (s.ip_offset + s.node_count - 1 > 250) {
         this.report('DZ4020', [k('ip_offset'), k('node_count')], `${label}: ${s.node_count} nodes from host ${s.ip_offset} do not fit a /24 subnet (last usable host is 250)`, 'lower ip_offset or node_count');
       }
+      if (s.artifact && !s.command) this.report('DZ4018', [k('artifact')], `${label}: artifact is set but command is empty, so nothing would start it`, 'set command to the program to run, e.g. command = "bin/node --data /data"');
+      if (s.artifact && s.image && this.sources[k('image')]?.kind === 'file') this.report('DZ4017', [k('artifact'), k('image')], `${label}: both artifact and image are set`, 'keep artifact to install a binary, or image to run a container');
       if (s.key_name && !s.ssh_cidr) this.report('DZ4018', [k('key_name')], `${label}: key_name is set but ssh_cidr is empty, so SSH would stay closed`, 'set ssh_cidr to your admin address (e.g. "203.0.113.7/32"), or use SSM Session Manager and drop key_name');
     }
     if (!(s.min_count <= s.desired_count && s.desired_count <= s.max_count)) {

@@ -59,12 +59,25 @@ const serviceProps: Record<string, Schema> = {
   volume_size_gb: int(0, 16384),
   ssh_cidr: str({ pattern: '^$|^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$' }),
   key_name: str(),
+  artifact: str({ pattern: '^$|^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$' }),
+  command: str(),
+  snapshot_retention_days: int(0, 3650),
+  private_dns: str({ pattern: '^$|^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$' }),
   env: { type: 'object', propertyNames: { pattern: '^[A-Z_][A-Z0-9_]*$' }, additionalProperties: { type: 'string' } },
 };
 
 const d = BASE_DEFAULTS;
 const tables = {
-  network: table('network', { vpc_cidr: str({ pattern: '^(\\d{1,3}\\.){3}\\d{1,3}/(1[6-9]|2[0-8])$' }), az_count: int(2, 3), nat_gateways: int(1, 3) }, { ...d.network }),
+  network: table(
+    'network',
+    {
+      vpc_cidr: str({ pattern: '^(\\d{1,3}\\.){3}\\d{1,3}/(1[6-9]|2[0-8])$' }),
+      az_count: int(2, 3),
+      nat_gateways: int(1, 3),
+      namespace: str({ pattern: '^$|^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$' }),
+    },
+    { ...d.network },
+  ),
   compute: table('compute', serviceProps, { ...d.compute }),
   database: table(
     'database',
@@ -98,7 +111,7 @@ const tables = {
   ),
   cache: table(
     'cache',
-    { enabled: { enum: ['auto', true, false] }, engine: { enum: ['valkey', 'redis'] }, node_type: str({ pattern: '^cache\\.[a-z0-9]+\\.[a-z0-9]+$' }), replicas: int(0, 5) },
+    { enabled: { enum: ['auto', true, false] }, engine: { enum: ['valkey', 'redis', 'kvrocks'] }, node_type: str({ pattern: '^cache\\.[a-z0-9]+\\.[a-z0-9]+$' }), replicas: int(0, 5) },
     { ...d.cache },
   ),
   kafka: table(
@@ -132,10 +145,12 @@ const tables = {
   ),
   logs: table('logs', { retention_days: { type: 'integer', enum: [...LOG_RETENTION_DAYS] } }, { ...d.logs }),
   storage: table('storage', { versioning: { type: 'boolean' }, removal_policy: { enum: ['retain', 'destroy'] } }, { ...d.storage }),
+  frontend: table('frontend', { source_dir: str(), subdomain: str({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' }) }, { ...d.frontend }),
+  api_gateway: table('api_gateway', { enabled: { type: 'boolean' } }, { ...d.api_gateway }),
 };
 
 /** Tables that `[deploy.env.<name>]` may override. */
-export const OVERRIDABLE = ['network', 'compute', 'database', 'tigerbeetle', 'cache', 'kafka', 'domain', 'alarms', 'logs', 'storage', 'services'] as const;
+export const OVERRIDABLE = ['network', 'compute', 'database', 'tigerbeetle', 'cache', 'kafka', 'domain', 'alarms', 'logs', 'storage', 'frontend', 'api_gateway', 'services'] as const;
 
 const services = described('services', { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { $ref: '#/definitions/service' } }, undefined);
 const secrets = described('secrets', { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { type: 'string' } }, undefined);
