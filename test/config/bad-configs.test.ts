@@ -158,6 +158,9 @@ const ROWS: readonly BadRow[] = [
   { name: 'an ec2-only key on a fargate service', toml: '[deploy.services.api]\ninstance_type = "t3.small"\n', code: 'DZ4018', line: 2, col: 17, hint: 'runtime = "ec2"', single: true },
   { name: 'an ec2-only key in a fargate [deploy.compute]', toml: '[deploy.compute]\nnode_count = 3\n', code: 'DZ4018', line: 2, col: 14, single: true },
   { name: 'key_name without ssh_cidr on an ec2 service', toml: '[deploy.services.bastion]\nruntime = "ec2"\nkey_name = "ops"\n', code: 'DZ4018', line: 3, col: 12, hint: 'ssh_cidr', single: true },
+  { name: 'an artifact with no command to start it', toml: '[deploy.services.node]\nruntime = "ec2"\nartifact = "s3://builds/node.tar.gz"\n', code: 'DZ4018', line: 3, col: 12, hint: 'command', single: true },
+  { name: 'an artifact on a fargate service', toml: '[deploy.services.api]\nartifact = "s3://builds/api.tar.gz"\ncommand = "bin/api"\n', code: 'DZ4018', line: 2, col: 12, hint: 'runtime = "ec2"' },
+  { name: 'an artifact that is not an S3 URI', toml: '[deploy.services.node]\nruntime = "ec2"\nartifact = "https://example.com/node.tar.gz"\n', code: 'DZ4005', line: 3, col: 12, hint: 'S3', single: true },
   { name: 'fixed addresses overflow the /24 (ip_offset 245, 10 nodes)', toml: '[deploy.services.nodes]\nruntime = "ec2"\nip_offset = 245\nnode_count = 10\n', code: 'DZ4020', line: 3, col: 13, single: true },
 
   // ---- secrets (DZ4019): never echo the value ----
