@@ -22,6 +22,14 @@ export function displayPath(abs: string, cwd: string): string {
   return sep === '/' ? r : r.split(sep).join('/');
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.') || name === 'node_modules') continue;
@@ -43,13 +51,7 @@ export function readProject(projectDir: string, cwd: string): ProjectFiles {
   const configPath = displayPath(configAbs, cwd);
   const diagnostics: Diagnostic[] = [];
   const empty = { root, configPath, configText: undefined, dsl: [] };
-  let st;
-  try {
-    st = statSync(root);
-  } catch {
-    st = undefined;
-  }
-  if (!st?.isDirectory()) {
+  if (!isDirectory(root)) {
     return {
       ...empty,
       diagnostics: [diag('DZ0001', `project directory '${projectDir}' does not exist`, { hint: 'pass the folder that holds dazzle.toml with --project DIR (default: the current folder)' })],
@@ -69,13 +71,7 @@ export function readProject(projectDir: string, cwd: string): ProjectFiles {
   const found: string[] = [];
   for (const p of paths.value) {
     const abs = isAbsolute(p) ? p : join(root, p);
-    let ok = false;
-    try {
-      ok = statSync(abs).isDirectory();
-    } catch {
-      ok = false;
-    }
-    if (!ok) {
+    if (!isDirectory(abs)) {
       const line = configText ? Math.max(1, configText.split(/\r?\n/).findIndex((l) => l.includes(JSON.stringify(p)) || l.includes(`'${p}'`)) + 1) : 1;
       diagnostics.push(
         diag('DZ0007', `module path '${p}' is not a directory under ${displayPath(root, cwd)}`, {
@@ -131,13 +127,7 @@ export function readConfigFile(projectDir: string, cwd: string): { readonly conf
   const root = resolve(cwd, projectDir);
   const configAbs = join(root, 'dazzle.toml');
   const configPath = displayPath(configAbs, cwd);
-  let isDir = false;
-  try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) {
+  if (!isDirectory(root)) {
     return { configPath, configText: undefined, diagnostics: [diag('DZ0001', `project directory '${projectDir}' does not exist`, { hint: 'pass the folder that holds dazzle.toml with --project DIR (default: the current folder)' })] };
   }
   try {

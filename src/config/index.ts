@@ -4,3 +4,4 @@ export { DAZZLE_TOML_SCHEMA, OVERRIDABLE } from './schema.js';
 export { configValues, CONFIG_SHOW_FORMAT_VERSION, showJson, showText, sourceText, type ShownValue } from './show.js';
 export * from './vocabulary.js';
 export { exampleToml } from './example.js';
+export { parseTomlText } from './toml.js';

@@ -6,10 +6,10 @@
  * → [deploy] in the file → [deploy.env.<environment>] in the file → --env.
  */
 import type { ErrorObject } from 'ajv';
-import { parse as parseToml, TomlError } from 'smol-toml';
 import { closest, diag, hasErrors, quote, type Diagnostic, type Result, type Span } from '../diagnostics/index.js';
 import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type ServiceConfig } from './defaults.js';
 import { positionOf, tomlKeyPositions, type KeyPosition } from './toml-positions.js';
+import { parseTomlText } from './toml.js';
 import validateToml from './toml-validator.generated.js';
 import { EBS, ENVIRONMENTS, FARGATE_SIZES, type Environment } from './vocabulary.js';
 
@@ -236,22 +236,9 @@ export function loadConfig(input: LoadInput): Result<ResolvedConfig | undefined>
   const loader = new Loader(input.path, text);
   let doc: Obj = {};
   if (input.text !== undefined) {
-    try {
-      doc = parseToml(text) as Obj;
-    } catch (e) {
-      const line = e instanceof TomlError ? e.line : 1;
-      const col = e instanceof TomlError ? e.column : 1;
-      const first = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
-      return {
-        value: undefined,
-        diagnostics: [
-          diag('DZ0006', `dazzle.toml is not valid TOML: ${first.replace(/^Invalid TOML document: /, '')}`, {
-            span: { file: input.path, line, col, endLine: line, endCol: col + 1, offset: 0, length: 0 },
-            hint: 'fix the syntax at this position (https://toml.io)',
-          }),
-        ],
-      };
-    }
+    const parsed = parseTomlText(input.path, text);
+    if (!parsed.value) return { value: undefined, diagnostics: parsed.diagnostics };
+    doc = parsed.value as Obj;
     loader.schemaErrors(doc);
     if (hasErrors(loader.diagnostics)) return { value: undefined, diagnostics: loader.diagnostics };
   }

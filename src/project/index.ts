@@ -2,7 +2,7 @@
  * The front end as one pure function: project files (already read) → AppSpec.
  * Also reads the module paths from dazzle.toml. No file system access here.
  */
-import { parse as parseToml, TomlError } from 'smol-toml';
+import { parseTomlText } from '../config/toml.js';
 import { diag, hasErrors, sortDiagnostics, type Diagnostic, type Result, type SourceText } from '../diagnostics/index.js';
 import { link, type AppSpec } from '../ir/index.js';
 import { decodeSource, parseSource, type FileAst } from '../syntax/index.js';
@@ -12,23 +12,9 @@ export const DEFAULT_MODULE_PATHS = ['./dsl'] as const;
 /** The `[modules] paths` of a dazzle.toml text (default `./dsl`). */
 export function modulePaths(path: string, text: string | undefined): Result<readonly string[]> {
   if (text === undefined) return { value: DEFAULT_MODULE_PATHS, diagnostics: [] };
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text) as Record<string, unknown>;
-  } catch (e) {
-    const line = e instanceof TomlError ? e.line : 1;
-    const col = e instanceof TomlError ? e.column : 1;
-    const first = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
-    return {
-      value: DEFAULT_MODULE_PATHS,
-      diagnostics: [
-        diag('DZ0006', `dazzle.toml is not valid TOML: ${first.replace(/^Invalid TOML document: /, '')}`, {
-          span: { file: path, line, col, endLine: line, endCol: col + 1, offset: 0, length: 0 },
-          hint: 'fix the syntax at this position (https://toml.io)',
-        }),
-      ],
-    };
-  }
+  const parsed = parseTomlText(path, text);
+  if (!parsed.value) return { value: DEFAULT_MODULE_PATHS, diagnostics: parsed.diagnostics };
+  const doc = parsed.value;
   const modules = doc.modules as Record<string, unknown> | undefined;
   const paths = modules && typeof modules === 'object' ? modules.paths : undefined;
   if (paths === undefined) return { value: DEFAULT_MODULE_PATHS, diagnostics: [] };
