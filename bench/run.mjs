@@ -328,17 +328,29 @@ function wall(args, expectOk = true) {
   return { t, stdout: r.stdout };
 }
 
-function timeProcess(args, runs = RUNS.process) {
-  wall(args); // warm the file system cache; not counted
-  const times = [];
-  let stdout = '';
-  for (let i = 0; i < runs; i++) {
-    const r = wall(args);
-    times.push(r.t);
-    stdout = r.stdout;
+/** Wall times of node, `dazzle --version` and `dazzle check` on each corpus project, interleaved run by run. */
+function coldTimes() {
+  const commands = [['baseline', ['-e', '']], ['version', [BIN, '--version']], ...corpusProjects().map((n) => [n, [BIN, 'check', '-p', join(CORPUS, n)]])];
+  for (const [, args] of commands) wall(args); // warm the file system cache; not counted
+  const times = Object.fromEntries(commands.map(([k]) => [k, []]));
+  const outputs = {};
+  for (let i = 0; i < RUNS.process; i++) {
+    for (const [k, args] of commands) {
+      const r = wall(args);
+      times[k].push(r.t);
+      outputs[k] = r.stdout.trim().split('\n')[0];
+    }
   }
-  return { ...roundStats(stats(times), 1), output: stdout.trim().split('\n')[0] };
+  const result = (k) => ({ ...roundStats(stats(times[k]), 1), output: outputs[k] });
+  const baseline = result('baseline');
+  const projects = {};
+  for (const name of corpusProjects()) {
+    const s = result(name);
+    projects[name] = { ...s, ratioToNode: round(s.median / baseline.median) };
+  }
+  return { baseline, version: result('version'), projects };
 }
+
 
 function corpusProjects() {
   if (!existsSync(CORPUS)) return [];
@@ -416,6 +428,9 @@ async function main() {
 
   process.stdout.write(`dazzle benchmark — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}${QUICK ? ' (quick)' : ''}\n\n`);
 
+  // Cold starts first, while this process is small, and round-robin so that drift hits every command alike.
+  const cold = coldTimes();
+
   const row = (name, s) => `  ${name.padEnd(22)} ${String(s.median.toFixed(2)).padStart(8)} MB/s   min ${s.min.toFixed(2).padStart(7)}   max ${s.max.toFixed(2).padStart(7)}   (median ${ms(s.ms.median)})\n`;
   const files = [
     ['corpus-shaped', 'the corpus projects\' DSL files repeated (real density)', corpusShapedDsl()],
@@ -442,14 +457,8 @@ async function main() {
     `  goal: >= ${GOALS.throughputMBps} MB/s lex+parse+AST on real DSL -> ${tpOk ? 'MET' : 'NOT MET'} (lex+parse CST only: ${cstOk ? 'met' : 'not met'}; dense worst case: ${denseOk ? 'met' : 'not met'})\n\n`,
   );
 
-  process.stdout.write(`Cold wall time, fresh process each run (median of ${RUNS.process}, after one uncounted run)\n`);
-  const baseline = timeProcess(['-e', '']);
-  const version = timeProcess([BIN, '--version']);
-  const projects = {};
-  for (const name of corpusProjects()) {
-    const s = timeProcess([BIN, 'check', '-p', join(CORPUS, name)]);
-    projects[name] = { ...s, ratioToNode: round(s.median / baseline.median) };
-  }
+  process.stdout.write(`Cold wall time, fresh process each run (median of ${RUNS.process}, after one uncounted run; measured first, round-robin)\n`);
+  const { baseline, version, projects } = cold;
   const prow = (name, s, note = '') =>
     `  ${name.padEnd(34)} ${ms(s.median).padStart(10)}   min ${ms(s.min).padStart(9)}   max ${ms(s.max).padStart(9)}   ×${(s.median / baseline.median).toFixed(2)} node${note}\n`;
   process.stdout.write(prow("node -e ''", baseline));
