@@ -26,6 +26,8 @@ export interface ResolvedConfig {
   /** Source of every leaf, by dotted key under [deploy] (`compute.cpu`, `services.api.port`, `secrets.api_key`). */
   readonly sources: Readonly<Record<string, ConfigSource>>;
   readonly hasDeployTable: boolean;
+  /** Where Dazzle's own `[auth]` says the app uses server-side sessions (provider = "session"), or null. */
+  readonly sessions: ConfigSource | null;
 }
 
 export interface LoadInput {
@@ -334,7 +336,13 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
   checks.run();
   diagnostics.push(...checks.diagnostics);
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
-  return { value: { deploy: deepFreeze(deploy), sources: Object.fromEntries(Object.entries(sources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), hasDeployTable: Boolean(deployDoc) }, diagnostics };
+  const auth = isObj(doc.auth) ? doc.auth : undefined;
+  const sessionsAt = auth !== undefined && auth.provider === 'session' && auth.enabled !== false ? positionOf(loader.positions, ['auth', 'provider']) : undefined;
+  const sessions: ConfigSource | null = sessionsAt ? { kind: 'file', file: loader.path, line: sessionsAt.valueLine, col: sessionsAt.valueCol, table: '[auth]' } : null;
+  return {
+    value: { deploy: deepFreeze(deploy), sources: Object.fromEntries(Object.entries(sources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), hasDeployTable: Boolean(deployDoc), sessions },
+    diagnostics,
+  };
 }
 
 /** Visit every leaf (non-table value) of an object, by dotted key. */

@@ -9,7 +9,7 @@
 export type Severity = 'error' | 'warning' | 'note';
 
 /** The pipeline phase that produced a diagnostic. */
-export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'internal';
+export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'internal';
 
 export interface CatalogueEntry {
   readonly severity: Severity;
@@ -81,6 +81,11 @@ export const CATALOGUE = {
   DZ4018: { severity: 'error', phase: 'config', title: 'key does not apply to this service runtime' },
   DZ4019: { severity: 'error', phase: 'config', title: 'secret is not an ssm: or secretsmanager: reference' },
   DZ4020: { severity: 'error', phase: 'config', title: 'fixed node addresses do not fit the subnet' },
+  DZ5001: { severity: 'warning', phase: 'lower', title: 'the DSL has ledgers but TigerBeetle is disabled' },
+  DZ5002: { severity: 'error', phase: 'lower', title: 'channel setting is not valid' },
+  DZ5003: { severity: 'error', phase: 'lower', title: 'schedule expression is not valid' },
+  DZ5004: { severity: 'warning', phase: 'lower', title: 'schedule has no cron or interval' },
+  DZ5005: { severity: 'warning', phase: 'lower', title: 'config() value is not supplied' },
   DZ9001: { severity: 'error', phase: 'internal', title: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -1,0 +1,29 @@
+/** What every lowering pass sees: the AppSpec, the resolved config, the requirements so far, and a place for diagnostics. */
+import type { ConfigSource, ResolvedConfig } from '../config/index.js';
+import type { Diagnostic, Span } from '../diagnostics/index.js';
+import type { AppSpec } from '../ir/index.js';
+import type { Because, InfraRequirements } from './requirements.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+
+/** The requirements being built; passes fill it in order. */
+export type Draft = Mutable<InfraRequirements>;
+
+export interface PassContext {
+  readonly spec: AppSpec;
+  readonly config: ResolvedConfig;
+  readonly draft: Draft;
+  readonly report: (d: Diagnostic) => void;
+}
+
+/** A lowering pass: reads the AppSpec and config, adds requirements to the draft. */
+export type Pass = (ctx: PassContext) => void;
+
+export function dsl(construct: string, item: { readonly name: string; readonly span: Span }): Because {
+  return { kind: 'dsl', construct, name: item.name, span: item.span };
+}
+
+export function configKey(config: ResolvedConfig, key: string): Because {
+  const source: ConfigSource = config.sources[key] ?? { kind: 'default' };
+  return { kind: 'config', key: `deploy.${key}`, source };
+}

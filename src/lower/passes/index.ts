@@ -1,0 +1,26 @@
+/**
+ * The lowering passes, in order. Each is one file with one signature; later
+ * passes may read what earlier ones produced (the worker runs the schedules).
+ */
+import type { Pass } from '../context.js';
+import { cache } from './cache.js';
+import { database } from './database.js';
+import { ledgerCluster } from './ledger-cluster.js';
+import { messaging } from './messaging.js';
+import { objectStores } from './object-stores.js';
+import { schedules } from './schedules.js';
+import { secrets } from './secrets.js';
+import { webServices } from './web-services.js';
+import { worker } from './worker.js';
+
+export const PASSES: readonly (readonly [string, Pass])[] = [
+  ['database', database],
+  ['object-stores', objectStores],
+  ['ledger-cluster', ledgerCluster],
+  ['messaging', messaging],
+  ['schedules', schedules],
+  ['worker', worker],
+  ['cache', cache],
+  ['secrets', secrets],
+  ['web-services', webServices],
+];

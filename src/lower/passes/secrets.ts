@@ -1,0 +1,57 @@
+/**
+ * Secrets the services receive as environment variables: every
+ * [deploy.secrets] entry (NAME = the key upper-cased), credentials of
+ * services with an auth profile, API keys of LLM providers, and values the
+ * DSL reads with config("NAME") that are not plain variables.
+ */
+import { diag } from '../../diagnostics/index.js';
+import { configKey, dsl, type Pass } from '../context.js';
+import type { SecretNeed } from '../requirements.js';
+
+/** The environment variable each LLM provider's client reads its key from (providers using IAM need none). */
+export const LLM_KEY_ENV: Readonly<Record<string, string>> = {
+  anthropic: 'ANTHROPIC_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  azure_openai: 'AZURE_OPENAI_API_KEY',
+  google: 'GOOGLE_API_KEY',
+  mistral: 'MISTRAL_API_KEY',
+};
+
+export const secrets: Pass = ({ spec, config, draft, report }) => {
+  const byEnv = new Map<string, SecretNeed>();
+  const put = (s: SecretNeed) => {
+    const existing = byEnv.get(s.env);
+    if (existing) byEnv.set(s.env, { ...existing, because: [...existing.because, ...s.because] });
+    else byEnv.set(s.env, s);
+  };
+  // Declared references first: a need below with the same name uses the reference.
+  for (const [key, ref] of Object.entries(config.deploy.secrets)) {
+    put({ id: `secret:${key.toUpperCase()}`, env: key.toUpperCase(), from: { kind: 'reference', ref }, because: [configKey(config, `secrets.${key}`)] });
+  }
+  const need = (env: string, description: string, because: SecretNeed['because']) => {
+    put({ id: `secret:${env}`, env, from: byEnv.get(env)?.from ?? { kind: 'create', description }, because });
+  };
+  for (const s of spec.services) {
+    if (!s.authProfile || s.authProfile.kind === 'none') continue;
+    const env = `${s.name.toUpperCase()}_CREDENTIALS`;
+    need(env, `credentials for service ${s.name} (${s.authProfile.kind})`, [dsl(`service (auth_profile: ${s.authProfile.kind})`, s)]);
+  }
+  for (const m of spec.llmModels) {
+    const env = m.provider ? LLM_KEY_ENV[m.provider] : undefined;
+    if (env) need(env, `API key for ${m.provider}`, [dsl(`llm_model (provider: ${m.provider})`, m)]);
+  }
+  const plain = new Set(Object.keys(config.deploy.compute.env));
+  for (const ref of spec.configReferences) {
+    if (plain.has(ref.name)) continue;
+    if (!byEnv.has(ref.name)) {
+      report(
+        diag('DZ5005', `${ref.usedBy} reads config("${ref.name}"), which no setting supplies; a secret ${ref.name} is created for you to fill in`, {
+          span: ref.span,
+          hint: `supply it as ${ref.name.toLowerCase()} = "ssm:/…" in [deploy.secrets], or as a plain value in [deploy.compute.env] if it is not secret`,
+        }),
+      );
+    }
+    need(ref.name, `value of config("${ref.name}")`, [{ kind: 'dsl', construct: ref.usedBy.split(' ')[0] ?? 'construct', name: ref.usedBy.split(' ').slice(1).join(' '), span: ref.span }]);
+  }
+  draft.secrets = [...byEnv.values()].sort((a, b) => (a.env < b.env ? -1 : a.env > b.env ? 1 : 0));
+};

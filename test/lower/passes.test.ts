@@ -1,0 +1,186 @@
+/** The lowering passes, one behaviour at a time, including what must NOT be inferred. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readProject } from '../../src/cli/io.js';
+import { loadConfig } from '../../src/config/index.js';
+import { lowerToRequirements } from '../../src/lower/index.js';
+import { frontEnd } from '../../src/project/index.js';
+import { APP, checkTexts, CORPUS, REPO } from '../helpers.js';
+
+function lower(dsl: string, toml?: string, environment?: 'dev' | 'staging' | 'prod') {
+  const front = checkTexts({ 'dsl/app.dsl': dsl });
+  expect(front.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const config = loadConfig({ path: 'dazzle.toml', text: toml ?? '[deploy]\n', ...(environment ? { environment } : {}) });
+  expect(config.value).toBeDefined();
+  if (!front.value.spec || !config.value) throw new Error('bad fixture');
+  return lowerToRequirements(front.value.spec, config.value);
+}
+
+function lowerProject(dir: string, environment?: 'dev' | 'staging' | 'prod') {
+  const files = readProject(dir, REPO);
+  const front = frontEnd(files.dsl);
+  const config = loadConfig({ path: files.configPath, text: files.configText, ...(environment ? { environment } : {}) });
+  if (!front.value.spec || !config.value) throw new Error('bad project');
+  return lowerToRequirements(front.value.spec, config.value);
+}
+
+const USER = 'entity User "User":\n  id: uuid pk\n';
+
+describe('the bundled ledger example', () => {
+  const r = lowerProject(join(REPO, 'examples', 'ledger-app'));
+  const q = r.value;
+
+  it('lowers without problems', () => {
+    expect(r.diagnostics).toEqual([]);
+    expect(q).toBeDefined();
+  });
+
+  it('needs a database for its entities, a store for its file field, and a ledger cluster', () => {
+    expect(q?.database?.entities).toEqual(['Customer', 'Payment']);
+    expect(q?.objectStores.map((s) => [s.name, s.fields])).toEqual([['files', ['Payment.receipt']]]);
+    expect(q?.ledgerCluster).toMatchObject({ ledgers: ['CustomerWallet', 'Revenue'], currencies: ['GBP'] });
+    expect(q?.ledgerCluster?.because.map((b) => (b.kind === 'dsl' ? `${b.construct} ${b.name} ${b.span.file}:${b.span.line}` : b.key))).toEqual([
+      'ledger CustomerWallet examples/ledger-app/dsl/ledgers.dsl:5',
+      'ledger Revenue examples/ledger-app/dsl/ledgers.dsl:13',
+      'deploy.tigerbeetle.enabled',
+    ]);
+  });
+
+  it('needs a queue with its dead-letter setting, a bus for the stream, and the schedule in AWS form', () => {
+    expect(q?.queues.map((x) => [x.name, x.deadLetterAfter])).toEqual([['payment_jobs', 5]]);
+    expect(q?.eventBuses.map((x) => [x.name, x.source, x.retention])).toEqual([['ledger_events', 'stream', '7d']]);
+    expect(q?.schedules.map((x) => [x.name, x.expression, x.timezone])).toEqual([['nightly_reconciliation', 'cron(0 2 * * ? *)', 'Europe/London']]);
+  });
+
+  it('runs the async transaction, the queue consumer and the schedule on a worker', () => {
+    expect(q?.worker?.handles).toEqual(['transaction RecordPayment', 'queue payment_jobs', 'schedule nightly_reconciliation']);
+  });
+
+  it('passes every [deploy.secrets] entry as its upper-cased name, by reference', () => {
+    expect(q?.secrets.map((s) => [s.env, s.from])).toEqual([
+      ['API_KEY', { kind: 'reference', ref: 'secretsmanager:myapp/api-key' }],
+      ['DATABASE_PASSWORD', { kind: 'reference', ref: 'ssm:/myapp/prod/db-password' }],
+    ]);
+    expect(q?.webServices.map((s) => s.name)).toEqual(['web']);
+    expect(q?.cache).toBeNull();
+  });
+});
+
+describe('what is not inferred', () => {
+  it('no ledgers → no ledger cluster; no queues → no queues; no entities → no database', () => {
+    const r = lower(`${APP}channel mail "Mail":\n  kind: email\n`);
+    expect(r.value?.ledgerCluster).toBeNull();
+    expect(r.value?.queues).toEqual([]);
+    expect(r.value?.database).toBeNull();
+    expect(r.value?.worker).toBeNull();
+    expect(r.value?.emailSenders.map((e) => e.name)).toEqual(['mail']);
+  });
+
+  it('look-alike names do not create a bucket: ref Document, an enum value filed, a field named file_name', () => {
+    const r = lower(`${APP}entity Document "Doc":\n  id: uuid pk\n  file_name: str(200)\n  files_count: int\nentity Case "Case":\n  id: uuid pk\n  doc: ref Document\n  status: enum[open, filed]=open\n`);
+    expect(r.value?.objectStores).toEqual([]);
+  });
+
+  it('a storage= binding names its store; file fields without one share "files"', () => {
+    const r = lower(`${APP}entity Doc "Doc":\n  id: uuid pk\n  scan: file storage=scans\n  photo: image\n  attachment: file\n`);
+    expect(r.value?.objectStores.map((s) => [s.id, s.fields])).toEqual([
+      ['store:files', ['Doc.photo', 'Doc.attachment']],
+      ['store:scans', ['Doc.scan']],
+    ]);
+  });
+});
+
+describe('configuration and diagnostics', () => {
+  it('TigerBeetle disabled in config: no cluster, and a warning at the first ledger', () => {
+    const r = lower(`${APP}ledger Cash "Cash":\n  account_code: 1\n  account_type: asset\n  currency: GBP\n`, '[deploy.tigerbeetle]\nenabled = false\n');
+    expect(r.value?.ledgerCluster).toBeNull();
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line])).toEqual([['DZ5001', 'warning', 3]]);
+  });
+
+  it('an invalid cron is an error at the line of its cron:', () => {
+    const r = lower(`${APP}schedule nightly "Nightly":\n  timezone: "UTC"\n  cron: "0 25 * * *"\n`);
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([['DZ5003', 5, 9]]);
+    expect(r.diagnostics[0]?.message).toContain('hour 25 is out of range 0-23');
+  });
+
+  it('intervals become rates; a schedule without timing is a warning', () => {
+    const r = lower(`${APP}schedule sweep "Sweep":\n  interval: 15m\nschedule idle "Idle":\n  timezone: "UTC"\n`);
+    expect(r.value?.schedules.map((s) => s.expression)).toEqual(['rate(15 minutes)']);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line])).toEqual([['DZ5004', 5]]);
+  });
+
+  it('[auth] provider = "session" needs a cache, traced to that line', () => {
+    const r = lower(`${APP}${USER}`, '[auth]\nenabled = true\nprovider = "session"\n');
+    expect(r.value?.cache?.uses).toEqual(['sessions']);
+    expect(r.value?.cache?.because).toEqual([{ kind: 'config', key: 'auth.provider', source: { kind: 'file', file: 'dazzle.toml', line: 3, col: 12, table: '[auth]' } }]);
+    expect(lower(`${APP}${USER}`, '[auth]\nprovider = "session"\n[deploy.cache]\nenabled = false\n').value?.cache).toBeNull();
+  });
+
+  it('LLM providers need their API key: created, unless [deploy.secrets] references it', () => {
+    const dsl = `${APP}llm_model fast "Fast":\n  provider: anthropic\n  model_id: claude-3-haiku\n`;
+    expect(lower(dsl).value?.secrets.map((s) => [s.env, s.from.kind])).toEqual([['ANTHROPIC_API_KEY', 'create']]);
+    expect(lower(dsl, '[deploy.secrets]\nanthropic_api_key = "ssm:/app/anthropic"\n').value?.secrets.map((s) => [s.env, s.from])).toEqual([
+      ['ANTHROPIC_API_KEY', { kind: 'reference', ref: 'ssm:/app/anthropic' }],
+    ]);
+  });
+
+  it('config("X") values: a warning and a secret to fill in, unless supplied as a secret or a plain variable', () => {
+    const dsl = `${APP}${USER}webhook Hook "Hook":\n  entity: User\n  events: [created]\n  url: config("HOOK_URL")\n`;
+    const bare = lower(dsl);
+    expect(bare.diagnostics.map((d) => [d.code, d.span?.line])).toEqual([['DZ5005', 8]]);
+    expect(bare.value?.secrets.map((s) => [s.env, s.from.kind])).toEqual([['HOOK_URL', 'create']]);
+    const plain = lower(dsl, '[deploy.compute.env]\nHOOK_URL = "https://example.com/hook"\n');
+    expect(plain.diagnostics).toEqual([]);
+    expect(plain.value?.secrets).toEqual([]);
+    const secret = lower(dsl, '[deploy.secrets]\nhook_url = "ssm:/app/hook"\n');
+    expect(secret.diagnostics).toEqual([]);
+    expect(secret.value?.secrets.map((s) => [s.env, s.from.kind])).toEqual([['HOOK_URL', 'reference']]);
+  });
+
+  it('named services replace the default web service', () => {
+    const r = lower(`${APP}${USER}`, '[deploy.services.ticketing]\npaths = ["/api/event"]\n[deploy.services.reservation]\npaths = ["/api/reservation"]\n');
+    expect(r.value?.webServices.map((s) => [s.name, s.paths])).toEqual([
+      ['reservation', ['/api/reservation']],
+      ['ticketing', ['/api/event']],
+    ]);
+  });
+});
+
+describe('corpus projects', () => {
+  it('simple_task: email and queue channels, two topics, two weekly/daily schedules in AWS form', () => {
+    const q = lowerProject(join(CORPUS, 'simple_task')).value;
+    expect(q?.emailSenders.map((e) => e.name)).toEqual(['digests', 'notifications']);
+    expect(q?.queues.map((x) => [x.name, x.deadLetterAfter])).toEqual([['task_queue', 3]]);
+    expect(q?.eventBuses.map((b) => b.name)).toEqual(['notification_events', 'task_events']);
+    expect(q?.schedules.map((s) => [s.name, s.expression])).toEqual([
+      ['daily_overdue_check', 'cron(0 9 * * ? *)'],
+      ['weekly_team_report', 'cron(0 9 ? * MON *)'],
+    ]);
+    expect(q?.cache?.uses).toEqual(['sessions']);
+    expect(q?.secrets.map((s) => s.env)).toEqual(['ANTHROPIC_API_KEY']);
+  });
+
+  it('support_tickets: the scheduled jobs, and the webhook config() values it must be given', () => {
+    const r = lowerProject(join(CORPUS, 'support_tickets'));
+    expect(r.value?.schedules.map((s) => [s.name, s.expression])).toEqual([
+      ['daily_metrics_rollup', 'cron(0 1 * * ? *)'],
+      ['stale_ticket_sweep', 'cron(0 * * * ? *)'],
+    ]);
+    expect(r.value?.worker?.handles).toHaveLength(6);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['DZ5005', 'DZ5005']);
+  });
+
+  it('fieldtest_hub: a ledger cluster for its two ledgers, no queues, no buckets', () => {
+    const q = lowerProject(join(CORPUS, 'fieldtest_hub')).value;
+    expect(q?.ledgerCluster?.ledgers).toEqual(['DeviceCost', 'OperationsBudget']);
+    expect(q?.queues).toEqual([]);
+    expect(q?.objectStores).toEqual([]);
+    expect(q?.worker).toBeNull();
+  });
+
+  it('every pass is listed in order, once', async () => {
+    const { PASSES } = await import('../../src/lower/index.js');
+    expect(PASSES.map(([n]) => n)).toEqual(['database', 'object-stores', 'ledger-cluster', 'messaging', 'schedules', 'worker', 'cache', 'secrets', 'web-services']);
+  });
+});
