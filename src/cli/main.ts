@@ -14,7 +14,7 @@ export const EXIT = { ok: 0, no: 1, invalid: 2, internal: 3 } as const;
 interface RawOptions {
   project: string;
   env?: 'dev' | 'staging' | 'prod';
-  format: Format;
+  format: Format | 'markdown';
   debug?: boolean;
 }
 
@@ -60,8 +60,10 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
   config.exitOverride();
 
   const deploy = program.command('deploy').description('plan, generate, synthesize, check and diff the AWS deployment');
+  common(deploy.command('plan').description('what will be built and why, with a monthly cost estimate (offline)'), ['text', 'json', 'markdown']).action(
+    action(async (o) => (await import('./commands.js')).deployPlan(o as never, io, cwd)),
+  );
   const pending: readonly [string, string][] = [
-    ['plan', 'what will be built and why, with a monthly cost estimate'],
     ['generate', 'write the CDK app (infra/) and .dazzle-infra-version.json'],
     ['synth', 'synthesize the generated app offline into cdk.out/'],
     ['preflight', 'policy checks before deploying'],

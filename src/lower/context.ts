@@ -25,5 +25,12 @@ export function dsl(construct: string, item: { readonly name: string; readonly s
 
 export function configKey(config: ResolvedConfig, key: string): Because {
   const source: ConfigSource = config.sources[key] ?? { kind: 'default' };
-  return { kind: 'config', key: `deploy.${key}`, source };
+  return { kind: 'config', key: `deploy.${key}`, source, value: configValue(config, key) };
+}
+
+/** The resolved value at a dotted [deploy] key, as TOML-ish text (for "because" lines). */
+export function configValue(config: ResolvedConfig, key: string): string {
+  let cur: unknown = config.deploy;
+  for (const k of key.split('.')) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  return JSON.stringify(cur) ?? 'unset';
 }

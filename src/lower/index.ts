@@ -9,6 +9,7 @@ import type { InfraRequirements } from './requirements.js';
 export type * from './requirements.js';
 export { toAwsCron, toAwsRate, type Converted } from './schedule-expression.js';
 export { PASSES } from './passes/index.js';
+export { configKey, configValue } from './context.js';
 
 export function lowerToRequirements(spec: AppSpec, config: ResolvedConfig): Result<InfraRequirements | undefined> {
   const draft: Draft = {

@@ -10,7 +10,7 @@ import type { Span } from '../diagnostics/index.js';
 /** Why a requirement exists. */
 export type Because =
   | { readonly kind: 'dsl'; readonly construct: string; readonly name: string; readonly span: Span }
-  | { readonly kind: 'config'; readonly key: string; readonly source: ConfigSource };
+  | { readonly kind: 'config'; readonly key: string; readonly source: ConfigSource; readonly value?: string };
 
 interface Need {
   /** Stable identity, derived from names (never positions). */

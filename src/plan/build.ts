@@ -1,0 +1,380 @@
+/**
+ * InfraRequirements + resolved config → the AWS DeploymentPlan. Every AWS
+ * choice for the environment is made here, once; generate renders the result.
+ */
+import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
+import { configKey, type Because, type InfraRequirements } from '../lower/index.js';
+import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
+import { PLAN_FORMAT_VERSION } from './model.js';
+import { FLAT, HOURS_PER_MONTH, PRICE_TABLE_DATE, pricesFor, type RegionPrices } from './prices.js';
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const fixed = (usd: number, basis: string): Cost => ({ low: round2(usd), high: round2(usd), basis });
+const range = (low: number, high: number, basis: string): Cost => ({ low: round2(low), high: round2(high), basis });
+
+/** A name as a construct-ID fragment: `payment_jobs` → `PaymentJobs`. */
+export function pascal(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((p) => (p[0] ?? '').toUpperCase() + p.slice(1))
+    .join('');
+}
+
+const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+
+function cfg(config: ResolvedConfig, key: string): Because {
+  return configKey(config, key);
+}
+
+/** Private address of TigerBeetle replica i: spread over the AZs' private subnets, host 10 upwards. */
+export function tigerBeetleAddress(vpcCidr: string, azCount: number, i: number): string {
+  const [a, b] = vpcCidr.split('.');
+  const az = i % azCount;
+  // Subnets are /24s in this order: public (one per AZ), private, isolated.
+  return `${a}.${b}.${azCount + az}.${10 + Math.floor(i / azCount)}`;
+}
+
+export function buildPlan(req: InfraRequirements, config: ResolvedConfig): DeploymentPlan {
+  const d = config.deploy;
+  const { prices, bundled } = pricesFor(d.region);
+  const notes: string[] = [];
+  if (!bundled) notes.push(`No bundled prices for ${d.region}: costs use us-east-1 prices.`);
+  const stacks: PlanStack[] = [];
+  const add = (name: StackName, dependsOn: StackName[], resources: PlanResource[]) => {
+    if (resources.length) stacks.push({ name, dependsOn, resources });
+  };
+
+  // Network
+  const azs = d.network.az_count;
+  add('Network', [], [
+    {
+      id: 'Vpc',
+      type: 'AWS::EC2::VPC',
+      title: 'VPC with public, private (egress) and isolated subnets',
+      params: [
+        ['cidr', d.network.vpc_cidr],
+        ['availability zones', azs],
+        ['NAT gateways', d.network.nat_gateways],
+        ['flow logs', true],
+      ],
+      because: [cfg(config, 'network.az_count'), cfg(config, 'network.nat_gateways')],
+      cost: range(d.network.nat_gateways * prices.natHour * HOURS_PER_MONTH, d.network.nat_gateways * prices.natHour * HOURS_PER_MONTH + 45 * d.network.nat_gateways, 'NAT gateway hours; high adds 1 TB/month processed'),
+    },
+  ]);
+
+  // TigerBeetle
+  const tb = d.tigerbeetle;
+  const addresses: string[] = [];
+  if (req.ledgerCluster) {
+    const io2 = tb.volume_iops > EBS.gp3.maxIops;
+    const hourly = prices.ec2[tb.size] ?? 0;
+    const volume = io2
+      ? tb.volume_size_gb * prices.io2GbMonth + tb.volume_iops * prices.io2IopsMonth
+      : tb.volume_size_gb * prices.gp3GbMonth + Math.max(0, tb.volume_iops - EBS.gp3.baselineIops) * prices.gp3IopsMonth + Math.max(0, tb.volume_throughput - EBS.gp3.minThroughput) * prices.gp3MibpsMonth;
+    if (io2) notes.push(`TigerBeetle volumes are io2: ${tb.volume_iops} IOPS is above gp3's ${EBS.gp3.maxIops}.`);
+    const resources: PlanResource[] = [];
+    for (let i = 0; i < tb.node_count; i++) {
+      const address = tigerBeetleAddress(d.network.vpc_cidr, azs, i);
+      addresses.push(`${address}:3000`);
+      resources.push({
+        id: `Replica${i}`,
+        type: 'AWS::AutoScaling::AutoScalingGroup',
+        title: `TigerBeetle replica ${i} (self-healing single instance, fixed address, persistent volume)`,
+        params: [
+          ['instance', tb.size],
+          ['address', address],
+          ['availability zone', `#${(i % azs) + 1}`],
+          ['volume', `${tb.volume_size_gb} GiB ${io2 ? 'io2' : 'gp3'}, ${tb.volume_iops} IOPS${io2 ? '' : `, ${tb.volume_throughput} MiB/s`}, encrypted`],
+          ['release', tb.version],
+        ],
+        because: [...req.ledgerCluster.because, cfg(config, 'tigerbeetle.node_count'), cfg(config, 'tigerbeetle.size')],
+        cost: fixed(hourly * HOURS_PER_MONTH + volume, `${tb.size} on demand + data volume`),
+      });
+    }
+    resources.push({
+      id: 'ClusterParameters',
+      type: 'AWS::SSM::Parameter',
+      title: 'cluster parameters and log group',
+      params: [
+        ['parameters', [`/${req.app}/${d.environment}/tigerbeetle/cluster_id`, `/${req.app}/${d.environment}/tigerbeetle/replica_count`, `/${req.app}/${d.environment}/tigerbeetle/nodes/{id}`]],
+        ['cluster id', String(tb.cluster_id)],
+        ['log group', `/${req.app}/${d.environment}/tigerbeetle`],
+      ],
+      because: req.ledgerCluster.because,
+      cost: null,
+    });
+    add('TigerBeetle', ['Network'], resources);
+  }
+
+  // Data
+  const data: PlanResource[] = [];
+  if (req.database) {
+    const db = d.database;
+    const instances = 1 + db.readers;
+    const storage = db.storage_gb * prices.auroraStorageGbMonth;
+    const serverless = db.mode === 'serverless';
+    const hourly = serverless ? 0 : (prices.aurora[db.instance_class] ?? 0);
+    const cost = serverless
+      ? range(db.min_acu * prices.auroraAcuHour * HOURS_PER_MONTH * instances + storage, db.max_acu * prices.auroraAcuHour * HOURS_PER_MONTH * instances + storage, `${db.min_acu}-${db.max_acu} ACU × ${instances} instance(s), always at min (low) or max (high), + ${db.storage_gb} GiB`)
+      : fixed(hourly * HOURS_PER_MONTH * instances + storage, `${db.instance_class} × ${instances} + ${db.storage_gb} GiB`);
+    data.push({
+      id: 'Database',
+      type: 'AWS::RDS::DBCluster',
+      title: `Aurora PostgreSQL ${db.engine_version} (${serverless ? 'Serverless v2' : 'provisioned'})`,
+      params: [
+        [serverless ? 'capacity' : 'instance class', serverless ? `${db.min_acu}-${db.max_acu} ACU` : db.instance_class],
+        ['writer + readers', `1 + ${db.readers}`],
+        ['backups', `${db.backup_retention_days} days`],
+        ['deletion protection', db.deletion_protection],
+        ['removal policy', db.removal_policy],
+        ['encrypted', true],
+        ['credentials', 'generated in Secrets Manager'],
+      ],
+      because: [...req.database.because, cfg(config, 'database.mode'), ...(serverless ? [cfg(config, 'database.max_acu')] : [cfg(config, 'database.instance_class')])],
+      cost,
+    });
+  }
+  for (const s of req.objectStores) {
+    data.push({
+      id: `Bucket${pascal(s.name)}`,
+      type: 'AWS::S3::Bucket',
+      title: `S3 bucket for ${s.fields.join(', ')}`,
+      params: [
+        ['public access', 'blocked'],
+        ['encryption', 'S3-managed'],
+        ['TLS only', true],
+        ['versioning', d.storage.versioning],
+        ['removal policy', d.storage.removal_policy],
+      ],
+      because: s.because,
+      cost: range(0, 100 * prices.s3GbMonth, 'storage: 0-100 GB'),
+    });
+  }
+  add('Data', ['Network'], data);
+
+  // Messaging
+  const messaging: PlanResource[] = [];
+  for (const q of req.queues) {
+    messaging.push({
+      id: `Queue${pascal(q.name)}`,
+      type: 'AWS::SQS::Queue',
+      title: `SQS queue ${q.name} with a dead-letter queue`,
+      params: [
+        ['dead letter after', `${q.deadLetterAfter} receives`],
+        ['encrypted', true],
+      ],
+      because: q.because,
+      cost: range(0, 10 * FLAT.sqsPerMillion, 'requests: 0-10 million/month'),
+    });
+  }
+  for (const b of req.eventBuses) {
+    messaging.push({
+      id: `Bus${pascal(b.name)}`,
+      type: d.kafka.enabled ? 'AWS::MSK::Topic' : 'AWS::Events::EventBus',
+      title: d.kafka.enabled ? `Kafka topic ${b.name}` : `EventBridge bus ${b.name}`,
+      params: [['source', b.source === 'stream' ? 'stream channel' : 'event topic'], ...(b.retention ? ([['retention', b.retention]] as [string, ParamValue][]) : [])],
+      because: b.because,
+      cost: d.kafka.enabled ? null : range(0, 10 * FLAT.eventBridgePerMillion, 'events: 0-10 million/month'),
+    });
+  }
+  for (const e of req.emailSenders) {
+    messaging.push({
+      id: `Email${pascal(e.name)}`,
+      type: 'AWS::SES::EmailIdentity',
+      title: `SES identity for ${e.name}`,
+      params: [['from', e.fromAddress ?? '(set in the channel config)']],
+      because: e.because,
+      cost: range(0, 100 * FLAT.sesPerThousand, 'emails: 0-100 thousand/month'),
+    });
+  }
+  for (const s of req.schedules) {
+    messaging.push({
+      id: `Schedule${pascal(s.name)}`,
+      type: 'AWS::Scheduler::Schedule',
+      title: `schedule ${s.name} → worker`,
+      params: [['expression', s.expression], ...(s.timezone ? ([['timezone', s.timezone]] as [string, ParamValue][]) : [])],
+      because: s.because,
+      cost: fixed(0, 'within the free tier'),
+    });
+  }
+  if (d.kafka.enabled) {
+    const k = d.kafka;
+    messaging.push({
+      id: 'Kafka',
+      type: 'AWS::MSK::Cluster',
+      title: 'Amazon MSK cluster (IAM auth, port 9098)',
+      params: [
+        ['brokers', k.broker_count],
+        ['instance', k.instance_type],
+        ['version', k.version],
+        ['storage', `${k.volume_size_gb} GiB per broker`],
+      ],
+      because: [cfg(config, 'kafka.enabled')],
+      cost: fixed(k.broker_count * ((prices.msk[k.instance_type] ?? 0) * HOURS_PER_MONTH + k.volume_size_gb * prices.mskStorageGbMonth), `${k.broker_count} × ${k.instance_type} + storage`),
+    });
+  }
+  add('Messaging', ['Network'], messaging);
+
+  // Compute
+  const compute: PlanResource[] = [];
+  const fargateMonth = (s: ServiceConfig, n: number) => n * ((s.cpu / 1024) * prices.fargateVcpuHour + (s.memory / 1024) * prices.fargateGbHour) * HOURS_PER_MONTH;
+  for (const w of req.webServices) {
+    const s = w.name === 'web' && Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
+    if (s.runtime === 'fargate') {
+      compute.push({
+        id: `Service${pascal(w.name)}`,
+        type: 'AWS::ECS::Service',
+        title: `Fargate service ${w.name} behind the load balancer`,
+        params: [
+          ['cpu / memory', `${s.cpu} / ${s.memory} MiB`],
+          ['tasks', `${s.desired_count} (autoscaling ${s.min_count}-${s.max_count} at ${s.cpu_target}% CPU)`],
+          ['port', s.port],
+          ['health check', s.health_check_path],
+          ['image', s.image || `built from ${s.dockerfile} by cdk deploy`],
+          ...(s.paths.length ? ([['paths', s.paths]] as [string, ParamValue][]) : []),
+        ],
+        because: w.because,
+        cost: range(fargateMonth(s, s.desired_count), fargateMonth(s, s.max_count), `${s.desired_count} task(s) (low) to ${s.max_count} (high)`),
+      });
+    } else {
+      compute.push({
+        id: `Nodes${pascal(w.name)}`,
+        type: 'AWS::EC2::Instance',
+        title: `EC2 node group ${w.name} with fixed private addresses`,
+        params: [
+          ['instances', `${s.node_count} × ${s.instance_type}`],
+          ['first address host', s.ip_offset],
+          ['port', s.port],
+          ...(s.peer_ports.length ? ([['peer ports', s.peer_ports.map(String)]] as [string, ParamValue][]) : []),
+          ...(s.public_ports.length ? ([['public ports', s.public_ports.map(String)]] as [string, ParamValue][]) : []),
+        ],
+        because: w.because,
+        cost: fixed(s.node_count * (prices.ec2[s.instance_type] ?? 0) * HOURS_PER_MONTH, `${s.node_count} × ${s.instance_type} on demand`),
+      });
+    }
+  }
+  if (req.worker) {
+    const s = d.compute;
+    compute.push({
+      id: 'Worker',
+      type: 'AWS::ECS::Service',
+      title: 'Fargate worker service',
+      params: [
+        ['handles', req.worker.handles],
+        ['cpu / memory', `${s.cpu} / ${s.memory} MiB`],
+        ['tasks', 1],
+      ],
+      because: req.worker.because,
+      cost: fixed(fargateMonth(s, 1), '1 task'),
+    });
+  }
+  compute.push({
+    id: 'LoadBalancer',
+    type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    title: d.domain.name ? `Application Load Balancer, HTTPS at ${d.domain.subdomain ? `${d.domain.subdomain}.` : ''}${d.domain.name}` : 'Application Load Balancer (HTTP; set [deploy.domain] name for HTTPS)',
+    params: [
+      ['listeners', d.domain.name ? '443 (ACM certificate), 80 → 443' : '80'],
+      ['scheme', 'internet-facing'],
+    ],
+    because: [cfg(config, 'domain.name')],
+    cost: range(prices.albHour * HOURS_PER_MONTH + prices.albLcuHour * HOURS_PER_MONTH, prices.albHour * HOURS_PER_MONTH + 10 * prices.albLcuHour * HOURS_PER_MONTH, '1-10 LCU'),
+  });
+  if (req.cache) {
+    const c = d.cache;
+    const nodes = 1 + c.replicas;
+    compute.push({
+      id: 'Cache',
+      type: c.engine === 'kvrocks' ? 'AWS::ECS::Service' : 'AWS::ElastiCache::ReplicationGroup',
+      title: c.engine === 'kvrocks' ? 'Kvrocks on ECS (master, replicas, sentinels)' : `ElastiCache ${c.engine}`,
+      params: [
+        ['nodes', `${nodes} × ${c.node_type}`],
+        ['used by', req.cache.uses],
+      ],
+      because: req.cache.because,
+      cost: fixed(nodes * (prices.elasticache[c.node_type] ?? 0) * HOURS_PER_MONTH, `${nodes} × ${c.node_type}`),
+    });
+  }
+  const secretsToCreate = req.secrets.filter((s) => s.from.kind === 'create');
+  if (req.secrets.length) {
+    compute.push({
+      id: 'Secrets',
+      type: 'AWS::SecretsManager::Secret',
+      title: 'secrets passed to the services',
+      params: req.secrets.map((s) => [s.env, s.from.kind === 'reference' ? s.from.ref : `created: ${s.from.description}`] as [string, ParamValue]),
+      because: req.secrets.flatMap((s) => s.because),
+      cost: fixed((secretsToCreate.length + (req.database ? 1 : 0)) * FLAT.secretMonth, 'per secret created'),
+    });
+  }
+  const computeDeps: StackName[] = ['Network', ...(req.ledgerCluster ? (['TigerBeetle'] as StackName[]) : []), ...(data.length ? (['Data'] as StackName[]) : []), ...(messaging.length ? (['Messaging'] as StackName[]) : [])];
+  add('Compute', computeDeps, compute);
+
+  // Observability
+  const alarms = 4 + (req.database ? 2 : 0) + req.queues.length * 2 + (req.ledgerCluster ? tb.node_count : 0);
+  add('Observability', stacks.filter((s) => s.name !== 'Network' && s.name !== 'Observability').map((s) => s.name), [
+    {
+      id: 'Dashboard',
+      type: 'AWS::CloudWatch::Dashboard',
+      title: 'dashboard, alarms and alarm topic',
+      params: [
+        ['alarms', alarms],
+        ['notify', d.alarms.email.length ? d.alarms.email : d.alarms.sns_topic_arn ? [d.alarms.sns_topic_arn] : ['(no subscribers: set [deploy.alarms] email)']],
+        ['log retention', `${d.logs.retention_days} days`],
+      ],
+      because: [cfg(config, 'alarms.email'), cfg(config, 'logs.retention_days')],
+      cost: range(FLAT.dashboardMonth + alarms * FLAT.alarmMonth, FLAT.dashboardMonth + alarms * FLAT.alarmMonth + 20 * FLAT.logsIngestGb, 'high adds 20 GB of logs'),
+    },
+  ]);
+
+  // What each service receives.
+  const common: ServiceVariable[] = [
+    { name: 'DAZZLE_ENV', kind: 'value', value: d.environment },
+    ...(req.database
+      ? ([
+          { name: 'DATABASE_HOST', kind: 'value', value: '(Data stack: cluster endpoint)' },
+          { name: 'DATABASE_PORT', kind: 'value', value: '5432' },
+          { name: 'DATABASE_NAME', kind: 'value', value: req.app },
+          { name: 'DATABASE_USER', kind: 'secret', from: 'database credentials (username)' },
+          { name: 'DATABASE_PASSWORD', kind: 'secret', from: 'database credentials (password)' },
+        ] as ServiceVariable[])
+      : []),
+    ...(req.ledgerCluster
+      ? ([
+          { name: 'TIGERBEETLE_ADDRESSES', kind: 'value', value: addresses.join(',') },
+          { name: 'TIGERBEETLE_CLUSTER_ID', kind: 'value', value: String(tb.cluster_id) },
+        ] as ServiceVariable[])
+      : []),
+    ...req.queues.map((q): ServiceVariable => ({ name: `QUEUE_${envName(q.name)}_URL`, kind: 'value', value: `(Messaging stack: ${q.name} queue URL)` })),
+    ...req.eventBuses.map((b): ServiceVariable => ({ name: `EVENT_BUS_${envName(b.name)}`, kind: 'value', value: `(Messaging stack: ${b.name} bus name)` })),
+    ...req.objectStores.map((s): ServiceVariable => ({ name: `BUCKET_${envName(s.name)}`, kind: 'value', value: `(Data stack: ${s.name} bucket name)` })),
+    ...(req.cache ? ([{ name: 'REDIS_URL', kind: 'value', value: '(Compute stack: cache endpoint)' }] as ServiceVariable[]) : []),
+    ...Object.entries(d.compute.env).map(([name, value]): ServiceVariable => ({ name, kind: 'value', value })),
+    ...req.secrets.map((s): ServiceVariable => ({ name: s.env, kind: 'secret', from: s.from.kind === 'reference' ? s.from.ref : `Secrets Manager: ${req.app}/${d.environment}/${s.env}` })),
+  ];
+  // A [deploy.secrets] entry with the same name as a variable dazzle provides replaces it.
+  const declared = new Set(req.secrets.filter((s) => s.from.kind === 'reference').map((s) => s.env));
+  for (const name of ['DATABASE_USER', 'DATABASE_PASSWORD']) {
+    if (req.database && declared.has(name)) notes.push(`${name} comes from [deploy.secrets], not from the generated database credentials.`);
+  }
+  const sortVars = (vars: ServiceVariable[]) =>
+    vars
+      .filter((v) => !(v.kind === 'secret' && declared.has(v.name) && !v.from.startsWith('ssm:') && !v.from.startsWith('secretsmanager:')))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const services: PlanService[] = [
+    ...req.webServices.map((w): PlanService => ({ name: w.name, role: w.runtime === 'ec2' ? 'nodes' : 'web', variables: sortVars(common) })),
+    ...(req.worker ? [{ name: 'worker', role: 'worker' as const, variables: sortVars(common) }] : []),
+  ];
+
+  const costs = stacks.flatMap((s) => s.resources.map((r) => r.cost)).filter((c): c is Cost => c !== null);
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    app: req.app,
+    environment: d.environment,
+    region: d.region,
+    stacks,
+    services,
+    total: { low: round2(costs.reduce((n, c) => n + c.low, 0)), high: round2(costs.reduce((n, c) => n + c.high, 0)) },
+    prices: { date: PRICE_TABLE_DATE, region: bundled ? d.region : 'us-east-1', bundled },
+    notes,
+  };
+}

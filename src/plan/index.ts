@@ -1,0 +1,4 @@
+export { buildPlan, pascal, tigerBeetleAddress } from './build.js';
+export * from './model.js';
+export { PRICE_TABLE_DATE, PRICES, pricesFor } from './prices.js';
+export { becauseText, costText, planJson, planMarkdown, planText } from './render.js';

@@ -1,0 +1,73 @@
+/** The plan for people (text), tools (json) and pull requests (markdown with a Mermaid diagram). */
+import { sourceText } from '../config/index.js';
+import type { Because } from '../lower/index.js';
+import type { Cost, DeploymentPlan, ParamValue } from './model.js';
+
+const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+export const costText = (c: Cost) => (c.low === c.high ? usd(c.low) : `${usd(c.low)}–${usd(c.high)}`);
+const value = (v: ParamValue) => (Array.isArray(v) ? v.join(', ') : String(v));
+
+/** "because …" for one resource: the DSL constructs (with file:line) and config keys behind it. */
+export function becauseText(because: readonly Because[]): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const b of because) {
+    const t =
+      b.kind === 'dsl'
+        ? `${b.construct} ${b.name} (${b.span.file}:${b.span.line})`
+        : `${b.key}${b.value !== undefined ? ` = ${b.value}` : ''} (${sourceText(b.source)})`;
+    if (!seen.has(t)) {
+      seen.add(t);
+      parts.push(t);
+    }
+  }
+  const shown = parts.slice(0, 4);
+  return shown.join('; ') + (parts.length > 4 ? `; and ${parts.length - 4} more` : '');
+}
+
+export function planText(plan: DeploymentPlan): string {
+  const out: string[] = [`Deployment plan for '${plan.app}' — ${plan.environment}, ${plan.region}`, ''];
+  for (const stack of plan.stacks) {
+    out.push(`${stack.name}${stack.dependsOn.length ? ` (after ${stack.dependsOn.join(', ')})` : ''}`);
+    for (const r of stack.resources) {
+      out.push(`  ${r.id}  ${r.type}${r.cost ? `  ~${costText(r.cost)}/month` : ''}`);
+      out.push(`    ${r.title}`);
+      for (const [k, v] of r.params) out.push(`    ${k}: ${value(v)}`);
+      if (r.because.length) out.push(`    because: ${becauseText(r.because)}`);
+    }
+    out.push('');
+  }
+  for (const s of plan.services) {
+    out.push(`Service ${s.name} (${s.role}) receives:`);
+    for (const v of s.variables) out.push(`  ${v.name}${v.kind === 'secret' ? `  secret from ${v.from}` : ` = ${v.value}`}`);
+    out.push('');
+  }
+  out.push(`Estimated monthly cost: ${costText({ low: plan.total.low, high: plan.total.high, basis: '' })} (an estimate: on-demand list prices for ${plan.prices.region} as of ${plan.prices.date}; usage-priced items as ranges)`);
+  for (const n of plan.notes) out.push(`Note: ${n}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function planJson(plan: DeploymentPlan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+export function planMarkdown(plan: DeploymentPlan): string {
+  const out: string[] = [
+    `## Deployment plan: \`${plan.app}\` (${plan.environment}, ${plan.region})`,
+    '',
+    '```mermaid',
+    'graph LR',
+    ...plan.stacks.map((s) => `  ${s.name}["${s.name}<br/>${s.resources.length} resource${s.resources.length === 1 ? '' : 's'}"]`),
+    ...plan.stacks.flatMap((s) => s.dependsOn.map((d) => `  ${d} --> ${s.name}`)),
+    '```',
+    '',
+    '| stack | resource | type | monthly (est.) | because |',
+    '|---|---|---|---|---|',
+  ];
+  for (const s of plan.stacks) {
+    for (const r of s.resources) out.push(`| ${s.name} | \`${r.id}\` | ${r.type} | ${r.cost ? costText(r.cost) : '—'} | ${becauseText(r.because).replace(/\|/g, '\\|')} |`);
+  }
+  out.push('', `**Estimated monthly cost: ${costText({ low: plan.total.low, high: plan.total.high, basis: '' })}** — on-demand list prices for ${plan.prices.region} as of ${plan.prices.date}; usage-priced items as ranges.`);
+  for (const n of plan.notes) out.push('', `> ${n}`);
+  return `${out.join('\n')}\n`;
+}

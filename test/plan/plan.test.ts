@@ -1,0 +1,135 @@
+/** `dazzle deploy plan`: stacks, sizes, provenance, formats, determinism. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { lowerToRequirements } from '../../src/lower/index.js';
+import { buildPlan, type DeploymentPlan } from '../../src/plan/index.js';
+import { checkTexts, CORPUS, REPO, runCli, STACK_TRACE, tempProject } from '../helpers.js';
+
+const EXAMPLE = 'examples/ledger-app';
+
+function planJson(args: string[]): DeploymentPlan {
+  const r = runCli(['deploy', 'plan', '--format', 'json', ...args]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as DeploymentPlan;
+}
+
+describe('the seed deployment in prod', () => {
+  const plan = planJson(['-p', EXAMPLE, '--env', 'prod']);
+
+  it('has the six stacks in dependency order', () => {
+    expect(plan.format_version).toBe(1);
+    expect(plan.stacks.map((s) => [s.name, s.dependsOn])).toEqual([
+      ['Network', []],
+      ['TigerBeetle', ['Network']],
+      ['Data', ['Network']],
+      ['Messaging', ['Network']],
+      ['Compute', ['Network', 'TigerBeetle', 'Data', 'Messaging']],
+      ['Observability', ['TigerBeetle', 'Data', 'Messaging', 'Compute']],
+    ]);
+  });
+
+  it('runs TigerBeetle as 3 × r6i.large with 100 GB and 10000 IOPS, one ordered address list', () => {
+    const tb = plan.stacks.find((s) => s.name === 'TigerBeetle');
+    const replicas = tb?.resources.filter((r) => r.id.startsWith('Replica')) ?? [];
+    expect(replicas.map((r) => r.id)).toEqual(['Replica0', 'Replica1', 'Replica2']);
+    for (const r of replicas) {
+      expect(Object.fromEntries(r.params)).toMatchObject({ instance: 'r6i.large', volume: '100 GiB gp3, 10000 IOPS, 500 MiB/s, encrypted' });
+    }
+    const addresses = replicas.map((r) => `${Object.fromEntries(r.params).address}:3000`).join(',');
+    for (const s of plan.services) expect(s.variables).toContainEqual({ name: 'TIGERBEETLE_ADDRESSES', kind: 'value', value: addresses });
+  });
+
+  it('traces resources to the DSL and the config', () => {
+    const replica = plan.stacks.find((s) => s.name === 'TigerBeetle')?.resources[0];
+    expect(replica?.because).toContainEqual(expect.objectContaining({ kind: 'dsl', construct: 'ledger', name: 'CustomerWallet', span: expect.objectContaining({ line: 5 }) }));
+    expect(replica?.because).toContainEqual(expect.objectContaining({ kind: 'config', key: 'deploy.tigerbeetle.node_count', value: '3', source: expect.objectContaining({ kind: 'file', line: 27 }) }));
+  });
+
+  it('passes secrets only as secrets, and estimates a monthly cost', () => {
+    for (const s of plan.services) {
+      const secretNames = s.variables.filter((v) => v.kind === 'secret').map((v) => v.name);
+      expect(secretNames).toEqual(expect.arrayContaining(['API_KEY', 'DATABASE_PASSWORD']));
+      expect(s.variables.filter((v) => v.kind === 'value').map((v) => v.name)).not.toContain('DATABASE_PASSWORD');
+    }
+    expect(plan.total.low).toBeGreaterThan(500);
+    expect(plan.total.high).toBeGreaterThan(plan.total.low);
+    expect(plan.prices).toMatchObject({ region: 'us-east-1', bundled: true });
+  });
+});
+
+describe('deploy plan', () => {
+  it('prints text, json and markdown; json is byte-identical across runs', () => {
+    const text = runCli(['deploy', 'plan', '-p', EXAMPLE]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Deployment plan for 'ledger_app' — staging, us-east-1/);
+    expect(text.stdout).toContain('because: ledger CustomerWallet (examples/ledger-app/dsl/ledgers.dsl:5)');
+    expect(text.stdout).toMatch(/Estimated monthly cost: \$[\d,.]+–\$[\d,.]+ \(an estimate/);
+    const a = runCli(['deploy', 'plan', '-p', EXAMPLE, '--format', 'json']);
+    const b = runCli(['deploy', 'plan', '-p', EXAMPLE, '--format', 'json']);
+    expect(a.stdout).toBe(b.stdout);
+    const md = runCli(['deploy', 'plan', '-p', EXAMPLE, '--format', 'markdown']);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain('```mermaid\ngraph LR');
+    expect(md.stdout).toContain('  Network --> TigerBeetle');
+    expect(md.stdout).toContain('| TigerBeetle | `Replica0` | AWS::AutoScaling::AutoScalingGroup |');
+  });
+
+  it('a bad cron expression is exit 2 at the line of its cron:', () => {
+    const dir = tempProject({ 'dsl/app.dsl': 'app t "T"\n\nschedule nightly "Nightly":\n  cron: "0 2 * *"\n' });
+    const r = runCli(['deploy', 'plan', '-p', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/dsl\/app\.dsl:4:9 - error DZ5003: schedule 'nightly': cron expression '0 2 \* \*' has 4 fields/);
+    expect(r.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('no ledgers: no TigerBeetle stack; no queues or buses: no Messaging resources for them', () => {
+    const plan = planJson(['-p', join(CORPUS, 'acme_billing')]);
+    expect(plan.stacks.map((s) => s.name)).toEqual(['Network', 'Data', 'Compute', 'Observability']);
+    expect(plan.services.flatMap((s) => s.variables.map((v) => v.name))).not.toContain('TIGERBEETLE_ADDRESSES');
+  });
+
+  it('plans every corpus project', () => {
+    for (const p of readdirSync(CORPUS).filter((d) => !d.startsWith('corpora') && d !== 'LICENSE')) {
+      const r = runCli(['deploy', 'plan', '--format', 'json', '-p', join(CORPUS, p)]);
+      expect(r.code, p).toBe(0);
+      expect((JSON.parse(r.stdout) as DeploymentPlan).app).toBe(p);
+    }
+  });
+});
+
+describe('determinism', () => {
+  const files = readdirSync(join(REPO, EXAMPLE, 'dsl')).map((f) => readFileSync(join(REPO, EXAMPLE, 'dsl', f), 'utf8'));
+  // The example's declarations, without module/use lines: each starts at column 1.
+  const decls = files
+    .flatMap((t) => t.split(/\n(?=[a-z])/))
+    .map((d) => d.trim())
+    .filter((d) => d && !d.startsWith('#') && !d.startsWith('module ') && !d.startsWith('use '));
+  const config = loadConfig({ path: 'dazzle.toml', text: readFileSync(join(REPO, EXAMPLE, 'dazzle.toml'), 'utf8'), environment: 'prod' }).value;
+  const planOf = (texts: Record<string, string>) => {
+    const front = checkTexts(texts);
+    if (!front.value.spec || !config) throw new Error(JSON.stringify(front.diagnostics.slice(0, 2)));
+    const lowered = lowerToRequirements(front.value.spec, config);
+    if (!lowered.value) throw new Error('lowering failed');
+    // Provenance names files and lines, which move with the declarations; everything else must not change.
+    return JSON.stringify(buildPlan(lowered.value, config), (k, v) => (k === 'because' ? undefined : v));
+  };
+
+  it('permuting declarations across files gives the same plan', () => {
+    const reference = planOf({ 'dsl/all.dsl': decls.join('\n\n') });
+    fc.assert(
+      fc.property(fc.shuffledSubarray(decls, { minLength: decls.length, maxLength: decls.length }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: decls.length, maxLength: decls.length }), (order, fileOf) => {
+        const texts: Record<string, string> = {};
+        order.forEach((d, i) => {
+          const f = `dsl/part${fileOf[i]}.dsl`;
+          texts[f] = `${texts[f] ?? ''}${d}\n\n`;
+        });
+        expect(planOf(texts)).toBe(reference);
+      }),
+      { seed: 11, numRuns: 40 },
+    );
+  });
+});
