@@ -82,12 +82,12 @@ describe('dazzle CLI', () => {
     expect(r.stdout).toContain('RecordPayment — async, CustomerWallet→Revenue  examples/ledger-app/dsl/ledgers.dsl:19');
   });
 
-  it('deploy commands are not available yet and say so (exit 2), after checking the project', () => {
-    const r = runCli(['deploy', 'plan', '-p', EXAMPLE]);
+  it('deploy generate, synth, preflight and diff are not available yet and say so (exit 2), after checking the project', () => {
+    const r = runCli(['deploy', 'generate', '-p', EXAMPLE]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("'deploy plan' is not available");
+    expect(r.stderr).toContain("'deploy generate' is not available");
     const bad = tempProject({ 'dsl/app.dsl': 'app x "X"\nentity A\n' });
-    const b = runCli(['deploy', 'plan', '-p', bad]);
+    const b = runCli(['deploy', 'synth', '-p', bad]);
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('error DZ2001');
   });
