@@ -330,7 +330,12 @@ function wall(args, expectOk = true) {
 
 /** Wall times of node, `dazzle --version` and `dazzle check` on each corpus project, interleaved run by run. */
 function coldTimes() {
-  const commands = [['baseline', ['-e', '']], ['version', [BIN, '--version']], ...corpusProjects().map((n) => [n, [BIN, 'check', '-p', join(CORPUS, n)]])];
+  const commands = [
+    ['baseline', ['-e', '']],
+    ['version', [BIN, '--version']],
+    ['plan', [BIN, 'deploy', 'plan', '-p', join(ROOT, 'examples', 'ledger-app'), '--env', 'prod']],
+    ...corpusProjects().map((n) => [n, [BIN, 'check', '-p', join(CORPUS, n)]]),
+  ];
   for (const [, args] of commands) wall(args); // warm the file system cache; not counted
   const times = Object.fromEntries(commands.map(([k]) => [k, []]));
   const outputs = {};
@@ -348,7 +353,7 @@ function coldTimes() {
     const s = result(name);
     projects[name] = { ...s, ratioToNode: round(s.median / baseline.median) };
   }
-  return { baseline, version: result('version'), projects };
+  return { baseline, version: result('version'), plan: result('plan'), projects };
 }
 
 
@@ -458,11 +463,14 @@ async function main() {
   );
 
   process.stdout.write(`Cold wall time, fresh process each run (median of ${RUNS.process}, after one uncounted run; measured first, round-robin)\n`);
-  const { baseline, version, projects } = cold;
+  const { baseline, version, plan, projects } = cold;
   const prow = (name, s, note = '') =>
     `  ${name.padEnd(34)} ${ms(s.median).padStart(10)}   min ${ms(s.min).padStart(9)}   max ${ms(s.max).padStart(9)}   ×${(s.median / baseline.median).toFixed(2)} node${note}\n`;
   process.stdout.write(prow("node -e ''", baseline));
   process.stdout.write(prow('dazzle --version', version));
+  process.stdout.write(prow('dazzle deploy plan (ledger-app)', plan));
+  const planRatio = plan.median / baseline.median;
+  process.stdout.write(`  goal: deploy plan within 4x of bare node start-up -> ${planRatio <= 4 ? 'MET' : 'NOT MET'} (${planRatio.toFixed(2)}x)\n`);
   for (const [name, s] of Object.entries(projects)) process.stdout.write(prow(`dazzle check -p ${name}`, s));
   const fh = projects.fieldtest_hub;
   const coldOk = fh ? fh.median < GOALS.checkFieldtestMs : false;
@@ -498,7 +506,7 @@ async function main() {
     quick: QUICK,
     goals: { ...GOALS, throughputMet: tpOk, throughputCstOnlyMet: cstOk, throughputDenseMet: denseOk, checkFieldtestMet: coldOk },
     throughput: tp,
-    cold: { nodeBaseline: baseline, version, check: projects, ratioFieldtestToNode: fh ? round(fh.median / baseline.median) : null },
+    cold: { nodeBaseline: baseline, version, plan, planRatioToNode: round(plan.median / baseline.median), check: projects, ratioFieldtestToNode: fh ? round(fh.median / baseline.median) : null },
     phasesFieldtestHub: phase ?? null,
     benchSeconds: 0,
   };

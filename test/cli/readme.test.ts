@@ -16,7 +16,7 @@ describe('README', () => {
     const block = /```bash\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
     const commands = block.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
     expect(commands).toHaveLength(2);
-    expect(commands[0]).toMatch(/^npm ci && npx dazzle \S+ -p examples\//);
+    expect(commands[0]).toMatch(/^npm ci && npx dazzle (\S+ )+-p examples\//);
     expect(commands[1]).toMatch(/^npm ci && npm test\s/);
   });
 });
