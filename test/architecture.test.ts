@@ -53,4 +53,9 @@ describe('architecture', () => {
     const main = readFileSync(join(SRC, 'cli', 'main.ts'), 'utf8');
     expect(main).not.toMatch(/^import .*(syntax|project|commands)/m);
   });
+
+  it('nothing reachable from plan or check loads aws-cdk-lib or cdk-nag', () => {
+    const heavy = all.filter((f) => /from 'aws-cdk-lib|from 'cdk-nag|import\('aws-cdk-lib|import\('cdk-nag/.test(readFileSync(f, 'utf8')));
+    expect(heavy.map((f) => relative(REPO, f))).toEqual([]);
+  });
 });
