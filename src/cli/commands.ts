@@ -1,8 +1,6 @@
 /** `dazzle check` and `dazzle inspect`. */
 import { loadConfig, showJson, showText, type Environment } from '../config/index.js';
-import { SourceText, type Diagnostic } from '../diagnostics/index.js';
-import { lowerToRequirements } from '../lower/index.js';
-import { buildPlan, planJson, planMarkdown, planText } from '../plan/index.js';
+import { SourceText } from '../diagnostics/index.js';
 import type { AppSpec } from '../ir/index.js';
 import { readConfigFile } from './io.js';
 import { loadFiles, loadProject } from './front.js';
@@ -117,25 +115,3 @@ export function configShow(opts: CommonOptions, io: Io, cwd: string): number {
   return 0;
 }
 
-/** `dazzle deploy plan`: what will be built and why, with a monthly cost estimate. Offline; no aws-cdk-lib. */
-export function deployPlan(opts: CommonOptions, io: Io, cwd: string): number {
-  const loaded = loadProject(opts.project, cwd, opts.env);
-  const spec = loaded.front?.spec;
-  const fail = (diagnostics: readonly Diagnostic[]) => {
-    if (opts.format === 'json') io.stdout(json({ ok: false, diagnostics: diagnosticsJson(diagnostics) }));
-    else printDiagnostics(io, diagnostics, loaded.sources);
-    return 2;
-  };
-  if (!loaded.ok || !spec || !loaded.config) return fail(loaded.diagnostics);
-  const lowered = lowerToRequirements(spec, loaded.config);
-  const diagnostics = [...loaded.diagnostics, ...lowered.diagnostics];
-  if (!lowered.value) return fail(diagnostics);
-  const plan = buildPlan(lowered.value, loaded.config);
-  if (opts.format === 'json') {
-    io.stdout(planJson(plan));
-    return 0;
-  }
-  printDiagnostics(io, diagnostics, loaded.sources);
-  io.stdout(opts.format === 'markdown' ? planMarkdown(plan) : planText(plan));
-  return 0;
-}

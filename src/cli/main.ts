@@ -61,7 +61,7 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
 
   const deploy = program.command('deploy').description('plan, generate, synthesize, check and diff the AWS deployment');
   common(deploy.command('plan').description('what will be built and why, with a monthly cost estimate (offline)'), ['text', 'json', 'markdown']).action(
-    action(async (o) => (await import('./commands.js')).deployPlan(o as never, io, cwd)),
+    action(async (o) => (await import('./plan-command.js')).deployPlan(o as never, io, cwd)),
   );
   const pending: readonly [string, string][] = [
     ['generate', 'write the CDK app (infra/) and .dazzle-infra-version.json'],

@@ -1,0 +1,30 @@
+/** `dazzle deploy plan` (loaded only for that command). */
+import type { Diagnostic } from '../diagnostics/index.js';
+import { lowerToRequirements } from '../lower/index.js';
+import { buildPlan, planJson, planMarkdown, planText } from '../plan/index.js';
+import type { CommonOptions } from './commands.js';
+import { loadProject } from './front.js';
+import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
+
+/** `dazzle deploy plan`: what will be built and why, with a monthly cost estimate. Offline; no aws-cdk-lib. */
+export function deployPlan(opts: CommonOptions, io: Io, cwd: string): number {
+  const loaded = loadProject(opts.project, cwd, opts.env);
+  const spec = loaded.front?.spec;
+  const fail = (diagnostics: readonly Diagnostic[]) => {
+    if (opts.format === 'json') io.stdout(json({ ok: false, diagnostics: diagnosticsJson(diagnostics) }));
+    else printDiagnostics(io, diagnostics, loaded.sources);
+    return 2;
+  };
+  if (!loaded.ok || !spec || !loaded.config) return fail(loaded.diagnostics);
+  const lowered = lowerToRequirements(spec, loaded.config);
+  const diagnostics = [...loaded.diagnostics, ...lowered.diagnostics];
+  if (!lowered.value) return fail(diagnostics);
+  const plan = buildPlan(lowered.value, loaded.config);
+  if (opts.format === 'json') {
+    io.stdout(planJson(plan));
+    return 0;
+  }
+  printDiagnostics(io, diagnostics, loaded.sources);
+  io.stdout(opts.format === 'markdown' ? planMarkdown(plan) : planText(plan));
+  return 0;
+}
