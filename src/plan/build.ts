@@ -6,6 +6,7 @@ import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js
 import { configKey, type Because, type InfraRequirements } from '../lower/index.js';
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
+import { lowerToAws } from './aws.js';
 import { FLAT, HOURS_PER_MONTH, PRICE_TABLE_DATE, pricesFor, type RegionPrices } from './prices.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -27,16 +28,10 @@ function cfg(config: ResolvedConfig, key: string): Because {
   return configKey(config, key);
 }
 
-/** Private address of TigerBeetle replica i: spread over the AZs' private subnets, host 10 upwards. */
-export function tigerBeetleAddress(vpcCidr: string, azCount: number, i: number): string {
-  const [a, b] = vpcCidr.split('.');
-  const az = i % azCount;
-  // Subnets are /24s in this order: public (one per AZ), private, isolated.
-  return `${a}.${b}.${azCount + az}.${10 + Math.floor(i / azCount)}`;
-}
-
 export function buildPlan(req: InfraRequirements, config: ResolvedConfig): DeploymentPlan {
   const d = config.deploy;
+  // The AWS choices, typed; the stacks below show them with their costs and reasons.
+  const aws = lowerToAws(req, config);
   const { prices, bundled } = pricesFor(d.region);
   const notes: string[] = [];
   if (!bundled) notes.push(`No bundled prices for ${d.region}: costs use us-east-1 prices.`);
@@ -65,31 +60,30 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
 
   // TigerBeetle
   const tb = d.tigerbeetle;
-  const addresses: string[] = [];
-  if (req.ledgerCluster) {
-    const io2 = tb.volume_iops > EBS.gp3.maxIops;
-    const hourly = prices.ec2[tb.size] ?? 0;
+  const addresses: string[] = [...(aws.tigerbeetle?.addresses ?? [])];
+  if (req.ledgerCluster && aws.tigerbeetle) {
+    const t = aws.tigerbeetle;
+    const io2 = t.volume.type === 'io2';
+    const hourly = prices.ec2[t.instanceType] ?? 0;
     const volume = io2
-      ? tb.volume_size_gb * prices.io2GbMonth + tb.volume_iops * prices.io2IopsMonth
-      : tb.volume_size_gb * prices.gp3GbMonth + Math.max(0, tb.volume_iops - EBS.gp3.baselineIops) * prices.gp3IopsMonth + Math.max(0, tb.volume_throughput - EBS.gp3.minThroughput) * prices.gp3MibpsMonth;
-    if (io2) notes.push(`TigerBeetle volumes are io2: ${tb.volume_iops} IOPS is above gp3's ${EBS.gp3.maxIops}.`);
+      ? t.volume.sizeGb * prices.io2GbMonth + t.volume.iops * prices.io2IopsMonth
+      : t.volume.sizeGb * prices.gp3GbMonth + Math.max(0, t.volume.iops - EBS.gp3.baselineIops) * prices.gp3IopsMonth + Math.max(0, (t.volume.throughput ?? 0) - EBS.gp3.minThroughput) * prices.gp3MibpsMonth;
+    if (io2) notes.push(`TigerBeetle volumes are io2: ${t.volume.iops} IOPS is above gp3's ${EBS.gp3.maxIops}.`);
     const resources: PlanResource[] = [];
-    for (let i = 0; i < tb.node_count; i++) {
-      const address = tigerBeetleAddress(d.network.vpc_cidr, azs, i);
-      addresses.push(`${address}:3000`);
+    for (const node of t.nodes) {
       resources.push({
-        id: `Replica${i}`,
+        id: node.id,
         type: 'AWS::AutoScaling::AutoScalingGroup',
-        title: `TigerBeetle replica ${i} (self-healing single instance, fixed address, persistent volume)`,
+        title: `TigerBeetle replica ${node.index} (self-healing single instance, fixed address, persistent volume)`,
         params: [
-          ['instance', tb.size],
-          ['address', address],
-          ['availability zone', `#${(i % azs) + 1}`],
-          ['volume', `${tb.volume_size_gb} GiB ${io2 ? 'io2' : 'gp3'}, ${tb.volume_iops} IOPS${io2 ? '' : `, ${tb.volume_throughput} MiB/s`}, encrypted`],
-          ['release', tb.version],
+          ['instance', t.instanceType],
+          ['address', node.address],
+          ['availability zone', `#${node.az + 1}`],
+          ['volume', `${t.volume.sizeGb} GiB ${t.volume.type}, ${t.volume.iops} IOPS${t.volume.throughput === null ? '' : `, ${t.volume.throughput} MiB/s`}, encrypted`],
+          ['release', t.version],
         ],
         because: [...req.ledgerCluster.because, cfg(config, 'tigerbeetle.node_count'), cfg(config, 'tigerbeetle.size')],
-        cost: fixed(hourly * HOURS_PER_MONTH + volume, `${tb.size} on demand + data volume`),
+        cost: fixed(hourly * HOURS_PER_MONTH + volume, `${t.instanceType} on demand + data volume`),
       });
     }
     resources.push({
@@ -368,6 +362,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   const costs = stacks.flatMap((s) => s.resources.map((r) => r.cost)).filter((c): c is Cost => c !== null);
   return {
     format_version: PLAN_FORMAT_VERSION,
+    aws,
     app: req.app,
     environment: d.environment,
     region: d.region,

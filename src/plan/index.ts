@@ -1,4 +1,5 @@
-export { buildPlan, pascal, tigerBeetleAddress } from './build.js';
+export { lowerToAws, subnetLayout, tigerBeetleAddress, type AwsRequirements, type AwsService, type AwsTigerBeetle } from './aws.js';
+export { buildPlan, pascal } from './build.js';
 export * from './model.js';
 export { PRICE_TABLE_DATE, PRICES, pricesFor } from './prices.js';
 export { becauseText, costText, planJson, planMarkdown, planText } from './render.js';

@@ -4,6 +4,7 @@
  * it; `generate` renders exactly it.
  */
 import type { Because } from '../lower/index.js';
+import type { AwsRequirements } from './aws.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -51,6 +52,8 @@ export interface PlanService {
 
 export interface DeploymentPlan {
   readonly format_version: typeof PLAN_FORMAT_VERSION;
+  /** The typed AWS choices the stacks show and `generate` renders. */
+  readonly aws: AwsRequirements;
   readonly app: string;
   readonly environment: string;
   readonly region: string;

@@ -43,6 +43,28 @@ describe('the seed deployment in prod', () => {
     for (const s of plan.services) expect(s.variables).toContainEqual({ name: 'TIGERBEETLE_ADDRESSES', kind: 'value', value: addresses });
   });
 
+  it('carries the typed AWS choices that generate renders', () => {
+    const tb = plan.aws.tigerbeetle;
+    expect(tb).toMatchObject({ instanceType: 'r6i.large', clusterId: 1, version: '0.17.9', volume: { type: 'gp3', sizeGb: 100, iops: 10000, throughput: 500 }, clientPort: 3000, replicationPort: 3001 });
+    expect(tb?.nodes.map((n) => [n.id, n.az, n.address])).toEqual([
+      ['Replica0', 0, '10.0.3.10'],
+      ['Replica1', 1, '10.0.4.10'],
+      ['Replica2', 2, '10.0.5.10'],
+    ]);
+    expect(plan.aws.network.subnets).toEqual({
+      public: ['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24'],
+      private: ['10.0.3.0/24', '10.0.4.0/24', '10.0.5.0/24'],
+      isolated: ['10.0.6.0/24', '10.0.7.0/24', '10.0.8.0/24'],
+    });
+    // Every replica's address lies in the private subnet of its AZ.
+    for (const n of tb?.nodes ?? []) expect(n.address.startsWith(plan.aws.network.subnets.private[n.az]?.replace('0/24', '') ?? '?')).toBe(true);
+    expect(plan.aws.database).toMatchObject({ mode: 'provisioned', instanceClass: 'db.t3.medium', readers: 1, deletionProtection: true, removalPolicy: 'snapshot' });
+    expect(plan.aws.services.map((s) => [s.name, s.role, s.image])).toEqual([
+      ['web', 'web', { kind: 'asset', dockerfile: 'Dockerfile' }],
+      ['worker', 'worker', { kind: 'asset', dockerfile: 'Dockerfile' }],
+    ]);
+  });
+
   it('traces resources to the DSL and the config', () => {
     const replica = plan.stacks.find((s) => s.name === 'TigerBeetle')?.resources[0];
     expect(replica?.because).toContainEqual(expect.objectContaining({ kind: 'dsl', construct: 'ledger', name: 'CustomerWallet', span: expect.objectContaining({ line: 5 }) }));

@@ -1,0 +1,165 @@
+/**
+ * AWSRequirements: the concrete AWS choices for one environment, typed, made
+ * once from the InfraRequirements and the resolved config. The plan shows
+ * them (with costs and reasons); `generate` renders exactly them.
+ */
+import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
+import type { InfraRequirements } from '../lower/index.js';
+
+export interface SubnetLayout {
+  readonly public: readonly string[];
+  readonly private: readonly string[];
+  readonly isolated: readonly string[];
+}
+
+export interface TigerBeetleNode {
+  readonly index: number;
+  readonly id: string;
+  /** Position among the availability zones (0-based). */
+  readonly az: number;
+  readonly address: string;
+}
+
+export interface AwsTigerBeetle {
+  readonly version: string;
+  readonly clusterId: number;
+  readonly instanceType: string;
+  readonly nodes: readonly TigerBeetleNode[];
+  /** The one ordered list every replica and client uses; a replica's index is its position. */
+  readonly addresses: readonly string[];
+  readonly volume: { readonly type: 'gp3' | 'io2'; readonly sizeGb: number; readonly iops: number; readonly throughput: number | null };
+  readonly parameterPrefix: string;
+  readonly logGroup: string;
+  readonly clientPort: 3000;
+  readonly replicationPort: 3001;
+}
+
+export interface AwsDatabase {
+  readonly engineVersion: string;
+  readonly mode: 'serverless' | 'provisioned';
+  readonly minAcu: number;
+  readonly maxAcu: number;
+  readonly instanceClass: string;
+  readonly readers: number;
+  readonly storageGb: number;
+  readonly backupRetentionDays: number;
+  readonly deletionProtection: boolean;
+  readonly removalPolicy: 'snapshot' | 'retain' | 'destroy';
+  readonly databaseName: string;
+}
+
+export interface AwsBucket {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly versioning: boolean;
+  readonly removalPolicy: 'retain' | 'destroy';
+}
+
+export interface AwsService {
+  readonly name: string;
+  readonly role: 'web' | 'worker';
+  readonly runtime: 'fargate' | 'ec2';
+  readonly settings: ServiceConfig;
+  /** Where the image comes from: a pushed image, or a Dockerfile built by `cdk deploy`. */
+  readonly image: { readonly kind: 'uri'; readonly uri: string } | { readonly kind: 'asset'; readonly dockerfile: string } | { readonly kind: 'artifact'; readonly s3: string; readonly command: string };
+}
+
+export interface AwsRequirements {
+  readonly app: string;
+  readonly environment: string;
+  readonly region: string;
+  readonly network: { readonly cidr: string; readonly azCount: number; readonly natGateways: number; readonly subnets: SubnetLayout; readonly namespace: string };
+  readonly tigerbeetle: AwsTigerBeetle | null;
+  readonly database: AwsDatabase | null;
+  readonly buckets: readonly AwsBucket[];
+  readonly queues: readonly { readonly name: string; readonly deadLetterAfter: number }[];
+  readonly buses: readonly { readonly name: string; readonly kind: 'eventbridge' | 'kafka-topic'; readonly retention: string | null }[];
+  readonly emailIdentities: readonly { readonly name: string; readonly fromAddress: string | null }[];
+  readonly schedules: readonly { readonly name: string; readonly expression: string; readonly timezone: string | null; readonly target: 'worker' }[];
+  readonly kafka: { readonly brokers: number; readonly instanceType: string; readonly version: string; readonly volumeGb: number } | null;
+  readonly cache: { readonly engine: 'valkey' | 'redis' | 'kvrocks'; readonly nodeType: string; readonly replicas: number } | null;
+  readonly services: readonly AwsService[];
+  readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string };
+  readonly secrets: readonly { readonly env: string; readonly from: { readonly kind: 'reference'; readonly ref: string } | { readonly kind: 'create'; readonly name: string } }[];
+  readonly observability: { readonly alarmEmails: readonly string[]; readonly snsTopicArn: string; readonly logRetentionDays: number };
+}
+
+/** /24 subnets in this order: one public per AZ, then private, then isolated. */
+export function subnetLayout(vpcCidr: string, azCount: number): SubnetLayout {
+  const [a, b] = vpcCidr.split('.');
+  const block = (i: number) => `${a}.${b}.${i}.0/24`;
+  const range = (from: number) => Array.from({ length: azCount }, (_, i) => block(from + i));
+  return { public: range(0), private: range(azCount), isolated: range(2 * azCount) };
+}
+
+/** Private address of TigerBeetle replica i: spread over the AZs' private subnets, host 10 upwards. */
+export function tigerBeetleAddress(vpcCidr: string, azCount: number, i: number): string {
+  const [a, b] = vpcCidr.split('.');
+  return `${a}.${b}.${azCount + (i % azCount)}.${10 + Math.floor(i / azCount)}`;
+}
+
+function image(s: ServiceConfig): AwsService['image'] {
+  if (s.runtime === 'ec2' && s.artifact) return { kind: 'artifact', s3: s.artifact, command: s.command };
+  return s.image ? { kind: 'uri', uri: s.image } : { kind: 'asset', dockerfile: s.dockerfile };
+}
+
+export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsRequirements {
+  const d = config.deploy;
+  const azs = d.network.az_count;
+  const tb = d.tigerbeetle;
+  const io2 = tb.volume_iops > EBS.gp3.maxIops;
+  const nodes: TigerBeetleNode[] = req.ledgerCluster
+    ? Array.from({ length: tb.node_count }, (_, i) => ({ index: i, id: `Replica${i}`, az: i % azs, address: tigerBeetleAddress(d.network.vpc_cidr, azs, i) }))
+    : [];
+  const services: AwsService[] = req.webServices.map((w) => {
+    const settings = Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
+    return { name: w.name, role: 'web', runtime: settings.runtime, settings, image: image(settings) };
+  });
+  if (req.worker) services.push({ name: 'worker', role: 'worker', runtime: 'fargate', settings: { ...d.compute, runtime: 'fargate', desired_count: 1, min_count: 1, max_count: 1 }, image: image(d.compute) });
+  return {
+    app: req.app,
+    environment: d.environment,
+    region: d.region,
+    network: { cidr: d.network.vpc_cidr, azCount: azs, natGateways: d.network.nat_gateways, subnets: subnetLayout(d.network.vpc_cidr, azs), namespace: d.network.namespace },
+    tigerbeetle: req.ledgerCluster
+      ? {
+          version: tb.version,
+          clusterId: tb.cluster_id,
+          instanceType: tb.size,
+          nodes,
+          addresses: nodes.map((n) => `${n.address}:3000`),
+          volume: { type: io2 ? 'io2' : 'gp3', sizeGb: tb.volume_size_gb, iops: tb.volume_iops, throughput: io2 ? null : tb.volume_throughput },
+          parameterPrefix: `/${req.app}/${d.environment}/tigerbeetle`,
+          logGroup: `/${req.app}/${d.environment}/tigerbeetle`,
+          clientPort: 3000,
+          replicationPort: 3001,
+        }
+      : null,
+    database: req.database
+      ? {
+          engineVersion: d.database.engine_version,
+          mode: d.database.mode === 'provisioned' ? 'provisioned' : 'serverless',
+          minAcu: d.database.min_acu,
+          maxAcu: d.database.max_acu,
+          instanceClass: d.database.instance_class,
+          readers: d.database.readers,
+          storageGb: d.database.storage_gb,
+          backupRetentionDays: d.database.backup_retention_days,
+          deletionProtection: d.database.deletion_protection,
+          removalPolicy: d.database.removal_policy,
+          databaseName: req.app,
+        }
+      : null,
+    buckets: req.objectStores.map((s) => ({ name: s.name, fields: s.fields, versioning: d.storage.versioning, removalPolicy: d.storage.removal_policy })),
+    queues: req.queues.map((q) => ({ name: q.name, deadLetterAfter: q.deadLetterAfter })),
+    buses: req.eventBuses.map((b) => ({ name: b.name, kind: d.kafka.enabled ? 'kafka-topic' : 'eventbridge', retention: b.retention })),
+    emailIdentities: req.emailSenders.map((e) => ({ name: e.name, fromAddress: e.fromAddress })),
+    schedules: req.schedules.map((s) => ({ name: s.name, expression: s.expression, timezone: s.timezone, target: s.target })),
+    kafka: d.kafka.enabled ? { brokers: d.kafka.broker_count, instanceType: d.kafka.instance_type, version: d.kafka.version, volumeGb: d.kafka.volume_size_gb } : null,
+    cache: req.cache ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
+    services,
+    loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name },
+    secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: `${req.app}/${d.environment}/${s.env}` } })),
+    observability: { alarmEmails: d.alarms.email, snsTopicArn: d.alarms.sns_topic_arn, logRetentionDays: d.logs.retention_days },
+  };
+}
