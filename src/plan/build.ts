@@ -6,7 +6,7 @@ import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js
 import { configKey, type Because, type InfraRequirements } from '../lower/index.js';
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
-import { lowerToAws } from './aws.js';
+import { lowerToAws, type AwsService } from './aws.js';
 import { FLAT, HOURS_PER_MONTH, PRICE_TABLE_DATE, pricesFor, type RegionPrices } from './prices.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -214,7 +214,8 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   const compute: PlanResource[] = [];
   const fargateMonth = (s: ServiceConfig, n: number) => n * ((s.cpu / 1024) * prices.fargateVcpuHour + (s.memory / 1024) * prices.fargateGbHour) * HOURS_PER_MONTH;
   for (const w of req.webServices) {
-    const s = w.name === 'web' && Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
+    // The settings come from the AWS choices, the one source generate renders too.
+    const s = (aws.services.find((x) => x.role === 'web' && x.name === w.name) as AwsService).settings;
     if (s.runtime === 'fargate') {
       compute.push({
         id: `Service${pascal(w.name)}`,
@@ -249,7 +250,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     }
   }
   if (req.worker) {
-    const s = d.compute;
+    const s = (aws.services.find((x) => x.role === 'worker') as AwsService).settings;
     compute.push({
       id: 'Worker',
       type: 'AWS::ECS::Service',
@@ -257,10 +258,10 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       params: [
         ['handles', req.worker.handles],
         ['cpu / memory', `${s.cpu} / ${s.memory} MiB`],
-        ['tasks', 1],
+        ['tasks', s.desired_count],
       ],
       because: req.worker.because,
-      cost: fixed(fargateMonth(s, 1), '1 task'),
+      cost: fixed(fargateMonth(s, s.desired_count), `${s.desired_count} task`),
     });
   }
   compute.push({
