@@ -6,7 +6,7 @@ import { REPO } from './helpers.js';
 
 const SRC = join(REPO, 'src');
 /** Lower layers never import higher ones. */
-const LAYERS = ['version.ts', 'diagnostics', 'syntax', 'config', 'ir', 'lower', 'plan', 'project', 'cli'];
+const LAYERS = ['version.ts', 'diagnostics', 'syntax', 'config', 'ir', 'lower', 'plan', 'emit', 'project', 'cli'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

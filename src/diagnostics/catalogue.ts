@@ -9,7 +9,7 @@
 export type Severity = 'error' | 'warning' | 'note';
 
 /** The pipeline phase that produced a diagnostic. */
-export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'internal';
+export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'internal';
 
 export interface CatalogueEntry {
   readonly severity: Severity;
@@ -86,6 +86,8 @@ export const CATALOGUE = {
   DZ5003: { severity: 'error', phase: 'lower', title: 'schedule expression is not valid' },
   DZ5004: { severity: 'warning', phase: 'lower', title: 'schedule has no cron or interval' },
   DZ5005: { severity: 'warning', phase: 'lower', title: 'config() value is not supplied' },
+  DZ6001: { severity: 'error', phase: 'write', title: 'generated files were edited by hand' },
+  DZ6002: { severity: 'error', phase: 'write', title: 'the output cannot be written' },
   DZ9001: { severity: 'error', phase: 'internal', title: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 
