@@ -149,9 +149,6 @@ const tables = {
   api_gateway: table('api_gateway', { enabled: { type: 'boolean' } }, { ...d.api_gateway }),
 };
 
-/** Tables that `[deploy.env.<name>]` may override. */
-export const OVERRIDABLE = ['network', 'compute', 'database', 'tigerbeetle', 'cache', 'kafka', 'domain', 'alarms', 'logs', 'storage', 'frontend', 'api_gateway', 'services'] as const;
-
 const services = described('services', { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { $ref: '#/definitions/service' } }, undefined);
 const secrets = described('secrets', { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { type: 'string' } }, undefined);
 

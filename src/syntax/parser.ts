@@ -32,7 +32,7 @@ import {
 import { ENTITY_DIRECTIVES, TYPE_NAMES } from './vocabulary.js';
 
 /** Tokens that may follow a field type (used to tell `index: int` from `invariant: a != b`). */
-const FIELD_CONTINUATIONS: TokenType[] = [Newline, LParen, LBracket, Eq, Name];
+const AFTER_FIELD_TYPE: TokenType[] = [Newline, LParen, LBracket, Eq, Name];
 
 /** Named constructs with a plain property body: `kw Name "Title"?: <properties>`. */
 export const PROPERTY_CONSTRUCTS = ['ledger', 'schedule', 'job', 'service', 'integration', 'experience', 'webhook', 'llm_model'] as const;
@@ -233,7 +233,7 @@ export class DslParser extends CstParser {
     // A directive key (`invariant:`, `index:` …) holding a field type is still a field: `index: int`.
     if (!TYPE_NAMES.has(t3.image)) return false;
     const t4 = this.LA(4);
-    return FIELD_CONTINUATIONS.some((t) => tokenMatcher(t4, t));
+    return AFTER_FIELD_TYPE.some((t) => tokenMatcher(t4, t));
   }
 
   /** `name: type modifiers*`, with an optional indented continuation. */
