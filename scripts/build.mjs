@@ -15,6 +15,9 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   minifySyntax: true,
   legalComments: 'none',
+  loader: { '.tmpl': 'text' },
+  // Loaded only by the commands that synthesize, from node_modules.
+  external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', 'esbuild'],
   logLevel: 'warning',
   banner: { js: "import { createRequire as __dzCreateRequire } from 'node:module'; const require = __dzCreateRequire(import.meta.url);" },
 });

@@ -63,9 +63,15 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
   common(deploy.command('plan').description('what will be built and why, with a monthly cost estimate (offline)'), ['text', 'json', 'markdown']).action(
     action(async (o) => (await import('./plan-command.js')).deployPlan(o as never, io, cwd)),
   );
+  common(deploy.command('generate').description('write the CDK app (infra/) and .dazzle-infra-version.json'))
+    .option('-o, --out <dir>', 'output folder (default: [deploy] output, "infra" in the project)')
+    .option('--force', 'overwrite generated files that were edited by hand')
+    .option('--dry-run', 'list what would change; write nothing')
+    .action(action(async (o) => (await import('./generate-command.js')).deployGenerate(o as never, io, cwd, new Date())));
+  common(deploy.command('synth').description('synthesize the generated app offline into cdk.out/ and run cdk-nag'))
+    .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
+    .action(action(async (o) => (await import('./generate-command.js')).deploySynth(o as never, io, cwd)));
   const pending: readonly [string, string][] = [
-    ['generate', 'write the CDK app (infra/) and .dazzle-infra-version.json'],
-    ['synth', 'synthesize the generated app offline into cdk.out/'],
     ['preflight', 'policy checks before deploying'],
     ['diff', 'what changed since the last generation'],
   ];

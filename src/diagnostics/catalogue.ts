@@ -3,13 +3,14 @@
  * forever and is never reused; retired codes stay here marked as such.
  *
  * Ranges: DZ0xxx project and input files, DZ1xxx lexical, DZ2xxx syntax and
- * construct shape, DZ3xxx linking, DZ4xxx configuration, DZ9xxx internal.
+ * construct shape, DZ3xxx linking, DZ4xxx configuration, DZ5xxx lowering,
+ * DZ6xxx writing output, DZ7xxx generating and synthesizing, DZ9xxx internal.
  */
 
 export type Severity = 'error' | 'warning' | 'note';
 
 /** The pipeline phase that produced a diagnostic. */
-export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'internal';
+export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'generate' | 'synth' | 'internal';
 
 export interface CatalogueEntry {
   readonly severity: Severity;
@@ -88,6 +89,13 @@ export const CATALOGUE = {
   DZ5005: { severity: 'warning', phase: 'lower', title: 'config() value is not supplied' },
   DZ6001: { severity: 'error', phase: 'write', title: 'generated files were edited by hand' },
   DZ6002: { severity: 'error', phase: 'write', title: 'the output cannot be written' },
+  DZ6003: { severity: 'error', phase: 'write', title: 'no generated app in the output directory' },
+  DZ6004: { severity: 'warning', phase: 'write', title: 'the generated app is older than its inputs' },
+  DZ7001: { severity: 'error', phase: 'generate', title: 'the plan needs something this version cannot generate' },
+  DZ7101: { severity: 'error', phase: 'synth', title: 'the app does not compile' },
+  DZ7102: { severity: 'error', phase: 'synth', title: 'the app failed to synthesize' },
+  DZ7103: { severity: 'error', phase: 'synth', title: 'cdk-nag rule failed (unacknowledged error)' },
+  DZ7104: { severity: 'warning', phase: 'synth', title: 'cdk-nag rule warning' },
   DZ9001: { severity: 'error', phase: 'internal', title: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 

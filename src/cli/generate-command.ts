@@ -1,0 +1,148 @@
+/** `dazzle deploy generate` and `dazzle deploy synth` (loaded only for those commands). */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { diag, hasErrors, type Diagnostic } from '../diagnostics/index.js';
+import { emitApp, VERSION_FILE, type GeneratedApp } from '../emit/index.js';
+import { lowerToRequirements } from '../lower/index.js';
+import { buildPlan, type DeploymentPlan } from '../plan/index.js';
+import type { CommonOptions } from './commands.js';
+import { displayPath } from './io.js';
+import { loadProject, type LoadedProject } from './front.js';
+import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
+import { writeTree, type WritePlan } from './write.js';
+
+export interface GenerateOptions extends CommonOptions {
+  readonly out?: string;
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+}
+
+export interface Prepared {
+  readonly loaded: LoadedProject;
+  readonly plan: DeploymentPlan;
+  readonly app: GeneratedApp;
+  /** Absolute output folder. */
+  readonly outDir: string;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** sha256 over the DSL files (by path within the project) and the resolved configuration. */
+export function inputsChecksum(loaded: LoadedProject): string {
+  const h = createHash('sha256');
+  const root = loaded.files.root;
+  const files = [...loaded.files.dsl].map((f) => ({ path: relative(root, resolve(f.path)).split(sep).join('/'), bytes: f.bytes })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const f of files) h.update(`${f.path}\0${f.bytes.length}\0`).update(f.bytes);
+  h.update(JSON.stringify(loaded.config?.deploy ?? null));
+  return h.digest('hex');
+}
+
+/** Front end → plan → files in memory. Diagnostics and no value when something is wrong. */
+export function prepare(opts: GenerateOptions, cwd: string, now: Date): { value?: Prepared; diagnostics: readonly Diagnostic[]; loaded: LoadedProject } {
+  const loaded = loadProject(opts.project, cwd, opts.env);
+  const spec = loaded.front?.spec;
+  if (!loaded.ok || !spec || !loaded.config) return { diagnostics: loaded.diagnostics, loaded };
+  const lowered = lowerToRequirements(spec, loaded.config);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...lowered.diagnostics];
+  if (!lowered.value) return { diagnostics, loaded };
+  const plan = buildPlan(lowered.value, loaded.config);
+  const outSetting = opts.out ?? loaded.config.deploy.output;
+  const outDir = opts.out !== undefined ? resolve(cwd, opts.out) : isAbsolute(outSetting) ? outSetting : join(loaded.files.root, outSetting);
+  const outRel = relative(loaded.files.root, outDir).split(sep).join('/');
+  const emitted = emitApp({
+    plan,
+    projectRoot: displayPath(loaded.files.root, cwd),
+    outDir: outRel,
+    inputsChecksum: inputsChecksum(loaded),
+    generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  });
+  diagnostics.push(...emitted.diagnostics);
+  if (!emitted.value || hasErrors(diagnostics)) return { diagnostics, loaded };
+  return { value: { loaded, plan, app: emitted.value, outDir, diagnostics }, diagnostics, loaded };
+}
+
+function report(io: Io, opts: CommonOptions, loaded: LoadedProject, diagnostics: readonly Diagnostic[], extra: Record<string, unknown>, text: string): void {
+  if (opts.format === 'json') {
+    io.stdout(json({ ok: !hasErrors(diagnostics), ...extra, diagnostics: diagnosticsJson(diagnostics) }));
+    return;
+  }
+  printDiagnostics(io, diagnostics, loaded.sources);
+  if (text) io.stdout(text);
+}
+
+function changesText(plan: WritePlan, outShown: string, written: boolean, dryRun: boolean): string {
+  const lines: string[] = [];
+  const list = (label: string, files: readonly string[]) => {
+    for (const f of files) lines.push(`  ${label} ${f}`);
+  };
+  list('added  ', plan.added);
+  list('changed', plan.changed);
+  list('removed', plan.removed);
+  const n = plan.added.length + plan.changed.length + plan.removed.length;
+  const head = dryRun
+    ? `${outShown}: ${n} file${n === 1 ? '' : 's'} would change (dry run; nothing written)`
+    : written
+      ? `${outShown}: ${n} file${n === 1 ? '' : 's'} written, ${plan.unchanged.length} unchanged`
+      : `${outShown}: nothing written`;
+  return `${[head, ...lines].join('\n')}\n`;
+}
+
+/** `dazzle deploy generate`: render the plan into a CDK app and write it atomically. */
+export function deployGenerate(opts: GenerateOptions, io: Io, cwd: string, now: Date): number {
+  const prepared = prepare(opts, cwd, now);
+  if (!prepared.value) {
+    report(io, opts, prepared.loaded, prepared.diagnostics, {}, '');
+    return 2;
+  }
+  const { app, outDir, loaded } = prepared.value;
+  const result = writeTree(outDir, app.files, { ...(opts.force ? { force: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
+  const diagnostics = [...prepared.diagnostics, ...result.diagnostics];
+  const outShown = displayPath(outDir, cwd);
+  const text = result.diagnostics.length ? '' : `${changesText(result.plan, outShown, result.written, Boolean(opts.dryRun))}${opts.dryRun ? '' : `\nNext: cd ${outShown} && npm install && npx cdk deploy --all   (or: dazzle deploy synth)\n`}`;
+  report(io, opts, loaded, diagnostics, { out: outShown, written: result.written, dry_run: Boolean(opts.dryRun), changes: result.plan, stacks: app.stacks }, text);
+  return hasErrors(diagnostics) ? 2 : 0;
+}
+
+/** The version file's recorded inputs checksum, if the folder has one. */
+function recordedInputs(outDir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(outDir, VERSION_FILE), 'utf8')) as { inputs?: { checksum?: string } }).inputs?.checksum;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `dazzle deploy synth`: synthesize the generated app in-process, offline, with cdk-nag. */
+export async function deploySynth(opts: GenerateOptions, io: Io, cwd: string): Promise<number> {
+  const loaded = loadProject(opts.project, cwd, opts.env);
+  if (!loaded.ok || !loaded.config) {
+    report(io, opts, loaded, loaded.diagnostics, {}, '');
+    return 2;
+  }
+  const outSetting = loaded.config.deploy.output;
+  const appDir = opts.out !== undefined ? resolve(cwd, opts.out) : isAbsolute(outSetting) ? outSetting : join(loaded.files.root, outSetting);
+  const shown = displayPath(appDir, cwd);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const recorded = recordedInputs(appDir);
+  if (recorded === undefined) {
+    diagnostics.push(diag('DZ6003', `no generated app in ${shown} (${VERSION_FILE} is missing)`, { hint: 'run `dazzle deploy generate` first' }));
+    report(io, opts, loaded, diagnostics, {}, '');
+    return 2;
+  }
+  if (recorded !== inputsChecksum(loaded)) {
+    diagnostics.push(diag('DZ6004', `${shown} was generated from other inputs than the DSL and dazzle.toml now${opts.env ? ` (environment ${opts.env})` : ''}`, { hint: 'run `dazzle deploy generate` to bring it up to date; synthesizing it as it is' }));
+  }
+  const { synthApp } = await import('./synth.js');
+  const out = await synthApp(appDir);
+  diagnostics.push(...out.diagnostics);
+  const errors = out.findings.filter((f) => f.severity === 'error').length;
+  const warnings = out.findings.length - errors;
+  const outShown = displayPath(out.outdir, cwd);
+  const stacks = [...out.templates.entries()].map(([name, file]) => ({ name, template: `${outShown}/${file}` }));
+  const text = out.templates.size
+    ? `${stacks.map((s) => `  ${s.name}  ${s.template}`).join('\n')}\n${outShown}: ${out.templates.size} stack${out.templates.size === 1 ? '' : 's'} synthesized; cdk-nag: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} unacknowledged\n`
+    : '';
+  report(io, opts, loaded, diagnostics, { out: outShown, stacks, nag: { errors, warnings, findings: out.findings } }, text);
+  if (!out.templates.size) return 2;
+  return errors ? 1 : 0;
+}

@@ -1,0 +1,80 @@
+/**
+ * What the stack emitters share: the context they render from, the shape of
+ * one rendered stack, and the member names stacks expose to each other (the
+ * cross-stack contract, in one place so emitters cannot drift apart).
+ */
+import type { DeploymentPlan, PlanResource, StackName } from '../plan/index.js';
+import type { Because } from '../lower/index.js';
+import { camel, pascal } from './code.js';
+
+export interface EmitContext {
+  readonly plan: DeploymentPlan;
+  /** The project folder as the DSL spans name it (stripped from paths in comments). */
+  readonly projectRoot: string;
+  /** The output folder relative to the project (POSIX), e.g. `infra`. */
+  readonly outDir: string;
+}
+
+/** A field of a stack's props, and the expression `lib/app.ts` passes for it. */
+export interface StackProp {
+  readonly field: string;
+  readonly type: string;
+  readonly doc: string;
+  readonly value: string;
+}
+
+export interface StackSource {
+  readonly name: StackName;
+  readonly className: string;
+  /** e.g. `lib/network-stack.ts` */
+  readonly file: string;
+  /** Variable holding the stack in `lib/app.ts`. */
+  readonly variable: string;
+  readonly props: readonly StackProp[];
+  readonly source: string;
+}
+
+/** Member names the generated stacks expose (construct IDs come from the same names). */
+export const member = {
+  bucket: (name: string) => `bucket${pascal(name)}`,
+  queue: (name: string) => `queue${pascal(name)}`,
+  deadLetterQueue: (name: string) => `deadLetterQueue${pascal(name)}`,
+  bus: (name: string) => `bus${pascal(name)}`,
+  service: (name: string) => `service${pascal(name)}`,
+  email: (name: string) => `email${pascal(name)}`,
+  variable: camel,
+} as const;
+
+/** The plan's resource with this construct ID (its reasons become the code comment). */
+export function resource(plan: DeploymentPlan, stack: StackName, id: string): PlanResource | undefined {
+  return plan.stacks.find((s) => s.name === stack)?.resources.find((r) => r.id === id);
+}
+
+export function because(plan: DeploymentPlan, stack: StackName, id: string): readonly Because[] {
+  return resource(plan, stack, id)?.because ?? [];
+}
+
+/** CloudFormation stack name: `LedgerApp-prod-Network`. */
+export function stackName(plan: DeploymentPlan, stack: StackName): string {
+  return `${pascal(plan.app)}-${plan.environment}-${stack}`;
+}
+
+/** `RemovalPolicy.X` for a plan policy. */
+export function removalPolicy(p: 'snapshot' | 'retain' | 'destroy'): string {
+  return p === 'snapshot' ? 'RemovalPolicy.SNAPSHOT' : p === 'retain' ? 'RemovalPolicy.RETAIN' : 'RemovalPolicy.DESTROY';
+}
+
+/** The availability zones the VPC spans, fixed at generation so synth needs no AWS account lookups. */
+export function availabilityZones(plan: DeploymentPlan): string[] {
+  return Array.from({ length: plan.aws.network.azCount }, (_, i) => `${plan.aws.region}${'abcdef'[i]}`);
+}
+
+/** Which security groups the Network stack makes (one per tier that exists). */
+export function tiers(plan: DeploymentPlan) {
+  const a = plan.aws;
+  return {
+    tigerBeetle: a.tigerbeetle !== null,
+    database: a.database !== null,
+    cache: a.cache !== null,
+  };
+}

@@ -1,0 +1,132 @@
+/** The Network stack: the VPC, its flow logs, and one security group per tier with least-privilege rules. */
+import { commentBlock, header, lit, str } from '../code.js';
+import { availabilityZones, because, tiers, type EmitContext, type StackSource } from '../model.js';
+
+/** The ports the load balancer forwards to, one per web service (deduplicated, sorted). */
+function servicePorts(ctx: EmitContext): number[] {
+  return [...new Set(ctx.plan.aws.services.filter((s) => s.role === 'web').map((s) => s.settings.port))].sort((a, b) => a - b);
+}
+
+export function networkStack(ctx: EmitContext): StackSource {
+  const { plan, projectRoot } = ctx;
+  const a = plan.aws;
+  const t = tiers(plan);
+  const https = a.loadBalancer.https;
+  const members: string[] = [
+    '  /** The VPC: public subnets for the load balancer, private subnets (egress through NAT) for services and TigerBeetle, isolated subnets for data. */',
+    '  readonly vpc: ec2.Vpc;',
+    '  /** The internet-facing load balancer: 80 and 443 from anywhere. */',
+    '  readonly loadBalancerSecurityGroup: ec2.SecurityGroup;',
+    '  /** The app services: only from the load balancer, on the service ports. */',
+    '  readonly serviceSecurityGroup: ec2.SecurityGroup;',
+  ];
+  if (t.tigerBeetle) members.push('  /** TigerBeetle replicas: 3000 from services and replicas, 3001 between replicas only. */', '  readonly tigerBeetleSecurityGroup: ec2.SecurityGroup;');
+  if (t.database) members.push('  /** The database: 5432 from services only. */', '  readonly databaseSecurityGroup: ec2.SecurityGroup;');
+  if (t.cache) members.push('  /** The cache: 6379 from services only. */', '  readonly cacheSecurityGroup: ec2.SecurityGroup;');
+
+  const ports = servicePorts(ctx);
+  const body: string[] = [];
+  body.push(`${commentBlock(`VPC over ${a.network.azCount} availability zones, /24 subnets: public, private (egress through ${a.network.natGateways} NAT gateway${a.network.natGateways === 1 ? '' : 's'}), isolated.`, because(plan, 'Network', 'Vpc'), projectRoot, '    ')}
+    // The zones are fixed here so that synth needs no AWS account lookup.
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(${str(a.network.cidr)}),
+      availabilityZones: ${lit(availabilityZones(plan))},
+      natGateways: ${a.network.natGateways},
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
+        { name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
+      ],
+      // Nothing is placed in the default security group; every tier has its own below.
+      restrictDefaultSecurityGroup: false,
+    });
+
+    // VPC flow logs (all traffic) for incident forensics, kept ${a.observability.logRetentionDays} days.
+    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: ${retention(a.observability.logRetentionDays)},
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });`);
+
+  body.push(`    // Load balancer tier: the only security group open to the internet, on ${https ? '443, and 80 (redirected to 443)' : '80'}.
+    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Internet-facing load balancer',
+      allowAllOutbound: false,
+    });
+${https ? "    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');\n" : ''}    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), ${https ? "'HTTP from the internet (redirected to HTTPS)'" : "'HTTP from the internet'"});
+    Validations.of(this.loadBalancerSecurityGroup).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'The internet-facing load balancer must accept ${https ? '80 and 443' : '80'} from anywhere; no other security group has internet ingress.',
+    });
+
+    // Service tier: reachable only from the load balancer on the service port${ports.length === 1 ? '' : 's'}; outbound for AWS APIs through NAT.
+    this.serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc: this.vpc,
+      description: 'App services (ECS tasks)',
+      allowAllOutbound: true,
+    });
+${ports.map((p) => `    this.serviceSecurityGroup.addIngressRule(this.loadBalancerSecurityGroup, ec2.Port.tcp(${p}), 'Service port ${p} from the load balancer');\n    this.loadBalancerSecurityGroup.addEgressRule(this.serviceSecurityGroup, ec2.Port.tcp(${p}), 'To the services on ${p}');`).join('\n')}`);
+
+  if (t.tigerBeetle) {
+    body.push(`${commentBlock('TigerBeetle tier: client port 3000 from the services and the other replicas; replication port 3001 between replicas only. No public ingress.', because(plan, 'TigerBeetle', 'ClusterParameters'), projectRoot, '    ')}
+    this.tigerBeetleSecurityGroup = new ec2.SecurityGroup(this, 'TigerBeetleSecurityGroup', {
+      vpc: this.vpc,
+      description: 'TigerBeetle replicas',
+      allowAllOutbound: true,
+    });
+    this.tigerBeetleSecurityGroup.addIngressRule(this.serviceSecurityGroup, ec2.Port.tcp(3000), 'TigerBeetle clients (services)');
+    this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3000), 'TigerBeetle replicas');
+    this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3001), 'TigerBeetle replication');`);
+  }
+  if (t.database) {
+    body.push(`${commentBlock('Database tier: PostgreSQL from the services only; no outbound.', because(plan, 'Data', 'Database'), projectRoot, '    ')}
+    this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Aurora PostgreSQL',
+      allowAllOutbound: false,
+    });
+    this.databaseSecurityGroup.addIngressRule(this.serviceSecurityGroup, ec2.Port.tcp(5432), 'PostgreSQL from the services');`);
+  }
+  if (t.cache) {
+    body.push(`${commentBlock('Cache tier: Redis protocol from the services only; no outbound.', because(plan, 'Compute', 'Cache'), projectRoot, '    ')}
+    this.cacheSecurityGroup = new ec2.SecurityGroup(this, 'CacheSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Cache',
+      allowAllOutbound: false,
+    });
+    this.cacheSecurityGroup.addIngressRule(this.serviceSecurityGroup, ec2.Port.tcp(6379), 'Redis protocol from the services');`);
+  }
+
+  const source = `${header('Network stack: VPC, subnets, NAT, flow logs and one security group per tier.', plan.app, plan.environment)}
+import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export class NetworkStack extends Stack {
+${members.join('\n')}
+
+  constructor(scope: Construct, id: string, props: StackProps) {
+    super(scope, id, props);
+
+${body.join('\n\n')}
+  }
+}
+`;
+  return { name: 'Network', className: 'NetworkStack', file: 'lib/network-stack.ts', variable: 'network', props: [], source };
+}
+
+/** `logs.RetentionDays.X` for a number of days (the config only allows values CloudWatch accepts). */
+export function retention(days: number): string {
+  const names: Record<number, string> = {
+    1: 'ONE_DAY', 3: 'THREE_DAYS', 5: 'FIVE_DAYS', 7: 'ONE_WEEK', 14: 'TWO_WEEKS', 30: 'ONE_MONTH', 60: 'TWO_MONTHS', 90: 'THREE_MONTHS',
+    120: 'FOUR_MONTHS', 150: 'FIVE_MONTHS', 180: 'SIX_MONTHS', 365: 'ONE_YEAR', 400: 'THIRTEEN_MONTHS', 545: 'EIGHTEEN_MONTHS',
+    731: 'TWO_YEARS', 1096: 'THREE_YEARS', 1827: 'FIVE_YEARS', 2192: 'SIX_YEARS', 2557: 'SEVEN_YEARS', 2922: 'EIGHT_YEARS',
+    3288: 'NINE_YEARS', 3653: 'TEN_YEARS',
+  };
+  return `logs.RetentionDays.${names[days] ?? 'ONE_MONTH'}`;
+}

@@ -1,0 +1,10 @@
+/**
+ * The app skeleton templates (`templates/`), bundled into the CLI as text at
+ * build time (esbuild's text loader; the same in tests through vitest).
+ */
+import binApp from '../../templates/bin/app.ts.tmpl';
+import cdkJson from '../../templates/cdk.json.tmpl';
+import packageJson from '../../templates/package.json.tmpl';
+import tsconfigJson from '../../templates/tsconfig.json.tmpl';
+
+export const TEMPLATES = { binApp, cdkJson, packageJson, tsconfigJson } as const;

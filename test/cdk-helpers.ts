@@ -1,0 +1,73 @@
+/**
+ * Generate a project's CDK app in memory, write it to a temporary folder and
+ * synthesize it in-process (the same code path as `dazzle deploy synth`), so
+ * tests assert on real CloudFormation with aws-cdk-lib/assertions.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { prepare, type Prepared } from '../src/cli/generate-command.js';
+import { synthApp, type NagFinding } from '../src/cli/synth.js';
+import type { Environment } from '../src/config/index.js';
+import type { StackName } from '../src/plan/index.js';
+import { REPO } from './helpers.js';
+
+export const FIXED_TIME = new Date('2026-01-01T00:00:00Z');
+
+/** Front end → plan → generated files (in memory), or the diagnostics that stopped it. */
+export function generateApp(project: string, env: Environment, cwd = REPO): Prepared {
+  const r = prepare({ project, env, format: 'text' }, cwd, FIXED_TIME);
+  if (!r.value) throw new Error(`generation failed:\n${r.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
+  return r.value;
+}
+
+/** Write generated files into a fresh folder with dazzle's node_modules linked in (for tsc and tsx). */
+export function writeApp(files: ReadonlyMap<string, string>, dir = mkdtempSync(join(tmpdir(), 'dazzle-app-'))): string {
+  for (const [rel, text] of files) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+export interface Synthesized {
+  readonly dir: string;
+  readonly prepared: Prepared;
+  /** Template by stack kind (Network, Data, …). */
+  readonly templates: ReadonlyMap<StackName, Template>;
+  readonly json: ReadonlyMap<StackName, Record<string, unknown>>;
+  readonly findings: readonly NagFinding[];
+}
+
+/** Generate and synthesize `project` for `env`; throws if synth fails. */
+export async function synthProject(project: string, env: Environment): Promise<Synthesized> {
+  const prepared = generateApp(project, env);
+  const dir = writeApp(prepared.app.files);
+  const out = await synthApp(dir);
+  if (!out.templates.size) throw new Error(`synth failed:\n${out.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
+  const templates = new Map<StackName, Template>();
+  const json = new Map<StackName, Record<string, unknown>>();
+  for (const s of prepared.app.stacks) {
+    const file = out.templates.get(s.id);
+    if (!file) throw new Error(`no template for ${s.id}`);
+    const t = JSON.parse(readFileSync(join(out.outdir, file), 'utf8')) as Record<string, unknown>;
+    json.set(s.name, t);
+    templates.set(s.name, Template.fromJSON(t));
+  }
+  return { dir, prepared, templates, json, findings: out.findings };
+}
+
+/** Resources of one CloudFormation type in a template, by logical ID. */
+export function resourcesOf(t: Record<string, unknown>, type: string): [string, { Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Record<string, unknown> }][] {
+  const res = (t.Resources ?? {}) as Record<string, { Type: string }>;
+  return Object.entries(res).filter(([, r]) => r.Type === type) as never;
+}
+
+/** Type-check a written app with its own tsconfig (strict), using dazzle's pinned tsc. Returns tsc's output ('' when clean). */
+export function typecheckApp(dir: string): string {
+  const r = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8', cwd: dir });
+  return `${r.stdout}${r.stderr}`.trim();
+}
