@@ -7,12 +7,14 @@
 // 2. Cold start: wall time of `node bin/dazzle check -p <project>` for every corpus project, of
 //    `node bin/dazzle --version` and of a bare `node -e ''`, each a fresh process (median of 9).
 // 3. Phases of a cold check of fieldtest_hub in a fresh process (where the start-up time goes).
+// 4. Synth: `dazzle deploy synth` (in-process, offline) against `npx cdk synth` on the same
+//    generated app (the ledger example, prod), alternating, fresh processes.
 //
 // Prints a table and writes the figures to .bench/last.json (git-ignored).
 // Usage: node bench/run.mjs [--quick]      (--quick: fewer runs, for trying the script)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -423,6 +425,48 @@ function phases(bundle, project) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4. synth: `dazzle deploy synth` (in-process, offline) against `npx cdk synth` on the same app
+
+/**
+ * Generate the ledger app (prod) once, with dazzle's node_modules linked in so the
+ * app's `npx cdk synth` (aws-cdk CLI + tsx, both pinned dev dependencies) runs offline.
+ * Both synthesize into their own cdk.out; CDK_VALIDATION=false for both.
+ */
+function synthTimes() {
+  const work = mkdtempSync(join(tmpdir(), 'dazzle-bench-synth-'));
+  const project = join(work, 'project');
+  cpSync(join(ROOT, 'examples', 'ledger-app'), project, { recursive: true });
+  const gen = spawnSync(process.execPath, [BIN, 'deploy', 'generate', '-p', project, '-e', 'prod'], { encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`generate failed: ${gen.stderr}`);
+  const app = join(project, 'infra');
+  symlinkSync(join(ROOT, 'node_modules'), join(app, 'node_modules'), 'dir');
+  const env = { ...process.env, NO_COLOR: '1', CDK_VALIDATION: 'false', CDK_DISABLE_CLI_TELEMETRY: 'true' };
+  const ours = () => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [BIN, 'deploy', 'synth', '-p', project, '-e', 'prod'], { encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`dazzle deploy synth exited ${r.status}: ${r.stderr}`);
+    return performance.now() - t0;
+  };
+  const theirs = () => {
+    const t0 = performance.now();
+    const r = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--no-version-reporting', '-o', 'cdk.out.cli'], { cwd: app, encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`npx cdk synth exited ${r.status}: ${r.stderr}`);
+    return performance.now() - t0;
+  };
+  ours();
+  theirs();
+  const a = [];
+  const b = [];
+  const n = QUICK ? 3 : 5;
+  for (let i = 0; i < n; i++) {
+    a.push(ours());
+    b.push(theirs());
+  }
+  rmSync(work, { recursive: true, force: true });
+  return { dazzle: stats(a), cdk: stats(b) };
+}
+
+// ---------------------------------------------------------------------------------------------
 // main
 
 async function main() {
@@ -498,6 +542,13 @@ async function main() {
     process.stdout.write('\n');
   }
 
+  const synth = synthTimes();
+  const synthRatio = synth.cdk.median / synth.dazzle.median;
+  process.stdout.write(`Synth of the generated ledger app (prod, 6 stacks), fresh process each run (median of ${synth.dazzle.runs}, after one uncounted run each, alternating)\n`);
+  process.stdout.write(prow('dazzle deploy synth (with cdk-nag)', synth.dazzle));
+  process.stdout.write(prow('npx cdk synth (tsx, with cdk-nag)', synth.cdk));
+  process.stdout.write(`  goal: dazzle deploy synth at least 2x faster than npx cdk synth -> ${synthRatio >= 2 ? 'MET' : 'NOT MET'} (${synthRatio.toFixed(2)}x)\n\n`);
+
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -508,12 +559,13 @@ async function main() {
     throughput: tp,
     cold: { nodeBaseline: baseline, version, plan, planRatioToNode: round(plan.median / baseline.median), check: projects, ratioFieldtestToNode: fh ? round(fh.median / baseline.median) : null },
     phasesFieldtestHub: phase ?? null,
+    synth: { dazzle: roundStats(synth.dazzle, 1), cdk: roundStats(synth.cdk, 1), ratio: round(synthRatio), goalMet: synthRatio >= 2 },
     benchSeconds: 0,
   };
   result.benchSeconds = round((performance.now() - started) / 1000, 1);
   writeFileSync(join(OUT_DIR, 'last.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`Wrote .bench/last.json (${result.benchSeconds} s)\n`);
-  if (!tpOk || !coldOk) process.stdout.write('At least one goal is not met.\n');
+  if (!tpOk || !coldOk || synthRatio < 2) process.stdout.write('At least one goal is not met.\n');
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;

@@ -4,7 +4,7 @@
  * tests assert on real CloudFormation with aws-cdk-lib/assertions.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -23,8 +23,20 @@ export function generateApp(project: string, env: Environment, cwd = REPO): Prep
   return r.value;
 }
 
+/**
+ * A copy of the project in a temporary folder (the generated app goes into its `infra/`, as in a
+ * real project), with a minimal Dockerfile when it has none (corpus projects: the image is theirs).
+ */
+export function projectCopy(project: string): string {
+  const copy = mkdtempSync(join(tmpdir(), 'dazzle-project-'));
+  cpSync(project, copy, { recursive: true });
+  if (!existsSync(join(copy, 'Dockerfile'))) writeFileSync(join(copy, 'Dockerfile'), 'FROM public.ecr.aws/docker/library/python:3.12-slim\nCMD ["python", "-m", "http.server", "8000"]\n');
+  return copy;
+}
+
 /** Write generated files into a fresh folder with dazzle's node_modules linked in (for tsc and tsx). */
 export function writeApp(files: ReadonlyMap<string, string>, dir = mkdtempSync(join(tmpdir(), 'dazzle-app-'))): string {
+  mkdirSync(dir, { recursive: true });
   for (const [rel, text] of files) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
@@ -44,8 +56,9 @@ export interface Synthesized {
 
 /** Generate and synthesize `project` for `env`; throws if synth fails. */
 export async function synthProject(project: string, env: Environment): Promise<Synthesized> {
-  const prepared = generateApp(project, env);
-  const dir = writeApp(prepared.app.files);
+  const copy = projectCopy(project);
+  const prepared = generateApp(copy, env);
+  const dir = writeApp(prepared.app.files, join(copy, 'infra'));
   const out = await synthApp(dir);
   if (!out.templates.size) throw new Error(`synth failed:\n${out.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n')}`);
   const templates = new Map<StackName, Template>();

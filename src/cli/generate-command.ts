@@ -1,6 +1,6 @@
 /** `dazzle deploy generate` and `dazzle deploy synth` (loaded only for those commands). */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { diag, hasErrors, type Diagnostic } from '../diagnostics/index.js';
 import { emitApp, VERSION_FILE, type GeneratedApp } from '../emit/index.js';
@@ -53,10 +53,21 @@ export function prepare(opts: GenerateOptions, cwd: string, now: Date): { value?
     plan,
     projectRoot: displayPath(loaded.files.root, cwd),
     outDir: outRel,
+    projectFromOut: relative(outDir, loaded.files.root).split(sep).join('/') || '.',
     inputsChecksum: inputsChecksum(loaded),
     generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   });
   diagnostics.push(...emitted.diagnostics);
+  for (const dockerfile of [...new Set(plan.aws.services.flatMap((s) => (s.image.kind === 'asset' ? [s.image.dockerfile] : [])))]) {
+    if (!existsSync(join(loaded.files.root, dockerfile))) {
+      diagnostics.push(
+        diag('DZ7002', `the service image is built from ${displayPath(join(loaded.files.root, dockerfile), cwd)}, which does not exist; synth and deploy fail until it does`, {
+          keyPath: 'deploy.compute.dockerfile',
+          hint: 'add the Dockerfile of your app there, or set [deploy.compute] image = "<registry>/<repo>:<tag>" to run an image you publish',
+        }),
+      );
+    }
+  }
   if (!emitted.value || hasErrors(diagnostics)) return { diagnostics, loaded };
   return { value: { loaded, plan, app: emitted.value, outDir, diagnostics }, diagnostics, loaded };
 }
@@ -95,7 +106,11 @@ export function deployGenerate(opts: GenerateOptions, io: Io, cwd: string, now: 
     return 2;
   }
   const { app, outDir, loaded } = prepared.value;
-  const result = writeTree(outDir, app.files, { ...(opts.force ? { force: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
+  // Same content from the same inputs: keep the version file as it is (its generated_at included).
+  const files = new Map(app.files);
+  const previous = readVersionFile(outDir);
+  if (previous && JSON.parse(previous).version === JSON.parse(files.get(VERSION_FILE) as string).version) files.set(VERSION_FILE, previous);
+  const result = writeTree(outDir, files, { ...(opts.force ? { force: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
   const diagnostics = [...prepared.diagnostics, ...result.diagnostics];
   const outShown = displayPath(outDir, cwd);
   const text = result.diagnostics.length ? '' : `${changesText(result.plan, outShown, result.written, Boolean(opts.dryRun))}${opts.dryRun ? '' : `\nNext: cd ${outShown} && npm install && npx cdk deploy --all   (or: dazzle deploy synth)\n`}`;
@@ -103,13 +118,20 @@ export function deployGenerate(opts: GenerateOptions, io: Io, cwd: string, now: 
   return hasErrors(diagnostics) ? 2 : 0;
 }
 
-/** The version file's recorded inputs checksum, if the folder has one. */
-function recordedInputs(outDir: string): string | undefined {
+function readVersionFile(outDir: string): string | undefined {
   try {
-    return (JSON.parse(readFileSync(join(outDir, VERSION_FILE), 'utf8')) as { inputs?: { checksum?: string } }).inputs?.checksum;
+    const text = readFileSync(join(outDir, VERSION_FILE), 'utf8');
+    JSON.parse(text);
+    return text;
   } catch {
     return undefined;
   }
+}
+
+/** The version file's recorded inputs checksum, if the folder has one. */
+function recordedInputs(outDir: string): string | undefined {
+  const text = readVersionFile(outDir);
+  return text === undefined ? undefined : ((JSON.parse(text) as { inputs?: { checksum?: string } }).inputs?.checksum ?? '');
 }
 
 /** `dazzle deploy synth`: synthesize the generated app in-process, offline, with cdk-nag. */

@@ -108,8 +108,8 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
   return code;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith('/dist/dazzle.mjs');
-if (isMain) {
+/** Run as the `dazzle` command (bin/dazzle calls this): real streams, process exit code. */
+export function main(): void {
   const io = nodeIo();
   // A reader that goes away (`dazzle check | head -1`) is not an error: stop quietly.
   const closed = (e: NodeJS.ErrnoException) => e?.code === 'EPIPE' || e?.code === 'ERR_STREAM_DESTROYED';

@@ -92,6 +92,7 @@ export const CATALOGUE = {
   DZ6003: { severity: 'error', phase: 'write', title: 'no generated app in the output directory' },
   DZ6004: { severity: 'warning', phase: 'write', title: 'the generated app is older than its inputs' },
   DZ7001: { severity: 'error', phase: 'generate', title: 'the plan needs something this version cannot generate' },
+  DZ7002: { severity: 'warning', phase: 'generate', title: 'the Dockerfile for a service image does not exist' },
   DZ7101: { severity: 'error', phase: 'synth', title: 'the app does not compile' },
   DZ7102: { severity: 'error', phase: 'synth', title: 'the app failed to synthesize' },
   DZ7103: { severity: 'error', phase: 'synth', title: 'cdk-nag rule failed (unacknowledged error)' },

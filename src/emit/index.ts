@@ -49,6 +49,9 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
   const say = (what: string, key: string, hint: string) => out.push(diag('DZ7001', `dazzle ${VERSION} cannot generate ${what} yet`, { keyPath: `deploy.${key}`, hint }));
   if (a.kafka) say('an Amazon MSK cluster (deploy.kafka.enabled = true)', 'kafka.enabled', 'set [deploy.kafka] enabled = false to use EventBridge buses; `dazzle deploy plan` still shows the MSK plan');
   if (a.cache?.engine === 'kvrocks') say('a Kvrocks cache on ECS (deploy.cache.engine = "kvrocks")', 'cache.engine', 'use engine = "valkey" or "redis" (ElastiCache)');
+  for (const e of a.emailIdentities.filter((x) => !x.fromAddress)) {
+    out.push(diag('DZ7001', `email channel '${e.name}' has no from address, so there is no SES identity to create`, { hint: `set the channel's from_address (or the sender address in its config) to the address the app sends from` }));
+  }
   for (const s of a.services.filter((x) => x.runtime === 'ec2')) say(`the EC2 node group for service '${s.name}' (runtime = "ec2")`, `services.${s.name}.runtime`, 'use runtime = "fargate"; `dazzle deploy plan` still shows the EC2 plan');
   return out;
 }

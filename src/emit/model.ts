@@ -13,6 +13,8 @@ export interface EmitContext {
   readonly projectRoot: string;
   /** The output folder relative to the project (POSIX), e.g. `infra`. */
   readonly outDir: string;
+  /** The project folder relative to the output folder (POSIX), e.g. `..`. */
+  readonly projectFromOut: string;
 }
 
 /** A field of a stack's props, and the expression `lib/app.ts` passes for it. */

@@ -50,6 +50,11 @@ export interface AwsDatabase {
 
 export interface AwsBucket {
   readonly name: string;
+  /**
+   * The bucket's name before `-<account>-<region>` (S3 names are global): fixed at
+   * generation so that policies can name the bucket without a cross-stack reference.
+   */
+  readonly namePrefix: string;
   readonly fields: readonly string[];
   readonly versioning: boolean;
   readonly removalPolicy: 'retain' | 'destroy';
@@ -96,6 +101,16 @@ export function subnetLayout(vpcCidr: string, azCount: number): SubnetLayout {
 export function tigerBeetleAddress(vpcCidr: string, azCount: number, i: number): string {
   const [a, b] = vpcCidr.split('.');
   return `${a}.${b}.${azCount + (i % azCount)}.${10 + Math.floor(i / azCount)}`;
+}
+
+/** `ledger-app-prod-files`: lower-case, hyphens; at most 34 characters so that `-<12-digit account>-<region>` fits in 63. */
+export function bucketPrefix(app: string, environment: string, name: string): string {
+  const clean = (x: string) => x.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const full = `${clean(app)}-${environment}-${clean(name)}`;
+  if (full.length <= 34) return full;
+  let h = 0;
+  for (const c of full) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `${full.slice(0, 27).replace(/-+$/, '')}-${h.toString(16).padStart(8, '0').slice(0, 6)}`;
 }
 
 function image(s: ServiceConfig): AwsService['image'] {
@@ -150,7 +165,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
           databaseName: req.app,
         }
       : null,
-    buckets: req.objectStores.map((s) => ({ name: s.name, fields: s.fields, versioning: d.storage.versioning, removalPolicy: d.storage.removal_policy })),
+    buckets: req.objectStores.map((s) => ({ name: s.name, namePrefix: bucketPrefix(req.app, d.environment, s.name), fields: s.fields, versioning: d.storage.versioning, removalPolicy: d.storage.removal_policy })),
     queues: req.queues.map((q) => ({ name: q.name, deadLetterAfter: q.deadLetterAfter })),
     buses: req.eventBuses.map((b) => ({ name: b.name, kind: d.kafka.enabled ? 'kafka-topic' : 'eventbridge', retention: b.retention })),
     emailIdentities: req.emailSenders.map((e) => ({ name: e.name, fromAddress: e.fromAddress })),

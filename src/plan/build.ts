@@ -182,6 +182,19 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       cost: range(0, 100 * FLAT.sesPerThousand, 'emails: 0-100 thousand/month'),
     });
   }
+  if (req.schedules.length) {
+    messaging.push({
+      id: 'ScheduleQueue',
+      type: 'AWS::SQS::Queue',
+      title: 'SQS queue the schedules send to and the worker consumes, with a dead-letter queue',
+      params: [
+        ['schedules', req.schedules.map((s) => s.name)],
+        ['encrypted', true],
+      ],
+      because: req.schedules.flatMap((s) => s.because),
+      cost: fixed(0, 'within the free tier'),
+    });
+  }
   for (const s of req.schedules) {
     messaging.push({
       id: `Schedule${pascal(s.name)}`,
@@ -339,6 +352,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
           { name: 'TIGERBEETLE_CLUSTER_ID', kind: 'value', value: String(tb.cluster_id) },
         ] as ServiceVariable[])
       : []),
+    ...(req.schedules.length ? ([{ name: 'SCHEDULE_QUEUE_URL', kind: 'value', value: '(Messaging stack: schedule queue URL)' }] as ServiceVariable[]) : []),
     ...req.queues.map((q): ServiceVariable => ({ name: `QUEUE_${envName(q.name)}_URL`, kind: 'value', value: `(Messaging stack: ${q.name} queue URL)` })),
     ...req.eventBuses.map((b): ServiceVariable => ({ name: `EVENT_BUS_${envName(b.name)}`, kind: 'value', value: `(Messaging stack: ${b.name} bus name)` })),
     ...req.objectStores.map((s): ServiceVariable => ({ name: `BUCKET_${envName(s.name)}`, kind: 'value', value: `(Data stack: ${s.name} bucket name)` })),
@@ -351,13 +365,13 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   for (const name of ['DATABASE_USER', 'DATABASE_PASSWORD']) {
     if (req.database && declared.has(name)) notes.push(`${name} comes from [deploy.secrets], not from the generated database credentials.`);
   }
-  const sortVars = (vars: ServiceVariable[]) =>
-    vars
+  const sortVars = (vars: ServiceVariable[], role: string) =>
+    [...vars, { name: 'DAZZLE_PROCESS', kind: 'value', value: role } as ServiceVariable]
       .filter((v) => !(v.kind === 'secret' && declared.has(v.name) && !v.from.startsWith('ssm:') && !v.from.startsWith('secretsmanager:')))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const services: PlanService[] = [
-    ...req.webServices.map((w): PlanService => ({ name: w.name, role: w.runtime === 'ec2' ? 'nodes' : 'web', variables: sortVars(common) })),
-    ...(req.worker ? [{ name: 'worker', role: 'worker' as const, variables: sortVars(common) }] : []),
+    ...req.webServices.map((w): PlanService => ({ name: w.name, role: w.runtime === 'ec2' ? 'nodes' : 'web', variables: sortVars(common, 'web') })),
+    ...(req.worker ? [{ name: 'worker', role: 'worker' as const, variables: sortVars(common, 'worker') }] : []),
   ];
 
   const costs = stacks.flatMap((s) => s.resources.map((r) => r.cost)).filter((c): c is Cost => c !== null);

@@ -82,14 +82,16 @@ describe('dazzle CLI', () => {
     expect(r.stdout).toContain('RecordPayment — async, CustomerWallet→Revenue  examples/ledger-app/dsl/ledgers.dsl:19');
   });
 
-  it('deploy generate, synth, preflight and diff are not available yet and say so (exit 2), after checking the project', () => {
-    const r = runCli(['deploy', 'generate', '-p', EXAMPLE]);
+  it('deploy preflight and diff are not available yet and say so (exit 2), after checking the project', () => {
+    const r = runCli(['deploy', 'preflight', '-p', EXAMPLE]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("'deploy generate' is not available");
+    expect(r.stderr).toContain("'deploy preflight' is not available");
     const bad = tempProject({ 'dsl/app.dsl': 'app x "X"\nentity A\n' });
-    const b = runCli(['deploy', 'synth', '-p', bad]);
-    expect(b.code).toBe(2);
-    expect(b.stderr).toContain('error DZ2001');
+    for (const cmd of ['diff', 'generate', 'synth']) {
+      const b = runCli(['deploy', cmd, '-p', bad]);
+      expect(b.code, cmd).toBe(2);
+      expect(b.stderr, cmd).toContain('error DZ2001');
+    }
   });
 
   it('an internal error is exit 3 with no stack trace unless --debug', async () => {

@@ -1,16 +1,193 @@
-/** The Messaging stack (not written yet). */
-import { header } from '../code.js';
-import type { EmitContext, StackSource } from '../model.js';
+/** The Messaging stack: SQS queues with dead-letter queues, EventBridge buses, SES identities, and schedules. */
+import type { AwsRequirements } from '../../plan/index.js';
+import type { Because } from '../../lower/index.js';
+import { commentBlock, header, lit, pascal, str } from '../code.js';
+import { because, member, type EmitContext, type StackSource } from '../model.js';
+
+type Queue = AwsRequirements['queues'][number];
+type Bus = AwsRequirements['buses'][number];
+type EmailIdentity = AwsRequirements['emailIdentities'][number];
+type Schedule = AwsRequirements['schedules'][number];
+
+/** How long a received message stays invisible to other consumers before it is delivered again. */
+export const VISIBILITY_TIMEOUT_SECONDS = 300;
+
+/** EventBridge bus name: `ledger_app-prod-ledger_events` (letters, digits, `.`, `-`, `_`; at most 256). */
+export function busName(app: string, environment: string, name: string): string {
+  return `${app}-${environment}-${name}`.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 256);
+}
+
+/** A topic's retention as days (`7`, `7d`, `2w`), or null when it is not a whole number of days or weeks. */
+export function retentionDays(retention: string | null): number | null {
+  if (retention === null) return null;
+  const m = /^\s*(\d+)\s*(d|days?|w|weeks?)?\s*$/i.exec(retention);
+  if (!m) return null;
+  const n = Number(m[1]) * (m[2] && /^w/i.test(m[2]) ? 7 : 1);
+  return n > 0 ? n : null;
+}
+
+/** A syntactically plain email address (what SES verifies as an email identity). */
+function isAddress(s: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
+}
+
+function queueBlock(ctx: EmitContext, q: Queue): string {
+  const { plan, projectRoot } = ctx;
+  const id = `Queue${pascal(q.name)}`;
+  const dlq = member.deadLetterQueue(q.name);
+  return `${commentBlock(`SQS queue ${q.name}: a message received ${q.deadLetterAfter} time${q.deadLetterAfter === 1 ? '' : 's'} without being deleted moves to its dead-letter queue.`, because(plan, 'Messaging', id), projectRoot, '    ')}
+    this.${dlq} = new sqs.Queue(this, ${str(`${id}DeadLetters`)}, {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    // A received message stays hidden from other consumers for ${VISIBILITY_TIMEOUT_SECONDS / 60} minutes: the time a consumer has to finish and delete it.
+    this.${member.queue(q.name)} = new sqs.Queue(this, ${str(id)}, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(${VISIBILITY_TIMEOUT_SECONDS}),
+      deadLetterQueue: { queue: this.${dlq}, maxReceiveCount: ${q.deadLetterAfter} },
+    });`;
+}
+
+function busBlock(ctx: EmitContext, b: Bus): string {
+  const { plan, projectRoot } = ctx;
+  const id = `Bus${pascal(b.name)}`;
+  const name = busName(plan.app, plan.environment, b.name);
+  const days = retentionDays(b.retention);
+  const archive =
+    days !== null
+      ? `
+    // retention ${b.retention}: every event on the bus is archived for ${days} day${days === 1 ? '' : 's'} and can be replayed.
+    this.${member.bus(b.name)}.archive('Archive', {
+      description: ${str(`Events of ${name}, kept ${days} day${days === 1 ? '' : 's'}`)},
+      eventPattern: { account: [this.account] },
+      retention: Duration.days(${days}),
+    });`
+      : b.retention !== null
+        ? `\n    // retention ${str(b.retention)} is not a number of days, so the bus has no archive.`
+        : '';
+  return `${commentBlock(`EventBridge bus ${b.name}.`, because(plan, 'Messaging', id), projectRoot, '    ')}
+    this.${member.bus(b.name)} = new events.EventBus(this, ${str(id)}, {
+      eventBusName: ${str(name)},
+    });${archive}`;
+}
+
+/** Why an identity cannot be made (no address to verify), or null when it can. */
+function unverifiable(e: EmailIdentity): string | null {
+  if (e.fromAddress === null) return 'has no from_address';
+  return isAddress(e.fromAddress) ? null : `has from_address ${JSON.stringify(e.fromAddress)}, which is not an email address`;
+}
+
+function emailBlock(ctx: EmitContext, e: EmailIdentity): string {
+  const { plan, projectRoot } = ctx;
+  const id = `Email${pascal(e.name)}`;
+  const address = e.fromAddress ?? '';
+  return `${commentBlock(`SES identity for ${e.name}: SES sends a verification link to ${address}; mail can be sent from it once the link is followed.`, because(plan, 'Messaging', id), projectRoot, '    ')}
+    this.${member.email(e.name)} = new ses.EmailIdentity(this, ${str(id)}, {
+      identity: ses.Identity.email(${str(address)}),
+    });`;
+}
+
+/**
+ * An email channel without an address: dazzle cannot invent the address (or a
+ * domain) to verify, so the app stops at synth with what to fix, never deploying
+ * a sender that cannot send.
+ */
+function unverifiableBlock(bad: readonly EmailIdentity[]): string {
+  const problems = bad.map((e) => `email channel ${e.name} ${unverifiable(e) ?? ''}`).join('; ');
+  return `    // SES verifies an address before it sends from it, and ${bad.length === 1 ? 'this channel names' : 'these channels name'} none.
+    throw new Error(${str(`${problems}: set the channel's from_address to the address to send from, then run \`dazzle deploy generate\``)});`;
+}
+
+function schedulesBlock(ctx: EmitContext, schedules: readonly Schedule[]): string {
+  const { plan, projectRoot } = ctx;
+  const all: Because[] = schedules.flatMap((s) => [...because(plan, 'Messaging', `Schedule${pascal(s.name)}`)]);
+  const out: string[] = [];
+  out.push(`${commentBlock('Schedule queue: every schedule sends a message {"schedule": "<name>"} here and the worker consumes it; a run received 3 times without success moves to its dead-letter queue.', all, projectRoot, '    ')}
+    this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleQueueDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.scheduleQueue = new sqs.Queue(this, 'ScheduleQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(${VISIBILITY_TIMEOUT_SECONDS}),
+      deadLetterQueue: { queue: this.scheduleDeadLetterQueue, maxReceiveCount: 3 },
+    });
+
+    // EventBridge Scheduler assumes this role to deliver; it may only send to the schedule queue.
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'EventBridge Scheduler: send the schedules to the schedule queue',
+    });`);
+  for (const s of schedules) {
+    const id = `Schedule${pascal(s.name)}`;
+    const expr = s.timezone ? `scheduler.ScheduleExpression.expression(${str(s.expression)}, TimeZone.of(${str(s.timezone)}))` : `scheduler.ScheduleExpression.expression(${str(s.expression)})`;
+    out.push(`${commentBlock(`Schedule ${s.name}: ${s.expression}${s.timezone ? ` (${s.timezone})` : ' (UTC)'} → the worker, through the schedule queue.`, because(plan, 'Messaging', id), projectRoot, '    ')}
+    new scheduler.Schedule(this, ${str(id)}, {
+      description: ${str(`${s.name}: ${s.expression}`)},
+      schedule: ${expr},
+      target: new targets.SqsSendMessage(this.scheduleQueue, {
+        role: scheduleRole,
+        input: scheduler.ScheduleTargetInput.fromObject(${lit({ schedule: s.name })}),
+      }),
+    });`);
+  }
+  return out.join('\n\n');
+}
 
 export function messagingStack(ctx: EmitContext): StackSource {
   const { plan } = ctx;
-  const source = `${header('Messaging stack.', plan.app, plan.environment)}
-import { Stack, type StackProps } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+  const a = plan.aws;
+  const buses = a.buses.filter((b) => b.kind === 'eventbridge');
+  const members: string[] = [];
+  for (const q of a.queues) {
+    members.push(`  /** SQS queue ${q.name}. */`, `  readonly ${member.queue(q.name)}: sqs.Queue;`);
+    members.push(`  /** Dead letters of ${q.name}: messages received ${q.deadLetterAfter} time${q.deadLetterAfter === 1 ? '' : 's'} without success. */`, `  readonly ${member.deadLetterQueue(q.name)}: sqs.Queue;`);
+  }
+  for (const b of buses) members.push(`  /** EventBridge bus ${b.name}. */`, `  readonly ${member.bus(b.name)}: events.EventBus;`);
+  for (const e of a.emailIdentities) members.push(`  /** SES identity for ${e.name}. */`, `  readonly ${member.email(e.name)}: ses.EmailIdentity;`);
+  if (a.schedules.length) {
+    members.push('  /** The schedules send here; the worker consumes it. */', '  readonly scheduleQueue: sqs.Queue;');
+    members.push('  /** Dead letters of the schedule queue. */', '  readonly scheduleDeadLetterQueue: sqs.Queue;');
+  }
+
+  const body: string[] = [];
+  const bad = a.emailIdentities.filter((e) => unverifiable(e) !== null);
+  if (bad.length) body.push(unverifiableBlock(bad));
+  for (const q of a.queues) body.push(queueBlock(ctx, q));
+  for (const b of buses) body.push(busBlock(ctx, b));
+  for (const e of a.emailIdentities.filter((x) => unverifiable(x) === null)) body.push(emailBlock(ctx, e));
+  if (a.schedules.length) body.push(schedulesBlock(ctx, a.schedules));
+
+  const usesQueues = a.queues.length > 0 || a.schedules.length > 0;
+  const usesDuration = usesQueues || buses.some((b) => retentionDays(b.retention) !== null);
+  const core = [usesDuration && 'Duration', 'Stack', a.schedules.some((s) => s.timezone) && 'TimeZone'].filter((x): x is string => typeof x === 'string');
+  const imports = [
+    `import { ${core.join(', ')}, type StackProps } from 'aws-cdk-lib';`,
+    ...(buses.length ? ["import * as events from 'aws-cdk-lib/aws-events';"] : []),
+    ...(a.schedules.length ? ["import * as iam from 'aws-cdk-lib/aws-iam';", "import * as scheduler from 'aws-cdk-lib/aws-scheduler';", "import * as targets from 'aws-cdk-lib/aws-scheduler-targets';"] : []),
+    ...(a.emailIdentities.length ? ["import * as ses from 'aws-cdk-lib/aws-ses';"] : []),
+    ...(usesQueues ? ["import * as sqs from 'aws-cdk-lib/aws-sqs';"] : []),
+    "import type { Construct } from 'constructs';",
+  ];
+  const what = [a.queues.length && 'queues', buses.length && 'event buses', a.emailIdentities.length && 'email identities', a.schedules.length && 'schedules'].filter((x): x is string => typeof x === 'string');
+  const source = `${header(`Messaging stack: ${what.join(', ') || 'nothing yet'}.`, plan.app, plan.environment)}
+${imports.join('\n')}
+
+export interface MessagingStackProps extends StackProps {}
 
 export class MessagingStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps) {
+${members.join('\n')}
+
+  constructor(scope: Construct, id: string, props: MessagingStackProps) {
     super(scope, id, props);
+
+${body.join('\n\n')}
   }
 }
 `;
