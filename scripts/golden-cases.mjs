@@ -14,3 +14,22 @@ export const FORMATS = [
   ['plan.txt', 'text'],
   ['plan.json', 'json'],
 ];
+
+// Generated apps pinned file by file, with the construct paths of their synthesized templates
+// (construct IDs are a contract: changing one replaces the resource in AWS).
+export const APP_CASES = [{ name: 'ledger-app-prod', project: 'examples/ledger-app', env: 'prod' }];
+
+/** The version file's `generated_at` is the one value that may differ between two runs. */
+export const normalizeVersionFile = (text) => text.replace(/"generated_at": "[^"]*"/, '"generated_at": "(time of generation)"');
+
+/** `Stack/Path/To/Resource  AWS::Type` for every resource of the templates in a cloud assembly, sorted. */
+export function constructIds(templates) {
+  const lines = [];
+  for (const t of templates) {
+    for (const r of Object.values(t.Resources ?? {})) {
+      const path = r.Metadata?.['aws:cdk:path'];
+      if (path) lines.push(`${path}  ${r.Type}`);
+    }
+  }
+  return `${lines.sort().join('\n')}\n`;
+}

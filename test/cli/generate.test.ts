@@ -141,3 +141,48 @@ describe('deploy generate', () => {
     expect(w.stderr).toContain('DZ7002');
   });
 });
+
+describe('deploy synth', () => {
+  it('needs a generated app first (DZ6003, exit 2)', () => {
+    const project = exampleCopy();
+    const r = runCli(['deploy', 'synth', '-p', project]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('DZ6003');
+  });
+
+  it('synthesizes offline into cdk.out; a removed acknowledgement is a cdk-nag error (exit 1); a broken file is DZ7101 (exit 2)', () => {
+    const project = exampleCopy();
+    expect(runCli(['deploy', 'generate', '-p', project, '-e', 'prod']).code).toBe(0);
+    const ok = runCli(['deploy', 'synth', '-p', project, '-e', 'prod', '--format', 'json'], { timeoutMs: 120_000 });
+    expect(ok.code, ok.stderr).toBe(0);
+    const report = JSON.parse(ok.stdout) as { ok: boolean; stacks: { name: string; template: string }[]; nag: { errors: number } };
+    expect(report.ok).toBe(true);
+    expect(report.nag.errors).toBe(0);
+    expect(report.stacks.map((s) => s.name)).toEqual(['LedgerApp-prod-Compute', 'LedgerApp-prod-Data', 'LedgerApp-prod-Messaging', 'LedgerApp-prod-Network', 'LedgerApp-prod-Observability', 'LedgerApp-prod-TigerBeetle']);
+    for (const s of report.stacks) expect(existsSync(join(project, 'infra', 'cdk.out', `${s.name}.template.json`))).toBe(true);
+
+    // The user removes the acknowledgement of the load balancer's internet ingress.
+    const network = join(project, 'infra', 'lib', 'network-stack.ts');
+    const text = readFileSync(network, 'utf8');
+    const without = text.replace(/ {4}Validations\.of\(this\.loadBalancerSecurityGroup\)\.acknowledge\(\{[^}]*\}\);\n/, '');
+    expect(without).not.toBe(text);
+    writeFileSync(network, without);
+    const nag = runCli(['deploy', 'synth', '-p', project, '-e', 'prod'], { timeoutMs: 120_000 });
+    expect(nag.code).toBe(1);
+    expect(nag.stderr).toMatch(/error DZ7103: AwsSolutions-EC23 on LedgerApp-prod-Network\/LoadBalancerSecurityGroup/);
+
+    writeFileSync(network, `${text}\nconst broken = ;\n`);
+    const broken = runCli(['deploy', 'synth', '-p', project, '-e', 'prod'], { timeoutMs: 120_000 });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/network-stack\.ts:\d+:\d+ - error DZ7101/);
+    expect(broken.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('warns when the app was generated from other inputs (DZ6004)', () => {
+    const project = exampleCopy();
+    expect(runCli(['deploy', 'generate', '-p', project, '-e', 'dev']).code).toBe(0);
+    const r = runCli(['deploy', 'synth', '-p', project, '-e', 'prod'], { timeoutMs: 120_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('DZ6004');
+  });
+});

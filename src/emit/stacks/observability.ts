@@ -119,7 +119,7 @@ export function observabilityStack(ctx: EmitContext): StackSource {
   if (tb) {
     widgets.push(`      new cloudwatch.GraphWidget({
         title: 'TigerBeetle replicas in service',
-        left: props.tigerBeetleReplicas.map((group, index) => inService(group, \`replica \${index}\`)),
+        left: props.tigerBeetleReplicas.map((group, index) => inService(group).with({ label: \`replica \${index}\` })),
       }),`);
   }
 
@@ -159,7 +159,7 @@ export function observabilityStack(ctx: EmitContext): StackSource {
       alarms.push(
         new cloudwatch.Alarm(this, \`TigerBeetleReplica\${index}Alarm\`, {
           alarmDescription: \`TigerBeetle replica \${index} has no instance in service.\`,
-          metric: inService(group, \`replica \${index}\`),
+          metric: inService(group),
           threshold: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
           evaluationPeriods: 2,
@@ -194,14 +194,13 @@ ${
   tb
     ? `
 /** Instances in service in one TigerBeetle replica's group (published because the group enables it). */
-function inService(group: autoscaling.AutoScalingGroup, label: string): cloudwatch.Metric {
+function inService(group: autoscaling.AutoScalingGroup): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: 'AWS/AutoScaling',
     metricName: 'GroupInServiceInstances',
     dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
     statistic: cloudwatch.Stats.MINIMUM,
     period: Duration.minutes(1),
-    label,
   });
 }
 `
