@@ -105,6 +105,7 @@ export interface DomainConfig {
   readonly name: string;
   readonly subdomain: string;
   readonly hosted_zone: string;
+  readonly hosted_zone_id: string;
   readonly certificate_arn: string;
 }
 
@@ -208,7 +209,7 @@ export const BASE_DEFAULTS: DeployConfig = {
   },
   cache: { enabled: 'auto', engine: 'valkey', node_type: 'cache.t4g.small', replicas: 1 },
   kafka: { enabled: false, broker_count: 3, instance_type: 'kafka.m5.large', version: '3.6.0', volume_size_gb: 100 },
-  domain: { name: '', subdomain: 'api', hosted_zone: '', certificate_arn: '' },
+  domain: { name: '', subdomain: 'api', hosted_zone: '', hosted_zone_id: '', certificate_arn: '' },
   alarms: { email: [], sns_topic_arn: '' },
   logs: { retention_days: 30 },
   storage: { versioning: true, removal_policy: 'retain' },
@@ -329,6 +330,7 @@ export const DOCS: Readonly<Record<string, string>> = {
   'domain.name': 'domain name (empty: HTTP only, on the load balancer name)',
   'domain.subdomain': 'record created for the load balancer (api → api.example.com; empty: the apex)',
   'domain.hosted_zone': 'Route 53 hosted zone (empty: the domain name)',
+  'domain.hosted_zone_id': 'ID of that hosted zone (Z…): the certificate is validated and the alias record created there (empty: add the validation record yourself)',
   'domain.certificate_arn': 'existing ACM certificate (empty: a DNS-validated certificate is created)',
   alarms: 'where alarms are sent',
   'alarms.email': 'addresses subscribed to the alarm topic',

@@ -185,6 +185,7 @@ const FORMS: Record<string, string> = {
   node_type: 'an ElastiCache node type such as "cache.t4g.small"',
   name: 'a domain name such as "example.com"',
   hosted_zone: 'a domain name such as "example.com"',
+  hosted_zone_id: 'a Route 53 hosted zone ID such as "Z0123456789ABCDEFGHIJ"',
   subdomain: 'a single DNS label such as "api"',
   certificate_arn: 'an ACM certificate ARN',
   sns_topic_arn: 'an SNS topic ARN',

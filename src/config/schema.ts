@@ -131,6 +131,7 @@ const tables = {
       name: str({ pattern: '^$|^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$' }),
       subdomain: str({ pattern: '^$|^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' }),
       hosted_zone: str({ pattern: '^$|^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$' }),
+      hosted_zone_id: str({ pattern: '^$|^Z[A-Z0-9]{5,31}$' }),
       certificate_arn: str({ pattern: '^$|^arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[A-Za-z0-9-]+$' }),
     },
     { ...d.domain },

@@ -84,7 +84,7 @@ export interface AwsRequirements {
   readonly kafka: { readonly brokers: number; readonly instanceType: string; readonly version: string; readonly volumeGb: number } | null;
   readonly cache: { readonly engine: 'valkey' | 'redis' | 'kvrocks'; readonly nodeType: string; readonly replicas: number } | null;
   readonly services: readonly AwsService[];
-  readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string };
+  readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
   readonly secrets: readonly { readonly env: string; readonly from: { readonly kind: 'reference'; readonly ref: string } | { readonly kind: 'create'; readonly name: string } }[];
   readonly observability: { readonly alarmEmails: readonly string[]; readonly snsTopicArn: string; readonly logRetentionDays: number };
 }
@@ -173,7 +173,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
     kafka: d.kafka.enabled ? { brokers: d.kafka.broker_count, instanceType: d.kafka.instance_type, version: d.kafka.version, volumeGb: d.kafka.volume_size_gb } : null,
     cache: req.cache ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
     services,
-    loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name },
+    loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
     secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: `${req.app}/${d.environment}/${s.env}` } })),
     observability: { alarmEmails: d.alarms.email, snsTopicArn: d.alarms.sns_topic_arn, logRetentionDays: d.logs.retention_days },
   };

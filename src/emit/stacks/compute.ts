@@ -259,16 +259,16 @@ export function computeStack(ctx: EmitContext): StackSource {
     });
     this.loadBalancer.logAccessLogs(accessLogs);`);
   if (lb.https) {
-    const zoneId = /^Z[A-Z0-9]{6,}$/.test(lb.hostedZone) ? lb.hostedZone : '';
-    const zoneName = a.loadBalancer.domain.split('.').slice(-2).join('.');
+    const zoneId = lb.hostedZoneId;
+    const zoneName = lb.hostedZone;
     if (zoneId) {
-      lbLines.push(`    // The hosted zone (deploy.domain.hosted_zone) validates the certificate and holds the alias record.
+      lbLines.push(`    // The hosted zone (deploy.domain.hosted_zone_id) validates the certificate and holds the alias record.
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: ${str(zoneId)}, zoneName: ${str(zoneName)} });`);
     }
     lbLines.push(
       lb.certificateArn
         ? `    const certificate = acm.Certificate.fromCertificateArn(this, 'Certificate', ${str(lb.certificateArn)});`
-        : `    // A DNS-validated certificate.${zoneId ? '' : ' Without a hosted zone ID in deploy.domain.hosted_zone, add the validation\n    // CNAME that ACM shows to your DNS while the first deploy waits.'}
+        : `    // A DNS-validated certificate.${zoneId ? '' : ' Without deploy.domain.hosted_zone_id, add the validation\n    // CNAME that ACM shows to your DNS while the first deploy waits.'}
     const certificate = new acm.Certificate(this, 'Certificate', {
       domainName: ${str(lb.domain)},
       validation: acm.CertificateValidation.fromDns(${zoneId ? 'zone' : ''}),
@@ -385,7 +385,7 @@ ${vars.environment}
     `import * as iam from 'aws-cdk-lib/aws-iam';`,
     `import * as logs from 'aws-cdk-lib/aws-logs';`,
     a.database ? `import type * as rds from 'aws-cdk-lib/aws-rds';` : '',
-    lb.https && /^Z[A-Z0-9]{6,}$/.test(lb.hostedZone) ? `import * as route53 from 'aws-cdk-lib/aws-route53';\nimport * as route53targets from 'aws-cdk-lib/aws-route53-targets';` : '',
+    lb.https && lb.hostedZoneId ? `import * as route53 from 'aws-cdk-lib/aws-route53';\nimport * as route53targets from 'aws-cdk-lib/aws-route53-targets';` : '',
     `import * as s3 from 'aws-cdk-lib/aws-s3';`,
     a.secrets.length ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
     a.emailIdentities.length ? `import type * as ses from 'aws-cdk-lib/aws-ses';` : '',

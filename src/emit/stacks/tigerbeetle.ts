@@ -1,18 +1,500 @@
-/** The TigerBeetle stack (not written yet). */
-import { header } from '../code.js';
-import type { EmitContext, StackSource } from '../model.js';
+/**
+ * The TigerBeetle stack: one self-healing single-instance Auto Scaling group
+ * per replica, each with a fixed private address (an ENI attached at boot) and
+ * a persistent encrypted data volume (attached at boot), so a replacement
+ * instance comes back with the same address and the same data. Rendered only
+ * from `plan.aws.tigerbeetle`.
+ */
+import type { DeploymentPlan } from '../../plan/index.js';
+import { commentBlock, header, lit, str } from '../code.js';
+import { availabilityZones, because, removalPolicy, type EmitContext, type StackSource } from '../model.js';
+import { retention } from './network.js';
 
-export function tigerBeetleStack(ctx: EmitContext): StackSource {
-  const { plan } = ctx;
-  const source = `${header('TigerBeetle stack.', plan.app, plan.environment)}
-import { Stack, type StackProps } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+/** Graviton (arm64) instance families: `t4g`, `m7g`, `r8g`, `c7gn`, `x2gd`, `im4gn`, `a1`… */
+export function isGraviton(instanceType: string): boolean {
+  const family = instanceType.split('.')[0] ?? '';
+  return family === 'a1' || /^[a-z]+\d+g/.test(family);
+}
 
-export class TigerBeetleStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps) {
-    super(scope, id, props);
+/**
+ * The boot script, as the source of a function in the generated file. Static:
+ * every value comes in through `r` (the replica), `v` (tokens resolved at
+ * deploy time) or the file's constants. Inside its template literal every `${…}`
+ * is a TypeScript value: the bash itself uses `$VAR` only, and no backticks or
+ * backslashes, so it reads as it runs.
+ */
+const BOOT_SCRIPT = `/**
+ * The boot script of one replica (user data, run once per instance by cloud-init).
+ * Every wait is bounded; any failure signals FAILURE to CloudFormation.
+ */
+function bootScript(r: Replica, v: BootValues): string {
+  const binary = \`/opt/tigerbeetle/\${RELEASE}/tigerbeetle\`;
+  const dataFile = \`\${DATA_DIR}/\${CLUSTER_ID}_\${r.index}.tigerbeetle\`;
+  const signal = \`/opt/aws/bin/cfn-signal --stack \${v.stackName} --resource \${v.signalResource} --region \${v.region}\`;
+  return \`# TigerBeetle replica \${r.index} (\${r.id}) of cluster \${CLUSTER_ID}: claims its fixed address \${r.address}
+# and its data volume, installs release \${RELEASE}, formats the data file once, runs the replica
+# under systemd and signals CloudFormation.
+set -Eeuo pipefail
+
+REGION=\${v.region}
+ENI_ID=\${v.networkInterfaceId}
+VOLUME_ID=\${v.volumeId}
+
+# Any failure: tell CloudFormation (creation or the rolling update fails now instead of timing out).
+fail() {
+  echo "tigerbeetle boot: $1" >&2
+  if [ -x /opt/aws/bin/cfn-signal ]; then
+    \${signal} --exit-code 1 --reason "$1" || true
+  fi
+  exit 1
+}
+trap 'fail "boot script failed at line $LINENO"' ERR
+
+# Run a check until it passes: at most $1 tries, $2 seconds apart.
+wait_until() {
+  local tries=$1 delay=$2
+  shift 2
+  for _ in $(seq "$tries"); do
+    if "$@"; then return 0; fi
+    sleep "$delay"
+  done
+  fail "gave up waiting for: $*"
+}
+
+# Tools: cfn-signal, the CloudWatch agent, unzip, logrotate (retried: mirrors can be briefly unreachable).
+wait_until 6 10 dnf install -y aws-cfn-bootstrap amazon-cloudwatch-agent unzip logrotate
+
+# This instance (IMDSv2 only).
+TOKEN=$(curl -sSf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
+INSTANCE_ID=$(curl -sSf -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)
+
+# Logs: this script's output and the replica's log go to \${v.logGroupName}.
+mkdir -p /var/log/tigerbeetle
+cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'EOF'
+{
+  "agent": { "run_as_user": "root" },
+  "logs": {
+    "logs_collected": {
+      "files": {
+        "collect_list": [
+          { "file_path": "/var/log/tigerbeetle/tigerbeetle.log", "log_group_name": "\${v.logGroupName}", "log_stream_name": "\${r.id}/{instance_id}/tigerbeetle" },
+          { "file_path": "/var/log/cloud-init-output.log", "log_group_name": "\${v.logGroupName}", "log_stream_name": "\${r.id}/{instance_id}/boot" }
+        ]
+      }
+    }
   }
 }
+EOF
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json
+cat > /etc/logrotate.d/tigerbeetle <<'EOF'
+/var/log/tigerbeetle/*.log {
+  daily
+  maxsize 100M
+  rotate 5
+  compress
+  missingok
+  notifempty
+  copytruncate
+}
+EOF
+
+# 1. The fixed address \${r.address} (the network interface \${r.id}Address). When this instance
+#    replaces another, that one's termination detaches it: wait until it is free, then attach it.
+claim_address() {
+  local status owner
+  read -r status owner <<< "$(aws ec2 describe-network-interfaces --region "$REGION" --network-interface-ids "$ENI_ID" --query 'NetworkInterfaces[0].[Status,Attachment.InstanceId]' --output text)"
+  if [ "$owner" = "$INSTANCE_ID" ]; then return 0; fi
+  if [ "$status" = available ]; then
+    aws ec2 attach-network-interface --region "$REGION" --network-interface-id "$ENI_ID" --instance-id "$INSTANCE_ID" --device-index 1 > /dev/null || true
+  fi
+  return 1
+}
+wait_until 60 5 claim_address
+# amazon-ec2-net-utils configures the interface (with its own route table); wait for the exact address.
+address_up() { ip -4 -o addr show | awk '{ print $4 }' | cut -d / -f 1 | grep -Fx '\${r.address}' > /dev/null; }
+wait_until 60 2 address_up
+
+# 2. The data volume (\${r.id}Data): the same way, then find its device by volume id.
+claim_volume() {
+  local state owner
+  read -r state owner <<< "$(aws ec2 describe-volumes --region "$REGION" --volume-ids "$VOLUME_ID" --query 'Volumes[0].[State,Attachments[0].InstanceId]' --output text)"
+  if [ "$owner" = "$INSTANCE_ID" ]; then return 0; fi
+  if [ "$state" = available ]; then
+    aws ec2 attach-volume --region "$REGION" --volume-id "$VOLUME_ID" --instance-id "$INSTANCE_ID" --device /dev/sdf > /dev/null || true
+  fi
+  return 1
+}
+wait_until 60 5 claim_volume
+# Nitro instances name the NVMe device after the volume id (without the dash); others use /dev/xvdf.
+DEVICE_LINK=/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$(printf '%s' "$VOLUME_ID" | tr -d '-')
+device_present() { [ -b "$DEVICE_LINK" ] || [ -b /dev/xvdf ]; }
+wait_until 60 2 device_present
+if [ -b "$DEVICE_LINK" ]; then DEVICE=$(readlink -f "$DEVICE_LINK"); else DEVICE=/dev/xvdf; fi
+
+# 3. A filesystem only on a blank volume: a volume with a filesystem is never formatted again.
+FSTYPE=$(blkid -p -o value -s TYPE "$DEVICE" || true)
+if [ -z "$FSTYPE" ]; then
+  mkfs.xfs "$DEVICE"
+elif [ "$FSTYPE" != xfs ]; then
+  fail "data volume $VOLUME_ID holds a $FSTYPE filesystem, not xfs: left untouched"
+fi
+FS_UUID=$(blkid -p -o value -s UUID "$DEVICE")
+mkdir -p \${DATA_DIR}
+if ! grep -q ' \${DATA_DIR} ' /etc/fstab; then
+  echo "UUID=$FS_UUID \${DATA_DIR} xfs defaults,noatime,nofail 0 2" >> /etc/fstab
+fi
+systemctl daemon-reload
+mountpoint -q \${DATA_DIR} || mount \${DATA_DIR}
+
+# 4. The pinned release \${RELEASE} (through the NAT gateway), never "latest".
+if [ ! -x \${binary} ]; then
+  mkdir -p /opt/tigerbeetle/\${RELEASE}
+  curl -fsSL --retry 5 --retry-connrefused -o /tmp/tigerbeetle.zip \${releaseUrl()}
+  unzip -o /tmp/tigerbeetle.zip -d /opt/tigerbeetle/\${RELEASE}
+  chmod 0755 \${binary}
+  rm -f /tmp/tigerbeetle.zip
+fi
+\${binary} version
+id -u tigerbeetle > /dev/null 2>&1 || useradd --system --no-create-home --home-dir \${DATA_DIR} --shell /sbin/nologin tigerbeetle
+chown -R tigerbeetle:tigerbeetle \${DATA_DIR} /var/log/tigerbeetle
+
+# 5. The data file is formatted once, ever: replica \${r.index} of \${ADDRESSES.length} (the count is fixed at format).
+#    \${v.formatMarker} records the volume that was formatted. A replica that was formatted before and
+#    has lost its data file must not be formatted again (it would forget what it promised the cluster
+#    and could lose committed transfers): recover it with 'tigerbeetle recover' instead.
+MARKER=$(aws ssm get-parameter --region "$REGION" --name \${v.formatMarker} --query Parameter.Value --output text)
+if [ ! -e \${dataFile} ]; then
+  if [ "$MARKER" != \${FORMAT_MARKER_UNSET} ]; then
+    fail "replica \${r.index} was formatted before (on $MARKER) but \${dataFile} is missing: run 'tigerbeetle recover' (https://docs.tigerbeetle.com/operating/recovering), do not format"
+  fi
+  rm -f \${dataFile}.formatting
+  runuser -u tigerbeetle -- \${binary} format --cluster=\${CLUSTER_ID} --replica=\${r.index} --replica-count=\${ADDRESSES.length} \${dataFile}.formatting
+  mv \${dataFile}.formatting \${dataFile}
+fi
+if [ "$MARKER" != "$VOLUME_ID" ]; then
+  aws ssm put-parameter --region "$REGION" --name \${v.formatMarker} --value "$VOLUME_ID" --overwrite > /dev/null
+fi
+
+# 6. The replica, under systemd. Its index is its position in --addresses: the one ordered list.
+cat > /etc/systemd/system/tigerbeetle.service <<'EOF'
+[Unit]
+Description=TigerBeetle replica \${r.index} of cluster \${CLUSTER_ID}
+Wants=network-online.target
+After=network-online.target
+RequiresMountsFor=\${DATA_DIR}
+
+[Service]
+User=tigerbeetle
+Group=tigerbeetle
+ExecStart=\${binary} start --addresses=\${ADDRESSES.join(',')} \${dataFile}
+Restart=always
+RestartSec=5
+LimitMEMLOCK=infinity
+LimitNOFILE=65536
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+PrivateTmp=yes
+ReadWritePaths=\${DATA_DIR} /var/log/tigerbeetle
+StandardOutput=append:/var/log/tigerbeetle/tigerbeetle.log
+StandardError=append:/var/log/tigerbeetle/tigerbeetle.log
+
+[Install]
+WantedBy=multi-user.target
+EOF
+systemctl daemon-reload
+systemctl enable --now tigerbeetle.service
+
+# 7. Success only once the replica runs and keeps running (systemd would restart a crashing one).
+replica_active() { systemctl is-active --quiet tigerbeetle.service; }
+wait_until 30 2 replica_active
+sleep 10
+replica_active || fail "tigerbeetle.service stopped: see the \${r.id}/$INSTANCE_ID/tigerbeetle log stream"
+if [ "$(systemctl show --property NRestarts --value tigerbeetle.service)" != 0 ]; then
+  fail "tigerbeetle.service keeps restarting: see the \${r.id}/$INSTANCE_ID/tigerbeetle log stream"
+fi
+trap - ERR
+\${signal} --exit-code 0 || echo "no CloudFormation operation is waiting for this instance (a self-healing replacement)"
+\`;
+}`;
+
+/** The consistency the stack relies on; a violation is a dazzle bug, never a user error. */
+function checkPlan(plan: DeploymentPlan): void {
+  const tb = plan.aws.tigerbeetle;
+  if (!tb) return;
+  tb.nodes.forEach((n, i) => {
+    if (n.index !== i || n.id !== `Replica${i}` || tb.addresses[i] !== `${n.address}:${tb.clientPort}` || n.az >= plan.aws.network.azCount) {
+      throw new Error(`TigerBeetle plan is inconsistent at replica ${i}: ${JSON.stringify(n)} vs ${tb.addresses[i] ?? 'no address'}`);
+    }
+  });
+  if (tb.addresses.length !== tb.nodes.length) throw new Error('TigerBeetle plan: the address list and the nodes differ in length');
+}
+
+export function tigerBeetleStack(ctx: EmitContext): StackSource {
+  const { plan, projectRoot } = ctx;
+  const tb = plan.aws.tigerbeetle;
+  const props = [
+    { field: 'vpc', type: 'ec2.IVpc', doc: "The Network stack's VPC; each replica lives in the private subnet of its zone.", value: 'network.vpc' },
+    { field: 'securityGroup', type: 'ec2.ISecurityGroup', doc: 'The TigerBeetle tier security group from the Network stack.', value: 'network.tigerBeetleSecurityGroup' },
+  ];
+  const base = { name: 'TigerBeetle', className: 'TigerBeetleStack', file: 'lib/tigerbeetle-stack.ts', variable: 'tigerBeetle', props } as const;
+  // The plan has a TigerBeetle stack only when it has a ledger cluster (index.ts composes only planned stacks).
+  if (!tb) throw new Error('tigerBeetleStack: the plan has no TigerBeetle cluster');
+  checkPlan(plan);
+  const prod = plan.environment === 'prod';
+  const zones = availabilityZones(plan);
+  const arm = isGraviton(tb.instanceType);
+  const clusterBecause = because(plan, 'TigerBeetle', 'ClusterParameters');
+  const v = tb.volume;
+  const volumeLine = `${v.sizeGb} GiB ${v.type}, ${v.iops} IOPS${v.throughput === null ? '' : `, ${v.throughput} MiB/s`}`;
+
+  const replicaCalls = tb.nodes.map((n) => {
+    const spec = { address: n.address, availabilityZone: zones[n.az] as string, id: n.id, index: n.index };
+    const cidr = plan.aws.network.subnets.private[n.az] as string;
+    return `${commentBlock(`Replica ${n.index}: ${n.address} in ${spec.availabilityZone} (private subnet ${cidr}), ${tb.instanceType}, ${volumeLine}.`, because(plan, 'TigerBeetle', n.id), projectRoot, '    ')}
+    const ${varName(n.index)} = this.replica(props, ${lit(spec)});${n.index > 0 ? `\n    // One replica at a time: created, and rolled on update, only after replica ${n.index - 1} has signalled.\n    ${varName(n.index)}.node.addDependency(${varName(n.index - 1)});` : ''}`;
+  });
+
+  const source = `${header('TigerBeetle stack: one self-healing replica per zone, each with a fixed address and a persistent data volume.', plan.app, plan.environment)}
+import { Aws, Duration, RemovalPolicy, Size, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+
+/** The pinned TigerBeetle release every replica runs (downloaded at boot from GitHub; never "latest"). */
+const RELEASE = ${str(tb.version)};
+/** The release build for ${tb.instanceType}. */
+const ARCH = ${str(arm ? 'aarch64' : 'x86_64')};
+const CLUSTER_ID = ${str(String(tb.clusterId))};
+/**
+ * The one ordered address list. A replica's index is its position here; every replica and
+ * every client (TIGERBEETLE_ADDRESSES) uses exactly this list, in this order.
+ */
+const ADDRESSES: readonly string[] = ${lit(tb.addresses)};
+const INSTANCE_TYPE = ${str(tb.instanceType)};
+/** Where each replica mounts its data volume. */
+const DATA_DIR = '/var/lib/tigerbeetle';
+/** SSM parameters under this prefix describe the cluster. */
+const PARAMETER_PREFIX = ${str(tb.parameterPrefix)};
+/** The value of a replica's format marker until its data file has been formatted. */
+const FORMAT_MARKER_UNSET = 'never';
+
+/** One replica: its identity (the index is its position in ADDRESSES), its zone and its fixed address. */
+interface Replica {
+  readonly id: string;
+  readonly index: number;
+  readonly availabilityZone: string;
+  readonly address: string;
+}
+
+/** What the boot script needs that is only known at deploy time. */
+interface BootValues {
+  readonly region: string;
+  readonly stackName: string;
+  /** The logical ID of the replica's Auto Scaling group (the resource that waits for the signal). */
+  readonly signalResource: string;
+  readonly networkInterfaceId: string;
+  readonly volumeId: string;
+  readonly logGroupName: string;
+  readonly formatMarker: string;
+}
+
+function releaseUrl(): string {
+  return \`https://github.com/tigerbeetle/tigerbeetle/releases/download/\${RELEASE}/tigerbeetle-\${ARCH}-linux.zip\`;
+}
+
+export interface TigerBeetleStackProps extends StackProps {
+${props.map((p) => `  /** ${p.doc} */\n  readonly ${p.field}: ${p.type};`).join('\n')}
+}
+
+export class TigerBeetleStack extends Stack {
+  /** The replicas' single-instance groups, by replica index (the Observability stack alarms on each). */
+  readonly replicas: autoscaling.AutoScalingGroup[];
+  /** The replicas' logs: one stream per replica and instance, plus its boot output. */
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: TigerBeetleStackProps) {
+    super(scope, id, props);
+
+${commentBlock(`Log group ${tb.logGroup}, kept ${plan.aws.observability.logRetentionDays} days${prod ? ' and retained when the stack is deleted' : ''}.`, clusterBecause, projectRoot, '    ')}
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: ${str(tb.logGroup)},
+      retention: ${retention(plan.aws.observability.logRetentionDays)},
+      removalPolicy: ${removalPolicy(prod ? 'retain' : 'destroy')},
+    });
+
+${commentBlock(`Cluster parameters for clients and operators: ${tb.parameterPrefix}/cluster_id and /replica_count.`, clusterBecause, projectRoot, '    ')}
+    new ssm.StringParameter(this, 'ClusterIdParameter', {
+      parameterName: \`\${PARAMETER_PREFIX}/cluster_id\`,
+      stringValue: CLUSTER_ID,
+      description: 'TigerBeetle cluster id',
+    });
+    new ssm.StringParameter(this, 'ReplicaCountParameter', {
+      parameterName: \`\${PARAMETER_PREFIX}/replica_count\`,
+      stringValue: String(ADDRESSES.length),
+      description: 'TigerBeetle replica count (fixed when the data files are formatted)',
+    });
+
+${replicaCalls.join('\n\n')}
+    this.replicas = [${tb.nodes.map((n) => varName(n.index)).join(', ')}];
+  }
+
+  /**
+   * One replica: a fixed address (a network interface attached at boot), a persistent
+   * encrypted data volume (attached at boot), and a single-instance Auto Scaling group
+   * that replaces a failed instance. The address and the data outlive every instance.
+   */
+  private replica(props: TigerBeetleStackProps, r: Replica): autoscaling.AutoScalingGroup {
+    const subnets = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [r.availabilityZone] });
+    if (subnets.subnetIds.length !== 1) {
+      throw new Error(\`\${r.id}: expected one private subnet in \${r.availabilityZone}, found \${subnets.subnetIds.length}\`);
+    }
+    const name = \`\${this.stackName}-\${r.id}\`;
+
+    // The fixed address: clients and the other replicas reach this replica at r.address, port 3000.
+    // The boot script attaches it as the second interface; it outlives every instance.
+    const networkInterface = new ec2.CfnNetworkInterface(this, \`\${r.id}Address\`, {
+      subnetId: subnets.subnetIds[0] as string,
+      privateIpAddress: r.address,
+      groupSet: [props.securityGroup.securityGroupId],
+      description: \`TigerBeetle replica \${r.index} (\${ADDRESSES[r.index]})\`,
+    });
+    Tags.of(networkInterface).add('Name', name);
+
+    // The data volume: encrypted, in the replica's zone, ${prod ? 'retained' : 'snapshotted'} when removed from the stack or replaced.
+    const volume = new ec2.Volume(this, \`\${r.id}Data\`, {
+      availabilityZone: r.availabilityZone,
+      size: Size.gibibytes(${v.sizeGb}),
+      volumeType: ec2.EbsDeviceVolumeType.${v.type === 'io2' ? 'IO2' : 'GP3'},
+      iops: ${v.iops},${v.throughput === null ? '' : `\n      throughput: ${v.throughput},`}
+      encrypted: true,
+      removalPolicy: ${removalPolicy(prod ? 'retain' : 'snapshot')},
+    });
+    Tags.of(volume).add('Name', name);
+
+    // The format marker: which volume holds this replica's formatted data file (written by the
+    // boot script). It stops a replica that lost its data from being formatted again.
+    // Do not change this resource: an update would reset the marker.
+    const formatMarker = new ssm.StringParameter(this, \`\${r.id}FormatMarker\`, {
+      parameterName: \`\${PARAMETER_PREFIX}/formatted/\${r.index}\`,
+      stringValue: FORMAT_MARKER_UNSET,
+      description: \`The volume holding TigerBeetle replica \${r.index}'s formatted data file (written at boot)\`,
+    });
+
+    new ssm.StringParameter(this, \`\${r.id}Parameter\`, {
+      parameterName: \`\${PARAMETER_PREFIX}/nodes/\${r.index}\`,
+      stringValue: ADDRESSES[r.index] as string,
+      description: \`TigerBeetle replica \${r.index}'s address (its position in the ordered address list)\`,
+    });
+
+    // The instance role: Session Manager, and exactly what the boot script does.
+    const role = new iam.Role(this, \`\${r.id}Role\`, {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: \`TigerBeetle replica \${r.index}\`,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+    const anyInstance = \`arn:\${Aws.PARTITION}:ec2:\${Aws.REGION}:\${Aws.ACCOUNT_ID}:instance/*\`;
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['ec2:AttachNetworkInterface'],
+      resources: [this.formatArn({ service: 'ec2', resource: 'network-interface', resourceName: networkInterface.ref }), anyInstance],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['ec2:AttachVolume'],
+      resources: [this.formatArn({ service: 'ec2', resource: 'volume', resourceName: volume.volumeId }), anyInstance],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVolumes'],
+      resources: ['*'],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [this.logGroup.logGroupArn],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+      resources: [formatMarker.parameterArn],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['cloudformation:SignalResource'],
+      resources: [this.stackId],
+    }));
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+        reason: 'The AWS managed policy for Session Manager: operator access without SSH or inbound ports.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ec2:DescribeNetworkInterfaces and ec2:DescribeVolumes are read-only and support no resource-level permissions.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*]',
+        reason: "The instance ID is only known at launch; each attach statement also names this replica's own network interface or volume.",
+      },
+    );
+
+    // The instance: Amazon Linux 2023, IMDSv2 only, no key pair (Session Manager instead), encrypted root volume.
+    // A new Amazon Linux release replaces the instances on the next deploy, one replica at a time.
+    const userData = ec2.UserData.forLinux();
+    const launchTemplate = new ec2.LaunchTemplate(this, \`\${r.id}LaunchTemplate\`, {
+      instanceType: new ec2.InstanceType(INSTANCE_TYPE),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.${arm ? 'ARM_64' : 'X86_64'} }),
+      userData,
+      role,
+      securityGroup: props.securityGroup,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(20, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3, deleteOnTermination: true }),
+        },
+      ],
+    });
+    Tags.of(launchTemplate).add('Name', name);
+
+    // Self-healing: exactly one instance (min = max = 1), in the replica's subnet. Creation waits for
+    // the boot script's signal; an update replaces the instance (the old one first: the address and
+    // the volume can only be attached to one) and waits for the new one's signal.
+    const group = new autoscaling.AutoScalingGroup(this, r.id, {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [r.availabilityZone] },
+      launchTemplate,
+      minCapacity: 1,
+      maxCapacity: 1,
+      signals: autoscaling.Signals.waitForCount(1, { timeout: Duration.minutes(15) }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: 1, minInstancesInService: 0 }),
+      // The Observability stack alarms on GroupInServiceInstances < 1: the metric must be collected.
+      groupMetrics: [new autoscaling.GroupMetrics(autoscaling.GroupMetric.IN_SERVICE_INSTANCES, autoscaling.GroupMetric.DESIRED_CAPACITY)],
+    });
+    Tags.of(group).add('Name', name);
+    Validations.of(group).acknowledge({
+      id: 'AwsSolutions-AS3',
+      reason: 'A fixed single-instance group never scales; a missing replica is alarmed on GroupInServiceInstances by the Observability stack.',
+    });
+
+    userData.addCommands(bootScript(r, {
+      region: this.region,
+      stackName: this.stackName,
+      signalResource: this.getLogicalId(group.node.defaultChild as autoscaling.CfnAutoScalingGroup),
+      networkInterfaceId: networkInterface.ref,
+      volumeId: volume.volumeId,
+      logGroupName: this.logGroup.logGroupName,
+      formatMarker: formatMarker.parameterName,
+    }));
+    return group;
+  }
+}
+
+${BOOT_SCRIPT}
 `;
-  return { name: 'TigerBeetle', className: 'TigerBeetleStack', file: 'lib/tigerbeetle-stack.ts', variable: 'tigerBeetle', props: [], source };
+  return { ...base, source };
+}
+
+/** `replica0`, `replica1`… (the variables in the generated constructor). */
+function varName(index: number): string {
+  return `replica${index}`;
 }

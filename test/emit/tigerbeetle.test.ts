@@ -1,0 +1,293 @@
+/**
+ * The TigerBeetle stack, on synthesized CloudFormation: one self-healing
+ * replica per planned node, each with its fixed address in the right private
+ * subnet, its own encrypted data volume, and a boot script that uses the one
+ * ordered address list, the pinned release and a guarded format.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Environment } from '../../src/config/index.js';
+import { availabilityZones } from '../../src/emit/model.js';
+import { isGraviton } from '../../src/emit/stacks/tigerbeetle.js';
+import type { AwsTigerBeetle, DeploymentPlan } from '../../src/plan/index.js';
+import { resourcesOf, synthProject, typecheckApp, type Synthesized } from '../cdk-helpers.js';
+import { CORPUS, REPO } from '../helpers.js';
+
+type Json = Record<string, unknown>;
+type Resource = { Type?: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string | string[]; CreationPolicy?: Json; UpdatePolicy?: Json; Metadata?: Json };
+
+/** ledger-app with volume_iops above gp3's maximum (io2 volumes), in staging. */
+function ledgerAppOnIo2(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dazzle-tb-io2-'));
+  cpSync(join(REPO, 'examples/ledger-app'), dir, { recursive: true });
+  const toml = readFileSync(join(dir, 'dazzle.toml'), 'utf8');
+  writeFileSync(join(dir, 'dazzle.toml'), toml.replace(/^volume_iops = \d+/m, 'volume_iops = 20000'));
+  return dir;
+}
+
+const CASES: { name: string; project: () => string; env: Environment; replicas: number; volumeType: 'gp3' | 'io2' }[] = [
+  { name: 'ledger-app prod', project: () => join(REPO, 'examples/ledger-app'), env: 'prod', replicas: 3, volumeType: 'gp3' },
+  { name: 'fieldtest_hub dev', project: () => join(CORPUS, 'fieldtest_hub'), env: 'dev', replicas: 1, volumeType: 'gp3' },
+  { name: 'fieldtest_hub prod', project: () => join(CORPUS, 'fieldtest_hub'), env: 'prod', replicas: 3, volumeType: 'gp3' },
+  { name: 'ledger-app staging on io2', project: ledgerAppOnIo2, env: 'staging', replicas: 3, volumeType: 'io2' },
+];
+
+/** A resource's construct path below its stack: `Replica0/ASG`. */
+function pathOf(r: Resource): string {
+  return String((r.Metadata ?? {})['aws:cdk:path'] ?? '').replace(/^[^/]+\//, '');
+}
+
+/** The one resource of `type` at construct path `path` (below the stack). */
+function at(t: Json, type: string, path: string): [string, Resource] {
+  const found = resourcesOf(t, type).filter(([, r]) => pathOf(r as Resource) === path);
+  expect(found.map(([id]) => id), `${type} at ${path}`).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
+/** Decode `Fn::Base64` of a string or an `Fn::Join`; tokens are shown as `{{Ref:X}}`, `{{GetAtt:X.Y}}`, `{{ImportValue:N}}`. */
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  const o = v as Json;
+  if ('Fn::Base64' in o) return text(o['Fn::Base64']);
+  if ('Fn::Join' in o) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    return parts.map(text).join(sep);
+  }
+  if ('Ref' in o) return `{{Ref:${String(o.Ref)}}}`;
+  if ('Fn::GetAtt' in o) return `{{GetAtt:${(o['Fn::GetAtt'] as string[]).join('.')}}}`;
+  if ('Fn::ImportValue' in o) return `{{ImportValue:${text(o['Fn::ImportValue'])}}}`;
+  throw new Error(`cannot render ${JSON.stringify(v)}`);
+}
+
+/** A subnet reference from the TigerBeetle stack (an export of the Network stack) → that subnet's properties. */
+function subnetOf(ref: unknown, network: Json): { logicalId: string; cidr: string; az: string } {
+  const exportName = text((ref as Json)['Fn::ImportValue']);
+  const outputs = (network.Outputs ?? {}) as Record<string, { Value: Json; Export?: { Name: string } }>;
+  const output = Object.values(outputs).find((o) => o.Export?.Name === exportName);
+  if (!output) throw new Error(`no Network export ${exportName}`);
+  const logicalId = String(output.Value.Ref);
+  const subnet = ((network.Resources ?? {}) as Record<string, Resource>)[logicalId];
+  if (subnet?.Type !== 'AWS::EC2::Subnet') throw new Error(`${exportName} is not a subnet`);
+  return { logicalId, cidr: String(subnet.Properties?.CidrBlock), az: String(subnet.Properties?.AvailabilityZone) };
+}
+
+function ipv4(a: string): number {
+  return a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+}
+
+function inCidr(address: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits));
+  const start = ipv4(base as string);
+  return ipv4(address) >= start && ipv4(address) < start + size;
+}
+
+function statements(policy: Resource): { Action: string | string[]; Resource: unknown; Effect: string }[] {
+  return ((policy.Properties?.PolicyDocument as Json).Statement as never[]) ?? [];
+}
+
+const list = (x: string | string[] | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+describe.each(CASES)('TigerBeetle stack: $name', (c) => {
+  let s: Synthesized;
+  let plan: DeploymentPlan;
+  let tb: AwsTigerBeetle;
+  let t: Json;
+  let network: Json;
+  let prod: boolean;
+
+  beforeAll(async () => {
+    s = await synthProject(c.project(), c.env);
+    plan = s.prepared.plan;
+    tb = plan.aws.tigerbeetle as AwsTigerBeetle;
+    t = s.json.get('TigerBeetle') as Json;
+    network = s.json.get('Network') as Json;
+    prod = plan.environment === 'prod';
+  }, 120_000);
+
+  /** The user data of replica `id`'s launch template. */
+  const bootScript = (id: string) => text(((at(t, 'AWS::EC2::LaunchTemplate', `${id}LaunchTemplate/Resource`)[1].Properties as Json).LaunchTemplateData as Json).UserData);
+
+  it('renders the plan it was given', () => {
+    expect(tb.nodes).toHaveLength(c.replicas);
+    expect(tb.volume.type).toBe(c.volumeType);
+  });
+
+  it('has exactly one group, one address and one volume per replica', () => {
+    expect(resourcesOf(t, 'AWS::AutoScaling::AutoScalingGroup')).toHaveLength(c.replicas);
+    expect(resourcesOf(t, 'AWS::EC2::NetworkInterface')).toHaveLength(c.replicas);
+    expect(resourcesOf(t, 'AWS::EC2::Volume')).toHaveLength(c.replicas);
+    expect(resourcesOf(t, 'AWS::EC2::LaunchTemplate')).toHaveLength(c.replicas);
+  });
+
+  it("gives each replica its planned address, inside the private subnet of the replica's zone", () => {
+    const zones = availabilityZones(plan);
+    for (const node of tb.nodes) {
+      const [, eni] = at(t, 'AWS::EC2::NetworkInterface', `${node.id}Address`);
+      const p = eni.Properties as Json;
+      expect(p.PrivateIpAddress).toBe(node.address);
+      const subnet = subnetOf(p.SubnetId, network);
+      expect(subnet.cidr).toBe(plan.aws.network.subnets.private[node.az]);
+      expect(subnet.az).toBe(zones[node.az]);
+      expect(inCidr(node.address, subnet.cidr)).toBe(true);
+      // The tier security group from the Network stack, and nothing that deletes it with an instance.
+      expect(text((p.GroupSet as unknown[])[0])).toMatch(/^\{\{ImportValue:.*TigerBeetleSecurityGroup/);
+      expect(eni.DeletionPolicy).toBeUndefined();
+      // The group launches in that same subnet.
+      const [, asg] = at(t, 'AWS::AutoScaling::AutoScalingGroup', `${node.id}/ASG`);
+      const zonesOfGroup = (asg.Properties?.VPCZoneIdentifier as unknown[]).map((z) => subnetOf(z, network).logicalId);
+      expect(zonesOfGroup).toEqual([subnet.logicalId]);
+    }
+  });
+
+  it('keeps each replica’s data on an encrypted volume of the planned size, never destroyed by the stack', () => {
+    const zones = availabilityZones(plan);
+    for (const node of tb.nodes) {
+      const [, volume] = at(t, 'AWS::EC2::Volume', `${node.id}Data/Resource`);
+      const p = volume.Properties as Json;
+      expect(p.Encrypted).toBe(true);
+      expect(p.Size).toBe(tb.volume.sizeGb);
+      expect(p.Iops).toBe(tb.volume.iops);
+      expect(p.VolumeType).toBe(tb.volume.type);
+      expect(p.Throughput).toBe(tb.volume.throughput ?? undefined);
+      expect(p.AvailabilityZone).toBe(zones[node.az]);
+      expect(volume.DeletionPolicy).toBe(prod ? 'Retain' : 'Snapshot');
+      expect(volume.UpdateReplacePolicy).toBe(prod ? 'Retain' : 'Snapshot');
+    }
+  });
+
+  it('runs each replica as a self-healing single instance that signals, rolled one replica at a time', () => {
+    let previous: string | undefined;
+    for (const node of tb.nodes) {
+      const [id, asg] = at(t, 'AWS::AutoScaling::AutoScalingGroup', `${node.id}/ASG`);
+      expect(asg.Properties?.MinSize).toBe('1');
+      expect(asg.Properties?.MaxSize).toBe('1');
+      expect(asg.CreationPolicy).toEqual({ ResourceSignal: { Count: 1, Timeout: 'PT15M' } });
+      expect(asg.UpdatePolicy?.AutoScalingRollingUpdate).toMatchObject({ MaxBatchSize: 1, MinInstancesInService: 0, WaitOnResourceSignals: true });
+      const metrics = (asg.Properties?.MetricsCollection as { Metrics: string[] }[]).flatMap((m) => m.Metrics);
+      expect(metrics).toContain('GroupInServiceInstances');
+      if (previous) expect(list(asg.DependsOn)).toContain(previous);
+      previous = id;
+    }
+  });
+
+  it('launches Amazon Linux 2023 with IMDSv2 only, no key pair, encrypted root volume, detailed monitoring', () => {
+    const params = (t.Parameters ?? {}) as Record<string, { Default?: string }>;
+    for (const node of tb.nodes) {
+      const data = (at(t, 'AWS::EC2::LaunchTemplate', `${node.id}LaunchTemplate/Resource`)[1].Properties as Json).LaunchTemplateData as Json;
+      expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required' });
+      expect(data.KeyName).toBeUndefined();
+      expect(data.InstanceType).toBe(tb.instanceType);
+      expect(data.Monitoring).toEqual({ Enabled: true });
+      const devices = data.BlockDeviceMappings as { Ebs: Json }[];
+      expect(devices.length).toBeGreaterThan(0);
+      for (const d of devices) expect(d.Ebs.Encrypted).toBe(true);
+      const image = params[String((data.ImageId as Json).Ref)]?.Default ?? '';
+      expect(image).toMatch(/al2023/);
+      expect(image).toMatch(isGraviton(tb.instanceType) ? /arm64/ : /x86_64/);
+    }
+  });
+
+  it('boots every replica with the pinned release and the one ordered address list', () => {
+    const arch = isGraviton(tb.instanceType) ? 'aarch64' : 'x86_64';
+    const url = `https://github.com/tigerbeetle/tigerbeetle/releases/download/${tb.version}/tigerbeetle-${arch}-linux.zip`;
+    for (const node of tb.nodes) {
+      const script = bootScript(node.id);
+      expect(script.startsWith('#!/bin/bash\n')).toBe(true);
+      expect(script).toMatch(/^set -Eeuo pipefail$/m);
+      expect(script).toContain(url);
+      expect(script).not.toMatch(/releases\/latest/);
+      // The one list, in plan order, identical for every replica; the index is the node's own.
+      const addresses = [...script.matchAll(/--addresses=(\S+)/g)].map((m) => m[1]);
+      expect(addresses).toEqual([tb.addresses.join(',')]);
+      const replicas = [...script.matchAll(/--replica=(\d+)/g)].map((m) => Number(m[1]));
+      expect(replicas).toEqual([node.index]);
+      expect(script).toContain(`--replica-count=${tb.nodes.length}`);
+      expect(script).toContain(`--cluster=${tb.clusterId}`);
+      // Its own address and volume, by reference; the exact address check (no substring match).
+      const [eniId] = at(t, 'AWS::EC2::NetworkInterface', `${node.id}Address`);
+      const [volumeId] = at(t, 'AWS::EC2::Volume', `${node.id}Data/Resource`);
+      expect(script).toContain(`ENI_ID={{Ref:${eniId}}}`);
+      expect(script).toContain(`VOLUME_ID={{Ref:${volumeId}}}`);
+      expect(script).toContain(`grep -Fx '${node.address}'`);
+      // Signals its own group, on success and from the ERR trap.
+      const [asgId] = at(t, 'AWS::AutoScaling::AutoScalingGroup', `${node.id}/ASG`);
+      expect(script).toMatch(new RegExp(`cfn-signal --stack \\S+ --resource ${asgId} .*--exit-code 0`));
+      expect(script).toMatch(new RegExp(`cfn-signal --stack \\S+ --resource ${asgId} .*--exit-code 1`));
+      expect(script).toMatch(/^trap 'fail .*' ERR$/m);
+    }
+  });
+
+  it('formats a data file only when it does not exist, and starts that same file', () => {
+    for (const node of tb.nodes) {
+      const script = bootScript(node.id);
+      const start = /tigerbeetle start --addresses=\S+ (\S+)$/m.exec(script);
+      const dataFile = start?.[1] ?? '';
+      expect(dataFile).toBe(`/var/lib/tigerbeetle/${tb.clusterId}_${node.index}.tigerbeetle`);
+      const escaped = dataFile.replace(/[.]/g, '\\.');
+      const guarded = new RegExp(`^if \\[ ! -e ${escaped} \\]; then\\n(?:  .*\\n)*?  .*tigerbeetle format --cluster=\\d+ --replica=\\d+ --replica-count=\\d+ ${escaped}\\.formatting\\n  mv ${escaped}\\.formatting ${escaped}\\n`, 'm');
+      expect(script).toMatch(guarded);
+      expect(script.match(/tigerbeetle format /g)).toHaveLength(1);
+      // The filesystem too: mkfs only when blkid finds none.
+      expect(script).toMatch(/if \[ -z "\$FSTYPE" \]; then\n  mkfs\.xfs "\$DEVICE"/);
+      expect(script.match(/mkfs/g)).toHaveLength(1);
+    }
+  });
+
+  it('gives each instance role exactly what its boot script needs', () => {
+    for (const node of tb.nodes) {
+      const [eniId] = at(t, 'AWS::EC2::NetworkInterface', `${node.id}Address`);
+      const [volumeId] = at(t, 'AWS::EC2::Volume', `${node.id}Data/Resource`);
+      const [, policy] = at(t, 'AWS::IAM::Policy', `${node.id}Role/DefaultPolicy/Resource`);
+      const all = statements(policy);
+      for (const st of all) {
+        expect(st.Effect).toBe('Allow');
+        for (const a of list(st.Action)) expect(a).not.toMatch(/\*/);
+        if (st.Resource === '*') for (const a of list(st.Action)) expect(a).toMatch(/^ec2:Describe/);
+      }
+      const resourcesFor = (action: string) => all.filter((st) => list(st.Action).includes(action)).flatMap((st) => list(st.Resource as never)).map(text);
+      expect(resourcesFor('ec2:AttachNetworkInterface').some((r) => r.endsWith(`:network-interface/{{Ref:${eniId}}}`))).toBe(true);
+      expect(resourcesFor('ec2:AttachVolume').some((r) => r.endsWith(`:volume/{{Ref:${volumeId}}}`))).toBe(true);
+      expect(resourcesFor('cloudformation:SignalResource')).toEqual(['{{Ref:AWS::StackId}}']);
+      expect(resourcesFor('logs:PutLogEvents')).toEqual([expect.stringMatching(/^\{\{GetAtt:LogGroup\w+\.Arn\}\}$/)]);
+      const [, role] = at(t, 'AWS::IAM::Role', `${node.id}Role/Resource`);
+      expect((role.Properties?.ManagedPolicyArns as unknown[]).map(text)).toEqual([expect.stringMatching(/:iam::aws:policy\/AmazonSSMManagedInstanceCore$/)]);
+    }
+  });
+
+  it('publishes the cluster and node parameters', () => {
+    const params = new Map(resourcesOf(t, 'AWS::SSM::Parameter').map(([, r]) => [String(r.Properties?.Name), r.Properties?.Value]));
+    expect(params.get(`${tb.parameterPrefix}/cluster_id`)).toBe(String(tb.clusterId));
+    expect(params.get(`${tb.parameterPrefix}/replica_count`)).toBe(String(tb.nodes.length));
+    for (const node of tb.nodes) {
+      expect(params.get(`${tb.parameterPrefix}/nodes/${node.index}`)).toBe(tb.addresses[node.index]);
+      expect(params.get(`${tb.parameterPrefix}/formatted/${node.index}`)).toBe('never');
+    }
+  });
+
+  it('keeps the replicas’ logs in the planned log group', () => {
+    const groups = resourcesOf(t, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(1);
+    const [id, group] = groups[0] as [string, Resource];
+    expect(group.Properties?.LogGroupName).toBe(tb.logGroup);
+    expect(group.Properties?.RetentionInDays).toBe(plan.aws.observability.logRetentionDays);
+    expect(group.DeletionPolicy).toBe(prod ? 'Retain' : 'Delete');
+    for (const node of tb.nodes) expect(bootScript(node.id)).toContain(`"log_group_name": "{{Ref:${id}}}"`);
+  });
+
+  it('has no unacknowledged cdk-nag findings, and the app type-checks', () => {
+    expect(s.findings.filter((f) => f.path.includes('-TigerBeetle/'))).toEqual([]);
+    expect(s.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(typecheckApp(s.dir)).toBe('');
+  });
+});
+
+describe('isGraviton', () => {
+  it('tells arm64 instance families from x86_64 ones', () => {
+    for (const t of ['t4g.medium', 'm7g.large', 'r7g.xlarge', 'r8g.large', 'c7gn.large', 'm6gd.large', 'x2gd.large', 'im4gn.large', 'a1.large']) expect(isGraviton(t), t).toBe(true);
+    for (const t of ['t3.medium', 'r6i.large', 'r6i.2xlarge', 'm6a.large', 'c5n.large', 'g5.xlarge', 'g4dn.xlarge', 'i4i.large']) expect(isGraviton(t), t).toBe(false);
+  });
+});
