@@ -435,7 +435,7 @@ function phases(bundle, project) {
 function synthTimes() {
   const work = mkdtempSync(join(tmpdir(), 'dazzle-bench-synth-'));
   const project = join(work, 'project');
-  cpSync(join(ROOT, 'examples', 'ledger-app'), project, { recursive: true });
+  cpSync(join(ROOT, 'examples', 'ledger-app'), project, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
   const gen = spawnSync(process.execPath, [BIN, 'deploy', 'generate', '-p', project, '-e', 'prod'], { encoding: 'utf8' });
   if (gen.status !== 0) throw new Error(`generate failed: ${gen.stderr}`);
   const app = join(project, 'infra');

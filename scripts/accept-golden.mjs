@@ -28,7 +28,7 @@ const cli = (args) => {
 for (const c of APP_CASES) {
   // Generate into a copy of the project (as users do: <project>/infra), then synthesize it.
   const project = mkdtempSync(join(tmpdir(), 'dazzle-accept-'));
-  cpSync(join(root, c.project), project, { recursive: true });
+  cpSync(join(root, c.project), project, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
   cli(['deploy', 'generate', '-p', project, '--env', c.env]);
   cli(['deploy', 'synth', '-p', project, '--env', c.env]);
   const app = join(project, 'infra');

@@ -29,7 +29,7 @@ export function generateApp(project: string, env: Environment, cwd = REPO): Prep
  */
 export function projectCopy(project: string): string {
   const copy = mkdtempSync(join(tmpdir(), 'dazzle-project-'));
-  cpSync(project, copy, { recursive: true });
+  cpSync(project, copy, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
   if (!existsSync(join(copy, 'Dockerfile'))) writeFileSync(join(copy, 'Dockerfile'), 'FROM public.ecr.aws/docker/library/python:3.12-slim\nCMD ["python", "-m", "http.server", "8000"]\n');
   return copy;
 }

@@ -12,7 +12,7 @@ const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 /** A copy of the example project, to change freely. */
 function exampleCopy(): string {
   const dir = tmp('dazzle-gen-');
-  cpSync(EXAMPLE, dir, { recursive: true });
+  cpSync(EXAMPLE, dir, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
   return dir;
 }
 

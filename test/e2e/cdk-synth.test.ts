@@ -24,7 +24,7 @@ function templates(dir: string): Map<string, { Resources: Record<string, unknown
 describe('the generated app with the real aws-cdk CLI', () => {
   it('installs, type-checks and synthesizes offline; the templates match dazzle deploy synth', () => {
     const project = mkdtempSync(join(tmpdir(), 'dazzle-e2e-'));
-    cpSync(join(REPO, 'examples', 'ledger-app'), project, { recursive: true });
+    cpSync(join(REPO, 'examples', 'ledger-app'), project, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
     expect(runCli(['deploy', 'generate', '-p', project, '-e', 'prod']).code).toBe(0);
     const app = join(project, 'infra');
     const env = offlineEnv();

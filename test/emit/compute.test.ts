@@ -12,7 +12,7 @@ const LEDGER = join(REPO, 'examples', 'ledger-app');
 /** A copy of the example with its dazzle.toml changed. */
 function exampleWith(change: (toml: string) => string): string {
   const dir = mkdtempSync(join(tmpdir(), 'dazzle-compute-'));
-  cpSync(LEDGER, dir, { recursive: true });
+  cpSync(LEDGER, dir, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
   writeFileSync(join(dir, 'dazzle.toml'), change(readFileSync(join(dir, 'dazzle.toml'), 'utf8')));
   return dir;
 }

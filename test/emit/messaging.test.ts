@@ -203,7 +203,7 @@ describe('Messaging stack: checks', () => {
 
   it('an email channel without from_address stops generation (DZ7001) and says what to set', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dazzle-email-'));
-    cpSync(join(CORPUS, 'simple_task'), dir, { recursive: true });
+    cpSync(join(CORPUS, 'simple_task'), dir, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
     const file = join(dir, 'dsl', 'messaging.dsl');
     const text = readFileSync(file, 'utf8');
     const edited = text.replace('    from_address: "digest@example.com"\n', '');

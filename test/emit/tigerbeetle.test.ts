@@ -21,7 +21,7 @@ type Resource = { Type?: string; Properties?: Json; DeletionPolicy?: string; Upd
 /** ledger-app with volume_iops above gp3's maximum (io2 volumes), in staging. */
 function ledgerAppOnIo2(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dazzle-tb-io2-'));
-  cpSync(join(REPO, 'examples/ledger-app'), dir, { recursive: true });
+  cpSync(join(REPO, 'examples/ledger-app'), dir, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
   const toml = readFileSync(join(dir, 'dazzle.toml'), 'utf8');
   writeFileSync(join(dir, 'dazzle.toml'), toml.replace(/^volume_iops = \d+/m, 'volume_iops = 20000'));
   return dir;
