@@ -108,6 +108,15 @@ describe.each(CASES.map((c) => [c.key] as const))('%s', (key) => {
     expect(byPort(3000)).toEqual([JSON.stringify({ 'Fn::GetAtt': [serviceSg, 'GroupId'] }), JSON.stringify({ 'Fn::GetAtt': [tbSg, 'GroupId'] })].sort());
     expect(byPort(3001)).toEqual([JSON.stringify({ 'Fn::GetAtt': [tbSg, 'GroupId'] })]);
     expect(rules.every((p) => p.FromPort === p.ToPort && [3000, 3001].includes(p.FromPort))).toBe(true);
+    // Each replica's address is inside an explicit reservation of its subnet (nothing else can take it).
+    const reservations = ofType(s, 'AWS::EC2::SubnetCidrReservation').map(([, , r]) => r.Properties ?? {});
+    expect(reservations.every((r) => r.ReservationType === 'explicit')).toBe(true);
+    for (const node of s.prepared.plan.aws.tigerbeetle.nodes) {
+      const [a, b, c, host] = node.address.split('.').map(Number);
+      expect(reservations.some((r) => r.Cidr === `${a}.${b}.${c}.8/29`), node.address).toBe(true);
+      expect(host).toBeGreaterThanOrEqual(8);
+      expect(host).toBeLessThan(16);
+    }
   });
 
   it('gives each container exactly the plan\'s variables: values as environment, secrets only as ECS secrets', () => {
@@ -157,6 +166,9 @@ describe.each(CASES.map((c) => [c.key] as const))('%s', (key) => {
     const alarms = ofType(s, 'AWS::CloudWatch::Alarm');
     expect(alarms.length).toBeGreaterThan(0);
     const topic = ofType(s, 'AWS::SNS::Topic')[0]?.[1];
+    // The topic's policy (TLS only) replaces the default one: it must let CloudWatch publish.
+    const policy = JSON.stringify(ofType(s, 'AWS::SNS::TopicPolicy').map(([, , r]) => r.Properties?.PolicyDocument));
+    expect(policy).toMatch(/"Action":"sns:Publish","Condition":\{"StringEquals":\{"aws:SourceAccount":\{"Ref":"AWS::AccountId"\}\}\},"Effect":"Allow","Principal":\{"Service":"cloudwatch.amazonaws.com"\}/);
     for (const [, id, r] of alarms) {
       expect(r.Properties?.AlarmActions, id).toEqual([{ Ref: topic }]);
       const dims = new Map<string, unknown>((r.Properties?.Dimensions ?? []).map((d: { Name: string; Value: unknown }) => [d.Name, d.Value]));

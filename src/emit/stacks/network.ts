@@ -80,7 +80,7 @@ ${ports.map((p) => `    this.serviceSecurityGroup.addIngressRule(this.loadBalanc
     });
     this.tigerBeetleSecurityGroup.addIngressRule(this.serviceSecurityGroup, ec2.Port.tcp(3000), 'TigerBeetle clients (services)');
     this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3000), 'TigerBeetle replicas');
-    this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3001), 'TigerBeetle replication');`);
+    this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3001), 'TigerBeetle replication');${reservations(ctx)}`);
   }
   if (t.database) {
     body.push(`${commentBlock('Database tier: PostgreSQL from the services only; no outbound.', because(plan, 'Data', 'Database'), projectRoot, '    ')}
@@ -118,6 +118,29 @@ ${body.join('\n\n')}
 }
 `;
   return { name: 'Network', className: 'NetworkStack', file: 'lib/network-stack.ts', variable: 'network', props: [], source };
+}
+
+/**
+ * Explicit CIDR reservations for the TigerBeetle addresses (.8/29 of each private subnet that holds
+ * replicas: hosts 10 upwards), so that nothing else (Fargate tasks, load balancer nodes) takes one of
+ * them and a replica's network interface can always be created again at its address.
+ */
+function reservations(ctx: EmitContext): string {
+  const tb = ctx.plan.aws.tigerbeetle;
+  if (!tb) return '';
+  const zones = availabilityZones(ctx.plan);
+  const used = [...new Set(tb.nodes.map((n) => n.az))].sort((x, y) => x - y);
+  const lines = used.map((az) => {
+    const cidr = (ctx.plan.aws.network.subnets.private[az] as string).replace(/\.0\/24$/, '.8/29');
+    const zone = zones[az] as string;
+    return `    new ec2.CfnSubnetCidrReservation(this, ${str(`TigerBeetleAddresses${zone.slice(-1).toUpperCase()}`)}, {
+      subnetId: this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [${str(zone)}] }).subnetIds[0] as string,
+      cidr: ${str(cidr)},
+      reservationType: 'explicit',
+      description: 'TigerBeetle replica addresses (assigned explicitly; never handed out automatically)',
+    });`;
+  });
+  return `\n    // The replicas' fixed addresses are reserved in their subnets: only explicit assignment can use them.\n${lines.join('\n')}`;
 }
 
 /** `logs.RetentionDays.X` for a number of days (the config only allows values CloudWatch accepts). */

@@ -148,7 +148,16 @@ export function observabilityStack(ctx: EmitContext): StackSource {
       displayName: ${str(`${a.app} ${a.environment} alarms`)},
       masterKey: topicKey,
       enforceSSL: true,
-    });${a.observability.alarmEmails.map((e) => `\n    topic.addSubscription(new subscriptions.EmailSubscription(${str(e)}));`).join('')}`;
+    });
+    // The topic policy (TLS only) replaces SNS's default one, so allow CloudWatch alarms of this account to publish.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );${a.observability.alarmEmails.map((e) => `\n    topic.addSubscription(new subscriptions.EmailSubscription(${str(e)}));`).join('')}`;
 
   const tbAlarms = tb
     ? `

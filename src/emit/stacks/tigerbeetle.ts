@@ -41,11 +41,16 @@ ENI_ID=\${v.networkInterfaceId}
 VOLUME_ID=\${v.volumeId}
 
 # Any failure: tell CloudFormation (creation or the rolling update fails now instead of timing out).
+# Outside a CloudFormation operation (self-healing), stop the instance so that the group replaces it
+# and the next instance tries again, instead of keeping an instance in service with no replica.
 fail() {
+  # Inside $(...) an error goes back to the caller, which decides; only the script itself signals.
+  if [ "$BASH_SUBSHELL" -gt 0 ]; then exit 1; fi
   echo "tigerbeetle boot: $1" >&2
   if [ -x /opt/aws/bin/cfn-signal ]; then
     \${signal} --exit-code 1 --reason "$1" || true
   fi
+  shutdown -h +2 "tigerbeetle boot failed: $1" || true
   exit 1
 }
 trap 'fail "boot script failed at line $LINENO"' ERR
@@ -102,7 +107,10 @@ EOF
 #    replaces another, that one's termination detaches it: wait until it is free, then attach it.
 claim_address() {
   local status owner
-  read -r status owner <<< "$(aws ec2 describe-network-interfaces --region "$REGION" --network-interface-ids "$ENI_ID" --query 'NetworkInterfaces[0].[Status,Attachment.InstanceId]' --output text)"
+  local out
+  # A failed call (throttling, credentials not ready yet) is retried by wait_until.
+  out=$(aws ec2 describe-network-interfaces --region "$REGION" --network-interface-ids "$ENI_ID" --query 'NetworkInterfaces[0].[Status,Attachment.InstanceId]' --output text) || return 1
+  read -r status owner <<< "$out"
   if [ "$owner" = "$INSTANCE_ID" ]; then return 0; fi
   if [ "$status" = available ]; then
     aws ec2 attach-network-interface --region "$REGION" --network-interface-id "$ENI_ID" --instance-id "$INSTANCE_ID" --device-index 1 > /dev/null || true
@@ -117,7 +125,9 @@ wait_until 60 2 address_up
 # 2. The data volume (\${r.id}Data): the same way, then find its device by volume id.
 claim_volume() {
   local state owner
-  read -r state owner <<< "$(aws ec2 describe-volumes --region "$REGION" --volume-ids "$VOLUME_ID" --query 'Volumes[0].[State,Attachments[0].InstanceId]' --output text)"
+  local out
+  out=$(aws ec2 describe-volumes --region "$REGION" --volume-ids "$VOLUME_ID" --query 'Volumes[0].[State,Attachments[0].InstanceId]' --output text) || return 1
+  read -r state owner <<< "$out"
   if [ "$owner" = "$INSTANCE_ID" ]; then return 0; fi
   if [ "$state" = available ]; then
     aws ec2 attach-volume --region "$REGION" --volume-id "$VOLUME_ID" --instance-id "$INSTANCE_ID" --device /dev/sdf > /dev/null || true

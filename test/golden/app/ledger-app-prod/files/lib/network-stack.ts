@@ -82,6 +82,25 @@ export class NetworkStack extends Stack {
     this.tigerBeetleSecurityGroup.addIngressRule(this.serviceSecurityGroup, ec2.Port.tcp(3000), 'TigerBeetle clients (services)');
     this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3000), 'TigerBeetle replicas');
     this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3001), 'TigerBeetle replication');
+    // The replicas' fixed addresses are reserved in their subnets: only explicit assignment can use them.
+    new ec2.CfnSubnetCidrReservation(this, 'TigerBeetleAddressesA', {
+      subnetId: this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['us-east-1a'] }).subnetIds[0] as string,
+      cidr: '10.0.3.8/29',
+      reservationType: 'explicit',
+      description: 'TigerBeetle replica addresses (assigned explicitly; never handed out automatically)',
+    });
+    new ec2.CfnSubnetCidrReservation(this, 'TigerBeetleAddressesB', {
+      subnetId: this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['us-east-1b'] }).subnetIds[0] as string,
+      cidr: '10.0.4.8/29',
+      reservationType: 'explicit',
+      description: 'TigerBeetle replica addresses (assigned explicitly; never handed out automatically)',
+    });
+    new ec2.CfnSubnetCidrReservation(this, 'TigerBeetleAddressesC', {
+      subnetId: this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: ['us-east-1c'] }).subnetIds[0] as string,
+      cidr: '10.0.5.8/29',
+      reservationType: 'explicit',
+      description: 'TigerBeetle replica addresses (assigned explicitly; never handed out automatically)',
+    });
 
     // Database tier: PostgreSQL from the services only; no outbound.
     // From: entity Customer (dsl/app.dsl:8)

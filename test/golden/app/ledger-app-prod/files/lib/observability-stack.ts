@@ -71,6 +71,15 @@ export class ObservabilityStack extends Stack {
       masterKey: topicKey,
       enforceSSL: true,
     });
+    // The topic policy (TLS only) replaces SNS's default one, so allow CloudWatch alarms of this account to publish.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
 
     // The dashboard: one row of widgets per part of the deployment.
     new cloudwatch.Dashboard(this, 'Dashboard', {
