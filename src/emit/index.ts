@@ -109,6 +109,24 @@ ${Object.entries(tags).map(([k, v]) => `  Tags.of(app).add(${str(k)}, ${str(v)})
 `;
 }
 
+/** What must exist in the account before the first deploy, or the services cannot start. */
+function prerequisites(plan: DeploymentPlan): string {
+  const a = plan.aws;
+  const items: string[] = [];
+  for (const s of a.secrets) {
+    if (s.from.kind === 'reference') {
+      const ref = s.from.ref;
+      items.push(ref.startsWith('ssm:') ? `- SSM SecureString parameter \`${ref.slice(4)}\` (for ${s.env})` : `- Secrets Manager secret \`${ref.replace(/^secretsmanager:/, '')}\` (for ${s.env})`);
+    } else {
+      items.push(`- a value in the Secrets Manager secret \`${s.from.name}\` (for ${s.env}); the Compute stack creates it with a random placeholder: put the real value in before the services need it`);
+    }
+  }
+  if (a.services.some((s) => s.image.kind === 'asset')) items.push('- the CDK bootstrap stack in the account and region (`npx cdk bootstrap`): `cdk deploy` builds the service image and pushes it there');
+  else items.push('- the CDK bootstrap stack in the account and region (`npx cdk bootstrap`)');
+  if (a.loadBalancer.https && !a.loadBalancer.hostedZoneId && !a.loadBalancer.certificateArn) items.push(`- DNS for ${a.loadBalancer.domain}: the first deploy waits until you add the certificate's validation CNAME (shown in the ACM console)`);
+  return `## Before the first deploy\n\n${items.join('\n')}\n\n`;
+}
+
 function readme(ctx: EmitContext, stacks: readonly StackSource[]): string {
   const { plan } = ctx;
   const rows = stacks.map((s) => `| ${s.name} | \`${stackName(plan, s.name)}\` | \`${s.file}\` |`);
@@ -128,7 +146,7 @@ npx cdk deploy --all
 availability zones are fixed in the code. \`dazzle deploy synth\` synthesizes the same
 app without installing anything here.
 
-## Stacks
+${prerequisites(plan)}## Stacks
 
 | stack | CloudFormation name | file |
 |---|---|---|
