@@ -84,3 +84,25 @@ export function typecheckApp(dir: string): string {
   const r = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8', cwd: dir });
   return `${r.stdout}${r.stderr}`.trim();
 }
+
+export type CfnResource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Record<string, unknown> };
+
+/** The CloudFormation name of one of the app's stacks (`LedgerApp-prod-Data`). */
+export function stackIdOf(x: Synthesized, stack: StackName): string {
+  return (x.prepared.app.stacks.find((t) => t.name === stack) as { id: string }).id;
+}
+
+/** The CloudFormation resource behind a construct path inside a stack (`Database/Resource`). */
+export function resourceAt(x: Synthesized, stack: StackName, path: string): [string, CfnResource] {
+  const full = `${stackIdOf(x, stack)}/${path}`;
+  const hit = Object.entries(((x.json.get(stack) ?? {}).Resources ?? {}) as Record<string, CfnResource>).find(([, r]) => r.Metadata?.['aws:cdk:path'] === full);
+  if (!hit) throw new Error(`no resource at ${full}`);
+  return hit;
+}
+
+/** How many resources of each CloudFormation type a stack has. */
+export function typeCounts(x: Synthesized, stack: StackName): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of Object.values(((x.json.get(stack) ?? {}).Resources ?? {}) as Record<string, CfnResource>)) out[r.Type] = (out[r.Type] ?? 0) + 1;
+  return out;
+}

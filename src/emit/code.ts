@@ -4,6 +4,7 @@
  * byte-stable: single quotes, sorted object keys, LF, two-space indents.
  */
 import type { Because } from '../lower/index.js';
+import { pascal } from '../plan/index.js';
 
 /** A TypeScript string literal. */
 export function str(s: string): string {
@@ -24,14 +25,8 @@ export function lit(v: unknown): string {
   throw new TypeError(`no literal for ${typeof v}`);
 }
 
-/** `payment_jobs` → `PaymentJobs` (construct-ID fragment). */
-export function pascal(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((p) => (p[0] ?? '').toUpperCase() + p.slice(1))
-    .join('');
-}
+/** `payment_jobs` → `PaymentJobs` (construct-ID fragment): the plan's rule, so IDs match the plan's. */
+export { pascal };
 
 /** `payment_jobs` → `paymentJobs` (variable name). */
 export function camel(name: string): string {

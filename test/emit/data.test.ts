@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
 import { CORPUS, REPO } from '../helpers.js';
-import { resourcesOf, synthProject, typecheckApp, type Synthesized } from '../cdk-helpers.js';
+import { resourceAt, resourcesOf, stackIdOf, synthProject, typeCounts, typecheckApp, type Synthesized } from '../cdk-helpers.js';
 
 const LEDGER = join(REPO, 'examples/ledger-app');
 const CASES: Record<string, [string, Environment]> = {
@@ -24,24 +24,12 @@ type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPo
 function s(key: string): Synthesized {
   return synth[key] as Synthesized;
 }
-function stackId(x: Synthesized): string {
-  return (x.prepared.app.stacks.find((t) => t.name === 'Data') as { id: string }).id;
-}
+const stackId = (x: Synthesized) => stackIdOf(x, 'Data');
 function template(x: Synthesized): Record<string, unknown> {
   return x.json.get('Data') as Record<string, unknown>;
 }
-/** The CloudFormation resource behind a construct path inside the Data stack (`Database/Resource`). */
-function at(x: Synthesized, path: string): [string, Resource] {
-  const full = `${stackId(x)}/${path}`;
-  const hit = Object.entries((template(x).Resources ?? {}) as Record<string, Resource>).find(([, r]) => r.Metadata?.['aws:cdk:path'] === full);
-  if (!hit) throw new Error(`no resource at ${full}`);
-  return hit;
-}
-function counts(x: Synthesized): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of Object.values((template(x).Resources ?? {}) as Record<string, Resource>)) out[r.Type] = (out[r.Type] ?? 0) + 1;
-  return out;
-}
+const at = (x: Synthesized, path: string) => resourceAt(x, 'Data', path) as [string, Resource];
+const counts = (x: Synthesized) => typeCounts(x, 'Data');
 const db = (x: Synthesized) => x.prepared.plan.aws.database as NonNullable<Synthesized['prepared']['plan']['aws']['database']>;
 
 describe('Data stack: resources per project and environment', () => {
