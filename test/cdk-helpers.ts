@@ -4,7 +4,7 @@
  * tests assert on real CloudFormation with aws-cdk-lib/assertions.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -12,7 +12,7 @@ import { prepare, type Prepared } from '../src/cli/generate-command.js';
 import { synthApp, type NagFinding } from '../src/cli/synth.js';
 import type { Environment } from '../src/config/index.js';
 import type { StackName } from '../src/plan/index.js';
-import { REPO } from './helpers.js';
+import { copyProject, REPO } from './helpers.js';
 
 export const FIXED_TIME = new Date('2026-01-01T00:00:00Z');
 
@@ -29,7 +29,7 @@ export function generateApp(project: string, env: Environment, cwd = REPO): Prep
  */
 export function projectCopy(project: string): string {
   const copy = mkdtempSync(join(tmpdir(), 'dazzle-project-'));
-  cpSync(project, copy, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+  copyProject(project, copy);
   if (!existsSync(join(copy, 'Dockerfile'))) writeFileSync(join(copy, 'Dockerfile'), 'FROM public.ecr.aws/docker/library/python:3.12-slim\nCMD ["python", "-m", "http.server", "8000"]\n');
   return copy;
 }

@@ -1,6 +1,6 @@
 /** Test helpers: the corpus location, an in-memory front end, and the built CLI as a process. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,3 +66,9 @@ export function tempProject(files: Record<string, string | Uint8Array>): string 
 
 /** A stack trace in output (what users must never see without --debug). */
 export const STACK_TRACE = /\n\s+at .+\(.+:\d+:\d+\)|\n\s+at file:\/\//;
+
+/** Copy a project to `dest`, leaving out what generate and npm write into it (infra/, cdk.out, node_modules). */
+export function copyProject(src: string, dest: string): string {
+  cpSync(src, dest, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+  return dest;
+}

@@ -27,6 +27,12 @@ export interface Prepared {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** The app's folder: `--out` (from the working folder), else `[deploy] output` (from the project). */
+function appFolder(opts: GenerateOptions, output: string, projectRoot: string, cwd: string): string {
+  if (opts.out !== undefined) return resolve(cwd, opts.out);
+  return isAbsolute(output) ? output : join(projectRoot, output);
+}
+
 /** sha256 over the DSL files (by path within the project) and the resolved configuration. */
 export function inputsChecksum(loaded: LoadedProject): string {
   const h = createHash('sha256');
@@ -46,8 +52,7 @@ export function prepare(opts: GenerateOptions, cwd: string, now: Date): { value?
   const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...lowered.diagnostics];
   if (!lowered.value) return { diagnostics, loaded };
   const plan = buildPlan(lowered.value, loaded.config);
-  const outSetting = opts.out ?? loaded.config.deploy.output;
-  const outDir = opts.out !== undefined ? resolve(cwd, opts.out) : isAbsolute(outSetting) ? outSetting : join(loaded.files.root, outSetting);
+  const outDir = appFolder(opts, loaded.config.deploy.output, loaded.files.root, cwd);
   const outRel = relative(loaded.files.root, outDir).split(sep).join('/');
   const emitted = emitApp({
     plan,
@@ -141,8 +146,7 @@ export async function deploySynth(opts: GenerateOptions, io: Io, cwd: string): P
     report(io, opts, loaded, loaded.diagnostics, {}, '');
     return 2;
   }
-  const outSetting = loaded.config.deploy.output;
-  const appDir = opts.out !== undefined ? resolve(cwd, opts.out) : isAbsolute(outSetting) ? outSetting : join(loaded.files.root, outSetting);
+  const appDir = appFolder(opts, loaded.config.deploy.output, loaded.files.root, cwd);
   const shown = displayPath(appDir, cwd);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const recorded = recordedInputs(appDir);

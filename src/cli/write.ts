@@ -9,17 +9,14 @@
  * matches the manifest), or a file of the user's at a path we would write, is
  * never overwritten unless `force` is set. Files the user added are kept.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/index.js';
+import { VERSION_FILE as MANIFEST, sha256 } from '../emit/index.js';
 
-export const MANIFEST = '.dazzle-infra-version.json';
+/** The manifest is the version file: it records every generated file's checksum and is written last. */
+export { MANIFEST, sha256 };
 const STAGING = '.dazzle-staging';
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 export interface WriteOptions {
   readonly force?: boolean;

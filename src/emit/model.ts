@@ -36,6 +36,17 @@ export interface StackSource {
   readonly source: string;
 }
 
+/** `export interface XStackProps extends StackProps { … }`: one documented, readonly field per prop. */
+export function propsInterface(className: string, props: readonly StackProp[]): string {
+  if (!props.length) return `export interface ${className}Props extends StackProps {}`;
+  return `export interface ${className}Props extends StackProps {\n${props.map((p) => `  /** ${p.doc} */\n  readonly ${p.field}: ${p.type};`).join('\n')}\n}`;
+}
+
+/** A rendered stack file; its class, file and \`lib/app.ts\` variable names follow from the stack's name. */
+export function stackSource(name: StackName, props: readonly StackProp[], source: string): StackSource {
+  return { name, className: `${name}Stack`, file: `lib/${name.toLowerCase()}-stack.ts`, variable: (name[0] ?? '').toLowerCase() + name.slice(1), props, source };
+}
+
 /** Member names the generated stacks expose (construct IDs come from the same names). */
 export const member = {
   bucket: (name: string) => `bucket${pascal(name)}`,

@@ -22,7 +22,8 @@ export function pascal(name: string): string {
     .join('');
 }
 
-const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+/** `payment_jobs` → `PAYMENT_JOBS` (environment variable fragment). */
+export const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
 function cfg(config: ResolvedConfig, key: string): Because {
   return configKey(config, key);

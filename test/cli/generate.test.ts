@@ -1,10 +1,10 @@
 /** `dazzle deploy generate` as a process: the files, the version file, determinism and the safety rules. */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/cli/write.js';
-import { REPO, runCli, STACK_TRACE } from '../helpers.js';
+import { copyProject, REPO, runCli, STACK_TRACE } from '../helpers.js';
 
 const EXAMPLE = join(REPO, 'examples', 'ledger-app');
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
@@ -12,7 +12,7 @@ const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 /** A copy of the example project, to change freely. */
 function exampleCopy(): string {
   const dir = tmp('dazzle-gen-');
-  cpSync(EXAMPLE, dir, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+  copyProject(EXAMPLE, dir);
   return dir;
 }
 

@@ -4,11 +4,11 @@
  * credentials. Its templates must be the ones `dazzle deploy synth` writes in-process.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../helpers.js';
+import { copyProject, REPO, runCli } from '../helpers.js';
 
 /** The environment of a machine with no AWS credentials or configuration. */
 function offlineEnv(): NodeJS.ProcessEnv {
@@ -24,7 +24,7 @@ function templates(dir: string): Map<string, { Resources: Record<string, unknown
 describe('the generated app with the real aws-cdk CLI', () => {
   it('installs, type-checks and synthesizes offline; the templates match dazzle deploy synth', () => {
     const project = mkdtempSync(join(tmpdir(), 'dazzle-e2e-'));
-    cpSync(join(REPO, 'examples', 'ledger-app'), project, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+    copyProject(join(REPO, 'examples', 'ledger-app'), project);
     expect(runCli(['deploy', 'generate', '-p', project, '-e', 'prod']).code).toBe(0);
     const app = join(project, 'infra');
     const env = offlineEnv();

@@ -1,10 +1,10 @@
 /** The Compute stack on synthesized CloudFormation: services, load balancer (HTTP and HTTPS), image, task role. */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from '../helpers.js';
+import { copyProject, REPO } from '../helpers.js';
 import { resourcesOf, synthProject, type Synthesized } from '../cdk-helpers.js';
 
 const LEDGER = join(REPO, 'examples', 'ledger-app');
@@ -12,7 +12,7 @@ const LEDGER = join(REPO, 'examples', 'ledger-app');
 /** A copy of the example with its dazzle.toml changed. */
 function exampleWith(change: (toml: string) => string): string {
   const dir = mkdtempSync(join(tmpdir(), 'dazzle-compute-'));
-  cpSync(LEDGER, dir, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+  copyProject(LEDGER, dir);
   writeFileSync(join(dir, 'dazzle.toml'), change(readFileSync(join(dir, 'dazzle.toml'), 'utf8')));
   return dir;
 }

@@ -2,14 +2,14 @@
  * The golden app: every generated file of the seed example (prod) and the construct paths of its
  * synthesized templates, pinned. `npm run accept` rewrites test/golden/app/; CI never does.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { APP_CASES, constructIds, normalizeVersionFile } from '../../scripts/golden-cases.mjs';
 import { synthApp } from '../../src/cli/synth.js';
-import { REPO, runCli } from '../helpers.js';
+import { copyProject, REPO, runCli } from '../helpers.js';
 
 const cases = APP_CASES as { name: string; project: string; env: string }[];
 const walk = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
@@ -18,7 +18,7 @@ const REVIEW = 'review the change, then run npm run accept';
 describe.each(cases.map((c) => [c.name, c] as const))('golden app %s', (_, c) => {
   it('generates the pinned files and construct IDs', async () => {
     const project = mkdtempSync(join(tmpdir(), 'dazzle-golden-'));
-    cpSync(join(REPO, c.project), project, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+    copyProject(join(REPO, c.project), project);
     const r = runCli(['deploy', 'generate', '-p', project, '--env', c.env]);
     expect(r.code, r.stderr).toBe(0);
     const app = join(project, 'infra');

@@ -1,11 +1,11 @@
 /** The Messaging stack, asserted on synthesized CloudFormation: queues, buses, SES identities and schedules. */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
 import { pascal } from '../../src/emit/code.js';
-import { CORPUS, REPO } from '../helpers.js';
+import { copyProject, CORPUS, REPO } from '../helpers.js';
 import { resourceAt, resourcesOf, stackIdOf, synthProject, typeCounts, typecheckApp, type Synthesized } from '../cdk-helpers.js';
 
 const LEDGER = join(REPO, 'examples/ledger-app');
@@ -191,7 +191,7 @@ describe('Messaging stack: checks', () => {
 
   it('an email channel without from_address stops generation (DZ7001) and says what to set', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dazzle-email-'));
-    cpSync(join(CORPUS, 'simple_task'), dir, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+    copyProject(join(CORPUS, 'simple_task'), dir);
     const file = join(dir, 'dsl', 'messaging.dsl');
     const text = readFileSync(file, 'utf8');
     const edited = text.replace('    from_address: "digest@example.com"\n', '');

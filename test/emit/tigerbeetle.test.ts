@@ -4,7 +4,7 @@
  * subnet, its own encrypted data volume, and a boot script that uses the one
  * ordered address list, the pinned release and a guarded format.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { availabilityZones } from '../../src/emit/model.js';
 import { isGraviton } from '../../src/emit/stacks/tigerbeetle.js';
 import type { AwsTigerBeetle, DeploymentPlan } from '../../src/plan/index.js';
 import { resourcesOf, synthProject, typecheckApp, type Synthesized } from '../cdk-helpers.js';
-import { CORPUS, REPO } from '../helpers.js';
+import { copyProject, CORPUS, REPO } from '../helpers.js';
 
 type Json = Record<string, unknown>;
 type Resource = { Type?: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string | string[]; CreationPolicy?: Json; UpdatePolicy?: Json; Metadata?: Json };
@@ -21,7 +21,7 @@ type Resource = { Type?: string; Properties?: Json; DeletionPolicy?: string; Upd
 /** ledger-app with volume_iops above gp3's maximum (io2 volumes), in staging. */
 function ledgerAppOnIo2(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dazzle-tb-io2-'));
-  cpSync(join(REPO, 'examples/ledger-app'), dir, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+  copyProject(join(REPO, 'examples/ledger-app'), dir);
   const toml = readFileSync(join(dir, 'dazzle.toml'), 'utf8');
   writeFileSync(join(dir, 'dazzle.toml'), toml.replace(/^volume_iops = \d+/m, 'volume_iops = 20000'));
   return dir;

@@ -4,12 +4,10 @@
  * the worker, the cache, and the secrets the services receive.
  */
 import type { AwsService } from '../../plan/aws.js';
-import type { PlanService, ServiceVariable } from '../../plan/index.js';
+import { envName, type PlanService, type ServiceVariable } from '../../plan/index.js';
 import { commentBlock, header, lit, pascal, str } from '../code.js';
-import { because, member, removalPolicy, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { because, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 import { retention } from './network.js';
-
-const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
 interface Wiring {
   /** Variable name → TypeScript expression for its value. */
@@ -398,9 +396,7 @@ ${vars.environment}
   const source = `${header('Compute stack: ECS Fargate services behind the load balancer, the worker, the cache and the secrets.', plan.app, plan.environment)}
 ${imports.join('\n')}
 
-export interface ComputeStackProps extends StackProps {
-${props.map((p) => `  /** ${p.doc} */\n  readonly ${p.field}: ${p.type};`).join('\n')}
-}
+${propsInterface('ComputeStack', props)}
 
 export class ComputeStack extends Stack {
 ${members.join('\n')}
@@ -412,5 +408,5 @@ ${body.join('\n\n')}
   }
 }
 `;
-  return { name: 'Compute', className: 'ComputeStack', file: 'lib/compute-stack.ts', variable: 'compute', props, source };
+  return stackSource('Compute', props, source);
 }

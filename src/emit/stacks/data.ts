@@ -1,7 +1,7 @@
 /** The Data stack: the Aurora PostgreSQL cluster and the S3 buckets (with a bucket for their access logs). */
 import type { AwsRequirements } from '../../plan/index.js';
 import { commentBlock, header, pascal, str } from '../code.js';
-import { because, member, removalPolicy, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { because, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
 type AwsDatabase = NonNullable<AwsRequirements['database']>;
@@ -175,9 +175,7 @@ export function dataStack(ctx: EmitContext): StackSource {
   const source = `${header(`Data stack: ${[db ? 'the Aurora PostgreSQL cluster' : '', buckets.length ? 'the S3 buckets and their access logs' : ''].filter(Boolean).join(', ') || 'nothing yet'}.`, plan.app, plan.environment)}
 ${imports.join('\n')}
 
-export interface DataStackProps extends StackProps {
-${props.map((p) => `  /** ${p.doc} */\n  readonly ${p.field}: ${p.type};`).join('\n')}
-}
+${propsInterface('DataStack', props)}
 
 export class DataStack extends Stack {
 ${members.join('\n')}
@@ -189,5 +187,5 @@ ${body.join('\n\n')}
   }
 }
 `;
-  return { name: 'Data', className: 'DataStack', file: 'lib/data-stack.ts', variable: 'data', props, source };
+  return stackSource('Data', props, source);
 }

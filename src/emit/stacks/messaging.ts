@@ -2,7 +2,7 @@
 import type { AwsRequirements } from '../../plan/index.js';
 import type { Because } from '../../lower/index.js';
 import { commentBlock, header, lit, pascal, str } from '../code.js';
-import { because, member, type EmitContext, type StackSource } from '../model.js';
+import { because, member, propsInterface, stackSource, type EmitContext, type StackSource } from '../model.js';
 
 type Queue = AwsRequirements['queues'][number];
 type Bus = AwsRequirements['buses'][number];
@@ -179,7 +179,7 @@ export function messagingStack(ctx: EmitContext): StackSource {
   const source = `${header(`Messaging stack: ${what.join(', ') || 'nothing yet'}.`, plan.app, plan.environment)}
 ${imports.join('\n')}
 
-export interface MessagingStackProps extends StackProps {}
+${propsInterface('MessagingStack', [])}
 
 export class MessagingStack extends Stack {
 ${members.join('\n')}
@@ -191,5 +191,5 @@ ${body.join('\n\n')}
   }
 }
 `;
-  return { name: 'Messaging', className: 'MessagingStack', file: 'lib/messaging-stack.ts', variable: 'messaging', props: [], source };
+  return stackSource('Messaging', [], source);
 }

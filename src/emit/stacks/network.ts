@@ -1,6 +1,6 @@
 /** The Network stack: the VPC, its flow logs, and one security group per tier with least-privilege rules. */
 import { commentBlock, header, lit, str } from '../code.js';
-import { availabilityZones, because, tiers, type EmitContext, type StackSource } from '../model.js';
+import { availabilityZones, because, stackSource, tiers, type EmitContext, type StackSource } from '../model.js';
 
 /** The ports the load balancer forwards to, one per web service (deduplicated, sorted). */
 function servicePorts(ctx: EmitContext): number[] {
@@ -117,7 +117,7 @@ ${body.join('\n\n')}
   }
 }
 `;
-  return { name: 'Network', className: 'NetworkStack', file: 'lib/network-stack.ts', variable: 'network', props: [], source };
+  return stackSource('Network', [], source);
 }
 
 /**

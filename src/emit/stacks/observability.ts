@@ -6,7 +6,7 @@
  * TigerBeetle groups' GroupInServiceInstances, which that stack enables).
  */
 import { commentBlock, header, pascal, str } from '../code.js';
-import { because, member, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { because, member, propsInterface, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 
 interface AlarmSpec {
   readonly id: string;
@@ -196,9 +196,7 @@ export function observabilityStack(ctx: EmitContext): StackSource {
   const source = `${header('Observability stack: the dashboard, the alarms and the topic they notify.', plan.app, plan.environment)}
 ${imports.join('\n')}
 
-export interface ObservabilityStackProps extends StackProps {
-${props.map((p) => `  /** ${p.doc} */\n  readonly ${p.field}: ${p.type};`).join('\n')}
-}
+${propsInterface('ObservabilityStack', props)}
 ${
   tb
     ? `
@@ -246,5 +244,5 @@ ${alarmCode.join('\n')}
   }
 }
 `;
-  return { name: 'Observability', className: 'ObservabilityStack', file: 'lib/observability-stack.ts', variable: 'observability', props, source };
+  return stackSource('Observability', props, source);
 }

@@ -7,7 +7,7 @@
  */
 import type { DeploymentPlan } from '../../plan/index.js';
 import { commentBlock, header, lit, str } from '../code.js';
-import { availabilityZones, because, removalPolicy, type EmitContext, type StackSource } from '../model.js';
+import { availabilityZones, because, propsInterface, removalPolicy, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
 /** Graviton (arm64) instance families: `t4g`, `m7g`, `r8g`, `c7gn`, `x2gd`, `im4gn`, `a1`… */
@@ -247,7 +247,6 @@ export function tigerBeetleStack(ctx: EmitContext): StackSource {
     { field: 'vpc', type: 'ec2.IVpc', doc: "The Network stack's VPC; each replica lives in the private subnet of its zone.", value: 'network.vpc' },
     { field: 'securityGroup', type: 'ec2.ISecurityGroup', doc: 'The TigerBeetle tier security group from the Network stack.', value: 'network.tigerBeetleSecurityGroup' },
   ];
-  const base = { name: 'TigerBeetle', className: 'TigerBeetleStack', file: 'lib/tigerbeetle-stack.ts', variable: 'tigerBeetle', props } as const;
   // The plan has a TigerBeetle stack only when it has a ledger cluster (index.ts composes only planned stacks).
   if (!tb) throw new Error('tigerBeetleStack: the plan has no TigerBeetle cluster');
   checkPlan(plan);
@@ -316,9 +315,7 @@ function releaseUrl(): string {
   return \`https://github.com/tigerbeetle/tigerbeetle/releases/download/\${RELEASE}/tigerbeetle-\${ARCH}-linux.zip\`;
 }
 
-export interface TigerBeetleStackProps extends StackProps {
-${props.map((p) => `  /** ${p.doc} */\n  readonly ${p.field}: ${p.type};`).join('\n')}
-}
+${propsInterface('TigerBeetleStack', props)}
 
 export class TigerBeetleStack extends Stack {
   /** The replicas' single-instance groups, by replica index (the Observability stack alarms on each). */
@@ -501,7 +498,7 @@ ${replicaCalls.join('\n\n')}
 
 ${BOOT_SCRIPT}
 `;
-  return { ...base, source };
+  return stackSource('TigerBeetle', props, source);
 }
 
 /** `replica0`, `replica1`… (the variables in the generated constructor). */
