@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { diag, hasErrors, type Diagnostic } from '../diagnostics/index.js';
+import { diag, hasErrors, SourceText, type Diagnostic } from '../diagnostics/index.js';
 import { emitApp, VERSION_FILE, type GeneratedApp } from '../emit/index.js';
 import { lowerToRequirements } from '../lower/index.js';
 import { buildPlan, type DeploymentPlan } from '../plan/index.js';
@@ -82,8 +82,23 @@ function report(io: Io, opts: CommonOptions, loaded: LoadedProject, diagnostics:
     io.stdout(json({ ok: !hasErrors(diagnostics), ...extra, diagnostics: diagnosticsJson(diagnostics) }));
     return;
   }
-  printDiagnostics(io, diagnostics, loaded.sources);
+  printDiagnostics(io, diagnostics, withGeneratedSources(loaded.sources, diagnostics));
   if (text) io.stdout(text);
+}
+
+/** The project's sources, plus the generated files diagnostics point into (for their code frames). */
+function withGeneratedSources(sources: ReadonlyMap<string, SourceText>, diagnostics: readonly Diagnostic[]): ReadonlyMap<string, SourceText> {
+  const more = diagnostics.map((d) => d.span?.file).filter((f): f is string => f !== undefined && !sources.has(f));
+  if (!more.length) return sources;
+  const all = new Map(sources);
+  for (const file of more) {
+    try {
+      all.set(file, new SourceText(file, readFileSync(file, 'utf8')));
+    } catch {
+      // No frame for a file that cannot be read; the diagnostic still names it.
+    }
+  }
+  return all;
 }
 
 function changesText(plan: WritePlan, outShown: string, written: boolean, dryRun: boolean): string {

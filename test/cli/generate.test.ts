@@ -175,6 +175,7 @@ describe('deploy synth', () => {
     const broken = runCli(['deploy', 'synth', '-p', project, '-e', 'prod'], { timeoutMs: 120_000 });
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/network-stack\.ts:\d+:\d+ - error DZ7101/);
+    expect(broken.stderr).toMatch(/\| const broken = ;\n\s+\| +\^/);
     expect(broken.stderr).not.toMatch(STACK_TRACE);
   });
 

@@ -50,6 +50,8 @@ describe.each(CASES.map((c) => [c.key] as const))('%s', (key) => {
     expect(ofType(s, 'AWS::EC2::VPC')).toHaveLength(1);
     expect(ofType(s, 'AWS::EC2::NatGateway')).toHaveLength(a.network.natGateways);
     expect(ofType(s, 'AWS::EC2::Subnet')).toHaveLength(3 * a.network.azCount);
+    expect(ofType(s, 'AWS::EC2::FlowLog')).toHaveLength(1);
+    expect(ofType(s, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
     expect(ofType(s, 'AWS::AutoScaling::AutoScalingGroup')).toHaveLength(a.tigerbeetle?.nodes.length ?? 0);
     expect(ofType(s, 'AWS::RDS::DBCluster')).toHaveLength(a.database ? 1 : 0);
     expect(ofType(s, 'AWS::RDS::DBInstance')).toHaveLength(a.database ? 1 + a.database.readers : 0);
@@ -186,6 +188,11 @@ describe.each(CASES.map((c) => [c.key] as const))('%s', (key) => {
     expect(alarms.filter(([, , r]) => r.Properties?.Namespace === 'AWS/AutoScaling')).toHaveLength(a.tigerbeetle?.nodes.length ?? 0);
     expect(alarms.filter(([, , r]) => r.Properties?.Namespace === 'AWS/RDS')).toHaveLength(a.database ? 2 : 0);
     expect(alarms.filter(([, , r]) => r.Properties?.Namespace === 'AWS/SQS')).toHaveLength(2 * (a.queues.length + (a.schedules.length ? 1 : 0)));
+    // CPU and memory per service; per web service its unhealthy targets, and the load balancer's 5xx.
+    expect(alarms.filter(([, , r]) => r.Properties?.Namespace === 'AWS/ECS')).toHaveLength(2 * a.services.length);
+    const web = a.services.filter((x) => x.role === 'web').length;
+    expect(alarms.filter(([, , r]) => r.Properties?.MetricName === 'UnHealthyHostCount')).toHaveLength(web);
+    expect(alarms.filter(([, , r]) => r.Properties?.MetricName === 'HTTPCode_Target_5XX_Count')).toHaveLength(1);
   });
 
   it('acknowledges cdk-nag findings only with a reason, next to the construct', () => {
