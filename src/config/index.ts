@@ -5,3 +5,4 @@ export { configValues, CONFIG_SHOW_FORMAT_VERSION, showJson, showText, sourceTex
 export * from './vocabulary.js';
 export { exampleToml } from './example.js';
 export { parseTomlText } from './toml.js';
+export { parseSecretRef, type SecretRef, type SecretRefResult } from './secret-ref.js';

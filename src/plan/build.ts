@@ -3,6 +3,7 @@
  * choice for the environment is made here, once; generate renders the result.
  */
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
+import { envName, pascal } from '../ir/index.js';
 import { configKey, type Because, type InfraRequirements } from '../lower/index.js';
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
@@ -12,18 +13,6 @@ import { FLAT, HOURS_PER_MONTH, PRICE_TABLE_DATE, pricesFor, type RegionPrices }
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const fixed = (usd: number, basis: string): Cost => ({ low: round2(usd), high: round2(usd), basis });
 const range = (low: number, high: number, basis: string): Cost => ({ low: round2(low), high: round2(high), basis });
-
-/** A name as a construct-ID fragment: `payment_jobs` → `PaymentJobs`. */
-export function pascal(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((p) => (p[0] ?? '').toUpperCase() + p.slice(1))
-    .join('');
-}
-
-/** `payment_jobs` → `PAYMENT_JOBS` (environment variable fragment). */
-export const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 
 function cfg(config: ResolvedConfig, key: string): Because {
   return configKey(config, key);

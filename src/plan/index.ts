@@ -1,5 +1,6 @@
 export { lowerToAws, subnetLayout, tigerBeetleAddress, type AwsRequirements, type AwsService, type AwsTigerBeetle } from './aws.js';
-export { buildPlan, envName, pascal } from './build.js';
+export { buildPlan } from './build.js';
+export { envName, pascal } from '../ir/index.js';
 export * from './model.js';
 export { PRICE_TABLE_DATE, PRICES, pricesFor } from './prices.js';
 export { becauseText, costText, planJson, planMarkdown, planText } from './render.js';
