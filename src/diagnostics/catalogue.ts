@@ -29,6 +29,7 @@ export const CATALOGUE = {
   DZ0007: { severity: 'error', phase: 'input', title: 'module path does not exist' },
   DZ0008: { severity: 'error', phase: 'input', title: '[modules] paths is not a list of strings' },
   DZ0009: { severity: 'note', phase: 'input', title: 'no dazzle.toml; using the default module path' },
+  DZ0017: { severity: 'error', phase: 'input', title: 'file is UTF-16, not UTF-8' },
   DZ0101: { severity: 'error', phase: 'usage', title: 'invalid command line' },
 
   DZ1001: { severity: 'error', phase: 'lex', title: 'unexpected character' },
