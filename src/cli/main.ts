@@ -96,7 +96,15 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
+      if (e.code === 'commander.help') {
+        // `dazzle help` asked for it; `dazzle deploy` alone is a usage mistake (commander has printed its usage to stderr).
+        if (e.exitCode === 0) return EXIT.ok;
+        const cmd = commandOf(program, argv);
+        const subs = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
+        io.stderr(`dazzle: error DZ0101: '${['dazzle', ...commandPath(cmd)].join(' ')}' needs a command: ${subs.join(', ')}\n`);
+        return EXIT.invalid;
+      }
       if (e.code === 'commander.executeSubCommandAsync') return EXIT.ok;
       return EXIT.invalid;
     }
@@ -106,6 +114,25 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
     return EXIT.internal;
   }
   return code;
+}
+
+/** The (sub)command the leading words of `argv` name: `deploy` for `dazzle deploy --format json`. */
+function commandOf(program: Command, argv: readonly string[]): Command {
+  let cmd = program;
+  for (const word of argv) {
+    if (word.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) break;
+    cmd = sub;
+  }
+  return cmd;
+}
+
+/** The names from below the program down to `cmd`: `['deploy', 'plan']`. */
+function commandPath(cmd: Command): string[] {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names;
 }
 
 /** Run as the `dazzle` command (bin/dazzle calls this): real streams, process exit code. */

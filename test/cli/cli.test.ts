@@ -28,6 +28,21 @@ describe('dazzle CLI', () => {
     expect(runCli(['check', '--format', 'yaml']).stderr).toMatch(/DZ0101.*yaml/);
   });
 
+  it('deploy or config with no subcommand exits 2 with usage listing the subcommands', () => {
+    for (const [cmd, subs] of [
+      ['deploy', ['plan', 'generate', 'synth', 'preflight', 'diff']],
+      ['config', ['show']],
+    ] as const) {
+      const r = runCli([cmd]);
+      expect(r.code, cmd).toBe(2);
+      expect(r.stdout, cmd).toBe('');
+      expect(r.stderr, cmd).toContain(`Usage: dazzle ${cmd} `);
+      for (const s of subs) expect(r.stderr, `${cmd} ${s}`).toMatch(new RegExp(`^  ${s} `, 'm'));
+      expect(r.stderr, cmd).toMatch(new RegExp(`^dazzle: error DZ0101: 'dazzle ${cmd}' needs a command: ${subs.join(', ')}$`, 'm'));
+    }
+    expect(runCli(['help']).code).toBe(0);
+  });
+
   it('check succeeds on the bundled example (text and json)', () => {
     const text = runCli(['check', '-p', EXAMPLE]);
     expect(text.code).toBe(0);
