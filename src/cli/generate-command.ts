@@ -7,7 +7,7 @@ import { emitApp, VERSION_FILE, type GeneratedApp } from '../emit/index.js';
 import { lowerToRequirements } from '../lower/index.js';
 import { buildPlan, type DeploymentPlan } from '../plan/index.js';
 import type { CommonOptions } from './commands.js';
-import { displayPath } from './io.js';
+import { displayPath, readTextFile } from './io.js';
 import { loadProject, type LoadedProject } from './front.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
 import { writeTree, type WritePlan } from './write.js';
@@ -92,11 +92,9 @@ function withGeneratedSources(sources: ReadonlyMap<string, SourceText>, diagnost
   if (!more.length) return sources;
   const all = new Map(sources);
   for (const file of more) {
-    try {
-      all.set(file, new SourceText(file, readFileSync(file, 'utf8')));
-    } catch {
-      // No frame for a file that cannot be read; the diagnostic still names it.
-    }
+    // No frame for a file that cannot be read (or is no regular file); the diagnostic still names it.
+    const text = readTextFile(file);
+    if (text !== undefined) all.set(file, new SourceText(file, text));
   }
   return all;
 }

@@ -29,6 +29,13 @@ export const CATALOGUE = {
   DZ0007: { severity: 'error', phase: 'input', title: 'module path does not exist' },
   DZ0008: { severity: 'error', phase: 'input', title: '[modules] paths is not a list of strings' },
   DZ0009: { severity: 'note', phase: 'input', title: 'no dazzle.toml; using the default module path' },
+  DZ0010: { severity: 'error', phase: 'input', title: 'input is not a regular file' },
+  DZ0011: { severity: 'error', phase: 'input', title: 'file is larger than the input size limit' },
+  DZ0012: { severity: 'error', phase: 'input', title: 'module path is outside the project' },
+  DZ0013: { severity: 'warning', phase: 'input', title: 'link leads outside the project; not followed' },
+  DZ0014: { severity: 'error', phase: 'input', title: 'folder cannot be read' },
+  DZ0015: { severity: 'warning', phase: 'input', title: 'link is broken or loops; not followed' },
+  DZ0016: { severity: 'error', phase: 'input', title: 'project path is not a folder' },
   DZ0017: { severity: 'error', phase: 'input', title: 'file is UTF-16, not UTF-8' },
   DZ0101: { severity: 'error', phase: 'usage', title: 'invalid command line' },
 

@@ -2,41 +2,88 @@
  * The front end as one pure function: project files (already read) → AppSpec.
  * Also reads the module paths from dazzle.toml. No file system access here.
  */
+import { keyOf, tomlKeyPositions, type KeyPosition } from '../config/toml-positions.js';
 import { parseTomlText } from '../config/toml.js';
-import { diag, hasErrors, sortDiagnostics, type Diagnostic, type Result, type SourceText } from '../diagnostics/index.js';
+import { diag, fileSpan, hasErrors, SourceText, sortDiagnostics, type Diagnostic, type Result, type Span } from '../diagnostics/index.js';
 import { link, type AppSpec } from '../ir/index.js';
 import { decodeSource, parseSource, type FileAst } from '../syntax/index.js';
 
 export const DEFAULT_MODULE_PATHS = ['./dsl'] as const;
 
-/** The `[modules] paths` of a dazzle.toml text (default `./dsl`). */
-export function modulePaths(path: string, text: string | undefined): Result<readonly string[]> {
-  if (text === undefined) return { value: DEFAULT_MODULE_PATHS, diagnostics: [] };
+/** One entry of `[modules] paths`, with where it is written (absent for the default). */
+export interface ModulePath {
+  readonly path: string;
+  /** The string in dazzle.toml, quotes included. */
+  readonly span?: Span;
+}
+
+const DEFAULTS: readonly ModulePath[] = DEFAULT_MODULE_PATHS.map((path) => ({ path }));
+
+/** The `[modules] paths` of a dazzle.toml text (default `./dsl`), each with its location in the file. */
+export function modulePaths(path: string, text: string | undefined): Result<readonly ModulePath[]> {
+  if (text === undefined) return { value: DEFAULTS, diagnostics: [] };
   const parsed = parseTomlText(path, text);
-  if (!parsed.value) return { value: DEFAULT_MODULE_PATHS, diagnostics: parsed.diagnostics };
+  if (!parsed.value) return { value: DEFAULTS, diagnostics: parsed.diagnostics };
   const doc = parsed.value;
   const modules = doc.modules as Record<string, unknown> | undefined;
   const paths = modules && typeof modules === 'object' ? modules.paths : undefined;
-  if (paths === undefined) return { value: DEFAULT_MODULE_PATHS, diagnostics: [] };
+  if (paths === undefined) return { value: DEFAULTS, diagnostics: [] };
+  const located = new TomlLocator(path, text);
   if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string') || paths.length === 0) {
-    const line = lineOf(text, /^\s*paths\s*=/m);
     return {
-      value: DEFAULT_MODULE_PATHS,
+      value: DEFAULTS,
       diagnostics: [
         diag('DZ0008', `[modules] paths must be a non-empty list of directory names, got ${JSON.stringify(paths)}`, {
-          span: { file: path, line, col: 1, endLine: line, endCol: 1, offset: 0, length: 0 },
+          span: located.value(['modules', 'paths']),
           keyPath: 'modules.paths',
           hint: 'e.g. paths = ["./dsl"]',
         }),
       ],
     };
   }
-  return { value: paths as string[], diagnostics: [] };
+  return { value: (paths as string[]).map((p, i) => ({ path: p, span: located.value(['modules', 'paths', i]) })), diagnostics: [] };
 }
 
-function lineOf(text: string, re: RegExp): number {
-  const m = re.exec(text);
-  return m ? text.slice(0, m.index).split('\n').length : 1;
+/** Spans of values in a TOML text that smol-toml accepted, from the key positions config records. */
+class TomlLocator {
+  private readonly positions: ReadonlyMap<string, KeyPosition>;
+  private readonly source: SourceText;
+  /** Offsets of line starts, counted as toml-positions counts them (after a BOM, at `\n`). */
+  private readonly starts: number[] = [0];
+  private readonly bom: number;
+
+  constructor(path: string, text: string) {
+    this.positions = tomlKeyPositions(text);
+    this.source = new SourceText(path, text);
+    this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    for (let i = this.bom; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1 - this.bom);
+  }
+
+  /** The span of the value at `keyPath` (a string: its quotes and contents), or the file's first line. */
+  value(keyPath: readonly (string | number)[]): Span {
+    const p = this.positions.get(keyOf(keyPath));
+    if (!p) return fileSpan(this.source.path);
+    const start = (this.starts[p.valueLine - 1] ?? 0) + p.valueCol - 1 + this.bom;
+    return this.source.span(start, stringEnd(this.source.text, start));
+  }
+}
+
+/** The offset just past a TOML string literal starting at `start` (or `start + 1` when it is not a string). */
+function stringEnd(text: string, start: number): number {
+  const q = text[start];
+  if (q !== '"' && q !== "'") return start + 1;
+  const triple = text.startsWith(q.repeat(3), start);
+  const close = triple ? q.repeat(3) : q;
+  for (let i = start + close.length; i < text.length; i++) {
+    const c = text[i];
+    if (q === '"' && c === '\\') {
+      i++;
+      continue;
+    }
+    if (!triple && (c === '\n' || c === '\r')) return i;
+    if (text.startsWith(close, i)) return i + close.length;
+  }
+  return text.length;
 }
 
 /** A DSL file as read from disk. */
