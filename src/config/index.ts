@@ -7,4 +7,4 @@ export { exampleToml } from './example.js';
 export { parseTomlText } from './toml.js';
 export { parseSecretRef, type SecretRef, type SecretRefResult } from './secret-ref.js';
 export { TIGERBEETLE_RELEASES, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } from './tigerbeetle-releases.js';
-export { isSecretPath } from './redact.js';
+export { isSecretPath, shownValue } from './redact.js';

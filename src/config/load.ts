@@ -188,7 +188,12 @@ class Loader {
               diag('DZ4022', `${key} contains the control character ${codePoint(control.char)} (character ${control.index + 1})${secret ? '' : `: ${describe(value)}`}`, {
                 span: this.span(path),
                 keyPath: key,
-                hint: lastKey(path) === 'command' ? 'a command is one line: remove the line breaks and other control characters' : 'remove it: this value is one line of visible text (in a TOML basic string, \\n and \\t are control characters too)',
+                hint:
+                  path[path.length - 2] === 'env'
+                    ? 'remove it: an environment variable may hold tabs and line breaks, but no other control character (a NUL cannot be passed to a process at all)'
+                    : lastKey(path) === 'command'
+                      ? 'a command is one line: remove the line breaks and other control characters'
+                      : 'remove it: this value is one line of visible text (in a TOML basic string, \\n and \\t are control characters too)',
               }),
             );
             break;
@@ -609,7 +614,7 @@ class Checks {
         'DZ4027',
         [key('node_count')],
         'tigerbeetle.node_count is 2: a cluster of 2 replicas needs both to make progress, so it cannot lose either (no more fault tolerance than 1, at twice the cost)',
-        'use 3 replicas, which tolerate the loss of one (6 tolerate two); or 1 where losing the node is acceptable (dev). The count is fixed when the data files are formatted',
+        'use 3 replicas, which tolerate the loss of one; or 1 where losing the node is acceptable (dev). The count is fixed when the data files are formatted',
       );
     }
     if (t.volume_iops > EBS.gp3.maxIops) {
