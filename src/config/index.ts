@@ -6,3 +6,5 @@ export * from './vocabulary.js';
 export { exampleToml } from './example.js';
 export { parseTomlText } from './toml.js';
 export { parseSecretRef, type SecretRef, type SecretRefResult } from './secret-ref.js';
+export { TIGERBEETLE_RELEASES, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } from './tigerbeetle-releases.js';
+export { isSecretPath, shownValue } from './redact.js';

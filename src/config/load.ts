@@ -4,10 +4,18 @@
  *
  * Order of precedence (later wins): base defaults → the environment's profile
  * → [deploy] in the file → [deploy.env.<environment>] in the file → --env.
+ *
+ * Every environment is merged and checked, not only the one asked for: a
+ * mistake in [deploy.env.prod] is reported while working on dev. Values that
+ * may be secrets are masked in every diagnostic's code frame (redact.ts).
  */
 import type { ErrorObject } from 'ajv';
-import { closest, diag, hasErrors, quote, type Diagnostic, type Result, type Span } from '../diagnostics/index.js';
+import { closest, credentialRanges, diag, escapeUnprintable, hasErrors, quote, type Diagnostic, type DiagnosticCode, type RelatedLocation, type Result, type Severity, type Span } from '../diagnostics/index.js';
 import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type ServiceConfig } from './defaults.js';
+import { codePoint, DOMAIN_MAX, firstControl, formatCidr, imageProblem, networkOf, parseCidr } from './forms.js';
+import { couldBeSecret, hasSecretName, isSecretPath, secretMasks, withSecretMasks } from './redact.js';
+import { parseSecretRef } from './secret-ref.js';
+import { LATEST_TIGERBEETLE_RELEASE, nearestTigerBeetleRelease, OLDEST_TIGERBEETLE_RELEASE, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } from './tigerbeetle-releases.js';
 import { positionOf, tomlKeyPositions, type KeyPosition } from './toml-positions.js';
 import { parseTomlText } from './toml.js';
 import validateToml from './toml-validator.generated.js';
@@ -79,10 +87,10 @@ class Loader {
       if (e.propertyName !== undefined) continue;
       const path = pointer(e.instancePath);
       const key = path.join('.');
-      // A value under [deploy.secrets] may be the secret itself: never quote it or show its line.
-      const secret = path[0] === 'deploy' && path[1] === 'secrets' && path.length > 2;
-      const push = (found: Diagnostic) => {
-        const d: Diagnostic = secret ? { ...found, sensitive: true } : found;
+      // A value under [deploy.secrets], or under a key named like a secret, may be the secret itself:
+      // never quote it (its code frame is masked for every diagnostic, in loadConfig).
+      const secret = isSecretPath(path);
+      const push = (d: Diagnostic) => {
         const id = `${d.code}:${d.span?.line}:${d.span?.col}:${d.message}`;
         if (!seen.has(id)) {
           seen.add(id);
@@ -154,16 +162,47 @@ class Loader {
         case 'maximum':
         case 'multipleOf':
         case 'minLength':
+        case 'maxLength':
         case 'minItems': {
-          const s = e.parentSchema as { minimum?: number; maximum?: number; multipleOf?: number };
+          const s = e.parentSchema as { minimum?: number; maximum?: number; multipleOf?: number; maxLength?: number };
           const range = s.minimum !== undefined && s.maximum !== undefined ? `${s.minimum} to ${s.maximum}` : s.minimum !== undefined ? `at least ${s.minimum}` : s.maximum !== undefined ? `at most ${s.maximum}` : '';
-          const what = e.keyword === 'multipleOf' ? `a multiple of ${s.multipleOf}` : e.keyword === 'minLength' ? 'not empty' : e.keyword === 'minItems' ? 'a non-empty list' : range;
+          const what =
+            e.keyword === 'multipleOf'
+              ? `a multiple of ${s.multipleOf}`
+              : e.keyword === 'minLength'
+                ? 'not empty'
+                : e.keyword === 'maxLength'
+                  ? `at most ${s.maxLength} characters long (it has ${typeof value === 'string' ? value.length : '?'})`
+                  : e.keyword === 'minItems'
+                    ? 'a non-empty list'
+                    : range;
           push(diag('DZ4004', `${key} is ${describe(value)}; it must be ${what}`, { span: this.span(path), keyPath: key, hint: hintFor(e, key) }));
           break;
         }
-        case 'pattern':
-          push(diag('DZ4005', `${key} ${describe(value)} is not ${FORMS[lastKey(path)] ?? 'of the expected form'}`, { span: this.span(path), keyPath: key, hint: hintFor(e, key) }));
+        case 'pattern': {
+          const control = typeof value === 'string' ? firstControl(value) : undefined;
+          if (control) {
+            // Names, addresses, paths and commands are one line of visible text; a control character in one is a
+            // mistake or an attempt to inject a line into generated code, a shell script or a log.
+            push(
+              diag('DZ4022', `${key} contains the control character ${codePoint(control.char)} (character ${control.index + 1})${secret ? '' : `: ${describe(value)}`}`, {
+                span: this.span(path),
+                keyPath: key,
+                hint:
+                  path[path.length - 2] === 'env'
+                    ? 'remove it: an environment variable may hold tabs and line breaks, but no other control character (a NUL cannot be passed to a process at all)'
+                    : lastKey(path) === 'command'
+                      ? 'a command is one line: remove the line breaks and other control characters'
+                      : 'remove it: this value is one line of visible text (in a TOML basic string, \\n and \\t are control characters too)',
+              }),
+            );
+            break;
+          }
+          const last = lastKey(path);
+          const hint = last === 'image' && typeof value === 'string' ? `${imageProblem(value)}; ${hintFor(e, key)}` : hintFor(e, key);
+          push(diag('DZ4005', `${key} ${describe(value)} is not ${FORMS[last] ?? 'of the expected form'}`, { span: this.span(path), keyPath: key, hint }));
           break;
+        }
         case 'uniqueItems':
           push(diag('DZ4007', `${key} lists the same item twice`, { span: this.span(path), keyPath: key, hint: 'remove the duplicate' }));
           break;
@@ -175,23 +214,27 @@ class Loader {
 }
 
 const FORMS: Record<string, string> = {
-  vpc_cidr: 'an IPv4 CIDR block between /16 and /28 (e.g. "10.0.0.0/16")',
-  ssh_cidr: 'an IPv4 CIDR block (e.g. "203.0.113.7/32")',
-  health_check_path: 'a path starting with /',
+  vpc_cidr: 'an IPv4 CIDR block between /16 and /28, each number 0-255 without leading zeros (e.g. "10.0.0.0/16")',
+  ssh_cidr: 'an IPv4 CIDR block, each number 0-255 without leading zeros (e.g. "203.0.113.7/32")',
+  health_check_path: 'a path starting with /, without spaces (at most 1024 characters)',
+  paths: 'an ALB path pattern: / then up to 127 letters, digits and _ - . $ / ~ " \' @ : + & * ? (e.g. "/api/*")',
+  image: 'a container image reference such as "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.4.2"',
+  email: 'an email address such as "ops@example.com"',
+  key_name: 'an EC2 key pair name (up to 255 printable ASCII characters)',
   engine_version: 'a version such as "16.6"',
-  version: 'a version such as "1.2.3"',
+  version: 'a version such as "1.2.3" (numbers without leading zeros)',
   instance_class: 'an RDS instance class such as "db.r6g.large"',
   instance_type: 'an instance type such as "t3.small"',
   node_type: 'an ElastiCache node type such as "cache.t4g.small"',
-  name: 'a domain name such as "example.com"',
-  hosted_zone: 'a domain name such as "example.com"',
+  name: 'a lower-case domain name such as "example.com" (labels of at most 63 characters)',
+  hosted_zone: 'a lower-case domain name such as "example.com" (labels of at most 63 characters)',
   hosted_zone_id: 'a Route 53 hosted zone ID such as "Z0123456789ABCDEFGHIJ"',
-  subdomain: 'a single DNS label such as "api"',
+  subdomain: 'a single DNS label such as "api" (at most 63 characters)',
   certificate_arn: 'an ACM certificate ARN',
   sns_topic_arn: 'an SNS topic ARN',
   artifact: 'an S3 URI such as "s3://my-bucket/releases/node.tar.gz"',
-  private_dns: 'a DNS name such as "internal"',
-  namespace: 'a DNS name such as "app.local"',
+  private_dns: 'a DNS name such as "internal" (labels of at most 63 characters)',
+  namespace: 'a DNS name such as "app.local" (labels of at most 63 characters)',
 };
 
 function lastKey(path: readonly string[]): string {
@@ -215,7 +258,7 @@ function describe(v: unknown): string {
   if (v instanceof Date) return `a date (${String(v.toISOString?.() ?? v)})`;
   if (Array.isArray(v)) return `a list of ${v.length}`;
   if (isObj(v)) return 'a table';
-  const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  const s = typeof v === 'string' ? escapeUnprintable(JSON.stringify(v)) : String(v);
   return s.length > 60 ? `${s.slice(0, 59)}…` : s;
 }
 
@@ -235,25 +278,82 @@ function valueAt(doc: Json, path: readonly string[]): Json | undefined {
 
 /** Load and resolve the configuration. Returns undefined when the file has errors. */
 export function loadConfig(input: LoadInput): Result<ResolvedConfig | undefined> {
-  const text = input.text ?? '';
-  const loader = new Loader(input.path, text);
-  let doc: Obj = {};
-  if (input.text !== undefined) {
-    const parsed = parseTomlText(input.path, text);
-    if (!parsed.value) return { value: undefined, diagnostics: parsed.diagnostics };
-    doc = parsed.value as Obj;
-    loader.schemaErrors(doc);
-    if (hasErrors(loader.diagnostics)) return { value: undefined, diagnostics: loader.diagnostics };
-  }
-  return resolve(loader, doc, input);
+  if (input.text === undefined) return resolve(new Loader(input.path, ''), {}, input);
+  const parsed = parseTomlText(input.path, input.text);
+  if (!parsed.value) return parsed as Result<undefined>;
+  const loader = new Loader(input.path, input.text);
+  const doc = parsed.value as Obj;
+  loader.schemaErrors(doc);
+  const result = hasErrors(loader.diagnostics) ? { value: undefined, diagnostics: loader.diagnostics } : resolve(loader, doc, input);
+  // One place marks the secrets for every diagnostic that points into the file, whichever rule produced it.
+  return { value: result.value, diagnostics: withSecretMasks(result.diagnostics, input.path, secretMasks(input.text)) };
 }
 
-/** Layer the defaults, the profile, the file and the flag; then check the result. */
+/** The environment a run resolves: --env, else the file's `environment`, else the default. */
+function environmentOf(doc: Obj, input: LoadInput): Environment {
+  const deployDoc = isObj(doc.deploy) ? doc.deploy : undefined;
+  const fileEnv = typeof deployDoc?.environment === 'string' ? (deployDoc.environment as Environment) : undefined;
+  return input.environment ?? fileEnv ?? BASE_DEFAULTS.environment;
+}
+
+/**
+ * Resolve the environment asked for and check it; then resolve and check
+ * every other environment too, and report what is wrong there and comes from
+ * that environment's own [deploy.env.<name>] tables (a problem of [deploy]
+ * itself is reported when that environment is the one asked for). Each
+ * problem is reported once.
+ */
 function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedConfig | undefined> {
+  const deployDoc = isObj(doc.deploy) ? doc.deploy : undefined;
+  const environment = environmentOf(doc, input);
+  const { deploy, sources } = merge(loader, doc, environment, input);
+  const diagnostics = [...loader.diagnostics];
+  if (!deployDoc) {
+    diagnostics.push(
+      diag(
+        'DZ4000',
+        input.text === undefined ? `there is no ${loader.path}; the deployment uses the defaults for '${environment}'` : `${loader.path} has no [deploy] table; the deployment uses the defaults for '${environment}'`,
+        {
+          ...(input.text !== undefined ? { span: { file: loader.path, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, length: 0 } } : {}),
+          hint: 'add [deploy] to choose the region, sizes and environment (see dazzle.toml.example)',
+        },
+      ),
+    );
+  }
+  const checks = new Checks(loader, deploy, sources);
+  checks.run();
+  const seen = new Set<string>();
+  const once = (d: Diagnostic): boolean => {
+    const id = d.span ? `${d.code}:${d.span.line}:${d.span.col}` : `${d.code}:${d.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  };
+  diagnostics.push(...checks.diagnostics.filter(once));
+  if (deployDoc && isObj(deployDoc.env)) {
+    for (const other of ENVIRONMENTS) {
+      if (other === environment || !isObj(deployDoc.env[other])) continue;
+      const resolved = merge(loader, doc, other, { ...input, environment: other });
+      const elsewhere = new Checks(loader, resolved.deploy, resolved.sources, other);
+      elsewhere.run();
+      diagnostics.push(...elsewhere.diagnostics.filter(once));
+    }
+  }
+  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
+  const auth = isObj(doc.auth) ? doc.auth : undefined;
+  const sessionsAt = auth !== undefined && auth.provider === 'session' && auth.enabled !== false ? positionOf(loader.positions, ['auth', 'provider']) : undefined;
+  const sessions: ConfigSource | null = sessionsAt ? { kind: 'file', file: loader.path, line: sessionsAt.valueLine, col: sessionsAt.valueCol, table: '[auth]' } : null;
+  return {
+    value: { deploy: deepFreeze(deploy), sources: Object.fromEntries(Object.entries(sources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), hasDeployTable: Boolean(deployDoc), sessions },
+    diagnostics,
+  };
+}
+
+/** Layer the defaults, the profile, the file and the flag for one environment. */
+function merge(loader: Loader, doc: Obj, environment: Environment, input: LoadInput): { deploy: DeployConfig; sources: Record<string, ConfigSource> } {
   const deployDoc = isObj(doc.deploy) ? doc.deploy : undefined;
   const sources: Record<string, ConfigSource> = {};
   const fileEnv = typeof deployDoc?.environment === 'string' ? (deployDoc.environment as Environment) : undefined;
-  const environment: Environment = input.environment ?? fileEnv ?? BASE_DEFAULTS.environment;
   const out = structuredClone(BASE_DEFAULTS) as unknown as Obj;
   // 1. defaults
   walk(out, [], (key) => (sources[key] = { kind: 'default' }));
@@ -319,31 +419,7 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
     sources['database.mode'] = fromFile ? { kind: 'inherited', from: 'database.instance_class' } : (sources['database.mode'] ?? { kind: 'default' });
   }
 
-  const deploy = out as unknown as DeployConfig;
-  const diagnostics = [...loader.diagnostics];
-  if (!deployDoc) {
-    diagnostics.push(
-      diag(
-        'DZ4000',
-        input.text === undefined ? `there is no ${loader.path}; the deployment uses the defaults for '${environment}'` : `${loader.path} has no [deploy] table; the deployment uses the defaults for '${environment}'`,
-        {
-          ...(input.text !== undefined ? { span: { file: loader.path, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, length: 0 } } : {}),
-          hint: 'add [deploy] to choose the region, sizes and environment (see dazzle.toml.example)',
-        },
-      ),
-    );
-  }
-  const checks = new Checks(loader, deploy, sources);
-  checks.run();
-  diagnostics.push(...checks.diagnostics);
-  if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
-  const auth = isObj(doc.auth) ? doc.auth : undefined;
-  const sessionsAt = auth !== undefined && auth.provider === 'session' && auth.enabled !== false ? positionOf(loader.positions, ['auth', 'provider']) : undefined;
-  const sessions: ConfigSource | null = sessionsAt ? { kind: 'file', file: loader.path, line: sessionsAt.valueLine, col: sessionsAt.valueCol, table: '[auth]' } : null;
-  return {
-    value: { deploy: deepFreeze(deploy), sources: Object.fromEntries(Object.entries(sources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), hasDeployTable: Boolean(deployDoc), sessions },
-    diagnostics,
-  };
+  return { deploy: out as unknown as DeployConfig, sources };
 }
 
 /** Visit every leaf (non-table value) of an object, by dotted key. */
@@ -382,31 +458,59 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-const SECRET_REF = /^(ssm:\/[A-Za-z0-9_.\-/]+|secretsmanager:[A-Za-z0-9/_+=.@-]+(:[A-Za-z0-9_.-]+)?)$/;
+/** Where a value or key is written, as a one-character span. */
+function pointAt(file: string, line: number, col: number): Span {
+  return { file, line, col, endLine: line, endCol: col + 1, offset: 0, length: 0 };
+}
 
-/** Rules that span keys or need AWS facts; run on the merged configuration. */
+/** Rules that span keys or need AWS facts; run on the merged configuration of one environment. */
 class Checks {
   readonly diagnostics: Diagnostic[] = [];
+  /**
+   * @param scope set when checking an environment other than the one asked
+   * for: only problems that involve a value of its [deploy.env.<scope>] tables
+   * are reported (the others belong to [deploy] and show when it is checked).
+   */
   constructor(
     readonly loader: Loader,
     readonly c: DeployConfig,
     readonly sources: Readonly<Record<string, ConfigSource>>,
+    readonly scope?: Environment,
   ) {}
+
+  /** The file source of a resolved key, following inheritance. */
+  fileSource(key: string): Extract<ConfigSource, { kind: 'file' }> | undefined {
+    const s = this.sources[key];
+    if (s?.kind === 'file') return s;
+    if (s?.kind === 'inherited') return this.fileSource(s.from);
+    return undefined;
+  }
 
   /** Where a resolved key's value was written (or the file start when it is a default). */
   at(key: string): { span?: Span; note: string } {
     const s = this.sources[key];
-    if (s?.kind === 'file') return { span: { file: s.file, line: s.line, col: s.col, endLine: s.line, endCol: s.col + 1, offset: 0, length: 0 }, note: '' };
+    if (s?.kind === 'file') return { span: pointAt(s.file, s.line, s.col), note: '' };
     if (s?.kind === 'inherited') return this.at(s.from);
     const why = s?.kind === 'profile' ? ` (the ${s.environment} default)` : ' (the default)';
     return { note: why };
   }
 
-  /** Report at the first of `keys` that was written in the file. */
-  report(code: Parameters<typeof diag>[0], keys: readonly string[], message: string, hint: string, sensitive = false): void {
+  /** The key (not the value) of a written entry, e.g. an env variable's name: its TOML path from the table it is in. */
+  keySpan(key: string, name: string): Span | undefined {
+    const s = this.fileSource(key);
+    if (!s) return undefined;
+    const table = s.table.replace(/^\[|\]$/g, '').split('.');
+    const p = positionOf(this.loader.positions, [...table, name]);
+    return p && p.line === s.line ? pointAt(s.file, p.line, p.col) : pointAt(s.file, s.line, s.col);
+  }
+
+  /** Report at the first of `keys` that was written in the file (or at `where`). */
+  report(code: DiagnosticCode, keys: readonly string[], message: string, hint: string, extra: { readonly where?: Span; readonly related?: readonly RelatedLocation[]; readonly severity?: Severity } = {}): void {
+    if (this.scope !== undefined && !keys.some((k) => this.fileSource(k)?.table.startsWith(`[deploy.env.${this.scope}.`) || this.fileSource(k)?.table === `[deploy.env.${this.scope}]`)) return;
     const written = keys.find((k) => this.at(k).span);
-    const where = written ? this.at(written).span : undefined;
-    this.diagnostics.push(diag(code, message, { ...(where ? { span: where } : {}), keyPath: `deploy.${written ?? keys[0]}`, hint, sensitive }));
+    const where = extra.where ?? (written ? this.at(written).span : undefined);
+    const scoped = this.scope === undefined ? message : `${message} (in environment '${this.scope}')`;
+    this.diagnostics.push(diag(code, scoped, { ...(where ? { span: where } : {}), keyPath: `deploy.${written ?? keys[0]}`, hint, ...(extra.related ? { related: extra.related } : {}), ...(extra.severity ? { severity: extra.severity } : {}) }));
   }
 
   val(key: string): string {
@@ -414,11 +518,16 @@ class Checks {
     return s?.kind === 'file' ? '' : this.at(key).note;
   }
 
+  written(key: string): boolean {
+    return this.fileSource(key) !== undefined;
+  }
+
   run(): void {
     const { c } = this;
     if (c.network.nat_gateways > c.network.az_count) {
       this.report('DZ4012', ['network.nat_gateways', 'network.az_count'], `network.nat_gateways is ${c.network.nat_gateways}${this.val('network.nat_gateways')} but there are only ${c.network.az_count} availability zones${this.val('network.az_count')}`, 'use at most one NAT gateway per availability zone');
     }
+    this.network();
     this.service('compute', c.compute);
     for (const [name, s] of Object.entries(c.services)) this.service(`services.${name}`, s);
     const db = c.database;
@@ -429,16 +538,37 @@ class Checks {
     if (c.kafka.enabled && c.kafka.broker_count % c.network.az_count !== 0) {
       this.report('DZ4016', ['kafka.broker_count', 'network.az_count'], `kafka.broker_count ${c.kafka.broker_count} is not a multiple of network.az_count ${c.network.az_count}`, `MSK spreads brokers evenly over the zones: use ${c.network.az_count * Math.max(1, Math.round(c.kafka.broker_count / c.network.az_count))}`);
     }
-    for (const [name, ref] of Object.entries(c.secrets)) {
-      if (!SECRET_REF.test(ref)) {
-        this.report(
-          'DZ4019',
-          [`secrets.${name}`],
-          `secret '${name}' must be a reference, "ssm:/path" or "secretsmanager:name[:json-key]"; its value is not shown because it may be the secret itself`,
-          `store the value in SSM Parameter Store or Secrets Manager and write e.g. ${name} = "ssm:/myapp/${c.environment}/${name.replace(/_/g, '-')}"; it reaches every service as ${name.toUpperCase()}`,
-          true,
-        );
-      }
+    this.domain();
+    this.secrets();
+    this.variables();
+  }
+
+  /** A CIDR block with host bits set (the schema has checked its form). */
+  cidr(key: string, value: string): void {
+    const block = parseCidr(value);
+    if (!block) return;
+    const network = networkOf(block);
+    if (network.address !== block.address) {
+      this.report('DZ4023', [key], `${key} ${quote(value)} has host bits set: a /${block.prefix} block starts at ${formatCidr(network).replace(/\/\d+$/, '')}`, `write the network address, "${formatCidr(network)}"${key.endsWith('ssh_cidr') && block.prefix < 32 ? `, or "${value.replace(/\/\d+$/, '/32')}" for that one address` : ''}`);
+    }
+  }
+
+  network(): void {
+    const { network } = this.c;
+    this.cidr('network.vpc_cidr', network.vpc_cidr);
+    const block = parseCidr(network.vpc_cidr);
+    if (!block) return;
+    // The subnet layout (plan/aws.ts): a /24 each for the public, private and isolated subnet of every zone.
+    const needed = 3 * network.az_count;
+    const room = block.prefix <= 24 ? 2 ** (24 - block.prefix) : 0;
+    if (room < needed) {
+      const largest = 24 - Math.ceil(Math.log2(needed));
+      this.report(
+        'DZ4024',
+        ['network.vpc_cidr', 'network.az_count'],
+        `network.vpc_cidr ${quote(network.vpc_cidr)} holds ${room} /24 subnet${room === 1 ? '' : 's'}, but ${network.az_count} availability zones${this.val('network.az_count')} need ${needed} (a public, a private and an isolated /24 in each)`,
+        `use a /${largest} block or larger, e.g. "${formatCidr(networkOf({ address: block.address, prefix: largest }))}"`,
+      );
     }
   }
 
@@ -460,6 +590,7 @@ class Checks {
       if (s.artifact && !s.command) this.report('DZ4018', [k('artifact')], `${label}: artifact is set but command is empty, so nothing would start it`, 'set command to the program to run, e.g. command = "bin/node --data /data"');
       if (s.artifact && s.image && this.sources[k('image')]?.kind === 'file') this.report('DZ4017', [k('artifact'), k('image')], `${label}: both artifact and image are set`, 'keep artifact to install a binary, or image to run a container');
       if (s.key_name && !s.ssh_cidr) this.report('DZ4018', [k('key_name')], `${label}: key_name is set but ssh_cidr is empty, so SSH would stay closed`, 'set ssh_cidr to your admin address (e.g. "203.0.113.7/32"), or use SSM Session Manager and drop key_name');
+      if (s.ssh_cidr) this.cidr(k('ssh_cidr'), s.ssh_cidr);
     }
     if (!(s.min_count <= s.desired_count && s.desired_count <= s.max_count)) {
       this.report(
@@ -477,17 +608,24 @@ class Checks {
   tigerbeetle(): void {
     const t = this.c.tigerbeetle;
     const key = (x: string) => `tigerbeetle.${x}`;
+    this.tigerbeetleRelease();
+    if (t.enabled && t.node_count === 2) {
+      this.report(
+        'DZ4027',
+        [key('node_count')],
+        'tigerbeetle.node_count is 2: a cluster of 2 replicas needs both to make progress, so it cannot lose either (no more fault tolerance than 1, at twice the cost)',
+        'use 3 replicas, which tolerate the loss of one; or 1 where losing the node is acceptable (dev). The count is fixed when the data files are formatted',
+      );
+    }
     if (t.volume_iops > EBS.gp3.maxIops) {
       if (t.volume_iops > t.volume_size_gb * EBS.io2.iopsPerGib) {
         this.report('DZ4014', [key('volume_iops'), key('volume_size_gb')], `tigerbeetle.volume_iops ${t.volume_iops} needs at least ${Math.ceil(t.volume_iops / EBS.io2.iopsPerGib)} GiB on io2, but volume_size_gb is ${t.volume_size_gb}`, `io2 allows ${EBS.io2.iopsPerGib} IOPS per GiB`);
       } else {
-        const { span } = this.at(key('volume_iops'));
-        this.diagnostics.push(
-          diag('DZ4015', `tigerbeetle.volume_iops ${t.volume_iops} is above gp3's ${EBS.gp3.maxIops}, so the data volumes will be io2 (billed per provisioned IOPS; volume_throughput does not apply)`, {
-            ...(span ? { span } : {}),
-            keyPath: 'deploy.tigerbeetle.volume_iops',
-            hint: `keep volume_iops at ${EBS.gp3.maxIops} or below to stay on gp3`,
-          }),
+        this.report(
+          'DZ4015',
+          [key('volume_iops')],
+          `tigerbeetle.volume_iops ${t.volume_iops} is above gp3's ${EBS.gp3.maxIops}, so the data volumes will be io2 (billed per provisioned IOPS; volume_throughput does not apply)`,
+          `keep volume_iops at ${EBS.gp3.maxIops} or below to stay on gp3`,
         );
       }
       return;
@@ -497,6 +635,95 @@ class Checks {
     }
     if (t.volume_throughput > t.volume_iops * EBS.gp3.mibPerIops) {
       this.report('DZ4014', [key('volume_throughput'), key('volume_iops')], `tigerbeetle.volume_throughput ${t.volume_throughput} MiB/s needs at least ${Math.ceil(t.volume_throughput / EBS.gp3.mibPerIops)} IOPS on gp3, but volume_iops is ${t.volume_iops}`, `gp3 allows ${EBS.gp3.mibPerIops} MiB/s per IOPS`);
+    }
+  }
+
+  /** The pinned release must exist: the nodes download it at boot, where a typo fails the deployment. */
+  tigerbeetleRelease(): void {
+    const v = this.c.tigerbeetle.version;
+    const key = 'tigerbeetle.version';
+    switch (tigerBeetleRelease(v)) {
+      case 'known':
+        return;
+      case 'newer':
+        this.report('DZ4026', [key], `tigerbeetle.version ${quote(v)} is newer than the releases this dazzle knows (up to ${LATEST_TIGERBEETLE_RELEASE}, as of ${TIGERBEETLE_RELEASES_AS_OF}), so it cannot check that it exists`, `make sure release ${v} is published at github.com/tigerbeetle/tigerbeetle/releases, or pin ${LATEST_TIGERBEETLE_RELEASE}`);
+        return;
+      case 'too-old':
+        this.report('DZ4025', [key], `tigerbeetle.version ${quote(v)} is older than ${OLDEST_TIGERBEETLE_RELEASE}, the first stable TigerBeetle release, which dazzle needs (its data files can be upgraded in place)`, `pin a release from ${OLDEST_TIGERBEETLE_RELEASE} to ${LATEST_TIGERBEETLE_RELEASE}, e.g. "${LATEST_TIGERBEETLE_RELEASE}"`);
+        return;
+      case 'unknown':
+        this.report('DZ4025', [key], `tigerbeetle.version ${quote(v)} is not a TigerBeetle release (known releases run from ${OLDEST_TIGERBEETLE_RELEASE} to ${LATEST_TIGERBEETLE_RELEASE})`, `pin a published release, e.g. "${nearestTigerBeetleRelease(v)}" (the last of the ${v.split('.').slice(0, 2).join('.')} series) or "${LATEST_TIGERBEETLE_RELEASE}"`);
+    }
+  }
+
+  /** Names DNS can hold, and records inside the zone they are created in. */
+  domain(): void {
+    const { domain, frontend } = this.c;
+    if (!domain.name) return;
+    const records: Array<readonly [string, string]> = [['domain.subdomain', domain.subdomain ? `${domain.subdomain}.${domain.name}` : domain.name]];
+    if (frontend.source_dir) records.push(['frontend.subdomain', `${frontend.subdomain}.${domain.name}`]);
+    for (const [key, record] of records) {
+      if (record.length > DOMAIN_MAX) {
+        this.report('DZ4030', [key, 'domain.name'], `the record ${quote(record, 80)} (${key} under domain.name) has ${record.length} characters; a domain name has at most ${DOMAIN_MAX}`, `shorten ${key} or domain.name`);
+      }
+    }
+    const zone = domain.hosted_zone || domain.name;
+    if (domain.hosted_zone && !(domain.name === zone || domain.name.endsWith(`.${zone}`))) {
+      this.report('DZ4031', ['domain.hosted_zone', 'domain.name'], `domain.name ${quote(domain.name)} is not inside domain.hosted_zone ${quote(zone)}, so its certificate cannot be validated and its records cannot be created there`, `set hosted_zone to ${quote(domain.name)} or one of its parent domains, or leave it empty to use domain.name`);
+    }
+  }
+
+  /** Each secret is a reference AWS can resolve; its value is never quoted, because it may be the secret itself. */
+  secrets(): void {
+    for (const [name, ref] of Object.entries(this.c.secrets)) {
+      const r = parseSecretRef(ref);
+      if (r.ok) continue;
+      if (r.reason === 'not-a-reference') {
+        this.report(
+          'DZ4019',
+          [`secrets.${name}`],
+          `secret '${name}' must be a reference, "ssm:/path", "ssm:name", "secretsmanager:name[:json-key]" or either with a full ARN; its value is not shown because it may be the secret itself`,
+          `store the value in SSM Parameter Store or Secrets Manager and write e.g. ${name} = "ssm:/myapp/${this.c.environment}/${name.replace(/_/g, '-')}"; it reaches every service as ${name.toUpperCase()}`,
+        );
+      } else {
+        this.report('DZ4021', [`secrets.${name}`], `secret '${name}': ${r.problem} (the value is not shown)`, r.hint);
+      }
+    }
+  }
+
+  /** Plain environment variables: none is also a secret's variable, and none looks like a secret. */
+  variables(): void {
+    const secretVars = new Map(Object.keys(this.c.secrets).map((name) => [name.toUpperCase(), name] as const));
+    const services: Array<readonly [string, ServiceConfig]> = [['compute', this.c.compute], ...Object.entries(this.c.services).map(([n, s]) => [`services.${n}`, s] as const)];
+    for (const [prefix, s] of services) {
+      const label = prefix === 'compute' ? '[deploy.compute.env]' : `the env of service '${prefix.slice('services.'.length)}'`;
+      for (const [name, value] of Object.entries(s.env)) {
+        const key = `${prefix}.env.${name}`;
+        if (!this.written(key)) continue;
+        const where = this.keySpan(key, name);
+        const secret = secretVars.get(name);
+        if (secret !== undefined) {
+          const declared = this.fileSource(`secrets.${secret}`);
+          this.report(
+            'DZ4028',
+            [key],
+            `${name} in ${label} is also the variable of secret '${secret}' in [deploy.secrets] (secrets reach every service as their upper-cased name)`,
+            `a name is either a plain variable or a secret: remove ${name} from ${label}, or rename one of them`,
+            { ...(where ? { where } : {}), ...(declared ? { related: [{ message: `secret '${secret}' is declared here`, span: pointAt(declared.file, declared.line, declared.col) }] } : {}) },
+          );
+          continue;
+        }
+        const shaped = credentialRanges(value).length > 0;
+        if (shaped || (hasSecretName(name) && couldBeSecret(value))) {
+          this.report(
+            'DZ4029',
+            [key],
+            `${name} in ${label} ${shaped ? 'holds something shaped like a credential' : 'is named like a secret'}; plain variables are written in clear text into the generated CloudFormation template (its value is not shown)`,
+            `store it in SSM Parameter Store or Secrets Manager and reference it in [deploy.secrets], e.g. ${name.toLowerCase()} = "ssm:/myapp/${this.c.environment}/${name.toLowerCase().replace(/_/g, '-')}" (it reaches every service as ${name})`,
+            where ? { where } : {},
+          );
+        }
+      }
     }
   }
 }

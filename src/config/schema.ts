@@ -4,14 +4,21 @@
  * from defaults.ts, so the schema, `config show` and the example cannot drift.
  */
 import { BASE_DEFAULTS, DOCS, PROFILES } from './defaults.js';
+import { ALB_PATH, ANY_CIDR, DNS_LABEL, DNS_NAME, DOMAIN, DOMAIN_MAX, EMAIL, ENV_VALUE, HEALTH_PATH, IMAGE, KEY_PAIR_NAME, NO_CONTROL, S3_OBJECT, VPC_CIDR } from './forms.js';
 import { AWS_REGIONS, ENVIRONMENTS, FARGATE_SIZES, LOG_RETENTION_DAYS, TIGERBEETLE_SIZES } from './vocabulary.js';
 
 type Schema = Record<string, unknown>;
 
 const NAME = '^[a-z][a-z0-9_]*$';
+/** `major.minor.patch` without leading zeros (`0.16.07` is not `0.16.7`: a version is never read as a number). */
+const VERSION = '^(?:0|[1-9][0-9]*)\\.(?:0|[1-9][0-9]*)\\.(?:0|[1-9][0-9]*)$';
 const int = (minimum: number, maximum: number): Schema => ({ type: 'integer', minimum, maximum });
 const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
 const port = int(1, 65535);
+/** A domain name (labels of at most 63 characters, at most 253 in all), or empty. */
+const domain = str({ pattern: `^$|${DOMAIN}`, maxLength: DOMAIN_MAX });
+/** A DNS name such as a private zone, or empty. */
+const dnsName = str({ pattern: DNS_NAME, maxLength: DOMAIN_MAX });
 
 function described(path: string, schema: Schema, defaults: unknown): Schema {
   const doc = DOCS[path];
@@ -47,23 +54,23 @@ const serviceProps: Record<string, Schema> = {
   max_count: int(1, 1000),
   cpu_target: int(10, 95),
   port,
-  health_check_path: str({ pattern: '^/' }),
-  image: str(),
-  dockerfile: str({ minLength: 1 }),
-  paths: { type: 'array', items: str({ pattern: '^/' }), uniqueItems: true },
+  health_check_path: str({ pattern: HEALTH_PATH }),
+  image: str({ pattern: IMAGE }),
+  dockerfile: str({ minLength: 1, pattern: NO_CONTROL }),
+  paths: { type: 'array', items: str({ pattern: ALB_PATH }), uniqueItems: true },
   instance_type: str({ pattern: '^[a-z][a-z0-9-]*\\.[a-z0-9]+$' }),
   node_count: int(1, 100),
   ip_offset: int(4, 250),
   peer_ports: { type: 'array', items: port, uniqueItems: true },
   public_ports: { type: 'array', items: port, uniqueItems: true },
   volume_size_gb: int(0, 16384),
-  ssh_cidr: str({ pattern: '^$|^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$' }),
-  key_name: str(),
-  artifact: str({ pattern: '^$|^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$' }),
-  command: str(),
+  ssh_cidr: str({ pattern: ANY_CIDR }),
+  key_name: str({ pattern: KEY_PAIR_NAME }),
+  artifact: str({ pattern: S3_OBJECT }),
+  command: str({ pattern: NO_CONTROL }),
   snapshot_retention_days: int(0, 3650),
-  private_dns: str({ pattern: '^$|^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$' }),
-  env: { type: 'object', propertyNames: { pattern: '^[A-Z_][A-Z0-9_]*$' }, additionalProperties: { type: 'string' } },
+  private_dns: dnsName,
+  env: { type: 'object', propertyNames: { pattern: '^[A-Z_][A-Z0-9_]*$' }, additionalProperties: { type: 'string', pattern: ENV_VALUE } },
 };
 
 const d = BASE_DEFAULTS;
@@ -71,10 +78,10 @@ const tables = {
   network: table(
     'network',
     {
-      vpc_cidr: str({ pattern: '^(\\d{1,3}\\.){3}\\d{1,3}/(1[6-9]|2[0-8])$' }),
+      vpc_cidr: str({ pattern: VPC_CIDR }),
       az_count: int(2, 3),
       nat_gateways: int(1, 3),
-      namespace: str({ pattern: '^$|^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$' }),
+      namespace: dnsName,
     },
     { ...d.network },
   ),
@@ -99,7 +106,7 @@ const tables = {
     'tigerbeetle',
     {
       enabled: { type: 'boolean' },
-      version: str({ pattern: '^\\d+\\.\\d+\\.\\d+$' }),
+      version: str({ pattern: VERSION }),
       cluster_id: { type: 'integer', minimum: 1 },
       size: { enum: [...TIGERBEETLE_SIZES] },
       node_count: int(1, 6),
@@ -120,7 +127,7 @@ const tables = {
       enabled: { type: 'boolean' },
       broker_count: int(2, 30),
       instance_type: str({ pattern: '^kafka\\.[a-z0-9]+\\.[a-z0-9]+$' }),
-      version: str({ pattern: '^\\d+\\.\\d+\\.\\d+$' }),
+      version: str({ pattern: VERSION }),
       volume_size_gb: int(1, 16384),
     },
     { ...d.kafka },
@@ -128,9 +135,9 @@ const tables = {
   domain: table(
     'domain',
     {
-      name: str({ pattern: '^$|^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$' }),
-      subdomain: str({ pattern: '^$|^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' }),
-      hosted_zone: str({ pattern: '^$|^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$' }),
+      name: domain,
+      subdomain: str({ pattern: `^$|${DNS_LABEL}` }),
+      hosted_zone: domain,
       hosted_zone_id: str({ pattern: '^$|^Z[A-Z0-9]{5,31}$' }),
       certificate_arn: str({ pattern: '^$|^arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[A-Za-z0-9-]+$' }),
     },
@@ -139,25 +146,29 @@ const tables = {
   alarms: table(
     'alarms',
     {
-      email: { type: 'array', items: str({ pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' }), uniqueItems: true },
+      email: { type: 'array', items: str({ pattern: EMAIL }), uniqueItems: true },
       sns_topic_arn: str({ pattern: '^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]+$' }),
     },
     { ...d.alarms },
   ),
   logs: table('logs', { retention_days: { type: 'integer', enum: [...LOG_RETENTION_DAYS] } }, { ...d.logs }),
   storage: table('storage', { versioning: { type: 'boolean' }, removal_policy: { enum: ['retain', 'destroy'] } }, { ...d.storage }),
-  frontend: table('frontend', { source_dir: str(), subdomain: str({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' }) }, { ...d.frontend }),
+  frontend: table('frontend', { source_dir: str({ pattern: NO_CONTROL }), subdomain: str({ pattern: DNS_LABEL }) }, { ...d.frontend }),
   api_gateway: table('api_gateway', { enabled: { type: 'boolean' } }, { ...d.api_gateway }),
 };
 
 const services = described('services', { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { $ref: '#/definitions/service' } }, undefined);
-const secrets = described('secrets', { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { type: 'string' } }, undefined);
+const secrets = described(
+  'secrets',
+  { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { type: 'string', description: 'a reference: "ssm:/path", "ssm:name", "secretsmanager:name[:json-key]", or ssm: or secretsmanager: and a full ARN' } },
+  undefined,
+);
 
 const top = {
   enabled: described('enabled', { type: 'boolean' }, d.enabled),
   environment: described('environment', { enum: [...ENVIRONMENTS] }, d.environment),
   region: described('region', { enum: [...AWS_REGIONS] }, d.region),
-  output: described('output', str({ minLength: 1 }), d.output),
+  output: described('output', str({ minLength: 1, pattern: NO_CONTROL }), d.output),
 };
 
 /** Each table is defined once and referenced from [deploy] and from [deploy.env.<name>]. */

@@ -1,5 +1,11 @@
-/** `dazzle config show`: the resolved configuration, each value with its source. */
+/**
+ * `dazzle config show`: the resolved configuration, each value with its
+ * source. Credentials are never printed: a plain variable shaped or named like
+ * a secret is shown as "(value not shown)", and credential-shaped text
+ * anywhere else as <redacted>.
+ */
 import type { ConfigSource, ResolvedConfig } from './load.js';
+import { shownValue } from './redact.js';
 
 export const CONFIG_SHOW_FORMAT_VERSION = 1;
 
@@ -19,9 +25,9 @@ export function configValues(config: ResolvedConfig): ShownValue[] {
       const source = config.sources[key];
       if (isTable && (k !== 'env' && key !== 'secrets' || !source) && Object.keys(v as object).length > 0 && !(k === 'env' || key === 'secrets')) visit(v, `${key}.`);
       else if (isTable && (k === 'env' || key === 'secrets')) {
-        for (const [name, val] of Object.entries(v as Record<string, unknown>)) out.push({ key: `${key}.${name}`, value: val, source: config.sources[`${key}.${name}`] ?? { kind: 'default' } });
+        for (const [name, val] of Object.entries(v as Record<string, unknown>)) out.push({ key: `${key}.${name}`, value: shownValue(`${key}.${name}`.split('.'), val), source: config.sources[`${key}.${name}`] ?? { kind: 'default' } });
         if (Object.keys(v as object).length === 0) out.push({ key, value: {}, source: source ?? { kind: 'default' } });
-      } else out.push({ key, value: v, source: source ?? { kind: 'default' } });
+      } else out.push({ key, value: shownValue(key.split('.'), v), source: source ?? { kind: 'default' } });
     }
   };
   visit(config.deploy, '');

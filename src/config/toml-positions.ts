@@ -34,6 +34,26 @@ export interface KeyPosition {
   readonly isTable: boolean;
 }
 
+/**
+ * Where a value is written: from its first character to the character after
+ * it (offsets into the text without a byte-order mark, as columns are). A value
+ * the scanner could not read to its end (an unterminated string, say) runs to
+ * the end of its line or, for a multi-line string or array, as far as the
+ * scanner got; so does a value followed by anything but a comment.
+ */
+export interface ValueRange {
+  /** The value's key path; for a line that has no readable `key =`, the table it is in. */
+  readonly path: readonly string[];
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+  /** true for a whole line that could not be read as `key = value` (its text counts as a value of `path`). */
+  readonly orphan: boolean;
+  /** true after a malformed table header, whose table is unknown. */
+  readonly unknownTable: boolean;
+}
+
 /** A key path: table keys are strings, array indices numbers (or their decimal strings). */
 export type KeyPath = readonly (string | number)[];
 
@@ -59,13 +79,27 @@ export function keyOf(path: KeyPath): string {
  * first occurrence wins.
  */
 export function tomlKeyPositions(text: string): ReadonlyMap<string, KeyPosition> {
+  return scan(text).out;
+}
+
+/**
+ * Where every value is written (scalars, arrays and inline tables, and the
+ * elements of each), plus each line the scanner could not read, attributed to
+ * its table. For hiding values (secrets) in code frames: it never throws and
+ * errs towards covering too much.
+ */
+export function tomlValueRanges(text: string): readonly ValueRange[] {
+  return scan(text).values;
+}
+
+function scan(text: string): Scanner {
   const scanner = new Scanner(typeof text === 'string' ? text : '');
   try {
     scanner.run();
   } catch {
     // Defensive only: the scanner is written not to throw. Keep what was found.
   }
-  return scanner.out;
+  return scanner;
 }
 
 /**
@@ -118,6 +152,7 @@ function endsScalar(c: string | undefined): boolean {
 
 class Scanner {
   readonly out = new Map<string, KeyPosition>();
+  readonly values: ValueRange[] = [];
   private readonly s: string;
   private readonly n: number;
   private p = 0;
@@ -157,6 +192,7 @@ class Scanner {
         continue;
       }
       let ok: boolean;
+      const valuesBefore = this.values.length;
       if (c === '[') {
         this.muted = false;
         const header = this.header();
@@ -178,8 +214,36 @@ class Scanner {
       if (!ok) {
         if (this.p <= lineStart) this.p = lineStart + 1;
         this.skipToEol();
+        if (c !== '[') this.unreadLine(table, lineStart, valuesBefore);
       }
     }
+  }
+
+  /**
+   * A line that did not read as `key = value` (and, for a multi-line value,
+   * where it stopped): its values run to the end of the line where reading
+   * stopped, and a line with no value at all counts as a value of its table.
+   */
+  private unreadLine(table: readonly string[], lineStart: number, valuesBefore: number): void {
+    const end = this.p;
+    if (this.values.length > valuesBefore) {
+      for (let i = valuesBefore; i < this.values.length; i++) {
+        const v = this.values[i] as ValueRange;
+        const [endLine, endCol] = this.lineCol(end);
+        if (endLine > v.endLine || (endLine === v.endLine && endCol > v.endCol)) this.values[i] = { ...v, endLine, endCol };
+      }
+      return;
+    }
+    let from = lineStart;
+    while (this.s[from] === ' ' || this.s[from] === '\t') from++;
+    if (from < end) this.pushValue(table, from, end, true);
+  }
+
+  private pushValue(path: readonly string[], start: number, end: number, orphan: boolean): void {
+    if (path.length > MAX_PATH) return;
+    const [line, col] = this.lineCol(start);
+    const [endLine, endCol] = this.lineCol(Math.max(start, end));
+    this.values.push({ path: [...path], line, col, endLine, endCol, orphan, unknownTable: this.muted });
   }
 
   // ---- positions ----
@@ -272,7 +336,16 @@ class Scanner {
       if (i < segs.length - 1) this.record(path, keyOff, keyOff, false, true);
     });
     this.record(path, keyOff, valueOff, false, false);
-    return this.value(path, depth);
+    const ok = this.value(path, depth);
+    this.pushValue(path, valueOff, ok ? this.p : this.eolFrom(Math.max(this.p, valueOff)), false);
+    return ok;
+  }
+
+  /** Offset of the end of the line that `off` is on (before its line break). */
+  private eolFrom(off: number): number {
+    const i = this.s.indexOf('\n', Math.min(off, this.n));
+    const end = i < 0 ? this.n : i;
+    return end > off && this.s[end - 1] === '\r' ? end - 1 : Math.max(end, off);
   }
 
   /** A possibly dotted key at `p`; leaves `p` after the key and any whitespace that follows it. */
@@ -323,8 +396,11 @@ class Scanner {
       }
       if (this.p >= this.n) return false;
       const element = [...path, String(index)];
-      this.record(element, this.p, this.p, false, false);
-      if (!this.value(element, depth + 1)) return false;
+      const start = this.p;
+      this.record(element, start, start, false, false);
+      const ok = this.value(element, depth + 1);
+      this.pushValue(element, start, ok ? this.p : this.eolFrom(Math.max(this.p, start)), false);
+      if (!ok) return false;
       this.skipVoid();
       if (s[this.p] === ',') {
         this.p++;

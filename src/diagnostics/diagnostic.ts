@@ -1,4 +1,5 @@
 import { CATALOGUE, type DiagnosticCode, type Phase, type Severity } from './catalogue.js';
+import { escapeUnprintable, type Mask } from './redact.js';
 import type { Span } from './source.js';
 
 /** A location mentioned alongside the main one ("first declared here"). */
@@ -23,6 +24,8 @@ export interface Diagnostic {
   readonly hint?: string;
   /** The source line may hold a secret: renderers show no code frame. */
   readonly sensitive?: boolean;
+  /** Ranges of the span's file that hold (or may hold) a secret: a code frame shows them as `<redacted>`. */
+  readonly masks?: readonly Mask[];
 }
 
 export interface DiagnosticInit {
@@ -34,6 +37,8 @@ export interface DiagnosticInit {
   readonly severity?: Severity;
   /** The source line may hold a secret: show no code frame. */
   readonly sensitive?: boolean;
+  /** Ranges of the span's file that must not be shown (secrets). */
+  readonly masks?: readonly Mask[];
 }
 
 /** Build a diagnostic; severity and phase come from the catalogue. */
@@ -52,6 +57,7 @@ export function diag(code: DiagnosticCode, message: string, init: DiagnosticInit
   if (init.keyPath !== undefined) d.keyPath = init.keyPath;
   if (init.hint !== undefined) d.hint = init.hint;
   if (init.sensitive) d.sensitive = true;
+  if (init.masks?.length) d.masks = init.masks;
   return d;
 }
 
@@ -82,11 +88,10 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   });
 }
 
-/** Quote a user value for a message, shortened and with control characters escaped. */
+/** Quote a user value for a message, shortened and with control characters (and bidirectional overrides) escaped. */
 export function quote(value: string, max = 60): string {
-  let v = value.length > max ? `${value.slice(0, max - 1)}…` : value;
-  v = v.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `'${v}'`;
+  const v = value.length > max ? `${value.slice(0, max - 1)}…` : value;
+  return `'${escapeUnprintable(v).replace(/[\t\n]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
 }
 
 /** Thrown only for broken invariants inside the compiler; caught once in the CLI. */

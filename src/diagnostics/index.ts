@@ -10,6 +10,7 @@ export {
   type RelatedLocation,
   type Result,
 } from './diagnostic.js';
+export { credentialRanges, escapeUnprintable, REDACTED, redactRanges, redactText, safeText, type Mask, type Redacted } from './redact.js';
 export { location, renderText, summary, toJson, type RenderOptions } from './render.js';
 export { fileSpan, SourceText, type Position, type Span } from './source.js';
 export { closest, didYouMean, editDistance } from './suggest.js';

@@ -8,7 +8,7 @@
  * value, a table-header error at the header's first key segment (col 2).
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Environment, type ResolvedConfig } from '../../src/config/index.js';
+import { BASE_DEFAULTS, loadConfig, tigerBeetleRelease, type Environment, type ResolvedConfig } from '../../src/config/index.js';
 import type { Diagnostic, DiagnosticCode, Result } from '../../src/diagnostics/index.js';
 import { runCli, STACK_TRACE, tempProject } from '../helpers.js';
 
@@ -163,6 +163,55 @@ const ROWS: readonly BadRow[] = [
   { name: 'an artifact that is not an S3 URI', toml: '[deploy.services.node]\nruntime = "ec2"\nartifact = "https://example.com/node.tar.gz"\n', code: 'DZ4005', line: 3, col: 12, hint: 'S3', single: true },
   { name: 'fixed addresses overflow the /24 (ip_offset 245, 10 nodes)', toml: '[deploy.services.nodes]\nruntime = "ec2"\nip_offset = 245\nnode_count = 10\n', code: 'DZ4020', line: 3, col: 13, single: true },
 
+  // ---- control characters (DZ4022): at the value, in any string a name, address, path or command ----
+  { name: 'a line break in an ec2 command (shell injection)', toml: '[deploy.services.node]\nruntime = "ec2"\ncommand = "bin/node\\nrm -rf /"\n', code: 'DZ4022', line: 3, col: 11, hint: 'one line', single: true },
+  { name: 'a header injected into an alarm email', toml: '[deploy.alarms]\nemail = ["ops@example.com\\r\\nBcc: x@example.org"]\n', code: 'DZ4022', line: 2, col: 10, single: true },
+  { name: 'a right-to-left override in a domain name', toml: '[deploy.domain]\nname = "example.com\\u202e"\n', code: 'DZ4022', line: 2, col: 8, single: true, messageNot: '\u202e' },
+  { name: 'a NUL in the output folder', toml: '[deploy]\noutput = "infra\\u0000"\n', code: 'DZ4022', line: 2, col: 10, single: true },
+  { name: 'a tab in a key pair name', toml: '[deploy.services.bastion]\nruntime = "ec2"\nkey_name = "ops\\tkey"\n', code: 'DZ4022', line: 3, col: 12, single: true },
+  { name: 'a bell in a plain env value', toml: '[deploy.compute.env]\nGREETING = "a\\u0007b"\n', code: 'DZ4022', line: 2, col: 12, single: true },
+  { name: 'a line break in a health check path', toml: '[deploy.compute]\nhealth_check_path = "/health\\n"\n', code: 'DZ4022', line: 2, col: 21, single: true },
+  { name: 'an escape sequence in a Dockerfile path', toml: '[deploy.compute]\ndockerfile = "Dockerfile\\u001b[2J"\n', code: 'DZ4022', line: 2, col: 14, single: true },
+  { name: 'a line separator in an image', toml: '[deploy.compute]\nimage = "nginx\\u2028:1"\n', code: 'DZ4022', line: 2, col: 9, single: true },
+
+  // ---- values with hard limits, at their line ----
+  { name: 'vpc_cidr with an octet over 255', toml: '[deploy.network]\nvpc_cidr = "10.0.0.256/16"\n', code: 'DZ4005', line: 2, col: 12, hint: '10.0.0.0/16', single: true },
+  { name: 'vpc_cidr with a leading zero (010 is octal to some parsers)', toml: '[deploy.network]\nvpc_cidr = "010.0.0.0/16"\n', code: 'DZ4005', line: 2, col: 12, single: true },
+  { name: 'vpc_cidr with host bits set', toml: '[deploy.network]\nvpc_cidr = "10.0.0.1/16"\n', code: 'DZ4023', line: 2, col: 12, hint: '"10.0.0.0/16"', single: true },
+  { name: 'vpc_cidr /24 holds no room for six /24 subnets (dev: 2 zones)', toml: '[deploy.network]\nvpc_cidr = "10.0.0.0/24"\n', code: 'DZ4024', line: 2, col: 12, hint: '/21', single: true },
+  { name: 'vpc_cidr /21 is too small for three zones (prod)', toml: '[deploy.network]\nvpc_cidr = "10.0.0.0/21"\n', env: 'prod', code: 'DZ4024', line: 2, col: 12, hint: '/20', single: true },
+  { name: 'ssh_cidr with host bits set', toml: '[deploy.services.bastion]\nruntime = "ec2"\nkey_name = "ops"\nssh_cidr = "203.0.113.7/24"\n', code: 'DZ4023', line: 4, col: 12, hint: '203.0.113.7/32', single: true },
+  { name: 'ssh_cidr with an octet over 255', toml: '[deploy.services.bastion]\nruntime = "ec2"\nssh_cidr = "203.0.113.999/32"\n', code: 'DZ4005', line: 3, col: 12, single: true },
+  { name: 'a domain label of 64 characters', toml: `[deploy.domain]\nname = "${'a'.repeat(64)}.com"\n`, code: 'DZ4005', line: 2, col: 8, hint: 'domain name', single: true },
+  { name: 'a domain name of 255 characters', toml: `[deploy.domain]\nname = "${`${'a'.repeat(62)}.`.repeat(4)}com"\n`, code: 'DZ4004', line: 2, col: 8, single: true },
+  { name: 'a record name over 253 characters (subdomain under a long name)', toml: `[deploy.domain]\nname = "${`${'a'.repeat(62)}.`.repeat(3)}${'b'.repeat(59)}.com"\nsubdomain = "api"\n`, code: 'DZ4030', line: 3, col: 13, single: true },
+  { name: 'a domain outside its hosted zone', toml: '[deploy.domain]\nname = "shop.example.com"\nhosted_zone = "example.org"\n', code: 'DZ4031', line: 3, col: 15, single: true },
+  { name: 'an upper-case domain name', toml: '[deploy.domain]\nname = "Example.com"\n', code: 'DZ4005', line: 2, col: 8, single: true },
+  { name: 'an alarm email without a top-level domain', toml: '[deploy.alarms]\nemail = ["ops@example"]\n', code: 'DZ4005', line: 2, col: 10, single: true },
+  { name: 'an alarm email with a display name', toml: '[deploy.alarms]\nemail = ["Ops <ops@example.com>"]\n', code: 'DZ4005', line: 2, col: 10, single: true },
+  { name: 'an alarm email with two @', toml: '[deploy.alarms]\nemail = ["ops@@example.com"]\n', code: 'DZ4005', line: 2, col: 10, single: true },
+  { name: 'an image URI with a space', toml: '[deploy.compute]\nimage = "my app:latest"\n', code: 'DZ4005', line: 2, col: 9, hint: 'no spaces', single: true },
+  { name: 'an image with an upper-case repository', toml: '[deploy.compute]\nimage = "ghcr.io/Acme/Shop:1.2"\n', code: 'DZ4005', line: 2, col: 9, hint: 'lower case', single: true },
+  { name: 'an image with a bad tag', toml: '[deploy.compute]\nimage = "nginx:-latest"\n', code: 'DZ4005', line: 2, col: 9, hint: 'a tag is', single: true },
+  { name: 'an image with a short digest', toml: '[deploy.compute]\nimage = "nginx@sha256:abc123"\n', code: 'DZ4005', line: 2, col: 9, hint: '64 lower-case hex', single: true },
+  { name: 'an image written as a URL', toml: '[deploy.compute]\nimage = "https://ghcr.io/acme/shop:1"\n', code: 'DZ4005', line: 2, col: 9, hint: 'no scheme', single: true },
+  { name: 'a TigerBeetle version that was never released', toml: '[deploy.tigerbeetle]\nversion = "0.16.99"\n', code: 'DZ4025', line: 2, col: 11, hint: '0.16.78', single: true },
+  { name: 'a TigerBeetle version before the first stable release', toml: '[deploy.tigerbeetle]\nversion = "0.14.184"\n', code: 'DZ4025', line: 2, col: 11, hint: '0.15.3', single: true },
+  { name: 'a TigerBeetle version with a leading zero', toml: '[deploy.tigerbeetle]\nversion = "0.16.07"\n', code: 'DZ4005', line: 2, col: 11, single: true },
+  { name: 'an ALB path pattern with a space', toml: '[deploy.services.api]\npaths = ["/api/*", "/two words"]\n', code: 'DZ4005', line: 2, col: 20, single: true },
+
+  // ---- a plain variable that is also a secret (DZ4028): at the variable's key ----
+  { name: 'a [deploy.compute.env] name that is also a secret', toml: '[deploy.secrets]\napi_key = "ssm:/shop/api"\n\n[deploy.compute.env]\nAPI_KEY = "debug"\n', code: 'DZ4028', line: 5, col: 1, hint: 'either a plain variable or a secret', single: true },
+  { name: "a service's env name that is also a secret", toml: '[deploy.secrets]\nstripe_key = "ssm:/shop/stripe"\n\n[deploy.services.api.env]\nSTRIPE_KEY = "x"\n', code: 'DZ4028', line: 5, col: 1, single: true },
+  { name: 'a per-environment env name that is also a secret (prod, while on dev)', toml: '[deploy.secrets]\napi_key = "ssm:/shop/api"\n\n[deploy.env.prod.compute.env]\nAPI_KEY = "x"\n', code: 'DZ4028', line: 5, col: 1, single: true },
+
+  // ---- malformed secret references (DZ4021): each problem its own message, never the value ----
+  { name: 'an ssm: path without its leading slash', toml: '[deploy.secrets]\napi_key = "ssm:shop/prod/api"\n', code: 'DZ4021', line: 2, col: 11, hint: 'ssm:/', secret: 'shop/prod/api', single: true },
+  { name: 'a Secrets Manager ARN without its six-character suffix', toml: '[deploy.secrets]\napi_key = "secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe"\n', code: 'DZ4021', line: 2, col: 11, hint: 'console', secret: 'stripe', single: true },
+  { name: 'a Secrets Manager ARN without the secretsmanager: prefix', toml: '[deploy.secrets]\napi_key = "arn:aws:secretsmanager:us-east-1:123456789012:secret:stripe-AbC123"\n', code: 'DZ4021', line: 2, col: 11, hint: 'secretsmanager:', secret: 'stripe-AbC123', single: true },
+  { name: 'an SSM ARN under secretsmanager:', toml: '[deploy.secrets]\napi_key = "secretsmanager:arn:aws:ssm:us-east-1:123456789012:parameter/shop/api"\n', code: 'DZ4021', line: 2, col: 11, hint: 'ssm:', secret: 'shop/api', single: true },
+  { name: 'an upper-case prefix', toml: '[deploy.secrets]\napi_key = "SSM:/shop/api"\n', code: 'DZ4021', line: 2, col: 11, hint: 'lower case', secret: 'shop/api', single: true },
+
   // ---- secrets (DZ4019): never echo the value ----
   { name: 'a literal password as a secret', toml: '[deploy.secrets]\ndatabase_password = "hunter2"\n', code: 'DZ4019', line: 2, col: 21, hint: 'ssm:/', secret: 'hunter2', single: true },
   { name: 'a malformed secret reference', toml: '[deploy.secrets]\napi_key = "vault:x"\n', code: 'DZ4019', line: 2, col: 11, secret: 'vault:x', single: true },
@@ -172,7 +221,7 @@ describe('bad dazzle.toml documents', () => {
   it('the table is large and covers every DZ40xx error and DZ0006', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(30);
     const codes = new Set(ROWS.map((r) => r.code));
-    for (const c of ['DZ0006', 'DZ4001', 'DZ4002', 'DZ4003', 'DZ4004', 'DZ4005', 'DZ4006', 'DZ4007', 'DZ4010', 'DZ4011', 'DZ4012', 'DZ4013', 'DZ4014', 'DZ4016', 'DZ4017', 'DZ4018', 'DZ4019', 'DZ4020'] as const) {
+    for (const c of ['DZ0006', 'DZ4001', 'DZ4002', 'DZ4003', 'DZ4004', 'DZ4005', 'DZ4006', 'DZ4007', 'DZ4010', 'DZ4011', 'DZ4012', 'DZ4013', 'DZ4014', 'DZ4016', 'DZ4017', 'DZ4018', 'DZ4019', 'DZ4020', 'DZ4021', 'DZ4022', 'DZ4023', 'DZ4024', 'DZ4025', 'DZ4028', 'DZ4030', 'DZ4031'] as const) {
       expect(codes.has(c), c).toBe(true);
     }
     expect(new Set(ROWS.map((r) => r.name)).size).toBe(ROWS.length);
@@ -199,14 +248,28 @@ describe('bad dazzle.toml documents', () => {
     }
   });
 
-  it('the same override conflict is no error in dev, where the override does not apply', () => {
+  it('an override conflict in [deploy.env.prod] is an error while working on dev too, at its line, once', () => {
     const toml = '[deploy.compute]\ncpu = 256\n\n[deploy.env.prod.compute]\nmemory = 4096\n';
-    const dev = load(toml, 'dev');
-    expect(errorsOf(dev.diagnostics)).toEqual([]);
-    expect(dev.value?.deploy.compute).toMatchObject({ cpu: 256, memory: 1024 });
-    // Without --env the file's environment (default dev) decides.
-    expect(errorsOf(load(toml).diagnostics)).toEqual([]);
+    for (const env of [undefined, 'dev', 'staging', 'prod'] as const) {
+      const r = load(toml, env);
+      expect(r.value, String(env)).toBeUndefined();
+      expect(errorsOf(r.diagnostics).map((d) => [d.code, d.span?.line, d.span?.col]), String(env)).toEqual([['DZ4010', 5, 10]]);
+      // Another environment's problem says which environment it is in.
+      expect(errorsOf(r.diagnostics)[0]?.message.includes("(in environment 'prod')"), String(env)).toBe(env !== 'prod');
+    }
     expect(errorsOf(load(`[deploy]\nenvironment = "prod"\n${toml}`).diagnostics)[0]).toMatchObject({ code: 'DZ4010', span: { line: 7, col: 10 } });
+  });
+
+  it('the same problem in two environments tables is reported at each line; a problem of [deploy] itself only in its environment', () => {
+    const toml = '[deploy.env.staging.compute]\nmin_count = 5\nmax_count = 3\n\n[deploy.env.prod.compute]\nmin_count = 5\nmax_count = 3\n';
+    expect(errorsOf(load(toml, 'dev').diagnostics).map((d) => [d.code, d.span?.line])).toEqual([
+      ['DZ4011', 2],
+      ['DZ4011', 6],
+    ]);
+    // nat_gateways = 3 in [deploy] is wrong for dev (2 zones) but right for prod (3): reported when dev is checked, not while working on prod.
+    const base = '[deploy.network]\nnat_gateways = 3\n\n[deploy.env.prod.compute]\ndesired_count = 4\n';
+    expect(errorsOf(load(base, 'prod').diagnostics)).toEqual([]);
+    expect(errorsOf(load(base, 'dev').diagnostics).map((d) => d.code)).toEqual(['DZ4012']);
   });
 });
 
@@ -239,6 +302,76 @@ describe('documents that load, with notes', () => {
     const r = load('[deploy.tigerbeetle]\nvolume_size_gb = 50\nvolume_iops = 16000\n');
     expect(r.diagnostics).toEqual([]);
     expect(r.value?.deploy.tigerbeetle).toMatchObject({ volume_size_gb: 50, volume_iops: 16000 });
+  });
+
+  it('two TigerBeetle replicas load with a DZ4027 warning at node_count (no fault tolerance; preflight makes it critical)', () => {
+    const r = load('[deploy.tigerbeetle]\nnode_count = 2\n', 'prod');
+    expect(r.value?.deploy.tigerbeetle.node_count).toBe(2);
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line, d.span?.col])).toEqual([['DZ4027', 'warning', 2, 14]]);
+    expect(r.diagnostics[0]?.hint).toMatch(/\b3 replicas\b/);
+    // Not when TigerBeetle is off, and not for 1 or 3.
+    expect(load('[deploy.tigerbeetle]\nenabled = false\nnode_count = 2\n').diagnostics).toEqual([]);
+    for (const n of [1, 3]) expect(load(`[deploy.tigerbeetle]\nnode_count = ${n}\n`).diagnostics).toEqual([]);
+    // In [deploy.env.prod], while working on dev: reported, for prod.
+    const elsewhere = load('[deploy.env.prod.tigerbeetle]\nnode_count = 2\n', 'dev');
+    expect(elsewhere.value).toBeDefined();
+    expect(elsewhere.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([['DZ4027', 2, 14]]);
+    expect(elsewhere.diagnostics[0]?.message).toContain("(in environment 'prod')");
+  });
+
+  it('the TigerBeetle releases: the default and every known one load; one newer than the bundled list is a DZ4026 warning', () => {
+    expect(tigerBeetleRelease(BASE_DEFAULTS.tigerbeetle.version)).toBe('known');
+    for (const v of ['0.15.3', '0.15.6', '0.16.0', '0.16.7', '0.16.39', '0.16.67', '0.16.78', '0.17.0', '0.17.9']) expect(load(`[deploy.tigerbeetle]\nversion = "${v}"\n`).diagnostics, v).toEqual([]);
+    const newer = load('[deploy.tigerbeetle]\nversion = "0.18.0"\n');
+    expect(newer.value?.deploy.tigerbeetle.version).toBe('0.18.0');
+    expect(newer.diagnostics.map((d) => [d.code, d.severity, d.span?.line, d.span?.col])).toEqual([['DZ4026', 'warning', 2, 11]]);
+  });
+
+  it('a plain variable shaped or named like a secret loads with a DZ4029 warning at its key, which never repeats the value', () => {
+    const r = load('[deploy.compute.env]\nLOG_LEVEL = "debug"\nSTRIPE = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\nDB_PASSWORD = "hunter2hunter2"\nTOKEN_URL = "https://auth.example.com/token"\nPASSWORD_MIN = "12"\n');
+    expect(r.value).toBeDefined();
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line, d.span?.col])).toEqual([
+      ['DZ4029', 'warning', 3, 1],
+      ['DZ4029', 'warning', 4, 1],
+    ]);
+    for (const d of r.diagnostics) expect(`${d.message} ${d.hint}`).not.toMatch(/sk_live|hunter2/);
+  });
+
+  it('the accepted forms: secret references by path, plain name and full ARN; images; emails; ALB paths; multi-line env values; a /20 VPC in prod', () => {
+    const r = load(
+      [
+        '[deploy.secrets]',
+        'a = "ssm:/shop/prod/a"',
+        'b = "ssm:plain_name"',
+        'c = "ssm:arn:aws:ssm:eu-west-1:123456789012:parameter/shared/c"',
+        'd = "secretsmanager:shop/prod/d"',
+        'e = "secretsmanager:shop/prod/db:password"',
+        'f = "secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/f-AbC123"',
+        'g = "secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/g-AbC123:password"',
+        '[deploy.services.api]',
+        'image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/api:1.4.2"',
+        'paths = ["/api/*", "/v1/orders?", "/a-b_c.d/$x/~y/@z:+&"]',
+        '[deploy.services.web]',
+        `image = "GHCR.io/acme-corp/shop@sha256:${'a'.repeat(64)}"`,
+        '[deploy.services.local]',
+        'image = "localhost:5000/shop__x/web-app:v1.2_3"',
+        '[deploy.compute.env]',
+        'CERT_CHAIN = "line one\\nline two\\tand a tab"',
+        'HEX = "0x10"',
+        '[deploy.alarms]',
+        "email = [\"ops+alerts@example.co.uk\", \"o'brien@mail.example.com\"]",
+        '[deploy.network]',
+        'vpc_cidr = "10.1.0.0/20"',
+        '[deploy.domain]',
+        'name = "shop.example.com"',
+        'hosted_zone = "example.com"',
+      ].join('\n'),
+      'prod',
+    );
+    expect(r.diagnostics).toEqual([]);
+    // A string stays a string: "0x10" is not 16.
+    expect(r.value?.deploy.compute.env.HEX).toBe('0x10');
+    expect(r.value?.deploy.compute.env.CERT_CHAIN).toBe('line one\nline two\tand a tab');
   });
 
   it('three NAT gateways are fine in prod, which has three AZs', () => {

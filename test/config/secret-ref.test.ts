@@ -41,3 +41,41 @@ describe('secret references', () => {
     }
   });
 });
+
+describe('secret reference problems', () => {
+  const BAD: readonly (readonly [string, 'not-a-reference' | 'malformed', RegExp])[] = [
+    ['hunter2', 'not-a-reference', /ssm:/],
+    ['ssm:myapp/prod/key', 'malformed', /ssm:\//],
+    ['ssm:/a//b', 'malformed', /ssm:\//],
+    ['ssm:/has space', 'malformed', /spaces/],
+    ['ssm:', 'malformed', /ssm:\//],
+    ['ssm:arn:aws:ssm:eu-west-1:12345:parameter/x', 'malformed', /console/],
+    ['ssm:arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123', 'malformed', /secretsmanager:/],
+    ['secretsmanager:', 'malformed', /secretsmanager:myapp/],
+    ['secretsmanager:a:b:c', 'malformed', /version stages/],
+    ['secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:plainname', 'malformed', /console/],
+    ['secretsmanager:arn:aws:ssm:us-east-1:123456789012:parameter/x', 'malformed', /ssm:/],
+    ['secretsmanager:bad name', 'malformed', /spaces/],
+    ['secretsmanager:db:pass word', 'malformed', /JSON value/],
+    ['arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123', 'malformed', /secretsmanager: before/],
+    ['arn:aws:ssm:us-east-1:123456789012:parameter/x', 'malformed', /ssm: before/],
+    ['SSM:/x', 'malformed', /lower case/],
+    [' ssm:/x', 'malformed', /spaces/],
+    ['/myapp/prod/key', 'malformed', /ssm: before a parameter path/],
+  ];
+
+  it.each(BAD)('%s: %s, with its own hint, never quoting the value', (ref, reason, hint) => {
+    const r = parseSecretRef(ref);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.reason).toBe(reason);
+    expect(r.hint).toMatch(hint);
+    if (!/^(ssm|secretsmanager):$/.test(ref)) expect(`${r.problem} ${r.hint}`).not.toContain(ref.trim());
+  });
+
+  it('each kind of problem has its own message', () => {
+    const problems = BAD.map(([ref]) => parseSecretRef(ref)).flatMap((r) => (r.ok ? [] : [r.problem]));
+    // Only the two empty-segment spellings share one.
+    expect(new Set(problems).size).toBeGreaterThanOrEqual(problems.length - 2);
+  });
+});
