@@ -50,6 +50,11 @@ export const CATALOGUE = {
   DZ2203: { severity: 'error', phase: 'parse', title: 'property value has the wrong kind' },
   DZ2204: { severity: 'error', phase: 'parse', title: 'property value is not one of the allowed values' },
   DZ2205: { severity: 'error', phase: 'parse', title: 'required property is missing' },
+  DZ2206: { severity: 'error', phase: 'link', title: 'value contains a control character or line separator' },
+  DZ2207: { severity: 'error', phase: 'link', title: 'number is not a decimal whole number that fits' },
+  DZ2208: { severity: 'error', phase: 'link', title: 'from address is not an email address' },
+  DZ2209: { severity: 'error', phase: 'link', title: 'time zone is not an IANA time zone name' },
+  DZ2210: { severity: 'error', phase: 'link', title: 'storage binding is not a plain name' },
 
   DZ3001: { severity: 'error', phase: 'link', title: 'the project has no app declaration' },
   DZ3002: { severity: 'error', phase: 'link', title: 'the project has more than one app declaration' },

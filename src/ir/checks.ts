@@ -1,0 +1,17 @@
+/**
+ * What `dazzle check` finds beyond names and references, so that nothing that
+ * would fail at synth or deploy is first found there: control characters in
+ * values, and settings AWS rejects. Each check reads the syntax trees (for the
+ * values' locations) and reports at the value.
+ */
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { Decl } from '../syntax/index.js';
+import { checkSettings } from './check-settings.js';
+import { checkText } from './check-text.js';
+
+/** Every check over the project's declarations (in file order). */
+export function checkDeclarations(decls: readonly Decl[]): Diagnostic[] {
+  // A value holding a control character is reported once, and not checked further (no cascade).
+  const text = checkText(decls);
+  return [...text.diagnostics, ...checkSettings(decls, text.flagged)];
+}
