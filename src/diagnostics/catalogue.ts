@@ -67,6 +67,9 @@ export const CATALOGUE = {
   DZ3009: { severity: 'error', phase: 'link', title: 'event names an unknown topic' },
   DZ3010: { severity: 'error', phase: 'link', title: 'reference to an unknown LLM model' },
   DZ3011: { severity: 'error', phase: 'link', title: 'unknown field type' },
+  DZ3014: { severity: 'error', phase: 'link', title: "ledger or transfer value is outside TigerBeetle's limits" },
+  DZ3015: { severity: 'error', phase: 'link', title: 'transfer debits and credits the same ledger' },
+  DZ3016: { severity: 'error', phase: 'link', title: 'transfer between ledgers with different ledger ids' },
 
   DZ4000: { severity: 'note', phase: 'config', title: 'no [deploy] table; every deployment setting is its default' },
   DZ4001: { severity: 'error', phase: 'config', title: 'unknown key in [deploy]' },

@@ -1,11 +1,12 @@
 /**
  * What `dazzle check` finds beyond names and references, so that nothing that
  * would fail at synth or deploy is first found there: control characters in
- * values, and settings AWS rejects. Each check reads the syntax trees (for the
- * values' locations) and reports at the value.
+ * values, settings AWS rejects, and TigerBeetle's limits. Each check reads the
+ * syntax trees (for the values' locations) and reports at the value.
  */
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Decl } from '../syntax/index.js';
+import { checkLedgers } from './check-ledgers.js';
 import { checkSettings } from './check-settings.js';
 import { checkText } from './check-text.js';
 
@@ -13,5 +14,5 @@ import { checkText } from './check-text.js';
 export function checkDeclarations(decls: readonly Decl[]): Diagnostic[] {
   // A value holding a control character is reported once, and not checked further (no cascade).
   const text = checkText(decls);
-  return [...text.diagnostics, ...checkSettings(decls, text.flagged)];
+  return [...text.diagnostics, ...checkSettings(decls, text.flagged), ...checkLedgers(decls, text.flagged)];
 }
