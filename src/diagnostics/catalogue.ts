@@ -67,6 +67,8 @@ export const CATALOGUE = {
   DZ3009: { severity: 'error', phase: 'link', title: 'event names an unknown topic' },
   DZ3010: { severity: 'error', phase: 'link', title: 'reference to an unknown LLM model' },
   DZ3011: { severity: 'error', phase: 'link', title: 'unknown field type' },
+  DZ3012: { severity: 'error', phase: 'link', title: 'two names become the same AWS name, construct ID or variable' },
+  DZ3013: { severity: 'error', phase: 'link', title: 'a name becomes a name dazzle generates for itself' },
   DZ3014: { severity: 'error', phase: 'link', title: "ledger or transfer value is outside TigerBeetle's limits" },
   DZ3015: { severity: 'error', phase: 'link', title: 'transfer debits and credits the same ledger' },
   DZ3016: { severity: 'error', phase: 'link', title: 'transfer between ledgers with different ledger ids' },

@@ -342,7 +342,7 @@ class Linker {
     const constructs: OpaqueConstruct[] = opaque.map(({ decl }: Located<OpaqueDecl>) => ({ keyword: decl.keyword, name: decl.name ?? null, text: decl.text, span: decl.span }));
 
     const configReferences = this.configReferences(all);
-    this.diagnostics.push(...checkDeclarations(all.map((x) => x.decl)));
+    this.diagnostics.push(...checkDeclarations(all.map((x) => x.decl), configReferences));
 
     if (!firstApp) return undefined;
     const app: AppDecl = firstApp.decl;
