@@ -25,11 +25,22 @@ interface Claim {
 
 const FILE_TYPES = new Set(['file', 'image']);
 
-/** Every generated name of the DSL's resources, and the pairs of resources that share one. */
+/**
+ * Every generated name of the DSL's resources, and the pairs of resources that share one;
+ * also `storage=` bindings that cannot name a bucket (one pass over the fields).
+ */
 export function checkGeneratedNames(decls: readonly Decl[], configReferences: readonly ConfigReference[], flagged: ReadonlySet<Property>): Diagnostic[] {
+  const invalid: Diagnostic[] = [];
   const claims: Claim[] = [];
+  // Declarations come in file order, so an owner's first claim is its earliest; later ones add nothing.
+  const owners = new Set<string>();
   const claim = (owner: string, label: string, span: Span, names: readonly GeneratedName[]) => {
     for (const generated of names) claims.push({ owner, label, generated, span });
+  };
+  const once = (owner: string): boolean => {
+    if (owners.has(owner)) return false;
+    owners.add(owner);
+    return true;
   };
   const usable = (p: Property | undefined): p is Property => p !== undefined && !flagged.has(p);
 
@@ -53,14 +64,23 @@ export function checkGeneratedNames(decls: readonly Decl[], configReferences: re
         for (const t of d.topics) claim(`topic ${t.name}`, `topic '${t.name}'`, t.nameSpan, GENERATED_NAMES.bus(t.name));
         break;
       case 'entity':
+      case 'archetype':
         for (const f of d.fields) {
           const storage = f.modifiers.find((m) => m.name === 'storage');
-          const isFile = f.type.kind === 'scalar' && FILE_TYPES.has(f.type.name);
+          if (storage?.value !== undefined && !isStorageName(storage.value)) {
+            invalid.push(
+              diag('DZ2210', `field '${d.name}.${f.name}': storage=${storage.value} is not a plain name`, {
+                span: storage.span,
+                hint: 'storage= names the bucket the field is kept in: letters, digits and underscores, e.g. storage=media',
+              }),
+            );
+            continue;
+          }
+          // Lowering makes buckets for entities' fields only.
+          if (d.kind === 'archetype') continue;
           if (storage?.value !== undefined) {
-            // A storage name that is not a plain name is reported on its own (DZ2210).
-            if (!isStorageName(storage.value)) continue;
-            claim(`store ${storage.value}`, `storage=${storage.value} (field '${d.name}.${f.name}')`, storage.span, GENERATED_NAMES.bucket(storage.value));
-          } else if (isFile) {
+            if (once(`store ${storage.value}`)) claim(`store ${storage.value}`, `storage=${storage.value} (field '${d.name}.${f.name}')`, storage.span, GENERATED_NAMES.bucket(storage.value));
+          } else if (f.type.kind === 'scalar' && FILE_TYPES.has(f.type.name) && once('store files')) {
             claim('store files', `the files bucket of file field '${d.name}.${f.name}'`, f.nameSpan, GENERATED_NAMES.bucket('files'));
           }
         }
@@ -96,7 +116,7 @@ export function checkGeneratedNames(decls: readonly Decl[], configReferences: re
   for (const r of configReferences) claim(`secret ${r.name}`, `config("${r.name}")`, r.span, GENERATED_NAMES.secret(r.name));
 
   claims.sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.offset - b.span.offset));
-  return collisions(claims);
+  return [...invalid, ...collisions(claims)];
 }
 
 const keyOf = (g: GeneratedName) => `${g.namespace}\u0000${g.name}`;

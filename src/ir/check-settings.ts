@@ -2,14 +2,14 @@
  * Settings in the DSL that become AWS settings, checked at `dazzle check` and
  * reported at their value: schedule and job expressions (what EventBridge
  * Scheduler accepts, and that they fire at all), schedule time zones, a queue's
- * dead-letter count, an email channel's from address, storage bindings, and
- * whole numbers too large to keep exactly.
+ * dead-letter count, an email channel's from address, and whole numbers too
+ * large to keep exactly.
  */
 import { diag, didYouMean, quote, type Diagnostic } from '../diagnostics/index.js';
-import { SCHEMAS, type ChannelDecl, type Decl, type EntityDecl, type Member, type Property, type PropertyConstructDecl } from '../syntax/index.js';
+import { SCHEMAS, type ChannelDecl, type Decl, type Member, type Property, type PropertyConstructDecl } from '../syntax/index.js';
 import { toAwsCron, toAwsRate } from './schedule-expression.js';
 import { TIME_ZONE_RELEASE, TIME_ZONES } from './time-zones.js';
-import { decimalInteger, expressionText, isEmailAddress, isStorageName, plainValue, propertyMap, valueSpan } from './values.js';
+import { decimalInteger, expressionText, isEmailAddress, plainValue, propertyMap, valueSpan } from './values.js';
 
 /** SQS's range for maxReceiveCount, the number of receives before a message moves to the dead-letter queue. */
 const DEAD_LETTER_RANGE = [1, 1000] as const;
@@ -24,7 +24,6 @@ export function checkSettings(decls: readonly Decl[], flagged: ReadonlySet<Prope
     if (d.kind === 'schedule') schedule(d, ok, out);
     else if (d.kind === 'job') job(d, ok, out);
     else if (d.kind === 'channel') channel(d, ok, out);
-    else if (d.kind === 'entity' || d.kind === 'archetype') storage(d, out);
   }
   return out;
 }
@@ -105,22 +104,6 @@ function channel(d: ChannelDecl, ok: Usable, out: Diagnostic[]): void {
           hint: angle
             ? `write the address alone (from_address: "${angle}") and the name in from_name`
             : 'write the address SES sends from, such as "noreply@example.com" (letters, digits and . _ % + - before the @; a domain after it)',
-        }),
-      );
-    }
-  }
-}
-
-/** `storage=name` names a bucket: a plain name (letters, digits, underscores) with a letter or digit in it. */
-function storage(d: EntityDecl, out: Diagnostic[]): void {
-  for (const f of d.fields) {
-    for (const m of f.modifiers) {
-      if (m.name !== 'storage' || m.value === undefined) continue;
-      if (isStorageName(m.value)) continue;
-      out.push(
-        diag('DZ2210', `field '${d.name}.${f.name}': storage=${m.value} is not a plain name`, {
-          span: m.span,
-          hint: 'storage= names the bucket the field is kept in: letters, digits and underscores, e.g. storage=media',
         }),
       );
     }

@@ -39,6 +39,8 @@ const PATTERNS: Readonly<Record<TextPolicy, RegExp>> = { plain: NOT_PLAIN, label
 
 /** The index of the first character `text` may not hold under `policy`, or -1. */
 export function forbiddenCharacter(text: string, policy: TextPolicy): number {
+  // Most values are printable ASCII: answered without the Unicode classes.
+  if (/^[\x20-\x7e]*$/.test(text)) return -1;
   const m = PATTERNS[policy].exec(text);
   return m ? m.index : -1;
 }
