@@ -58,6 +58,11 @@ export const CATALOGUE = {
   DZ2203: { severity: 'error', phase: 'parse', title: 'property value has the wrong kind' },
   DZ2204: { severity: 'error', phase: 'parse', title: 'property value is not one of the allowed values' },
   DZ2205: { severity: 'error', phase: 'parse', title: 'required property is missing' },
+  DZ2206: { severity: 'error', phase: 'link', title: 'value contains a control character or line separator' },
+  DZ2207: { severity: 'error', phase: 'link', title: 'number is not a decimal whole number that fits' },
+  DZ2208: { severity: 'error', phase: 'link', title: 'from address is not an email address' },
+  DZ2209: { severity: 'error', phase: 'link', title: 'time zone is not an IANA time zone name' },
+  DZ2210: { severity: 'error', phase: 'link', title: 'storage binding is not a plain name' },
 
   DZ3001: { severity: 'error', phase: 'link', title: 'the project has no app declaration' },
   DZ3002: { severity: 'error', phase: 'link', title: 'the project has more than one app declaration' },
@@ -70,6 +75,11 @@ export const CATALOGUE = {
   DZ3009: { severity: 'error', phase: 'link', title: 'event names an unknown topic' },
   DZ3010: { severity: 'error', phase: 'link', title: 'reference to an unknown LLM model' },
   DZ3011: { severity: 'error', phase: 'link', title: 'unknown field type' },
+  DZ3012: { severity: 'error', phase: 'link', title: 'two names become the same AWS name, construct ID or variable' },
+  DZ3013: { severity: 'error', phase: 'link', title: 'a name becomes a name dazzle generates for itself' },
+  DZ3014: { severity: 'error', phase: 'link', title: "ledger or transfer value is outside TigerBeetle's limits" },
+  DZ3015: { severity: 'error', phase: 'link', title: 'transfer debits and credits the same ledger' },
+  DZ3016: { severity: 'error', phase: 'link', title: 'transfer between ledgers with different ledger ids' },
 
   DZ4000: { severity: 'note', phase: 'config', title: 'no [deploy] table; every deployment setting is its default' },
   DZ4001: { severity: 'error', phase: 'config', title: 'unknown key in [deploy]' },

@@ -20,7 +20,6 @@ import {
   type SectionDecl,
   type SubBlock,
   type TransactionDecl,
-  type Value,
 } from '../syntax/index.js';
 import {
   APPSPEC_FORMAT_VERSION,
@@ -42,16 +41,12 @@ import {
   type Transaction,
   type Webhook,
 } from './appspec.js';
+import { checkDeclarations } from './checks.js';
+import { decimalInteger, expressionText, propertyMap as props, valueString as stringValue } from './values.js';
 
 type Located<T> = { readonly decl: T; readonly module: string | null; readonly file: string };
 /** The declaration types whose `kind` admits K (distributes over the union). */
 type DeclOf<K, D = Decl> = D extends { readonly kind: infer DK } ? (K extends DK ? D : never) : never;
-
-function props(members: readonly Member[]): Map<string, Property> {
-  const m = new Map<string, Property>();
-  for (const x of members) if (x.kind === 'property' && !m.has(x.key)) m.set(x.key, x);
-  return m;
-}
 
 /** Properties as `key → value text`, nested blocks flattened as `key.sub`. */
 function propertyRecord(members: readonly Member[], prefix = ''): Record<string, string> {
@@ -65,21 +60,13 @@ function propertyRecord(members: readonly Member[], prefix = ''): Record<string,
   return out;
 }
 
-/** A value as a plain string: a lone string literal is unquoted, anything else is its text. */
-function stringValue(v: Value): string {
-  const only = v.parts.length === 1 ? v.parts[0] : undefined;
-  if (only?.type === 'string') return only.value ?? '';
-  return v.text;
-}
-
 function text(p: Property | undefined): string | null {
   return p ? stringValue(p.value) : null;
 }
 
+/** A whole number exactly as written in decimal; `0x10`, `1e3` or ` 12` are not numbers (checks.ts reports them). */
 function intValue(p: Property | undefined): number | null {
-  if (!p) return null;
-  const n = Number(p.value.text);
-  return Number.isFinite(n) ? n : null;
+  return p ? decimalInteger(p.value.text) : null;
 }
 
 function names(p: Property | undefined): string[] {
@@ -88,10 +75,7 @@ function names(p: Property | undefined): string[] {
 
 function located(p: Property | undefined): { value: string; span: Span } | null {
   if (!p) return null;
-  const v = p.value;
-  // `cron("0 * * * *")` → the expression inside.
-  const call = v.parts.length === 4 && v.parts[0]?.image === 'cron' && v.parts[2]?.type === 'string' ? v.parts[2].value : undefined;
-  return { value: call ?? stringValue(v), span: v.span ?? p.keySpan };
+  return { value: expressionText(p), span: p.value.span ?? p.keySpan };
 }
 
 function byName<T extends { readonly name: string }>(xs: T[]): T[] {
@@ -358,6 +342,7 @@ class Linker {
     const constructs: OpaqueConstruct[] = opaque.map(({ decl }: Located<OpaqueDecl>) => ({ keyword: decl.keyword, name: decl.name ?? null, text: decl.text, span: decl.span }));
 
     const configReferences = this.configReferences(all);
+    this.diagnostics.push(...checkDeclarations(all.map((x) => x.decl), configReferences));
 
     if (!firstApp) return undefined;
     const app: AppDecl = firstApp.decl;

@@ -97,9 +97,9 @@ describe('configuration and diagnostics', () => {
     expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line])).toEqual([['DZ5001', 'warning', 3]]);
   });
 
-  it('an invalid cron is an error at the line of its cron:', () => {
-    const r = lower(`${APP}schedule nightly "Nightly":\n  timezone: "UTC"\n  cron: "0 25 * * *"\n`);
-    expect(r.value).toBeUndefined();
+  it('an invalid cron is an error at the line of its cron, found by check (the linker) before lowering', () => {
+    const r = checkTexts({ 'dsl/app.dsl': `${APP}schedule nightly "Nightly":\n  timezone: "UTC"\n  cron: "0 25 * * *"\n` });
+    expect(r.value.spec).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([['DZ5003', 5, 9]]);
     expect(r.diagnostics[0]?.message).toContain('hour 25 is out of range 0-23');
   });

@@ -20,6 +20,25 @@ describe('toAwsCron', () => {
     ['@weekly', 'cron(0 0 ? * 1 *)'],
     ['0 2 * * ? *', 'cron(0 2 * * ? *)'],
     ['0 18 ? * MON-FRI *', 'cron(0 18 ? * MON-FRI *)'],
+    // Sunday is 0 or 7: a range that includes 7 covers the days it names, never "Sundays only".
+    ['0 9 * * 0-7', 'cron(0 9 * * ? *)'],
+    ['0 9 * * 0-6', 'cron(0 9 * * ? *)'],
+    ['0 9 * * 1-7', 'cron(0 9 * * ? *)'],
+    ['0 9 * * 2-7', 'cron(0 9 ? * 1,3-7 *)'],
+    ['0 9 * * 5-7', 'cron(0 9 ? * 1,6-7 *)'],
+    ['0 9 * * 6,7', 'cron(0 9 ? * 1,7 *)'],
+    ['0 9 * * 0,7', 'cron(0 9 ? * 1 *)'],
+    ['0 9 * * */2', 'cron(0 9 ? * 1,3,5,7 *)'],
+    ['0 9 * * 1-5/2', 'cron(0 9 ? * 2,4,6 *)'],
+    ['0 9 * * MON,7', 'cron(0 9 ? * 1-2 *)'],
+    ['0 0 29 2 *', 'cron(0 0 29 2 ? *)'],
+    ['0 0 31 * *', 'cron(0 0 31 * ? *)'],
+    ['0 0 30,31 2,3 *', 'cron(0 0 30,31 2,3 ? *)'],
+    ['0 0 29-31 feb *', 'cron(0 0 29-31 FEB ? *)'],
+    ['0 0 L * ? *', 'cron(0 0 L * ? *)'],
+    ['0 0 15W * ? *', 'cron(0 0 15W * ? *)'],
+    ['0 0 ? * 6L *', 'cron(0 0 ? * 6L *)'],
+    ['0 0 ? * 2#1 *', 'cron(0 0 ? * 2#1 *)'],
   ])('%s → %s', (input, expected) => {
     expect(toAwsCron(input)).toEqual(ok(expected));
   });
@@ -38,6 +57,21 @@ describe('toAwsCron', () => {
     ['@sometimes', /not a cron macro/],
     ['0 2 * * * *', /exactly one of day-of-month and day-of-week/],
     ['', /has 0 fields/],
+    ['*/0 * * * *', /step '0' in the minute must be a positive whole number/],
+    ['0 */0 * * *', /step '0' in the hour/],
+    ['0 0 31 2 *', /never fires/],
+    ['0 0 30 2 *', /never fires/],
+    ['0 0 31 4 *', /never fires/],
+    ['0 0 31 4,6,9,11 *', /never fires/],
+    ['0 0 30,31 feb *', /never fires/],
+    ['0 0 31 2 ? *', /never fires/],
+    ['0 0 0x10 * *', /'0x10' is not a day-of-month/],
+    ['1e3 * * * *', /'1e3' is not a minute/],
+    ['0 9 * * 7-5', /runs backwards/],
+    ['0 9 ? * 0 *', /'0' is not a valid day-of-week \(in the six-field form AWS numbers the days 1-7/],
+    ['0 9 ? * 8 *', /'8' is not a valid day-of-week/],
+    ['0 0 32 * ? *', /day-of-month 32 is out of range/],
+    ['0 0 0W * ? *', /'0W' is not a valid day-of-month/],
   ])('rejects %j', (input, message) => {
     const r = toAwsCron(input);
     expect(r.ok).toBe(false);
@@ -74,6 +108,12 @@ describe('toAwsRate', () => {
     ['soon', /not a duration/],
     ['5 fortnights', /not a duration/],
     ['-5m', /not a duration/],
+    ['0m', /is zero/],
+    [0, /is zero/],
+    ['0x10', /not a duration/],
+    ['1e3', /not a duration/],
+    ['0b1', /not a duration/],
+    ['99999999999999999999d', /too long/],
   ])('rejects %j', (input, message) => {
     const r = toAwsRate(input);
     expect(r.ok).toBe(false);
