@@ -34,3 +34,15 @@ export function configValue(config: ResolvedConfig, key: string): string {
   for (const k of key.split('.')) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
   return JSON.stringify(cur) ?? 'unset';
 }
+
+/**
+ * Where a cause is written: the DSL construct, or the dazzle.toml line of a config key
+ * (following inherited values to where they were set). Empty for defaults.
+ */
+export function spanOf(config: ResolvedConfig, because: Because): { span?: Span } {
+  if (because.kind === 'dsl') return { span: because.span };
+  let source: ConfigSource | undefined = because.source;
+  for (let hops = 0; source?.kind === 'inherited' && hops < 10; hops++) source = config.sources[source.from];
+  if (source?.kind !== 'file') return {};
+  return { span: { file: source.file, line: source.line, col: source.col, endLine: source.line, endCol: source.col + 1, offset: 0, length: 0 } };
+}

@@ -9,7 +9,8 @@ import type { InfraRequirements } from './requirements.js';
 export type * from './requirements.js';
 export { toAwsCron, toAwsRate, type Converted } from './schedule-expression.js';
 export { PASSES } from './passes/index.js';
-export { configKey, configValue } from './context.js';
+export { configKey, configValue, spanOf } from './context.js';
+export { parseCidr, smallestVpcPrefix, subnetLayout, tigerBeetleAddress, tigerBeetleAddresses, SUBNET_PREFIX, TIGERBEETLE_CLIENT_PORT, type SubnetLayout } from './passes/network.js';
 
 export function lowerToRequirements(spec: AppSpec, config: ResolvedConfig): Result<InfraRequirements | undefined> {
   const draft: Draft = {

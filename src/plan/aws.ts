@@ -4,13 +4,9 @@
  * them (with costs and reasons); `generate` renders exactly them.
  */
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
-import type { InfraRequirements } from '../lower/index.js';
+import { subnetLayout, tigerBeetleAddress, TIGERBEETLE_CLIENT_PORT, type InfraRequirements, type SubnetLayout } from '../lower/index.js';
 
-export interface SubnetLayout {
-  readonly public: readonly string[];
-  readonly private: readonly string[];
-  readonly isolated: readonly string[];
-}
+export { subnetLayout, tigerBeetleAddress, type SubnetLayout };
 
 export interface TigerBeetleNode {
   readonly index: number;
@@ -89,20 +85,6 @@ export interface AwsRequirements {
   readonly observability: { readonly alarmEmails: readonly string[]; readonly snsTopicArn: string; readonly logRetentionDays: number };
 }
 
-/** /24 subnets in this order: one public per AZ, then private, then isolated. */
-export function subnetLayout(vpcCidr: string, azCount: number): SubnetLayout {
-  const [a, b] = vpcCidr.split('.');
-  const block = (i: number) => `${a}.${b}.${i}.0/24`;
-  const range = (from: number) => Array.from({ length: azCount }, (_, i) => block(from + i));
-  return { public: range(0), private: range(azCount), isolated: range(2 * azCount) };
-}
-
-/** Private address of TigerBeetle replica i: spread over the AZs' private subnets, host 10 upwards. */
-export function tigerBeetleAddress(vpcCidr: string, azCount: number, i: number): string {
-  const [a, b] = vpcCidr.split('.');
-  return `${a}.${b}.${azCount + (i % azCount)}.${10 + Math.floor(i / azCount)}`;
-}
-
 /** `ledger-app-prod-files`: lower-case, hyphens; at most 34 characters so that `-<12-digit account>-<region>` fits in 63. */
 export function bucketPrefix(app: string, environment: string, name: string): string {
   const clean = (x: string) => x.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
@@ -142,7 +124,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
           clusterId: tb.cluster_id,
           instanceType: tb.size,
           nodes,
-          addresses: nodes.map((n) => `${n.address}:3000`),
+          addresses: nodes.map((n) => `${n.address}:${TIGERBEETLE_CLIENT_PORT}`),
           volume: { type: io2 ? 'io2' : 'gp3', sizeGb: tb.volume_size_gb, iops: tb.volume_iops, throughput: io2 ? null : tb.volume_throughput },
           parameterPrefix: `/${req.app}/${d.environment}/tigerbeetle`,
           logGroup: `/${req.app}/${d.environment}/tigerbeetle`,

@@ -7,6 +7,7 @@ import { cache } from './cache.js';
 import { database } from './database.js';
 import { ledgerCluster } from './ledger-cluster.js';
 import { messaging } from './messaging.js';
+import { network } from './network.js';
 import { objectStores } from './object-stores.js';
 import { schedules } from './schedules.js';
 import { secrets } from './secrets.js';
@@ -14,6 +15,7 @@ import { webServices } from './web-services.js';
 import { worker } from './worker.js';
 
 export const PASSES: readonly (readonly [string, Pass])[] = [
+  ['network', network],
   ['database', database],
   ['object-stores', objectStores],
   ['ledger-cluster', ledgerCluster],
