@@ -87,6 +87,7 @@ export const CATALOGUE = {
   DZ5003: { severity: 'error', phase: 'lower', title: 'schedule expression is not valid' },
   DZ5004: { severity: 'warning', phase: 'lower', title: 'schedule has no cron or interval' },
   DZ5005: { severity: 'warning', phase: 'lower', title: 'config() value is not supplied' },
+  DZ5006: { severity: 'error', phase: 'lower', title: 'deployment is disabled ([deploy] enabled = false)' },
   DZ5007: { severity: 'error', phase: 'lower', title: 'the VPC range is too small for the subnets' },
   DZ5008: { severity: 'error', phase: 'lower', title: 'the VPC range is not a network address' },
   DZ6001: { severity: 'error', phase: 'write', title: 'generated files were edited by hand' },

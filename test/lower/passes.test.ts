@@ -187,6 +187,20 @@ describe('corpus projects', () => {
 
 const at = (r: { diagnostics: readonly { code: string; span?: { file: string; line: number } }[] }) => r.diagnostics.map((d) => [d.code, d.span?.file, d.span?.line]);
 
+describe('[deploy] enabled = false', () => {
+  it('refuses to lower, with an error at that line', () => {
+    const r = lower(`${APP}${USER}`, '[deploy]\nregion = "eu-west-1"\nenabled = false\n');
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line, d.span?.col, d.keyPath])).toEqual([['DZ5006', 'error', 3, 11, 'deploy.enabled']]);
+  });
+
+  it('in [deploy.env.prod] it refuses prod only, at the line in that table', () => {
+    const toml = '[deploy]\n[deploy.env.prod]\nenabled = false\n';
+    expect(at(lower(`${APP}${USER}`, toml, 'prod'))).toEqual([['DZ5006', 'dazzle.toml', 3]]);
+    expect(lower(`${APP}${USER}`, toml, 'dev').value).toBeDefined();
+  });
+});
+
 describe('the VPC range', () => {
   it('a /24 has room for one /24 subnet, not 2 zones × 3 tiers: an error at vpc_cidr that names /21', () => {
     const r = lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.0.0/24"\n');

@@ -1,5 +1,5 @@
 /** `dazzle deploy plan`: stacks, sizes, provenance, formats, determinism. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +120,19 @@ describe('deploy plan', () => {
       expect(r.code, p).toBe(0);
       expect((JSON.parse(r.stdout) as DeploymentPlan).app).toBe(p);
     }
+  });
+});
+
+describe('checks that need the config and the plan together run at plan and at generate', () => {
+  it('[deploy] enabled = false: plan and generate refuse with exit 2 at that line, and nothing is written', () => {
+    const dir = tempProject({ 'dazzle.toml': '[deploy]\nregion = "eu-west-1"\nenabled = false\n', 'dsl/app.dsl': 'app t "T"\n\nentity User "User":\n  id: uuid pk\n' });
+    for (const command of ['plan', 'generate']) {
+      const r = runCli(['deploy', command, '-p', dir]);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr).toMatch(/dazzle\.toml:3:11 - error DZ5006: /);
+      expect(r.stderr).not.toMatch(STACK_TRACE);
+    }
+    expect(existsSync(join(dir, 'infra'))).toBe(false);
   });
 });
 
