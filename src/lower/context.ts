@@ -1,6 +1,6 @@
 /** What every lowering pass sees: the AppSpec, the resolved config, the requirements so far, and a place for diagnostics. */
 import type { ConfigSource, ResolvedConfig } from '../config/index.js';
-import type { Diagnostic, Span } from '../diagnostics/index.js';
+import type { Diagnostic, RelatedLocation, Span } from '../diagnostics/index.js';
 import type { AppSpec } from '../ir/index.js';
 import type { Because, InfraRequirements } from './requirements.js';
 
@@ -45,4 +45,13 @@ export function spanOf(config: ResolvedConfig, because: Because): { span?: Span 
   for (let hops = 0; source?.kind === 'inherited' && hops < 10; hops++) source = config.sources[source.from];
   if (source?.kind !== 'file') return {};
   return { span: { file: source.file, line: source.line, col: source.col, endLine: source.line, endCol: source.col + 1, offset: 0, length: 0 } };
+}
+
+/** The first of `causes` that has a place, as a related location. */
+export function relatedAt(config: ResolvedConfig, causes: readonly Because[], message: (b: Because) => string): RelatedLocation[] {
+  for (const b of causes) {
+    const { span } = spanOf(config, b);
+    if (span) return [{ message: message(b), span }];
+  }
+  return [];
 }

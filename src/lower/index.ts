@@ -10,7 +10,9 @@ export type * from './requirements.js';
 export { toAwsCron, toAwsRate, type Converted } from './schedule-expression.js';
 export { PASSES } from './passes/index.js';
 export { configKey, configValue, spanOf } from './context.js';
+export * from './aws-names.js';
 export { parseCidr, smallestVpcPrefix, subnetLayout, tigerBeetleAddress, tigerBeetleAddresses, SUBNET_PREFIX, TIGERBEETLE_CLIENT_PORT, type SubnetLayout } from './passes/network.js';
+export { nameProblem, NAME_RULES, plannedConstructs, plannedNames, type NameKind, type PlannedConstruct, type PlannedName } from './passes/names.js';
 
 /** `[deploy] enabled = false`: the app is not to be deployed, so there is nothing to plan or generate. */
 function refusal(config: ResolvedConfig): Diagnostic | undefined {

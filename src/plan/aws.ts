@@ -4,9 +4,20 @@
  * them (with costs and reasons); `generate` renders exactly them.
  */
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
-import { subnetLayout, tigerBeetleAddress, TIGERBEETLE_CLIENT_PORT, type InfraRequirements, type SubnetLayout } from '../lower/index.js';
+import {
+  bucketPrefix,
+  createdSecretName,
+  databaseName,
+  logGroupName,
+  subnetLayout,
+  tigerBeetleAddress,
+  tigerBeetleParameterPrefix,
+  TIGERBEETLE_CLIENT_PORT,
+  type InfraRequirements,
+  type SubnetLayout,
+} from '../lower/index.js';
 
-export { subnetLayout, tigerBeetleAddress, type SubnetLayout };
+export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
 
 export interface TigerBeetleNode {
   readonly index: number;
@@ -85,16 +96,6 @@ export interface AwsRequirements {
   readonly observability: { readonly alarmEmails: readonly string[]; readonly snsTopicArn: string; readonly logRetentionDays: number };
 }
 
-/** `ledger-app-prod-files`: lower-case, hyphens; at most 34 characters so that `-<12-digit account>-<region>` fits in 63. */
-export function bucketPrefix(app: string, environment: string, name: string): string {
-  const clean = (x: string) => x.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  const full = `${clean(app)}-${environment}-${clean(name)}`;
-  if (full.length <= 34) return full;
-  let h = 0;
-  for (const c of full) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return `${full.slice(0, 27).replace(/-+$/, '')}-${h.toString(16).padStart(8, '0').slice(0, 6)}`;
-}
-
 function image(s: ServiceConfig): AwsService['image'] {
   if (s.runtime === 'ec2' && s.artifact) return { kind: 'artifact', s3: s.artifact, command: s.command };
   return s.image ? { kind: 'uri', uri: s.image } : { kind: 'asset', dockerfile: s.dockerfile };
@@ -126,8 +127,8 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
           nodes,
           addresses: nodes.map((n) => `${n.address}:${TIGERBEETLE_CLIENT_PORT}`),
           volume: { type: io2 ? 'io2' : 'gp3', sizeGb: tb.volume_size_gb, iops: tb.volume_iops, throughput: io2 ? null : tb.volume_throughput },
-          parameterPrefix: `/${req.app}/${d.environment}/tigerbeetle`,
-          logGroup: `/${req.app}/${d.environment}/tigerbeetle`,
+          parameterPrefix: tigerBeetleParameterPrefix(req.app, d.environment),
+          logGroup: logGroupName(req.app, d.environment, 'tigerbeetle'),
           clientPort: 3000,
           replicationPort: 3001,
         }
@@ -144,7 +145,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
           backupRetentionDays: d.database.backup_retention_days,
           deletionProtection: d.database.deletion_protection,
           removalPolicy: d.database.removal_policy,
-          databaseName: req.app,
+          databaseName: databaseName(req.app).name,
         }
       : null,
     buckets: req.objectStores.map((s) => ({ name: s.name, namePrefix: bucketPrefix(req.app, d.environment, s.name), fields: s.fields, versioning: d.storage.versioning, removalPolicy: d.storage.removal_policy })),
@@ -156,7 +157,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
     cache: req.cache ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
     services,
     loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
-    secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: `${req.app}/${d.environment}/${s.env}` } })),
+    secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: createdSecretName(req.app, d.environment, s.env) } })),
     observability: { alarmEmails: d.alarms.email, snsTopicArn: d.alarms.sns_topic_arn, logRetentionDays: d.logs.retention_days },
   };
 }

@@ -3,8 +3,8 @@
  * choice for the environment is made here, once; generate renders the result.
  */
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
-import { envName, pascal } from '../ir/index.js';
-import { configKey, type Because, type InfraRequirements } from '../lower/index.js';
+import { envName } from '../ir/index.js';
+import { configKey, constructId, createdSecretName, databaseName, type Because, type InfraRequirements } from '../lower/index.js';
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsService } from './aws.js';
@@ -81,9 +81,9 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       type: 'AWS::SSM::Parameter',
       title: 'cluster parameters and log group',
       params: [
-        ['parameters', [`/${req.app}/${d.environment}/tigerbeetle/cluster_id`, `/${req.app}/${d.environment}/tigerbeetle/replica_count`, `/${req.app}/${d.environment}/tigerbeetle/nodes/{id}`]],
+        ['parameters', [`${t.parameterPrefix}/cluster_id`, `${t.parameterPrefix}/replica_count`, `${t.parameterPrefix}/nodes/{id}`]],
         ['cluster id', String(tb.cluster_id)],
-        ['log group', `/${req.app}/${d.environment}/tigerbeetle`],
+        ['log group', t.logGroup],
       ],
       because: req.ledgerCluster.because,
       cost: null,
@@ -121,7 +121,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }
   for (const s of req.objectStores) {
     data.push({
-      id: `Bucket${pascal(s.name)}`,
+      id: constructId.bucket(s.name),
       type: 'AWS::S3::Bucket',
       title: `S3 bucket for ${s.fields.join(', ')}`,
       params: [
@@ -141,7 +141,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   const messaging: PlanResource[] = [];
   for (const q of req.queues) {
     messaging.push({
-      id: `Queue${pascal(q.name)}`,
+      id: constructId.queue(q.name),
       type: 'AWS::SQS::Queue',
       title: `SQS queue ${q.name} with a dead-letter queue`,
       params: [
@@ -154,7 +154,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }
   for (const b of req.eventBuses) {
     messaging.push({
-      id: `Bus${pascal(b.name)}`,
+      id: constructId.bus(b.name),
       type: d.kafka.enabled ? 'AWS::MSK::Topic' : 'AWS::Events::EventBus',
       title: d.kafka.enabled ? `Kafka topic ${b.name}` : `EventBridge bus ${b.name}`,
       params: [['source', b.source === 'stream' ? 'stream channel' : 'event topic'], ...(b.retention ? ([['retention', b.retention]] as [string, ParamValue][]) : [])],
@@ -164,7 +164,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }
   for (const e of req.emailSenders) {
     messaging.push({
-      id: `Email${pascal(e.name)}`,
+      id: constructId.email(e.name),
       type: 'AWS::SES::EmailIdentity',
       title: `SES identity for ${e.name}`,
       params: [['from', e.fromAddress ?? '(set in the channel config)']],
@@ -187,7 +187,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }
   for (const s of req.schedules) {
     messaging.push({
-      id: `Schedule${pascal(s.name)}`,
+      id: constructId.schedule(s.name),
       type: 'AWS::Scheduler::Schedule',
       title: `schedule ${s.name} → worker`,
       params: [['expression', s.expression], ...(s.timezone ? ([['timezone', s.timezone]] as [string, ParamValue][]) : [])],
@@ -221,7 +221,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     const s = (aws.services.find((x) => x.role === 'web' && x.name === w.name) as AwsService).settings;
     if (s.runtime === 'fargate') {
       compute.push({
-        id: `Service${pascal(w.name)}`,
+        id: constructId.service(w.name),
         type: 'AWS::ECS::Service',
         title: `Fargate service ${w.name} behind the load balancer`,
         params: [
@@ -237,7 +237,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       });
     } else {
       compute.push({
-        id: `Nodes${pascal(w.name)}`,
+        id: constructId.nodes(w.name),
         type: 'AWS::EC2::Instance',
         title: `EC2 node group ${w.name} with fixed private addresses`,
         params: [
@@ -331,7 +331,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       ? ([
           { name: 'DATABASE_HOST', kind: 'value', value: '(Data stack: cluster endpoint)' },
           { name: 'DATABASE_PORT', kind: 'value', value: '5432' },
-          { name: 'DATABASE_NAME', kind: 'value', value: req.app },
+          { name: 'DATABASE_NAME', kind: 'value', value: databaseName(req.app).name },
           { name: 'DATABASE_USER', kind: 'secret', from: 'database credentials (username)' },
           { name: 'DATABASE_PASSWORD', kind: 'secret', from: 'database credentials (password)' },
         ] as ServiceVariable[])
@@ -348,13 +348,15 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     ...req.objectStores.map((s): ServiceVariable => ({ name: `BUCKET_${envName(s.name)}`, kind: 'value', value: `(Data stack: ${s.name} bucket name)` })),
     ...(req.cache ? ([{ name: 'REDIS_URL', kind: 'value', value: '(Compute stack: cache endpoint)' }] as ServiceVariable[]) : []),
     ...Object.entries(d.compute.env).map(([name, value]): ServiceVariable => ({ name, kind: 'value', value })),
-    ...req.secrets.map((s): ServiceVariable => ({ name: s.env, kind: 'secret', from: s.from.kind === 'reference' ? s.from.ref : `Secrets Manager: ${req.app}/${d.environment}/${s.env}` })),
+    ...req.secrets.map((s): ServiceVariable => ({ name: s.env, kind: 'secret', from: s.from.kind === 'reference' ? s.from.ref : `Secrets Manager: ${createdSecretName(req.app, d.environment, s.env)}` })),
   ];
   // A [deploy.secrets] entry with the same name as a variable dazzle provides replaces it.
   const declared = new Set(req.secrets.filter((s) => s.from.kind === 'reference').map((s) => s.env));
   for (const name of ['DATABASE_USER', 'DATABASE_PASSWORD']) {
     if (req.database && declared.has(name)) notes.push(`${name} comes from [deploy.secrets], not from the generated database credentials.`);
   }
+  const db = databaseName(req.app);
+  if (req.database && db.reason) notes.push(`The database is named ${db.name}, not ${req.app}: ${db.reason}.`);
   const sortVars = (vars: ServiceVariable[], role: string) =>
     [...vars, { name: 'DAZZLE_PROCESS', kind: 'value', value: role } as ServiceVariable]
       .filter((v) => !(v.kind === 'secret' && declared.has(v.name) && !v.from.startsWith('ssm:') && !v.from.startsWith('secretsmanager:')))

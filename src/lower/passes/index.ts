@@ -1,12 +1,14 @@
 /**
  * The lowering passes, in order. Each is one file with one signature; later
- * passes may read what earlier ones produced (the worker runs the schedules).
+ * passes may read what earlier ones produced (the worker runs the schedules;
+ * the names pass checks every name the plan will fix).
  */
 import type { Pass } from '../context.js';
 import { cache } from './cache.js';
 import { database } from './database.js';
 import { ledgerCluster } from './ledger-cluster.js';
 import { messaging } from './messaging.js';
+import { names } from './names.js';
 import { network } from './network.js';
 import { objectStores } from './object-stores.js';
 import { schedules } from './schedules.js';
@@ -25,4 +27,5 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['cache', cache],
   ['secrets', secrets],
   ['web-services', webServices],
+  ['names', names],
 ];
