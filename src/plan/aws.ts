@@ -6,6 +6,7 @@
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
 import {
   bucketPrefix,
+  constructId,
   createdSecretName,
   databaseName,
   logGroupName,
@@ -68,8 +69,18 @@ export interface AwsBucket {
 }
 
 export interface AwsService {
+  /**
+   * Construct ID, unique by construction: `Service<Name>` (or `Nodes<Name>` on EC2) for a
+   * configured service, `Worker` for the worker dazzle adds, whatever the services are named.
+   */
+  readonly id: string;
   readonly name: string;
   readonly role: 'web' | 'worker';
+  /**
+   * Log stream prefix in the services' log group: a configured service's name; the worker's is
+   * `dazzle-worker`, a name no configured service can have (their names are lower_snake_case).
+   */
+  readonly logStreamPrefix: string;
   readonly runtime: 'fargate' | 'ec2';
   readonly settings: ServiceConfig;
   /** Where the image comes from: a pushed image, or a Dockerfile built by `cdk deploy`. */
@@ -96,6 +107,9 @@ export interface AwsRequirements {
   readonly observability: { readonly alarmEmails: readonly string[]; readonly snsTopicArn: string; readonly logRetentionDays: number };
 }
 
+/** The worker's log stream prefix: outside the names configured services can have. */
+export const WORKER_LOG_STREAM_PREFIX = 'dazzle-worker';
+
 function image(s: ServiceConfig): AwsService['image'] {
   if (s.runtime === 'ec2' && s.artifact) return { kind: 'artifact', s3: s.artifact, command: s.command };
   return s.image ? { kind: 'uri', uri: s.image } : { kind: 'asset', dockerfile: s.dockerfile };
@@ -111,9 +125,13 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
     : [];
   const services: AwsService[] = req.webServices.map((w) => {
     const settings = Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
-    return { name: w.name, role: 'web', runtime: settings.runtime, settings, image: image(settings) };
+    const id = settings.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
+    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings) };
   });
-  if (req.worker) services.push({ name: 'worker', role: 'worker', runtime: 'fargate', settings: { ...d.compute, runtime: 'fargate', desired_count: 1, min_count: 1, max_count: 1 }, image: image(d.compute) });
+  if (req.worker) {
+    const settings: ServiceConfig = { ...d.compute, runtime: 'fargate', desired_count: 1, min_count: 1, max_count: 1 };
+    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute) });
+  }
   return {
     app: req.app,
     environment: d.environment,

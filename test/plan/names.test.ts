@@ -171,6 +171,22 @@ describe('collisions are errors at plan time, naming both causes', () => {
   });
 });
 
+describe('a service named worker', () => {
+  const dsl = `${APP}${USER}channel jobs "Jobs":\n  kind: queue\n`;
+  const toml = '[deploy.services.web]\npaths = ["/"]\n[deploy.services.worker]\npaths = ["/worker/*"]\n';
+
+  it('plans beside the internal worker: distinct construct IDs and log stream prefixes', () => {
+    const p = plan(dsl, toml);
+    expect(p.aws.services.map((s) => [s.id, s.name, s.role, s.logStreamPrefix])).toEqual([
+      ['ServiceWeb', 'web', 'web', 'web'],
+      ['ServiceWorker', 'worker', 'web', 'worker'],
+      ['Worker', 'worker', 'worker', 'dazzle-worker'],
+    ]);
+    const compute = emit(p).get('lib/compute-stack.ts') ?? '';
+    expect([...compute.matchAll(/streamPrefix: '([^']+)'/g)].map((m) => m[1])).toEqual(['web', 'worker', 'dazzle-worker']);
+  });
+});
+
 describe('the construct-ID table is the one generate uses', () => {
   it('every construct ID in the generated stacks is in the table the check uses', () => {
     const dsl = `${APP}${USER}entity Doc "Doc":\n  id: uuid pk\n  scan: file\nchannel jobs "Jobs":\n  kind: queue\nchannel events "Events":\n  kind: stream\nchannel mail "Mail":\n  kind: email\n  config:\n    from_address: "a@example.com"\nledger Cash "Cash":\n  account_code: 1\n  account_type: asset\n  currency: GBP\nschedule nightly "Nightly":\n  cron: "0 2 * * *"\nintegration crm "CRM":\n  base_url: "https://crm.example.com"\n`;
