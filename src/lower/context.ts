@@ -47,6 +47,11 @@ export function spanOf(config: ResolvedConfig, because: Because): { span?: Span 
   return { span: { file: source.file, line: source.line, col: source.col, endLine: source.line, endCol: source.col + 1, offset: 0, length: 0 } };
 }
 
+/** `entity User`, `deploy.secrets.api_key`: a cause as the user wrote it. */
+export function causeText(b: Because): string {
+  return b.kind === 'dsl' ? `${b.construct} ${b.name}` : b.key;
+}
+
 /** The first of `causes` that has a place, as a related location. */
 export function relatedAt(config: ResolvedConfig, causes: readonly Because[], message: (b: Because) => string): RelatedLocation[] {
   for (const b of causes) {

@@ -181,7 +181,7 @@ describe('corpus projects', () => {
 
   it('every pass is listed in order, once', async () => {
     const { PASSES } = await import('../../src/lower/index.js');
-    expect(PASSES.map(([n]) => n)).toEqual(['network', 'database', 'object-stores', 'ledger-cluster', 'messaging', 'schedules', 'worker', 'cache', 'secrets', 'web-services', 'names']);
+    expect(PASSES.map(([n]) => n)).toEqual(['network', 'database', 'object-stores', 'ledger-cluster', 'messaging', 'schedules', 'worker', 'cache', 'secrets', 'web-services', 'variables', 'names']);
   });
 });
 
@@ -220,5 +220,60 @@ describe('the VPC range', () => {
     const r = lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.1.0/16"\n');
     expect(at(r)).toEqual([['DZ5008', 'dazzle.toml', 2]]);
     expect(r.diagnostics[0]?.hint).toContain('"10.0.0.0/16"');
+  });
+});
+
+describe('variables the services receive', () => {
+  const QUEUE = 'channel jobs "Jobs":\n  kind: queue\n';
+  const LEDGER = 'ledger Cash "Cash":\n  account_code: 1\n  account_type: asset\n  currency: GBP\n';
+
+  it('[deploy.compute.env] setting a generated variable is an error at its line, related to what generates it', () => {
+    const r = lower(`${APP}${USER}${QUEUE}`, '[deploy.compute.env]\nLOG_LEVEL = "info"\nDATABASE_HOST = "db.example.com"\nQUEUE_JOBS_URL = "x"\nDAZZLE_PROCESS = "web"\n');
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.keyPath])).toEqual([
+      ['DZ5012', 3, 'deploy.compute.env.DATABASE_HOST'],
+      ['DZ5012', 4, 'deploy.compute.env.QUEUE_JOBS_URL'],
+      ['DZ5012', 5, 'deploy.compute.env.DAZZLE_PROCESS'],
+    ]);
+    // DATABASE_HOST comes from the entity; QUEUE_JOBS_URL from the channel (dsl/app.dsl lines 3 and 5).
+    expect(r.diagnostics.map((d) => d.related.map((x) => `${x.span.file}:${x.span.line}`))).toEqual([['dsl/app.dsl:3'], ['dsl/app.dsl:5'], []]);
+  });
+
+  it('TIGERBEETLE_ADDRESSES in a service env is an error at its line in that service table', () => {
+    const r = lower(`${APP}${LEDGER}`, '[deploy.services.api]\nport = 8080\n[deploy.services.api.env]\nTIGERBEETLE_ADDRESSES = "10.0.0.1:3000"\n');
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.keyPath])).toEqual([['DZ5012', 4, 'deploy.services.api.env.TIGERBEETLE_ADDRESSES']]);
+  });
+
+  it('a plain variable with the name of a secret (generated or needed) is an error, and no code frame shows its value', () => {
+    const llm = 'llm_model fast "Fast":\n  provider: anthropic\n  model_id: claude-3-haiku\n';
+    const r = lower(`${APP}${USER}${llm}`, '[deploy.compute.env]\nANTHROPIC_API_KEY = "sk-ant-123"\nDATABASE_PASSWORD = "hunter2"\n');
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.sensitive])).toEqual([
+      ['DZ5013', 2, true],
+      ['DZ5013', 3, true],
+    ]);
+    expect(JSON.stringify(r.diagnostics)).not.toMatch(/sk-ant-123|hunter2/);
+  });
+
+  it('a [deploy.secrets] entry with the name of a generated plain variable is an error at its line', () => {
+    const r = lower(`${APP}${USER}`, '[deploy.secrets]\ndatabase_host = "ssm:/app/db-host"\n');
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.keyPath, d.sensitive])).toEqual([['DZ5013', 2, 'deploy.secrets.database_host', true]]);
+  });
+
+  it('a [deploy.secrets] DATABASE_PASSWORD still replaces the generated credentials (the documented override)', () => {
+    const r = lower(`${APP}${USER}`, '[deploy.secrets]\ndatabase_password = "ssm:/app/db-password"\n');
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('config("X") of a variable dazzle generates is supplied by it: no secret is created', () => {
+    const dsl = `${APP}${USER}webhook Hook "Hook":\n  entity: User\n  events: [created]\n  url: config("DATABASE_HOST")\n`;
+    const r = lower(dsl);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value?.secrets).toEqual([]);
+  });
+
+  it('config("X") with a name that is no environment variable name is an error at the config() value', () => {
+    const dsl = `${APP}${USER}webhook Hook "Hook":\n  entity: User\n  events: [created]\n  url: config("hook url: 1")\n`;
+    const r = lower(dsl);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line])).toEqual([['DZ5014', 8]]);
   });
 });

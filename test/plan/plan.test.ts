@@ -134,6 +134,14 @@ describe('checks that need the config and the plan together run at plan and at g
     }
     expect(existsSync(join(dir, 'infra'))).toBe(false);
   });
+
+  it('a configured DATABASE_HOST is an error at its line at generate (it used to give duplicate keys that tsc rejected)', () => {
+    const dir = tempProject({ 'dazzle.toml': '[deploy.compute.env]\nDATABASE_HOST = "db.internal"\n', 'dsl/app.dsl': 'app t "T"\n\nentity User "User":\n  id: uuid pk\n', Dockerfile: 'FROM scratch\n' });
+    const r = runCli(['deploy', 'generate', '-p', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/dazzle\.toml:2:17 - error DZ5012: /);
+    expect(existsSync(join(dir, 'infra'))).toBe(false);
+  });
 });
 
 describe('determinism', () => {

@@ -1,7 +1,7 @@
 /**
  * The lowering passes, in order. Each is one file with one signature; later
  * passes may read what earlier ones produced (the worker runs the schedules;
- * the names pass checks every name the plan will fix).
+ * the variables and names passes check everything before them).
  */
 import type { Pass } from '../context.js';
 import { cache } from './cache.js';
@@ -13,6 +13,7 @@ import { network } from './network.js';
 import { objectStores } from './object-stores.js';
 import { schedules } from './schedules.js';
 import { secrets } from './secrets.js';
+import { variables } from './variables.js';
 import { webServices } from './web-services.js';
 import { worker } from './worker.js';
 
@@ -27,5 +28,6 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['cache', cache],
   ['secrets', secrets],
   ['web-services', webServices],
+  ['variables', variables],
   ['names', names],
 ];
