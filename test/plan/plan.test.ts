@@ -144,6 +144,24 @@ describe('checks that need the config and the plan together run at plan and at g
   });
 });
 
+describe('what each service receives', () => {
+  it("a named service's own env reaches that service only; the worker receives [deploy.compute.env]", () => {
+    const front = checkTexts({ 'dsl/app.dsl': 'app t "T"\n\nchannel jobs "Jobs":\n  kind: queue\n' });
+    const toml = '[deploy.compute.env]\nLOG_LEVEL = "info"\n[deploy.services.web]\npaths = ["/"]\n[deploy.services.api]\npaths = ["/api/*"]\n[deploy.services.api.env]\nLOG_LEVEL = "debug"\nAPI_MODE = "strict"\n';
+    const config = loadConfig({ path: 'dazzle.toml', text: toml }).value;
+    if (!front.value.spec || !config) throw new Error('bad fixture');
+    const lowered = lowerToRequirements(front.value.spec, config);
+    if (!lowered.value) throw new Error(lowered.diagnostics.map((d) => d.message).join('\n'));
+    const vars = (name: string, role: string) => {
+      const s = buildPlan(lowered.value as NonNullable<typeof lowered.value>, config).services.find((x) => x.name === name && x.role === role);
+      return Object.fromEntries((s?.variables ?? []).flatMap((v) => (v.kind === 'value' && (v.name === 'LOG_LEVEL' || v.name === 'API_MODE') ? [[v.name, v.value]] : [])));
+    };
+    expect(vars('api', 'web')).toEqual({ LOG_LEVEL: 'debug', API_MODE: 'strict' });
+    expect(vars('web', 'web')).toEqual({ LOG_LEVEL: 'info' });
+    expect(vars('worker', 'worker')).toEqual({ LOG_LEVEL: 'info' });
+  });
+});
+
 describe('determinism', () => {
   const files = readdirSync(join(REPO, EXAMPLE, 'dsl')).map((f) => readFileSync(join(REPO, EXAMPLE, 'dsl', f), 'utf8'));
   // The example's declarations, without module/use lines: each starts at column 1.
