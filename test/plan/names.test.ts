@@ -138,6 +138,20 @@ describe('names from the app name', () => {
   });
 });
 
+describe('the limit and form check', () => {
+  it('states the AWS limit, and the form AWS allows', () => {
+    expect(nameProblem({ kind: 'S3 bucket', name: 'a'.repeat(40), length: 70 })).toBe('is 70 characters; AWS allows at most 63');
+    expect(nameProblem({ kind: 'S3 bucket', name: 'Bad_Name', length: 8 })).toMatch(/^is not lower-case letters/);
+    expect(nameProblem({ kind: 'SSM parameter', name: '/ssm_tool/dev/tigerbeetle/cluster_id', length: 36 })).toMatch(/not beginning with "aws" or "ssm"/);
+    expect(nameProblem({ kind: 'CloudFormation stack', name: '9lives-dev-Network', length: 18 })).toMatch(/^is not a letter, then/);
+  });
+
+  it('an email channel whose from address is not an address is an error at the channel', () => {
+    const { lowered } = lower(`${APP}channel a "A":\n  kind: email\n  config:\n    from_address: "noreply"\n`);
+    expect(codes(lowered)).toEqual([['DZ5011', 3, []]]);
+  });
+});
+
 describe('collisions are errors at plan time, naming both causes', () => {
   it('two email channels with one from address would create one SES identity twice', () => {
     const dsl = `${APP}channel a "A":\n  kind: email\n  config:\n    from_address: "ops@example.com"\nchannel b "B":\n  kind: email\n  config:\n    from_address: "OPS@example.com"\n`;
