@@ -4,7 +4,7 @@
  * cross-stack contract, in one place so emitters cannot drift apart).
  */
 import type { DeploymentPlan, PlanResource, StackName } from '../plan/index.js';
-import type { Because } from '../lower/index.js';
+import { stackName as cfnStackName, type Because } from '../lower/index.js';
 import { camel, pascal } from './code.js';
 
 export interface EmitContext {
@@ -69,7 +69,7 @@ export function because(plan: DeploymentPlan, stack: StackName, id: string): rea
 
 /** CloudFormation stack name: `LedgerApp-prod-Network`. */
 export function stackName(plan: DeploymentPlan, stack: StackName): string {
-  return `${pascal(plan.app)}-${plan.environment}-${stack}`;
+  return cfnStackName(plan.app, plan.environment, stack);
 }
 
 /** `RemovalPolicy.X` for a plan policy. */

@@ -1,17 +1,36 @@
 /** Lowering: AppSpec + resolved config → InfraRequirements (then AWS choices and the deployment plan). */
 import type { ResolvedConfig } from '../config/index.js';
-import { hasErrors, sortDiagnostics, type Diagnostic, type Result } from '../diagnostics/index.js';
+import { diag, hasErrors, sortDiagnostics, type Diagnostic, type Result } from '../diagnostics/index.js';
 import type { AppSpec } from '../ir/index.js';
-import type { Draft } from './context.js';
+import { configKey, spanOf, type Draft } from './context.js';
 import { PASSES } from './passes/index.js';
 import type { InfraRequirements } from './requirements.js';
 
 export type * from './requirements.js';
 export { toAwsCron, toAwsRate, type Converted } from './schedule-expression.js';
 export { PASSES } from './passes/index.js';
-export { configKey, configValue } from './context.js';
+export { configKey, configValue, spanOf } from './context.js';
+export * from './aws-names.js';
+export { parseCidr, smallestVpcPrefix, subnetLayout, tigerBeetleAddress, tigerBeetleAddresses, SUBNET_PREFIX, TIGERBEETLE_CLIENT_PORT, type SubnetLayout } from './passes/network.js';
+export { generatedVariables, VARIABLE_NAME, type GeneratedVariable } from './passes/variables.js';
+export { nameProblem, NAME_RULES, plannedConstructs, plannedNames, type NameKind, type PlannedConstruct, type PlannedName } from './passes/names.js';
+
+/** `[deploy] enabled = false`: the app is not to be deployed, so there is nothing to plan or generate. */
+function refusal(config: ResolvedConfig): Diagnostic | undefined {
+  if (config.deploy.enabled) return undefined;
+  const because = configKey(config, 'enabled');
+  const source = config.sources.enabled;
+  const table = source?.kind === 'file' ? source.table : '[deploy]';
+  return diag('DZ5006', `${table} enabled = false: this app is not deployed, so there is nothing to plan or generate`, {
+    ...spanOf(config, because),
+    keyPath: 'deploy.enabled',
+    hint: 'remove enabled = false (or set it to true) to plan and generate the deployment',
+  });
+}
 
 export function lowerToRequirements(spec: AppSpec, config: ResolvedConfig): Result<InfraRequirements | undefined> {
+  const refused = refusal(config);
+  if (refused) return { value: undefined, diagnostics: [refused] };
   const draft: Draft = {
     app: spec.app.name,
     environment: config.deploy.environment,

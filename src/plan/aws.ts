@@ -4,13 +4,21 @@
  * them (with costs and reasons); `generate` renders exactly them.
  */
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
-import type { InfraRequirements } from '../lower/index.js';
+import {
+  bucketPrefix,
+  constructId,
+  createdSecretName,
+  databaseName,
+  logGroupName,
+  subnetLayout,
+  tigerBeetleAddress,
+  tigerBeetleParameterPrefix,
+  TIGERBEETLE_CLIENT_PORT,
+  type InfraRequirements,
+  type SubnetLayout,
+} from '../lower/index.js';
 
-export interface SubnetLayout {
-  readonly public: readonly string[];
-  readonly private: readonly string[];
-  readonly isolated: readonly string[];
-}
+export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
 
 export interface TigerBeetleNode {
   readonly index: number;
@@ -61,8 +69,18 @@ export interface AwsBucket {
 }
 
 export interface AwsService {
+  /**
+   * Construct ID, unique by construction: `Service<Name>` (or `Nodes<Name>` on EC2) for a
+   * configured service, `Worker` for the worker dazzle adds, whatever the services are named.
+   */
+  readonly id: string;
   readonly name: string;
   readonly role: 'web' | 'worker';
+  /**
+   * Log stream prefix in the services' log group: a configured service's name; the worker's is
+   * `dazzle-worker`, a name no configured service can have (their names are lower_snake_case).
+   */
+  readonly logStreamPrefix: string;
   readonly runtime: 'fargate' | 'ec2';
   readonly settings: ServiceConfig;
   /** Where the image comes from: a pushed image, or a Dockerfile built by `cdk deploy`. */
@@ -89,29 +107,8 @@ export interface AwsRequirements {
   readonly observability: { readonly alarmEmails: readonly string[]; readonly snsTopicArn: string; readonly logRetentionDays: number };
 }
 
-/** /24 subnets in this order: one public per AZ, then private, then isolated. */
-export function subnetLayout(vpcCidr: string, azCount: number): SubnetLayout {
-  const [a, b] = vpcCidr.split('.');
-  const block = (i: number) => `${a}.${b}.${i}.0/24`;
-  const range = (from: number) => Array.from({ length: azCount }, (_, i) => block(from + i));
-  return { public: range(0), private: range(azCount), isolated: range(2 * azCount) };
-}
-
-/** Private address of TigerBeetle replica i: spread over the AZs' private subnets, host 10 upwards. */
-export function tigerBeetleAddress(vpcCidr: string, azCount: number, i: number): string {
-  const [a, b] = vpcCidr.split('.');
-  return `${a}.${b}.${azCount + (i % azCount)}.${10 + Math.floor(i / azCount)}`;
-}
-
-/** `ledger-app-prod-files`: lower-case, hyphens; at most 34 characters so that `-<12-digit account>-<region>` fits in 63. */
-export function bucketPrefix(app: string, environment: string, name: string): string {
-  const clean = (x: string) => x.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  const full = `${clean(app)}-${environment}-${clean(name)}`;
-  if (full.length <= 34) return full;
-  let h = 0;
-  for (const c of full) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return `${full.slice(0, 27).replace(/-+$/, '')}-${h.toString(16).padStart(8, '0').slice(0, 6)}`;
-}
+/** The worker's log stream prefix: outside the names configured services can have. */
+export const WORKER_LOG_STREAM_PREFIX = 'dazzle-worker';
 
 function image(s: ServiceConfig): AwsService['image'] {
   if (s.runtime === 'ec2' && s.artifact) return { kind: 'artifact', s3: s.artifact, command: s.command };
@@ -128,9 +125,13 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
     : [];
   const services: AwsService[] = req.webServices.map((w) => {
     const settings = Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
-    return { name: w.name, role: 'web', runtime: settings.runtime, settings, image: image(settings) };
+    const id = settings.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
+    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings) };
   });
-  if (req.worker) services.push({ name: 'worker', role: 'worker', runtime: 'fargate', settings: { ...d.compute, runtime: 'fargate', desired_count: 1, min_count: 1, max_count: 1 }, image: image(d.compute) });
+  if (req.worker) {
+    const settings: ServiceConfig = { ...d.compute, runtime: 'fargate', desired_count: 1, min_count: 1, max_count: 1 };
+    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute) });
+  }
   return {
     app: req.app,
     environment: d.environment,
@@ -142,10 +143,10 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
           clusterId: tb.cluster_id,
           instanceType: tb.size,
           nodes,
-          addresses: nodes.map((n) => `${n.address}:3000`),
+          addresses: nodes.map((n) => `${n.address}:${TIGERBEETLE_CLIENT_PORT}`),
           volume: { type: io2 ? 'io2' : 'gp3', sizeGb: tb.volume_size_gb, iops: tb.volume_iops, throughput: io2 ? null : tb.volume_throughput },
-          parameterPrefix: `/${req.app}/${d.environment}/tigerbeetle`,
-          logGroup: `/${req.app}/${d.environment}/tigerbeetle`,
+          parameterPrefix: tigerBeetleParameterPrefix(req.app, d.environment),
+          logGroup: logGroupName(req.app, d.environment, 'tigerbeetle'),
           clientPort: 3000,
           replicationPort: 3001,
         }
@@ -162,7 +163,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
           backupRetentionDays: d.database.backup_retention_days,
           deletionProtection: d.database.deletion_protection,
           removalPolicy: d.database.removal_policy,
-          databaseName: req.app,
+          databaseName: databaseName(req.app).name,
         }
       : null,
     buckets: req.objectStores.map((s) => ({ name: s.name, namePrefix: bucketPrefix(req.app, d.environment, s.name), fields: s.fields, versioning: d.storage.versioning, removalPolicy: d.storage.removal_policy })),
@@ -174,7 +175,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
     cache: req.cache ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
     services,
     loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
-    secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: `${req.app}/${d.environment}/${s.env}` } })),
+    secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: createdSecretName(req.app, d.environment, s.env) } })),
     observability: { alarmEmails: d.alarms.email, snsTopicArn: d.alarms.sns_topic_arn, logRetentionDays: d.logs.retention_days },
   };
 }

@@ -3,8 +3,7 @@
  * choice for the environment is made here, once; generate renders the result.
  */
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
-import { envName, pascal } from '../ir/index.js';
-import { configKey, type Because, type InfraRequirements } from '../lower/index.js';
+import { configKey, constructId, createdSecretName, databaseName, generatedVariables, type Because, type InfraRequirements } from '../lower/index.js';
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsService } from './aws.js';
@@ -50,7 +49,6 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
 
   // TigerBeetle
   const tb = d.tigerbeetle;
-  const addresses: string[] = [...(aws.tigerbeetle?.addresses ?? [])];
   if (req.ledgerCluster && aws.tigerbeetle) {
     const t = aws.tigerbeetle;
     const io2 = t.volume.type === 'io2';
@@ -81,9 +79,9 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       type: 'AWS::SSM::Parameter',
       title: 'cluster parameters and log group',
       params: [
-        ['parameters', [`/${req.app}/${d.environment}/tigerbeetle/cluster_id`, `/${req.app}/${d.environment}/tigerbeetle/replica_count`, `/${req.app}/${d.environment}/tigerbeetle/nodes/{id}`]],
+        ['parameters', [`${t.parameterPrefix}/cluster_id`, `${t.parameterPrefix}/replica_count`, `${t.parameterPrefix}/nodes/{id}`]],
         ['cluster id', String(tb.cluster_id)],
-        ['log group', `/${req.app}/${d.environment}/tigerbeetle`],
+        ['log group', t.logGroup],
       ],
       because: req.ledgerCluster.because,
       cost: null,
@@ -121,7 +119,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }
   for (const s of req.objectStores) {
     data.push({
-      id: `Bucket${pascal(s.name)}`,
+      id: constructId.bucket(s.name),
       type: 'AWS::S3::Bucket',
       title: `S3 bucket for ${s.fields.join(', ')}`,
       params: [
@@ -141,7 +139,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   const messaging: PlanResource[] = [];
   for (const q of req.queues) {
     messaging.push({
-      id: `Queue${pascal(q.name)}`,
+      id: constructId.queue(q.name),
       type: 'AWS::SQS::Queue',
       title: `SQS queue ${q.name} with a dead-letter queue`,
       params: [
@@ -154,7 +152,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }
   for (const b of req.eventBuses) {
     messaging.push({
-      id: `Bus${pascal(b.name)}`,
+      id: constructId.bus(b.name),
       type: d.kafka.enabled ? 'AWS::MSK::Topic' : 'AWS::Events::EventBus',
       title: d.kafka.enabled ? `Kafka topic ${b.name}` : `EventBridge bus ${b.name}`,
       params: [['source', b.source === 'stream' ? 'stream channel' : 'event topic'], ...(b.retention ? ([['retention', b.retention]] as [string, ParamValue][]) : [])],
@@ -164,7 +162,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }
   for (const e of req.emailSenders) {
     messaging.push({
-      id: `Email${pascal(e.name)}`,
+      id: constructId.email(e.name),
       type: 'AWS::SES::EmailIdentity',
       title: `SES identity for ${e.name}`,
       params: [['from', e.fromAddress ?? '(set in the channel config)']],
@@ -187,7 +185,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }
   for (const s of req.schedules) {
     messaging.push({
-      id: `Schedule${pascal(s.name)}`,
+      id: constructId.schedule(s.name),
       type: 'AWS::Scheduler::Schedule',
       title: `schedule ${s.name} → worker`,
       params: [['expression', s.expression], ...(s.timezone ? ([['timezone', s.timezone]] as [string, ParamValue][]) : [])],
@@ -221,7 +219,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     const s = (aws.services.find((x) => x.role === 'web' && x.name === w.name) as AwsService).settings;
     if (s.runtime === 'fargate') {
       compute.push({
-        id: `Service${pascal(w.name)}`,
+        id: constructId.service(w.name),
         type: 'AWS::ECS::Service',
         title: `Fargate service ${w.name} behind the load balancer`,
         params: [
@@ -237,7 +235,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       });
     } else {
       compute.push({
-        id: `Nodes${pascal(w.name)}`,
+        id: constructId.nodes(w.name),
         type: 'AWS::EC2::Instance',
         title: `EC2 node group ${w.name} with fixed private addresses`,
         params: [
@@ -324,45 +322,24 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     },
   ]);
 
-  // What each service receives.
-  const common: ServiceVariable[] = [
-    { name: 'DAZZLE_ENV', kind: 'value', value: d.environment },
-    ...(req.database
-      ? ([
-          { name: 'DATABASE_HOST', kind: 'value', value: '(Data stack: cluster endpoint)' },
-          { name: 'DATABASE_PORT', kind: 'value', value: '5432' },
-          { name: 'DATABASE_NAME', kind: 'value', value: req.app },
-          { name: 'DATABASE_USER', kind: 'secret', from: 'database credentials (username)' },
-          { name: 'DATABASE_PASSWORD', kind: 'secret', from: 'database credentials (password)' },
-        ] as ServiceVariable[])
-      : []),
-    ...(req.ledgerCluster
-      ? ([
-          { name: 'TIGERBEETLE_ADDRESSES', kind: 'value', value: addresses.join(',') },
-          { name: 'TIGERBEETLE_CLUSTER_ID', kind: 'value', value: String(tb.cluster_id) },
-        ] as ServiceVariable[])
-      : []),
-    ...(req.schedules.length ? ([{ name: 'SCHEDULE_QUEUE_URL', kind: 'value', value: '(Messaging stack: schedule queue URL)' }] as ServiceVariable[]) : []),
-    ...req.queues.map((q): ServiceVariable => ({ name: `QUEUE_${envName(q.name)}_URL`, kind: 'value', value: `(Messaging stack: ${q.name} queue URL)` })),
-    ...req.eventBuses.map((b): ServiceVariable => ({ name: `EVENT_BUS_${envName(b.name)}`, kind: 'value', value: `(Messaging stack: ${b.name} bus name)` })),
-    ...req.objectStores.map((s): ServiceVariable => ({ name: `BUCKET_${envName(s.name)}`, kind: 'value', value: `(Data stack: ${s.name} bucket name)` })),
-    ...(req.cache ? ([{ name: 'REDIS_URL', kind: 'value', value: '(Compute stack: cache endpoint)' }] as ServiceVariable[]) : []),
-    ...Object.entries(d.compute.env).map(([name, value]): ServiceVariable => ({ name, kind: 'value', value })),
-    ...req.secrets.map((s): ServiceVariable => ({ name: s.env, kind: 'secret', from: s.from.kind === 'reference' ? s.from.ref : `Secrets Manager: ${req.app}/${d.environment}/${s.env}` })),
-  ];
-  // A [deploy.secrets] entry with the same name as a variable dazzle provides replaces it.
-  const declared = new Set(req.secrets.filter((s) => s.from.kind === 'reference').map((s) => s.env));
+  // What each service receives: the variables dazzle generates, the service's own env, and the secrets.
+  // The names pass has made sure that no name is set twice.
   for (const name of ['DATABASE_USER', 'DATABASE_PASSWORD']) {
-    if (req.database && declared.has(name)) notes.push(`${name} comes from [deploy.secrets], not from the generated database credentials.`);
+    if (req.database && req.secrets.some((s) => s.env === name)) notes.push(`${name} comes from [deploy.secrets], not from the generated database credentials.`);
   }
-  const sortVars = (vars: ServiceVariable[], role: string) =>
-    [...vars, { name: 'DAZZLE_PROCESS', kind: 'value', value: role } as ServiceVariable]
-      .filter((v) => !(v.kind === 'secret' && declared.has(v.name) && !v.from.startsWith('ssm:') && !v.from.startsWith('secretsmanager:')))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const services: PlanService[] = [
-    ...req.webServices.map((w): PlanService => ({ name: w.name, role: w.runtime === 'ec2' ? 'nodes' : 'web', variables: sortVars(common, 'web') })),
-    ...(req.worker ? [{ name: 'worker', role: 'worker' as const, variables: sortVars(common, 'worker') }] : []),
-  ];
+  const db = databaseName(req.app);
+  if (req.database && db.reason) notes.push(`The database is named ${db.name}, not ${req.app}: ${db.reason}.`);
+  const variables = (env: Readonly<Record<string, string>>, role: 'web' | 'worker'): ServiceVariable[] =>
+    [
+      ...generatedVariables(req, config, role).map((v): ServiceVariable => (v.kind === 'value' ? { name: v.name, kind: 'value', value: v.value } : { name: v.name, kind: 'secret', from: v.value })),
+      ...Object.entries(env).map(([name, value]): ServiceVariable => ({ name, kind: 'value', value })),
+      ...req.secrets.map((s): ServiceVariable => ({ name: s.env, kind: 'secret', from: s.from.kind === 'reference' ? s.from.ref : `Secrets Manager: ${createdSecretName(req.app, d.environment, s.env)}` })),
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const services: PlanService[] = aws.services.map((s) => ({
+    name: s.name,
+    role: s.role === 'worker' ? 'worker' : s.runtime === 'ec2' ? 'nodes' : 'web',
+    variables: variables(s.settings.env, s.role),
+  }));
 
   const costs = stacks.flatMap((s) => s.resources.map((r) => r.cost)).filter((c): c is Cost => c !== null);
   return {

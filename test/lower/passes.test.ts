@@ -181,6 +181,99 @@ describe('corpus projects', () => {
 
   it('every pass is listed in order, once', async () => {
     const { PASSES } = await import('../../src/lower/index.js');
-    expect(PASSES.map(([n]) => n)).toEqual(['database', 'object-stores', 'ledger-cluster', 'messaging', 'schedules', 'worker', 'cache', 'secrets', 'web-services']);
+    expect(PASSES.map(([n]) => n)).toEqual(['network', 'database', 'object-stores', 'ledger-cluster', 'messaging', 'schedules', 'worker', 'cache', 'secrets', 'web-services', 'variables', 'names']);
+  });
+});
+
+const at = (r: { diagnostics: readonly { code: string; span?: { file: string; line: number } }[] }) => r.diagnostics.map((d) => [d.code, d.span?.file, d.span?.line]);
+
+describe('[deploy] enabled = false', () => {
+  it('refuses to lower, with an error at that line', () => {
+    const r = lower(`${APP}${USER}`, '[deploy]\nregion = "eu-west-1"\nenabled = false\n');
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line, d.span?.col, d.keyPath])).toEqual([['DZ5006', 'error', 3, 11, 'deploy.enabled']]);
+  });
+
+  it('in [deploy.env.prod] it refuses prod only, at the line in that table', () => {
+    const toml = '[deploy]\n[deploy.env.prod]\nenabled = false\n';
+    expect(at(lower(`${APP}${USER}`, toml, 'prod'))).toEqual([['DZ5006', 'dazzle.toml', 3]]);
+    expect(lower(`${APP}${USER}`, toml, 'dev').value).toBeDefined();
+  });
+});
+
+describe('the VPC range', () => {
+  it('a /24 has room for one /24 subnet, not 2 zones × 3 tiers: an error at vpc_cidr that names /21', () => {
+    const r = lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.0.0/24"\n');
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col, d.keyPath])).toEqual([['DZ5007', 2, 12, 'deploy.network.vpc_cidr']]);
+    expect(r.diagnostics[0]?.hint).toMatch(/\/21\b.*"10\.0\.0\.0\/21"/);
+  });
+
+  it('3 zones (prod) need 9 subnets: a /21 is too small, a /20 fits', () => {
+    const small = lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.8.0/21"\n', 'prod');
+    expect(at(small)).toEqual([['DZ5007', 'dazzle.toml', 2]]);
+    expect(small.diagnostics[0]?.hint).toMatch(/\/20\b.*"10\.0\.0\.0\/20"/);
+    expect(lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.16.0/20"\n', 'prod').diagnostics).toEqual([]);
+  });
+
+  it('an address that is not the start of its range is an error that suggests the network address', () => {
+    const r = lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.1.0/16"\n');
+    expect(at(r)).toEqual([['DZ5008', 'dazzle.toml', 2]]);
+    expect(r.diagnostics[0]?.hint).toContain('"10.0.0.0/16"');
+  });
+});
+
+describe('variables the services receive', () => {
+  const QUEUE = 'channel jobs "Jobs":\n  kind: queue\n';
+  const LEDGER = 'ledger Cash "Cash":\n  account_code: 1\n  account_type: asset\n  currency: GBP\n';
+
+  it('[deploy.compute.env] setting a generated variable is an error at its line, related to what generates it', () => {
+    const r = lower(`${APP}${USER}${QUEUE}`, '[deploy.compute.env]\nLOG_LEVEL = "info"\nDATABASE_HOST = "db.example.com"\nQUEUE_JOBS_URL = "x"\nDAZZLE_PROCESS = "web"\n');
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.keyPath])).toEqual([
+      ['DZ5012', 3, 'deploy.compute.env.DATABASE_HOST'],
+      ['DZ5012', 4, 'deploy.compute.env.QUEUE_JOBS_URL'],
+      ['DZ5012', 5, 'deploy.compute.env.DAZZLE_PROCESS'],
+    ]);
+    // DATABASE_HOST comes from the entity; QUEUE_JOBS_URL from the channel (dsl/app.dsl lines 3 and 5).
+    expect(r.diagnostics.map((d) => d.related.map((x) => `${x.span.file}:${x.span.line}`))).toEqual([['dsl/app.dsl:3'], ['dsl/app.dsl:5'], []]);
+  });
+
+  it('TIGERBEETLE_ADDRESSES in a service env is an error at its line in that service table', () => {
+    const r = lower(`${APP}${LEDGER}`, '[deploy.services.api]\nport = 8080\n[deploy.services.api.env]\nTIGERBEETLE_ADDRESSES = "10.0.0.1:3000"\n');
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.keyPath])).toEqual([['DZ5012', 4, 'deploy.services.api.env.TIGERBEETLE_ADDRESSES']]);
+  });
+
+  it('a plain variable with the name of a secret (generated or needed) is an error, and no code frame shows its value', () => {
+    const llm = 'llm_model fast "Fast":\n  provider: anthropic\n  model_id: claude-3-haiku\n';
+    const r = lower(`${APP}${USER}${llm}`, '[deploy.compute.env]\nANTHROPIC_API_KEY = "sk-ant-123"\nDATABASE_PASSWORD = "hunter2"\n');
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.sensitive])).toEqual([
+      ['DZ5013', 2, true],
+      ['DZ5013', 3, true],
+    ]);
+    expect(JSON.stringify(r.diagnostics)).not.toMatch(/sk-ant-123|hunter2/);
+  });
+
+  it('a [deploy.secrets] entry with the name of a generated plain variable is an error at its line', () => {
+    const r = lower(`${APP}${USER}`, '[deploy.secrets]\ndatabase_host = "ssm:/app/db-host"\n');
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.keyPath, d.sensitive])).toEqual([['DZ5013', 2, 'deploy.secrets.database_host', true]]);
+  });
+
+  it('a [deploy.secrets] DATABASE_PASSWORD still replaces the generated credentials (the documented override)', () => {
+    const r = lower(`${APP}${USER}`, '[deploy.secrets]\ndatabase_password = "ssm:/app/db-password"\n');
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('config("X") of a variable dazzle generates is supplied by it: no secret is created', () => {
+    const dsl = `${APP}${USER}webhook Hook "Hook":\n  entity: User\n  events: [created]\n  url: config("DATABASE_HOST")\n`;
+    const r = lower(dsl);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value?.secrets).toEqual([]);
+  });
+
+  it('config("X") with a name that is no environment variable name is an error at the config() value', () => {
+    const dsl = `${APP}${USER}webhook Hook "Hook":\n  entity: User\n  events: [created]\n  url: config("hook url: 1")\n`;
+    const r = lower(dsl);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line])).toEqual([['DZ5014', 8]]);
   });
 });

@@ -1,5 +1,5 @@
 /** `dazzle deploy plan`: stacks, sizes, provenance, formats, determinism. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +120,45 @@ describe('deploy plan', () => {
       expect(r.code, p).toBe(0);
       expect((JSON.parse(r.stdout) as DeploymentPlan).app).toBe(p);
     }
+  });
+});
+
+describe('checks that need the config and the plan together run at plan and at generate', () => {
+  it('[deploy] enabled = false: plan and generate refuse with exit 2 at that line, and nothing is written', () => {
+    const dir = tempProject({ 'dazzle.toml': '[deploy]\nregion = "eu-west-1"\nenabled = false\n', 'dsl/app.dsl': 'app t "T"\n\nentity User "User":\n  id: uuid pk\n' });
+    for (const command of ['plan', 'generate']) {
+      const r = runCli(['deploy', command, '-p', dir]);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr).toMatch(/dazzle\.toml:3:11 - error DZ5006: /);
+      expect(r.stderr).not.toMatch(STACK_TRACE);
+    }
+    expect(existsSync(join(dir, 'infra'))).toBe(false);
+  });
+
+  it('a configured DATABASE_HOST is an error at its line at generate (it used to give duplicate keys that tsc rejected)', () => {
+    const dir = tempProject({ 'dazzle.toml': '[deploy.compute.env]\nDATABASE_HOST = "db.internal"\n', 'dsl/app.dsl': 'app t "T"\n\nentity User "User":\n  id: uuid pk\n', Dockerfile: 'FROM scratch\n' });
+    const r = runCli(['deploy', 'generate', '-p', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/dazzle\.toml:2:17 - error DZ5012: /);
+    expect(existsSync(join(dir, 'infra'))).toBe(false);
+  });
+});
+
+describe('what each service receives', () => {
+  it("a named service's own env reaches that service only; the worker receives [deploy.compute.env]", () => {
+    const front = checkTexts({ 'dsl/app.dsl': 'app t "T"\n\nchannel jobs "Jobs":\n  kind: queue\n' });
+    const toml = '[deploy.compute.env]\nLOG_LEVEL = "info"\n[deploy.services.web]\npaths = ["/"]\n[deploy.services.api]\npaths = ["/api/*"]\n[deploy.services.api.env]\nLOG_LEVEL = "debug"\nAPI_MODE = "strict"\n';
+    const config = loadConfig({ path: 'dazzle.toml', text: toml }).value;
+    if (!front.value.spec || !config) throw new Error('bad fixture');
+    const lowered = lowerToRequirements(front.value.spec, config);
+    if (!lowered.value) throw new Error(lowered.diagnostics.map((d) => d.message).join('\n'));
+    const vars = (name: string, role: string) => {
+      const s = buildPlan(lowered.value as NonNullable<typeof lowered.value>, config).services.find((x) => x.name === name && x.role === role);
+      return Object.fromEntries((s?.variables ?? []).flatMap((v) => (v.kind === 'value' && (v.name === 'LOG_LEVEL' || v.name === 'API_MODE') ? [[v.name, v.value]] : [])));
+    };
+    expect(vars('api', 'web')).toEqual({ LOG_LEVEL: 'debug', API_MODE: 'strict' });
+    expect(vars('web', 'web')).toEqual({ LOG_LEVEL: 'info' });
+    expect(vars('worker', 'worker')).toEqual({ LOG_LEVEL: 'info' });
   });
 });
 

@@ -18,7 +18,7 @@ const specs = projects.map((dir) => {
 });
 
 /** A random [deploy] document built from real keys and plausible values. */
-const tomlValue = fc.oneof(fc.integer({ min: 0, max: 70000 }), fc.boolean(), fc.constantFrom('"dev"', '"prod"', '"t3.medium"', '"r6i.large"', '"db.r6g.large"', '"ssm:/x/y"', '"10.0.0.0/16"', '"Dockerfile"', '""'));
+const tomlValue = fc.oneof(fc.integer({ min: 0, max: 70000 }), fc.boolean(), fc.constantFrom('"dev"', '"prod"', '"t3.medium"', '"r6i.large"', '"db.r6g.large"', '"ssm:/x/y"', '"10.0.0.0/16"', '"10.0.0.0/24"', '"10.1.16.0/20"', '"10.0.1.0/16"', '"Dockerfile"', '""'));
 const tables = Object.entries(BASE_DEFAULTS).filter(([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0);
 const deployDoc = fc
   .array(

@@ -3,6 +3,7 @@
  * behind the Application Load Balancer (HTTPS when a domain is configured),
  * the worker, the cache, and the secrets the services receive.
  */
+import { logGroupName } from '../../lower/index.js';
 import type { AwsService } from '../../plan/aws.js';
 import { envName, type PlanService, type ServiceVariable } from '../../plan/index.js';
 import { commentBlock, header, lit, pascal, str } from '../code.js';
@@ -109,7 +110,7 @@ export function computeStack(ctx: EmitContext): StackSource {
 
     // One log group for every container; each service writes its own streams.
     this.logGroup = new logs.LogGroup(this, 'ServiceLogs', {
-      logGroupName: ${str(`/${a.app}/${a.environment}/services`)},
+      logGroupName: ${str(logGroupName(a.app, a.environment, 'services'))},
       retention: ${retention(a.observability.logRetentionDays)},
       removalPolicy: ${isProd ? 'RemovalPolicy.RETAIN' : 'RemovalPolicy.DESTROY'},
     });`);
@@ -298,7 +299,7 @@ export function computeStack(ctx: EmitContext): StackSource {
 
   // Services
   const serviceBlock = (s: AwsService, role: 'web' | 'worker'): string => {
-    const id = role === 'web' ? `Service${pascal(s.name)}` : 'Worker';
+    const id = s.id;
     const field = role === 'web' ? member.service(s.name) : 'worker';
     const planService = plan.services.find((p) => p.name === s.name && (p.role === role || (role === 'web' && p.role === 'web'))) as PlanService;
     const vars = containerVariables(planService, w, ctx, '        ');
@@ -313,7 +314,7 @@ export function computeStack(ctx: EmitContext): StackSource {
     });
     ${field}Task.addContainer('App', {
       image: ${image(s, ctx)},
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: ${str(role === 'web' ? s.name : 'worker')} }),${role === 'web' ? `\n      portMappings: [{ containerPort: ${st.port} }],` : ''}
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: ${str(s.logStreamPrefix)} }),${role === 'web' ? `\n      portMappings: [{ containerPort: ${st.port} }],` : ''}
       environment: {
 ${vars.environment}
       },${vars.secrets ? `\n      secrets: {\n${vars.secrets}\n      },` : ''}

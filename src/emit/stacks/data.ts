@@ -1,4 +1,5 @@
 /** The Data stack: the Aurora PostgreSQL cluster and the S3 buckets (with a bucket for their access logs). */
+import { clusterIdentifier, databaseLogGroupName } from '../../lower/index.js';
 import type { AwsRequirements } from '../../plan/index.js';
 import { commentBlock, header, pascal, str } from '../code.js';
 import { because, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
@@ -6,16 +7,6 @@ import { retention } from './network.js';
 
 type AwsDatabase = NonNullable<AwsRequirements['database']>;
 type AwsBucket = AwsRequirements['buckets'][number];
-
-/** The cluster identifier: `ledger-app-prod` (RDS: a letter first, then letters, digits and single hyphens; at most 63). */
-export function clusterIdentifier(app: string, environment: string): string {
-  const id = `${app}-${environment}`
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  const lettered = /^[a-z]/.test(id) ? id : `db-${id}`;
-  return lettered.slice(0, 63).replace(/-+$/, '');
-}
 
 /** `16.4` → `16`. */
 function majorVersion(version: string): string {
@@ -31,7 +22,7 @@ function databaseBlock(ctx: EmitContext, db: AwsDatabase): string {
   const { plan, projectRoot } = ctx;
   const serverless = db.mode === 'serverless';
   const identifier = clusterIdentifier(plan.app, plan.environment);
-  const logGroupName = `/aws/rds/cluster/${identifier}/postgresql`;
+  const logGroupName = databaseLogGroupName(plan.app, plan.environment);
   const days = plan.aws.observability.logRetentionDays;
   // A log group cannot be snapshotted: it is kept whenever the database is.
   const logRemoval = db.removalPolicy === 'destroy' ? 'RemovalPolicy.DESTROY' : 'RemovalPolicy.RETAIN';

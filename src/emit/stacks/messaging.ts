@@ -1,6 +1,6 @@
 /** The Messaging stack: SQS queues with dead-letter queues, EventBridge buses, SES identities, and schedules. */
 import type { AwsRequirements } from '../../plan/index.js';
-import type { Because } from '../../lower/index.js';
+import { busName, type Because } from '../../lower/index.js';
 import { commentBlock, header, lit, pascal, str } from '../code.js';
 import { because, member, propsInterface, stackSource, type EmitContext, type StackSource } from '../model.js';
 
@@ -11,11 +11,6 @@ type Schedule = AwsRequirements['schedules'][number];
 
 /** How long a received message stays invisible to other consumers before it is delivered again. */
 export const VISIBILITY_TIMEOUT_SECONDS = 300;
-
-/** EventBridge bus name: `ledger_app-prod-ledger_events` (letters, digits, `.`, `-`, `_`; at most 256). */
-export function busName(app: string, environment: string, name: string): string {
-  return `${app}-${environment}-${name}`.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 256);
-}
 
 /** A topic's retention as days (`7`, `7d`, `2w`), or null when it is not a whole number of days or weeks. */
 export function retentionDays(retention: string | null): number | null {

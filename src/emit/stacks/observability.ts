@@ -5,6 +5,7 @@
  * Aurora cluster metrics by DBClusterIdentifier, SQS queue metrics, and the
  * TigerBeetle groups' GroupInServiceInstances, which that stack enables).
  */
+import { alarmTopicDisplayName, dashboardName } from '../../lower/index.js';
 import { commentBlock, header, pascal, str } from '../code.js';
 import { because, member, propsInterface, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 
@@ -145,7 +146,7 @@ export function observabilityStack(ctx: EmitContext): StackSource {
     });
     topicKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     const topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: ${str(`${a.app} ${a.environment} alarms`)},
+      displayName: ${str(alarmTopicDisplayName(a.app, a.environment))},
       masterKey: topicKey,
       enforceSSL: true,
     });
@@ -225,7 +226,7 @@ ${topic}
 
     // The dashboard: one row of widgets per part of the deployment.
     new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: ${str(`${plan.app}-${plan.environment}`.replace(/[^A-Za-z0-9_-]/g, '-'))},
+      dashboardName: ${str(dashboardName(plan.app, plan.environment))},
       widgets: [
         [
 ${widgets.map((x) => x.replace(/^ {6}/gm, '          ')).join('\n')}

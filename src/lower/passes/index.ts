@@ -1,19 +1,24 @@
 /**
  * The lowering passes, in order. Each is one file with one signature; later
- * passes may read what earlier ones produced (the worker runs the schedules).
+ * passes may read what earlier ones produced (the worker runs the schedules;
+ * the variables and names passes check everything before them).
  */
 import type { Pass } from '../context.js';
 import { cache } from './cache.js';
 import { database } from './database.js';
 import { ledgerCluster } from './ledger-cluster.js';
 import { messaging } from './messaging.js';
+import { names } from './names.js';
+import { network } from './network.js';
 import { objectStores } from './object-stores.js';
 import { schedules } from './schedules.js';
 import { secrets } from './secrets.js';
+import { variables } from './variables.js';
 import { webServices } from './web-services.js';
 import { worker } from './worker.js';
 
 export const PASSES: readonly (readonly [string, Pass])[] = [
+  ['network', network],
   ['database', database],
   ['object-stores', objectStores],
   ['ledger-cluster', ledgerCluster],
@@ -23,4 +28,6 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['cache', cache],
   ['secrets', secrets],
   ['web-services', webServices],
+  ['variables', variables],
+  ['names', names],
 ];

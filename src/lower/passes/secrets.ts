@@ -2,11 +2,13 @@
  * Secrets the services receive as environment variables: every
  * [deploy.secrets] entry (NAME = the key upper-cased), credentials of
  * services with an auth profile, API keys of LLM providers, and values the
- * DSL reads with config("NAME") that are not plain variables.
+ * DSL reads with config("NAME") that are neither plain variables nor
+ * variables dazzle generates.
  */
 import { diag } from '../../diagnostics/index.js';
 import { configKey, dsl, type Pass } from '../context.js';
 import type { SecretNeed } from '../requirements.js';
+import { generatedVariables, VARIABLE_NAME } from './variables.js';
 
 /** The environment variable each LLM provider's client reads its key from (providers using IAM need none). */
 export const LLM_KEY_ENV: Readonly<Record<string, string>> = {
@@ -41,8 +43,19 @@ export const secrets: Pass = ({ spec, config, draft, report }) => {
     if (env) need(env, `API key for ${m.provider}`, [dsl(`llm_model (provider: ${m.provider})`, m)]);
   }
   const plain = new Set(Object.keys(config.deploy.compute.env));
+  // What dazzle generates (DATABASE_HOST, QUEUE_<NAME>_URL, …) supplies config("X") too.
+  const generated = new Set(generatedVariables(draft, config, 'web').map((v) => v.name));
   for (const ref of spec.configReferences) {
-    if (plain.has(ref.name)) continue;
+    if (!VARIABLE_NAME.test(ref.name)) {
+      report(
+        diag('DZ5014', `${ref.usedBy} reads config(${JSON.stringify(ref.name)}), which cannot be an environment variable name`, {
+          span: ref.span,
+          hint: 'config() names are environment variable names: letters, digits and underscores, not starting with a digit (e.g. config("HOOK_URL"))',
+        }),
+      );
+      continue;
+    }
+    if (plain.has(ref.name) || generated.has(ref.name)) continue;
     if (!byEnv.has(ref.name)) {
       report(
         diag('DZ5005', `${ref.usedBy} reads config("${ref.name}"), which no setting supplies; a secret ${ref.name} is created for you to fill in`, {

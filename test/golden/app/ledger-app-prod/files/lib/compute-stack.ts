@@ -225,7 +225,7 @@ export class ComputeStack extends Stack {
         exclude: ['infra', '**/node_modules', '**/cdk.out', '.git'],
         platform: Platform.LINUX_AMD64,
       }),
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'worker' }),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'dazzle-worker' }),
       environment: {
         BUCKET_FILES: props.bucketFiles.bucketName,
         DATABASE_HOST: props.database.clusterEndpoint.hostname,

@@ -1,0 +1,247 @@
+/**
+ * The final check on every name the plan fixes, before anything is
+ * generated: each AWS name within its limit and form, no two resources with
+ * one AWS name, and no two constructs with one construct ID in a stack.
+ * A collision names both causes (the DSL constructs or dazzle.toml lines).
+ *
+ * Resources whose names CloudFormation chooses (queues, schedules, ECS
+ * clusters and services, load balancers, target groups, IAM roles, topics,
+ * alarms, cache clusters) cannot collide and are not listed.
+ */
+import { diag, quote, type Span } from '../../diagnostics/index.js';
+import type { ResolvedConfig } from '../../config/index.js';
+import {
+  alarmTopicDisplayName,
+  bucketNameLength,
+  bucketPrefix,
+  busName,
+  clusterIdentifier,
+  constructId,
+  createdSecretName,
+  dashboardName,
+  databaseLogGroupName,
+  databaseName,
+  logGroupName,
+  NAME_LIMITS,
+  stackName,
+  tigerBeetleParameterPrefix,
+} from '../aws-names.js';
+import { configKey, relatedAt, spanOf, type Pass } from '../context.js';
+import type { Because, InfraRequirements } from '../requirements.js';
+
+/** The kinds of AWS names the plan fixes: each with its limit and allowed form. */
+export const NAME_RULES = {
+  'CloudFormation stack': { limit: NAME_LIMITS.stackName, form: /^[A-Za-z][A-Za-z0-9-]*$/, allowed: 'a letter, then letters, digits and hyphens' },
+  'S3 bucket': { limit: NAME_LIMITS.bucketName, form: /^[a-z0-9][a-z0-9-]*[a-z0-9]$/, allowed: 'lower-case letters, digits and hyphens, starting and ending with a letter or digit' },
+  'EventBridge bus': { limit: NAME_LIMITS.busName, form: /^[A-Za-z0-9._-]+$/, allowed: 'letters, digits, ".", "-" and "_"' },
+  'SES identity': { limit: 320, form: /^[^\s@]+@[^\s@]+$/, allowed: 'an email address' },
+  'CloudWatch log group': { limit: NAME_LIMITS.logGroupName, form: /^[A-Za-z0-9_\-/.#]+$/, allowed: 'letters, digits and "_-/.#"' },
+  'SSM parameter': { limit: NAME_LIMITS.parameterName, form: /^\/(?!(aws|ssm))[A-Za-z0-9_.\-/]+$/i, allowed: 'a path of letters, digits and "_.-/", not beginning with "aws" or "ssm"' },
+  'Secrets Manager secret': { limit: NAME_LIMITS.secretName, form: /^[A-Za-z0-9/_+=.@-]+$/, allowed: 'letters, digits and "/_+=.@-"' },
+  'Aurora cluster identifier': { limit: NAME_LIMITS.clusterIdentifier, form: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/, allowed: 'a letter, then letters, digits and single hyphens, not ending with a hyphen' },
+  'Aurora database name': { limit: NAME_LIMITS.databaseName, form: /^[A-Za-z][A-Za-z0-9_]*$/, allowed: 'a letter, then letters, digits and underscores' },
+  'CloudWatch dashboard': { limit: NAME_LIMITS.dashboardName, form: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, "-" and "_"' },
+  'SNS display name': { limit: NAME_LIMITS.topicDisplayName, form: /^[^\n\r]+$/, allowed: 'one line of text' },
+} as const;
+
+export type NameKind = keyof typeof NAME_RULES;
+
+/** One name the plan fixes: its kind, the name (its length, for names completed at deploy time), and what it names. */
+export interface PlannedName {
+  readonly kind: NameKind;
+  readonly name: string;
+  /** The name's full length when AWS completes it (a bucket's account and region); else its own. */
+  readonly length: number;
+  /** What it names, for messages: `bucket files`. */
+  readonly what: string;
+  /** The DSL construct or config key behind it (null: the app as a whole). */
+  readonly because: Because | null;
+}
+
+/** Why a name breaks its kind's rule, or null. */
+export function nameProblem(n: Pick<PlannedName, 'kind' | 'name' | 'length'>): string | null {
+  const rule = NAME_RULES[n.kind];
+  if (n.length > rule.limit) return `is ${n.length} characters; AWS allows at most ${rule.limit}`;
+  if (!rule.form.test(n.name)) return `is not ${rule.allowed}`;
+  return null;
+}
+
+type Stack = 'Network' | 'TigerBeetle' | 'Data' | 'Messaging' | 'Compute' | 'Observability';
+
+/** The stacks the plan has (the same rule as the plan's: a stack with no resources is left out). */
+function stacks(draft: InfraRequirements, config: ResolvedConfig): Stack[] {
+  return [
+    'Network',
+    ...(draft.ledgerCluster ? (['TigerBeetle'] as const) : []),
+    ...(draft.database || draft.objectStores.length ? (['Data'] as const) : []),
+    ...(draft.queues.length || draft.eventBuses.length || draft.emailSenders.length || draft.schedules.length || config.deploy.kafka.enabled ? (['Messaging'] as const) : []),
+    'Compute',
+    'Observability',
+  ];
+}
+
+/** A web service's cause: the first line written in its [deploy.services.<name>] table (or its runtime key). */
+function serviceCause(config: ResolvedConfig, name: string, fallback: Because | undefined): Because | null {
+  const prefix = `services.${name}.`;
+  const written = Object.entries(config.sources)
+    .filter(([k, s]) => k.startsWith(prefix) && s.kind === 'file')
+    .sort(([, a], [, b]) => (a.kind === 'file' && b.kind === 'file' ? a.line - b.line : 0));
+  const first = written[0];
+  return first ? configKey(config, first[0]) : (fallback ?? null);
+}
+
+/** Every AWS name the plan fixes. */
+export function plannedNames(draft: InfraRequirements, config: ResolvedConfig): PlannedName[] {
+  const d = config.deploy;
+  const { app } = draft;
+  const env = d.environment;
+  const out: PlannedName[] = [];
+  const add = (kind: NameKind, name: string, what: string, because: Because | null, length = name.length) => out.push({ kind, name, length, what, because });
+  for (const s of stacks(draft, config)) add('CloudFormation stack', stackName(app, env, s), `the ${s} stack`, null);
+  for (const s of draft.objectStores) {
+    const prefix = bucketPrefix(app, env, s.name);
+    add('S3 bucket', prefix, `bucket ${quote(s.name)}`, s.because[0] ?? null, bucketNameLength(prefix, d.region));
+  }
+  if (!d.kafka.enabled) for (const b of draft.eventBuses) add('EventBridge bus', busName(app, env, b.name), `${b.source === 'topic' ? 'event topic' : 'stream'} ${quote(b.name)}`, b.because[0] ?? null);
+  for (const e of draft.emailSenders) if (e.fromAddress) add('SES identity', e.fromAddress.toLowerCase(), `email channel ${quote(e.name)}`, e.because[0] ?? null);
+  add('CloudWatch log group', logGroupName(app, env, 'services'), "the services' log group", null);
+  if (draft.ledgerCluster) {
+    add('CloudWatch log group', logGroupName(app, env, 'tigerbeetle'), "TigerBeetle's log group", null);
+    const prefix = tigerBeetleParameterPrefix(app, env);
+    const nodes = Array.from({ length: d.tigerbeetle.node_count }, (_, i) => i);
+    for (const p of ['cluster_id', 'replica_count', ...nodes.flatMap((i) => [`nodes/${i}`, `formatted/${i}`])]) add('SSM parameter', `${prefix}/${p}`, 'a TigerBeetle parameter', null);
+  }
+  if (draft.database) {
+    add('Aurora cluster identifier', clusterIdentifier(app, env), 'the database cluster', null);
+    add('Aurora database name', databaseName(app).name, 'the database', null);
+    add('CloudWatch log group', databaseLogGroupName(app, env), "the database's log group", null);
+  }
+  for (const s of draft.secrets) if (s.from.kind === 'create') add('Secrets Manager secret', createdSecretName(app, env, s.env), `the secret ${s.env}`, s.because[0] ?? null);
+  add('CloudWatch dashboard', dashboardName(app, env), 'the dashboard', null);
+  if (!d.alarms.sns_topic_arn) add('SNS display name', alarmTopicDisplayName(app, env), 'the alarm topic', null);
+  return out;
+}
+
+/** One construct ID in a stack, with what it is and why it exists (null: dazzle's own resource). */
+export interface PlannedConstruct {
+  readonly stack: Stack;
+  readonly id: string;
+  readonly what: string;
+  readonly because: Because | null;
+}
+
+/** Every top-level construct ID of every stack `generate` writes (nested IDs are unique within their parent). */
+export function plannedConstructs(draft: InfraRequirements, config: ResolvedConfig): PlannedConstruct[] {
+  const d = config.deploy;
+  const present = new Set(stacks(draft, config));
+  const out: PlannedConstruct[] = [];
+  const own = (stack: Stack, what: string, ...ids: string[]) => {
+    for (const id of ids) out.push({ stack, id, what, because: null });
+  };
+  const user = (stack: Stack, what: string, because: Because | null, ...ids: string[]) => {
+    for (const id of ids) out.push({ stack, id, what, because });
+  };
+  const azs = Array.from({ length: d.network.az_count }, (_, i) => i);
+  own('Network', 'the network', 'Vpc', 'FlowLogs', 'LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'TigerBeetleSecurityGroup', 'DatabaseSecurityGroup', 'CacheSecurityGroup', ...azs.map((i) => `TigerBeetleAddresses${'ABCDEF'[i]}`));
+  if (present.has('TigerBeetle')) {
+    own('TigerBeetle', 'the TigerBeetle cluster', 'LogGroup', 'ClusterIdParameter', 'ReplicaCountParameter');
+    for (let i = 0; i < d.tigerbeetle.node_count; i++) own('TigerBeetle', `TigerBeetle replica ${i}`, ...['', 'Address', 'Data', 'FormatMarker', 'Parameter', 'Role', 'LaunchTemplate'].map((s) => `Replica${i}${s}`));
+  }
+  if (present.has('Data')) {
+    own('Data', 'the database', 'Database', 'DatabaseLogs', 'DatabaseSecret');
+    own('Data', "the buckets' access logs", 'AccessLogs');
+    for (const s of draft.objectStores) user('Data', `bucket ${quote(s.name)}`, s.because[0] ?? null, constructId.bucket(s.name));
+  }
+  if (present.has('Messaging')) {
+    for (const q of draft.queues) user('Messaging', `queue ${quote(q.name)}`, q.because[0] ?? null, constructId.queue(q.name), constructId.deadLetterQueue(q.name));
+    for (const b of draft.eventBuses) user('Messaging', `${b.source === 'topic' ? 'event topic' : 'stream'} ${quote(b.name)}`, b.because[0] ?? null, constructId.bus(b.name));
+    for (const e of draft.emailSenders) user('Messaging', `email channel ${quote(e.name)}`, e.because[0] ?? null, constructId.email(e.name));
+    if (draft.schedules.length) own('Messaging', 'the queue dazzle creates for the schedules', 'ScheduleQueue', 'ScheduleQueueDeadLetters', 'ScheduleRole');
+    for (const s of draft.schedules) user('Messaging', `schedule ${quote(s.name)}`, s.because[0] ?? null, constructId.schedule(s.name));
+  }
+  own('Compute', 'the ECS cluster', 'Cluster');
+  own('Compute', 'the log group dazzle creates for the services', 'ServiceLogs');
+  own('Compute', 'the task role', 'TaskRole');
+  own('Compute', 'the load balancer', 'LoadBalancer', 'LoadBalancerLogs', 'Zone', 'Certificate', 'DnsRecord');
+  own('Compute', 'the cache', 'Cache', 'CacheSubnets');
+  if (draft.worker) own('Compute', 'the worker', 'Worker', 'WorkerTask');
+  for (const w of draft.webServices) {
+    const because = serviceCause(config, w.name, w.because[0]);
+    const id = w.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
+    user('Compute', `web service ${quote(w.name)}`, because, id, `${id}Task`, `${id}Targets`);
+    user('Observability', `web service ${quote(w.name)}`, because, `${id}CpuAlarm`, `${id}MemoryAlarm`, `${id}UnhealthyTargetsAlarm`);
+  }
+  for (const s of draft.secrets) user('Compute', `the secret ${s.env}`, s.because[0] ?? null, constructId.secret(s.env));
+  own('Observability', 'the alarm topic', 'AlarmTopic', 'AlarmTopicKey');
+  own('Observability', 'the dashboard', 'Dashboard', 'LoadBalancer5xxAlarm');
+  if (draft.worker) own('Observability', 'the worker', 'WorkerCpuAlarm', 'WorkerMemoryAlarm');
+  if (draft.database) own('Observability', 'the database', 'DatabaseCpuAlarm', 'DatabaseConnectionsAlarm');
+  for (const q of draft.queues) user('Observability', `queue ${quote(q.name)}`, q.because[0] ?? null, `${constructId.queue(q.name)}DeadLettersAlarm`, `${constructId.queue(q.name)}AgeAlarm`);
+  if (draft.schedules.length) own('Observability', 'the queue dazzle creates for the schedules', 'ScheduleQueueDeadLettersAlarm', 'ScheduleQueueAgeAlarm');
+  for (let i = 0; draft.ledgerCluster && i < d.tigerbeetle.node_count; i++) own('Observability', `TigerBeetle replica ${i}`, `TigerBeetleReplica${i}Alarm`);
+  return out.filter((c) => present.has(c.stack));
+}
+
+/** Group by a key; only the groups with more than one member whose causes differ. */
+function clashes<T extends { readonly what: string }>(items: readonly T[], key: (t: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const t of items) groups.set(key(t), [...(groups.get(key(t)) ?? []), t]);
+  return [...groups.values()].filter((g) => new Set(g.map((t) => t.what)).size > 1);
+}
+
+export const names: Pass = ({ spec, config, draft, report }) => {
+  const app = spec.app;
+  if (app.name.length > NAME_LIMITS.appName) {
+    report(
+      diag('DZ5011', `app name ${quote(app.name)} is ${app.name.length} characters; at most ${NAME_LIMITS.appName} are allowed`, {
+        span: app.span,
+        hint: `the app name is part of the stack, log group, parameter and secret names and of the tags in AWS; choose a name of at most ${NAME_LIMITS.appName} characters`,
+      }),
+    );
+    // Every name below is made from it: checking them would only repeat this.
+    return;
+  }
+  const where = (b: Because | null): { span?: Span; keyPath?: string } => (b ? { ...spanOf(config, b), ...(b.kind === 'config' ? { keyPath: b.key } : {}) } : { span: app.span });
+
+  const planned = plannedNames(draft, config);
+  for (const n of planned) {
+    const problem = nameProblem(n);
+    if (!problem) continue;
+    report(diag('DZ5011', `the ${n.kind} name for ${n.what}, ${quote(n.name, 80)}, ${problem}`, { ...where(n.because), hint: 'rename the construct (or the app) so that the name fits' }));
+  }
+
+  const seen = new Set<string>();
+  /** One diagnostic per set of causes: at the user's construct, the others as related locations. */
+  const reportClash = (code: 'DZ5009' | 'DZ5010', name: string, group: readonly { readonly what: string; readonly because: Because | null }[], hint?: string) => {
+    const id = `${code}:${[...new Set(group.map((g) => g.what))].sort().join('\0')}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    const users = group.filter((g) => g.because !== null);
+    const own = group.filter((g) => g.because === null);
+    const [first, ...others] = users.length ? users : group;
+    const message = own.length && users.length
+      ? `${users.map((u) => u.what).join(' and ')} would get the ${name}, which ${own.map((o) => o.what).join(' and ')} already ${own.length === 1 ? 'has' : 'have'}`
+      : `${group.map((g) => g.what).join(' and ')} would get the same ${name}`;
+    report(
+      diag(code, message, {
+        ...where(first?.because ?? null),
+        related: others.flatMap((o) => relatedAt(config, o.because ? [o.because] : [], () => `${o.what} is declared here`)),
+        hint: hint ?? (own.length ? `rename ${first?.what ?? 'it'}: the name is taken by a resource dazzle creates` : 'rename one of them'),
+      }),
+    );
+  };
+  for (const group of clashes(planned, (n) => `${n.kind}\0${n.name}`)) {
+    const [n] = group as [PlannedName, ...PlannedName[]];
+    const hint = n.kind === 'SES identity' ? 'give each email channel its own from_address (SES verifies an address once per account and region)' : undefined;
+    reportClash('DZ5009', `${n.kind} name ${quote(n.name, 80)}`, group, hint);
+  }
+  for (const group of clashes(plannedConstructs(draft, config), (c) => `${c.stack}\0${c.id}`)) {
+    const [c] = group as [PlannedConstruct, ...PlannedConstruct[]];
+    reportClash('DZ5010', `construct ID ${quote(c.id)} in the ${c.stack} stack`, group);
+  }
+
+  if (draft.database) {
+    const db = databaseName(app.name);
+    if (db.reason) report(diag('DZ5016', `the database is named ${quote(db.name)}, not ${quote(app.name)}: ${db.reason}`, { span: app.span, hint: `the services receive it as DATABASE_NAME=${db.name}` }));
+  }
+};
