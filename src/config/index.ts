@@ -8,3 +8,4 @@ export { parseTomlText } from './toml.js';
 export { parseSecretRef, type SecretRef, type SecretRefResult } from './secret-ref.js';
 export { TIGERBEETLE_RELEASES, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } from './tigerbeetle-releases.js';
 export { isSecretPath, shownValue } from './redact.js';
+export { formatCidr, networkOf, parseCidr, type Cidr } from './forms.js';

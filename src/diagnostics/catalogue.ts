@@ -117,8 +117,6 @@ export const CATALOGUE = {
   DZ5004: { severity: 'warning', phase: 'lower', title: 'schedule has no cron or interval' },
   DZ5005: { severity: 'warning', phase: 'lower', title: 'config() value is not supplied' },
   DZ5006: { severity: 'error', phase: 'lower', title: 'deployment is disabled ([deploy] enabled = false)' },
-  DZ5007: { severity: 'error', phase: 'lower', title: 'the VPC range is too small for the subnets' },
-  DZ5008: { severity: 'error', phase: 'lower', title: 'the VPC range is not a network address' },
   DZ5009: { severity: 'error', phase: 'lower', title: 'two resources would get the same AWS name' },
   DZ5010: { severity: 'error', phase: 'lower', title: 'two constructs would get the same construct ID' },
   DZ5011: { severity: 'error', phase: 'lower', title: 'a name is over its AWS limit or not in the form AWS allows' },

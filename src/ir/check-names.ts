@@ -10,7 +10,7 @@
 import { diag, type Diagnostic, type Span } from '../diagnostics/index.js';
 import type { Decl, Property } from '../syntax/index.js';
 import type { ConfigReference } from './appspec.js';
-import { GENERATED_NAMES, LLM_KEY_ENV, RESERVED_NAMES, serviceCredentials, type GeneratedName } from './names.js';
+import { GENERATED_NAMES, LLM_KEY_ENV, RESERVED_NAMES, serviceCredentials, VARIABLE_NAMESPACE, type GeneratedName } from './names.js';
 import { isEmailAddress, isStorageName, plainValue, propertyMap, valueSpan } from './values.js';
 import { INTERVAL_KEYS } from './check-settings.js';
 
@@ -113,7 +113,11 @@ export function checkGeneratedNames(decls: readonly Decl[], configReferences: re
         break;
     }
   }
-  for (const r of configReferences) claim(`secret ${r.name}`, `config("${r.name}")`, r.span, GENERATED_NAMES.secret(r.name));
+  // config("X") of a variable dazzle sets (DATABASE_HOST, QUEUE_JOBS_URL, …) reads that variable: the plan
+  // supplies it and makes no secret, so it claims nothing.
+  const isVariable = (g: GeneratedName) => g.namespace === VARIABLE_NAMESPACE;
+  const variables = new Set([...RESERVED_NAMES, ...claims.map((c) => c.generated)].filter(isVariable).map((g) => g.name));
+  for (const r of configReferences) if (!variables.has(r.name)) claim(`secret ${r.name}`, `config("${r.name}")`, r.span, GENERATED_NAMES.secret(r.name));
 
   claims.sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.offset - b.span.offset));
   return [...invalid, ...collisions(claims)];

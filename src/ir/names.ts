@@ -34,7 +34,9 @@ export interface GeneratedName {
 }
 
 const messagingId = (name: string): GeneratedName => ({ namespace: 'Messaging stack construct ID', name });
-const variable = (name: string): GeneratedName => ({ namespace: 'service environment variable', name });
+/** The namespace of the environment variables the services receive. */
+export const VARIABLE_NAMESPACE = 'service environment variable';
+const variable = (name: string): GeneratedName => ({ namespace: VARIABLE_NAMESPACE, name });
 
 /**
  * The names each kind of DSL resource becomes (construct IDs, AWS names, the

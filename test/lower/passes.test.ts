@@ -202,23 +202,26 @@ describe('[deploy] enabled = false', () => {
 });
 
 describe('the VPC range', () => {
+  // The config refuses a block the layout cannot use, at its line, before anything is planned on it.
+  const config = (toml: string, environment?: 'dev' | 'prod') => loadConfig({ path: 'dazzle.toml', text: toml, ...(environment ? { environment } : {}) });
+
   it('a /24 has room for one /24 subnet, not 2 zones × 3 tiers: an error at vpc_cidr that names /21', () => {
-    const r = lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.0.0/24"\n');
+    const r = config('[deploy.network]\nvpc_cidr = "10.0.0.0/24"\n');
     expect(r.value).toBeUndefined();
-    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col, d.keyPath])).toEqual([['DZ5007', 2, 12, 'deploy.network.vpc_cidr']]);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col, d.keyPath])).toEqual([['DZ4024', 2, 12, 'deploy.network.vpc_cidr']]);
     expect(r.diagnostics[0]?.hint).toMatch(/\/21\b.*"10\.0\.0\.0\/21"/);
   });
 
   it('3 zones (prod) need 9 subnets: a /21 is too small, a /20 fits', () => {
-    const small = lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.8.0/21"\n', 'prod');
-    expect(at(small)).toEqual([['DZ5007', 'dazzle.toml', 2]]);
+    const small = config('[deploy.network]\nvpc_cidr = "10.0.8.0/21"\n', 'prod');
+    expect(at(small)).toEqual([['DZ4024', 'dazzle.toml', 2]]);
     expect(small.diagnostics[0]?.hint).toMatch(/\/20\b.*"10\.0\.0\.0\/20"/);
     expect(lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.16.0/20"\n', 'prod').diagnostics).toEqual([]);
   });
 
   it('an address that is not the start of its range is an error that suggests the network address', () => {
-    const r = lower(`${APP}${USER}`, '[deploy.network]\nvpc_cidr = "10.0.1.0/16"\n');
-    expect(at(r)).toEqual([['DZ5008', 'dazzle.toml', 2]]);
+    const r = config('[deploy.network]\nvpc_cidr = "10.0.1.0/16"\n');
+    expect(at(r)).toEqual([['DZ4023', 'dazzle.toml', 2]]);
     expect(r.diagnostics[0]?.hint).toContain('"10.0.0.0/16"');
   });
 });

@@ -10,6 +10,8 @@ import { AWS_REGIONS, loadConfig, type Environment } from '../../src/config/inde
 import { emitApp } from '../../src/emit/index.js';
 import { bucketNameLength, bucketPrefix, lowerToRequirements, nameProblem, NAME_LIMITS, plannedConstructs, plannedNames, stackName } from '../../src/lower/index.js';
 import { buildPlan } from '../../src/plan/index.js';
+import { link } from '../../src/ir/index.js';
+import { decodeSource, parseSource } from '../../src/syntax/index.js';
 import { APP, checkTexts } from '../helpers.js';
 
 const USER = 'entity User "User":\n  id: uuid pk\n';
@@ -20,6 +22,21 @@ function lower(dsl: string, toml = '[deploy]\n', environment: Environment = 'dev
   const config = loadConfig({ path: 'dazzle.toml', text: toml, environment }).value;
   if (!front.value.spec || !config) throw new Error('bad fixture');
   return { lowered: lowerToRequirements(front.value.spec, config), config };
+}
+
+/**
+ * Lower a project that `check` already refuses (with `checkCode`): the plan's own check is the
+ * backstop for every name it fixes, and must find the same mistake.
+ */
+function lowerPastCheck(dsl: string, checkCode: string, toml = '[deploy]\n') {
+  const source = decodeSource('dsl/app.dsl', new TextEncoder().encode(dsl)).value;
+  const ast = source ? parseSource(source).value : undefined;
+  if (!ast) throw new Error('bad fixture');
+  const linked = link([ast], ['dsl/app.dsl']);
+  expect(linked.diagnostics.map((d) => d.code)).toContain(checkCode);
+  const config = loadConfig({ path: 'dazzle.toml', text: toml, environment: 'dev' }).value;
+  if (!linked.value || !config) throw new Error('bad fixture');
+  return { lowered: lowerToRequirements(linked.value, config), config };
 }
 
 function plan(dsl: string, toml = '[deploy]\n', environment: Environment = 'dev') {
@@ -147,7 +164,7 @@ describe('the limit and form check', () => {
   });
 
   it('an email channel whose from address is not an address is an error at the channel', () => {
-    const { lowered } = lower(`${APP}channel a "A":\n  kind: email\n  config:\n    from_address: "noreply"\n`);
+    const { lowered } = lowerPastCheck(`${APP}channel a "A":\n  kind: email\n  config:\n    from_address: "noreply"\n`, 'DZ2208');
     expect(codes(lowered)).toEqual([['DZ5011', 3, []]]);
   });
 });
@@ -155,20 +172,20 @@ describe('the limit and form check', () => {
 describe('collisions are errors at plan time, naming both causes', () => {
   it('two email channels with one from address would create one SES identity twice', () => {
     const dsl = `${APP}channel a "A":\n  kind: email\n  config:\n    from_address: "ops@example.com"\nchannel b "B":\n  kind: email\n  config:\n    from_address: "OPS@example.com"\n`;
-    const { lowered } = lower(dsl);
+    const { lowered } = lowerPastCheck(dsl, 'DZ3012');
     expect(lowered.value).toBeUndefined();
     expect(codes(lowered)).toEqual([['DZ5009', 3, [7]]]);
   });
 
   it('a queue named like another queue\'s dead-letter queue collides on its construct ID', () => {
     const dsl = `${APP}channel jobs "Jobs":\n  kind: queue\nchannel jobs_dead_letters "DLQ":\n  kind: queue\n`;
-    const { lowered } = lower(dsl);
+    const { lowered } = lowerPastCheck(dsl, 'DZ3012');
     expect(codes(lowered)).toEqual([['DZ5010', 3, [5]]]);
     expect(lowered.diagnostics[0]?.message).toContain("'QueueJobsDeadLetters'");
   });
 
   it('a schedule named queue collides with the schedule queue dazzle creates', () => {
-    const { lowered } = lower(`${APP}schedule queue "Q":\n  cron: "0 2 * * *"\n`);
+    const { lowered } = lowerPastCheck(`${APP}schedule queue "Q":\n  cron: "0 2 * * *"\n`, 'DZ3013');
     expect(codes(lowered)).toEqual([['DZ5010', 3, []]]);
   });
 

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCidr, smallestVpcPrefix, subnetLayout, tigerBeetleAddress } from '../../src/lower/index.js';
+import { smallestVpcPrefix, subnetLayout, tigerBeetleAddress } from '../../src/lower/index.js';
 import { resourcesOf, synthProject } from '../cdk-helpers.js';
 import { tempProject } from '../helpers.js';
 
@@ -47,8 +47,7 @@ describe('the subnet layout', () => {
     });
     fc.assert(
       fc.property(vpc, fc.integer({ min: 1, max: 6 }), ({ azs, prefix, cidr }, nodes) => {
-        expect('cidr' in parseCidr(cidr)).toBe(true);
-        if (prefix > smallestVpcPrefix(azs)) return; // too small: the network pass refuses it (DZ5007)
+        if (prefix > smallestVpcPrefix(azs)) return; // too small: the config refuses it (DZ4024)
         const layout = subnetLayout(cidr, azs);
         const all = [...layout.public, ...layout.private, ...layout.isolated];
         expect(all).toHaveLength(3 * azs);

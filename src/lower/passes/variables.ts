@@ -18,7 +18,7 @@ import { envName } from '../../ir/index.js';
 import { databaseName } from '../aws-names.js';
 import { causeText, configKey, relatedAt, spanOf, type Pass } from '../context.js';
 import type { Because, InfraRequirements } from '../requirements.js';
-import { parseCidr, tigerBeetleAddresses } from './network.js';
+import { tigerBeetleAddresses } from './network.js';
 
 /** A variable dazzle gives every service. */
 export interface GeneratedVariable {
@@ -65,7 +65,7 @@ export function generatedVariables(req: Requirements, config: ResolvedConfig, ro
     const tb = d.tigerbeetle;
     out.push(
       // (No addresses for a VPC range the network pass refuses.)
-      { name: 'TIGERBEETLE_ADDRESSES', kind: 'value', value: 'cidr' in parseCidr(d.network.vpc_cidr) ? tigerBeetleAddresses(d.network.vpc_cidr, d.network.az_count, tb.node_count).join(',') : '', because, what: 'the TigerBeetle cluster' },
+      { name: 'TIGERBEETLE_ADDRESSES', kind: 'value', value: tigerBeetleAddresses(d.network.vpc_cidr, d.network.az_count, tb.node_count).join(','), because, what: 'the TigerBeetle cluster' },
       { name: 'TIGERBEETLE_CLUSTER_ID', kind: 'value', value: String(tb.cluster_id), because, what: 'the TigerBeetle cluster' },
     );
   }
