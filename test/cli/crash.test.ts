@@ -130,6 +130,20 @@ describe('generate killed at every step', () => {
     expect(outcomes.slice(firstNew).every((o) => o === 'new')).toBe(true);
   }, 300_000);
 
+  it('a first generation killed midway leaves an empty folder after recovery, and the next run generates', async () => {
+    const base = copyProject(EXAMPLE, mkdtempSync(join(tmpdir(), 'dazzle-crash-first-')));
+    for (const where of ['stage lib/app.ts', 'place lib/compute-stack.ts', 'place .dazzle-infra-version.json', 'cleanup']) {
+      const p = copy(base);
+      expect((await generateProcess(p, `kill@${where}`)).signal, where).toBe('SIGKILL');
+      const after = JSON.parse(recovered(p)) as Record<string, string>;
+      if (where === 'cleanup') expect(after['.dazzle-infra-version.json'], where).toBeDefined();
+      else expect(after, where).toEqual({});
+      const next = await nextRun(p);
+      expect(next.code, `${where}: ${next.stderr}`).toBe(0);
+      expect(next.stderr, where).not.toMatch(/error/);
+    }
+  });
+
   it('a recovery that is itself killed is simply run again', async () => {
     const base = await fixture();
     const OLD = tree(join(base, 'infra'));

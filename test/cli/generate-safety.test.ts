@@ -50,11 +50,10 @@ describe('the version file is untrusted input', () => {
     }
   });
 
+  // The other damaged forms are in version-file.test.ts; these are the two that crashed (DZ9001).
   it.each([
     ['null', 'null\n'],
     ['a null path', '{"files":[{"path":null}]}\n'],
-    ['a path of the wrong type', '{"files":[{"path":42,"checksum":7}]}\n'],
-    ['not JSON', '{"files": [\n'],
   ])('%s is DZ6005 for generate and synth (exit 2), never DZ9001, and nothing changes', (_, text) => {
     const p = generated();
     writeFileSync(join(p, 'infra', VERSION), text);
