@@ -2,20 +2,36 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { diag, hasErrors, SourceText, type Diagnostic } from '../diagnostics/index.js';
+import { diag, hasErrors, SourceText, type Diagnostic, type Span } from '../diagnostics/index.js';
 import { emitApp, VERSION_FILE, type GeneratedApp } from '../emit/index.js';
 import { lowerToRequirements } from '../lower/index.js';
 import { buildPlan, type DeploymentPlan } from '../plan/index.js';
+import { modulePaths } from '../project/index.js';
 import type { CommonOptions } from './commands.js';
+import { faultFromSpec } from './fault.js';
 import { displayPath, readTextFile } from './io.js';
 import { loadProject, type LoadedProject } from './front.js';
+import { checkOutputLocation } from './output-folder.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
-import { writeTree, type WritePlan } from './write.js';
+import { readVersionFile } from './version-file.js';
+import { lstatQuiet } from './safe-fs.js';
+import { openGeneratedApp, STAGING, writeTree, type WritePlan } from './write.js';
 
 export interface GenerateOptions extends CommonOptions {
   readonly out?: string;
   readonly force?: boolean;
   readonly dryRun?: boolean;
+  /** Allow the project folder, a module folder or a folder outside the project as the output. @default false */
+  readonly allowOutAnywhere?: boolean;
+}
+
+/**
+ * The writer's test seam (see fault.ts): `DAZZLE_TEST_FAULT` makes a chosen
+ * step of the write crash, fail with an errno, or pause. Read here, in the
+ * CLI, the only layer that reads the environment.
+ */
+function testFault() {
+  return faultFromSpec(process.env.DAZZLE_TEST_FAULT);
 }
 
 export interface Prepared {
@@ -124,32 +140,35 @@ export function deployGenerate(opts: GenerateOptions, io: Io, cwd: string, now: 
     return 2;
   }
   const { app, outDir, loaded } = prepared.value;
-  // Same content from the same inputs: keep the version file as it is (its generated_at included).
-  const files = new Map(app.files);
-  const previous = readVersionFile(outDir);
-  if (previous && JSON.parse(previous).version === JSON.parse(files.get(VERSION_FILE) as string).version) files.set(VERSION_FILE, previous);
-  const result = writeTree(outDir, files, { ...(opts.force ? { force: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
-  const diagnostics = [...prepared.diagnostics, ...result.diagnostics];
   const outShown = displayPath(outDir, cwd);
-  const text = result.diagnostics.length ? '' : `${changesText(result.plan, outShown, result.written, Boolean(opts.dryRun))}${opts.dryRun ? '' : `\nNext: cd ${outShown} && npm install && npx cdk deploy --all   (or: dazzle deploy synth)\n`}`;
+  const config = loaded.config as NonNullable<LoadedProject['config']>;
+  const source = config.sources.output;
+  const span: Span | undefined = source?.kind === 'file' ? { file: source.file, line: source.line, col: source.col, endLine: source.line, endCol: source.col + 1, offset: 0, length: 0 } : undefined;
+  const location = checkOutputLocation({
+    outDir,
+    shown: outShown,
+    projectRoot: loaded.files.root,
+    modulePaths: modulePaths(loaded.files.configPath, loaded.files.configText).value.map((m) => m.path),
+    allowAnywhere: Boolean(opts.allowOutAnywhere),
+    from: opts.out !== undefined ? { kind: 'flag' } : { kind: 'config', ...(span ? { span } : {}) },
+  });
+  if (location.length) {
+    report(io, opts, loaded, [...prepared.diagnostics, ...location], {}, '');
+    return 2;
+  }
+  const fault = testFault();
+  const result = writeTree(outDir, app.files, {
+    shown: outShown,
+    command: 'deploy generate',
+    now,
+    ...(opts.force ? { force: true } : {}),
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(fault ? { step: fault } : {}),
+  });
+  const diagnostics = [...prepared.diagnostics, ...result.diagnostics];
+  const text = hasErrors(result.diagnostics) ? '' : `${changesText(result.plan, outShown, result.written, Boolean(opts.dryRun))}${opts.dryRun ? '' : `\nNext: cd ${outShown} && npm install && npx cdk deploy --all   (or: dazzle deploy synth)\n`}`;
   report(io, opts, loaded, diagnostics, { out: outShown, written: result.written, dry_run: Boolean(opts.dryRun), changes: result.plan, stacks: app.stacks }, text);
   return hasErrors(diagnostics) ? 2 : 0;
-}
-
-function readVersionFile(outDir: string): string | undefined {
-  try {
-    const text = readFileSync(join(outDir, VERSION_FILE), 'utf8');
-    JSON.parse(text);
-    return text;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The version file's recorded inputs checksum, if the folder has one. */
-function recordedInputs(outDir: string): string | undefined {
-  const text = readVersionFile(outDir);
-  return text === undefined ? undefined : ((JSON.parse(text) as { inputs?: { checksum?: string } }).inputs?.checksum ?? '');
 }
 
 /** `dazzle deploy synth`: synthesize the generated app in-process, offline, with cdk-nag. */
@@ -162,15 +181,38 @@ export async function deploySynth(opts: GenerateOptions, io: Io, cwd: string): P
   const appDir = appFolder(opts, loaded.config.deploy.output, loaded.files.root, cwd);
   const shown = displayPath(appDir, cwd);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const recorded = recordedInputs(appDir);
-  if (recorded === undefined) {
+  const missing = () => {
     diagnostics.push(diag('DZ6003', `no generated app in ${shown} (${VERSION_FILE} is missing)`, { hint: 'run `dazzle deploy generate` first' }));
     report(io, opts, loaded, diagnostics, {}, '');
     return 2;
+  };
+  if (!lstatQuiet(join(appDir, VERSION_FILE)) && !lstatQuiet(join(appDir, STAGING))) return missing();
+  // Hold the folder's lock while reading it, so no generation changes it under us; finish an interrupted one first.
+  const fault = testFault();
+  const opened = openGeneratedApp(appDir, shown, 'deploy synth', new Date(), fault);
+  diagnostics.push(...opened.diagnostics);
+  if (!opened.value) {
+    report(io, opts, loaded, diagnostics, {}, '');
+    return 2;
   }
-  if (recorded !== inputsChecksum(loaded)) {
-    diagnostics.push(diag('DZ6004', `${shown} was generated from other inputs than the DSL and dazzle.toml now${opts.env ? ` (environment ${opts.env})` : ''}`, { hint: 'run `dazzle deploy generate` to bring it up to date; synthesizing it as it is' }));
+  try {
+    const version = readVersionFile(opened.value.root, shown);
+    diagnostics.push(...version.diagnostics);
+    if (!version.exists) return missing();
+    if (!version.value) {
+      report(io, opts, loaded, diagnostics, {}, '');
+      return 2;
+    }
+    if (version.value.data.inputs.checksum !== inputsChecksum(loaded)) {
+      diagnostics.push(diag('DZ6004', `${shown} was generated from other inputs than the DSL and dazzle.toml now${opts.env ? ` (environment ${opts.env})` : ''}`, { hint: 'run `dazzle deploy generate` to bring it up to date; synthesizing it as it is' }));
+    }
+    return await synthesize(opts, io, cwd, loaded, appDir, diagnostics);
+  } finally {
+    opened.value.release();
   }
+}
+
+async function synthesize(opts: GenerateOptions, io: Io, cwd: string, loaded: LoadedProject, appDir: string, diagnostics: Diagnostic[]): Promise<number> {
   const { synthApp } = await import('./synth.js');
   const out = await synthApp(appDir);
   diagnostics.push(...out.diagnostics);

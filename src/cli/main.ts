@@ -66,6 +66,7 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
   common(deploy.command('generate').description('write the CDK app (infra/) and .dazzle-infra-version.json'))
     .option('-o, --out <dir>', 'output folder (default: [deploy] output, "infra" in the project)')
     .option('--force', 'overwrite generated files that were edited by hand')
+    .option('--allow-out-anywhere', 'allow the output folder at the project root, in a module folder or outside the project (it must still be empty or hold a generated app)')
     .option('--dry-run', 'list what would change; write nothing')
     .action(action(async (o) => (await import('./generate-command.js')).deployGenerate(o as never, io, cwd, new Date())));
   common(deploy.command('synth').description('synthesize the generated app offline into cdk.out/ and run cdk-nag'))

@@ -81,13 +81,14 @@ describe('deploy generate', () => {
     const project = exampleCopy();
     const a = tmp('dazzle-out-a-');
     const b = tmp('dazzle-out-b-');
-    expect(runCli(['deploy', 'generate', '-p', project, '-e', 'prod', '--out', a]).code).toBe(0);
-    expect(runCli(['deploy', 'generate', '-p', relative(tmpdir(), project), '-e', 'prod', '--out', b], { cwd: tmpdir() }).code).toBe(0);
+    // Folders outside the project: allowed on purpose.
+    expect(runCli(['deploy', 'generate', '-p', project, '-e', 'prod', '--out', a, '--allow-out-anywhere']).code).toBe(0);
+    expect(runCli(['deploy', 'generate', '-p', relative(tmpdir(), project), '-e', 'prod', '--out', b, '--allow-out-anywhere'], { cwd: tmpdir() }).code).toBe(0);
     const ta = tree(a);
     const tb = tree(b);
     const strip = (t: string) => t.replace(/"generated_at": "[^"]+"/, '');
     for (const [path, text] of ta) expect(strip(tb.get(path) as string), path).toBe(strip(text));
-    const again = runCli(['deploy', 'generate', '-p', project, '-e', 'prod', '--out', a]);
+    const again = runCli(['deploy', 'generate', '-p', project, '-e', 'prod', '--out', a, '--allow-out-anywhere']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('0 files written, 14 unchanged');
     expect(tree(a)).toEqual(ta);
