@@ -1,8 +1,8 @@
 /** The Messaging stack: SQS queues with dead-letter queues, EventBridge buses, SES identities, and schedules. */
 import type { AwsRequirements } from '../../plan/index.js';
 import type { Because } from '../../lower/index.js';
-import { commentBlock, header, lit, pascal, str } from '../code.js';
-import { because, member, propsInterface, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { commentBlock, header, jsdoc, lineComment, lit, pascal, str } from '../code.js';
+import { because, distinct, member, propsInterface, stackSource, type EmitContext, type StackSource } from '../model.js';
 
 type Queue = AwsRequirements['queues'][number];
 type Bus = AwsRequirements['buses'][number];
@@ -46,7 +46,7 @@ function queueBlock(ctx: EmitContext, q: Queue): string {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(${VISIBILITY_TIMEOUT_SECONDS}),
-      deadLetterQueue: { queue: this.${dlq}, maxReceiveCount: ${q.deadLetterAfter} },
+      deadLetterQueue: { queue: this.${dlq}, maxReceiveCount: ${lit(q.deadLetterAfter)} },
     });`;
 }
 
@@ -58,14 +58,14 @@ function busBlock(ctx: EmitContext, b: Bus): string {
   const archive =
     days !== null
       ? `
-    // retention ${b.retention}: every event on the bus is archived for ${days} day${days === 1 ? '' : 's'} and can be replayed.
+${lineComment(`retention ${b.retention}: every event on the bus is archived for ${days} day${days === 1 ? '' : 's'} and can be replayed.`, '    ')}
     this.${member.bus(b.name)}.archive('Archive', {
       description: ${str(`Events of ${name}, kept ${days} day${days === 1 ? '' : 's'}`)},
       eventPattern: { account: [this.account] },
-      retention: Duration.days(${days}),
+      retention: Duration.days(${lit(days)}),
     });`
       : b.retention !== null
-        ? `\n    // retention ${str(b.retention)} is not a number of days, so the bus has no archive.`
+        ? `\n${lineComment(`retention ${str(b.retention)} is not a number of days, so the bus has no archive.`, '    ')}`
         : '';
   return `${commentBlock(`EventBridge bus ${b.name}.`, because(plan, 'Messaging', id), projectRoot, '    ')}
     this.${member.bus(b.name)} = new events.EventBus(this, ${str(id)}, {
@@ -146,15 +146,22 @@ export function messagingStack(ctx: EmitContext): StackSource {
   const buses = a.buses.filter((b) => b.kind === 'eventbridge');
   const members: string[] = [];
   for (const q of a.queues) {
-    members.push(`  /** SQS queue ${q.name}. */`, `  readonly ${member.queue(q.name)}: sqs.Queue;`);
-    members.push(`  /** Dead letters of ${q.name}: messages received ${q.deadLetterAfter} time${q.deadLetterAfter === 1 ? '' : 's'} without success. */`, `  readonly ${member.deadLetterQueue(q.name)}: sqs.Queue;`);
+    members.push(jsdoc(`SQS queue ${q.name}.`, '  '), `  readonly ${member.queue(q.name)}: sqs.Queue;`);
+    members.push(jsdoc(`Dead letters of ${q.name}: messages received ${q.deadLetterAfter} time${q.deadLetterAfter === 1 ? '' : 's'} without success.`, '  '), `  readonly ${member.deadLetterQueue(q.name)}: sqs.Queue;`);
   }
-  for (const b of buses) members.push(`  /** EventBridge bus ${b.name}. */`, `  readonly ${member.bus(b.name)}: events.EventBus;`);
-  for (const e of a.emailIdentities) members.push(`  /** SES identity for ${e.name}. */`, `  readonly ${member.email(e.name)}: ses.EmailIdentity;`);
+  for (const b of buses) members.push(jsdoc(`EventBridge bus ${b.name}.`, '  '), `  readonly ${member.bus(b.name)}: events.EventBus;`);
+  for (const e of a.emailIdentities) members.push(jsdoc(`SES identity for ${e.name}.`, '  '), `  readonly ${member.email(e.name)}: ses.EmailIdentity;`);
   if (a.schedules.length) {
     members.push('  /** The schedules send here; the worker consumes it. */', '  readonly scheduleQueue: sqs.Queue;');
     members.push('  /** Dead letters of the schedule queue. */', '  readonly scheduleDeadLetterQueue: sqs.Queue;');
   }
+
+  distinct('Messaging stack members', [
+    ...a.queues.flatMap((q) => [member.queue(q.name), member.deadLetterQueue(q.name)]),
+    ...buses.map((b) => member.bus(b.name)),
+    ...a.emailIdentities.map((e) => member.email(e.name)),
+    ...(a.schedules.length ? ['scheduleQueue', 'scheduleDeadLetterQueue'] : []),
+  ]);
 
   const body: string[] = [];
   const bad = a.emailIdentities.filter((e) => unverifiable(e) !== null);

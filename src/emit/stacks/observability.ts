@@ -5,7 +5,7 @@
  * Aurora cluster metrics by DBClusterIdentifier, SQS queue metrics, and the
  * TigerBeetle groups' GroupInServiceInstances, which that stack enables).
  */
-import { commentBlock, header, pascal, str } from '../code.js';
+import { commentBlock, header, lit, pascal, str } from '../code.js';
 import { because, member, propsInterface, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 
 interface AlarmSpec {
@@ -127,9 +127,9 @@ export function observabilityStack(ctx: EmitContext): StackSource {
     (x) => `    new cloudwatch.Alarm(this, ${str(x.id)}, {
       alarmDescription: ${str(x.description)},
       metric: ${x.metric},
-      threshold: ${x.threshold},
+      threshold: ${lit(x.threshold)},
       comparisonOperator: cloudwatch.ComparisonOperator.${x.comparison},
-      evaluationPeriods: ${x.periods},
+      evaluationPeriods: ${lit(x.periods)},
       treatMissingData: cloudwatch.TreatMissingData.${x.missing},
     }),`,
   );

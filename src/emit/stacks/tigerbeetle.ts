@@ -6,7 +6,8 @@
  * from `plan.aws.tigerbeetle`.
  */
 import type { DeploymentPlan } from '../../plan/index.js';
-import { commentBlock, header, lit, str } from '../code.js';
+import { InternalError } from '../../diagnostics/index.js';
+import { commentBlock, header, ident, jsdoc, lineComment, lit, str } from '../code.js';
 import { availabilityZones, because, propsInterface, removalPolicy, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
@@ -234,10 +235,10 @@ function checkPlan(plan: DeploymentPlan): void {
   if (!tb) return;
   tb.nodes.forEach((n, i) => {
     if (n.index !== i || n.id !== `Replica${i}` || tb.addresses[i] !== `${n.address}:${tb.clientPort}` || n.az >= plan.aws.network.azCount) {
-      throw new Error(`TigerBeetle plan is inconsistent at replica ${i}: ${JSON.stringify(n)} vs ${tb.addresses[i] ?? 'no address'}`);
+      throw new InternalError(`TigerBeetle plan is inconsistent at replica ${i}: ${JSON.stringify(n)} vs ${tb.addresses[i] ?? 'no address'}`);
     }
   });
-  if (tb.addresses.length !== tb.nodes.length) throw new Error('TigerBeetle plan: the address list and the nodes differ in length');
+  if (tb.addresses.length !== tb.nodes.length) throw new InternalError('TigerBeetle plan: the address list and the nodes differ in length');
 }
 
 export function tigerBeetleStack(ctx: EmitContext): StackSource {
@@ -248,7 +249,7 @@ export function tigerBeetleStack(ctx: EmitContext): StackSource {
     { field: 'securityGroup', type: 'ec2.ISecurityGroup', doc: 'The TigerBeetle tier security group from the Network stack.', value: 'network.tigerBeetleSecurityGroup' },
   ];
   // The plan has a TigerBeetle stack only when it has a ledger cluster (index.ts composes only planned stacks).
-  if (!tb) throw new Error('tigerBeetleStack: the plan has no TigerBeetle cluster');
+  if (!tb) throw new InternalError('tigerBeetleStack: the plan has no TigerBeetle cluster');
   checkPlan(plan);
   const prod = plan.environment === 'prod';
   const zones = availabilityZones(plan);
@@ -261,7 +262,7 @@ export function tigerBeetleStack(ctx: EmitContext): StackSource {
     const spec = { address: n.address, availabilityZone: zones[n.az] as string, id: n.id, index: n.index };
     const cidr = plan.aws.network.subnets.private[n.az] as string;
     return `${commentBlock(`Replica ${n.index}: ${n.address} in ${spec.availabilityZone} (private subnet ${cidr}), ${tb.instanceType}, ${volumeLine}.`, because(plan, 'TigerBeetle', n.id), projectRoot, '    ')}
-    const ${varName(n.index)} = this.replica(props, ${lit(spec)});${n.index > 0 ? `\n    // One replica at a time: created, and rolled on update, only after replica ${n.index - 1} has signalled.\n    ${varName(n.index)}.node.addDependency(${varName(n.index - 1)});` : ''}`;
+    const ${varName(n.index)} = this.replica(props, ${lit(spec)});${n.index > 0 ? `\n${lineComment(`One replica at a time: created, and rolled on update, only after replica ${n.index - 1} has signalled.`, '    ')}\n    ${varName(n.index)}.node.addDependency(${varName(n.index - 1)});` : ''}`;
   });
 
   const source = `${header('TigerBeetle stack: one self-healing replica per zone, each with a fixed address and a persistent data volume.', plan.app, plan.environment)}
@@ -275,7 +276,7 @@ import type { Construct } from 'constructs';
 
 /** The pinned TigerBeetle release every replica runs (downloaded at boot from GitHub; never "latest"). */
 const RELEASE = ${str(tb.version)};
-/** The release build for ${tb.instanceType}. */
+${jsdoc(`The release build for ${tb.instanceType}.`)}
 const ARCH = ${str(arm ? 'aarch64' : 'x86_64')};
 const CLUSTER_ID = ${str(String(tb.clusterId))};
 /**
@@ -374,9 +375,9 @@ ${replicaCalls.join('\n\n')}
     // The data volume: encrypted, in the replica's zone, ${prod ? 'retained' : 'snapshotted'} when removed from the stack or replaced.
     const volume = new ec2.Volume(this, \`\${r.id}Data\`, {
       availabilityZone: r.availabilityZone,
-      size: Size.gibibytes(${v.sizeGb}),
+      size: Size.gibibytes(${lit(v.sizeGb)}),
       volumeType: ec2.EbsDeviceVolumeType.${v.type === 'io2' ? 'IO2' : 'GP3'},
-      iops: ${v.iops},${v.throughput === null ? '' : `\n      throughput: ${v.throughput},`}
+      iops: ${lit(v.iops)},${v.throughput === null ? '' : `\n      throughput: ${lit(v.throughput)},`}
       encrypted: true,
       removalPolicy: ${removalPolicy(prod ? 'retain' : 'snapshot')},
     });
@@ -503,5 +504,5 @@ ${BOOT_SCRIPT}
 
 /** `replica0`, `replica1`… (the variables in the generated constructor). */
 function varName(index: number): string {
-  return `replica${index}`;
+  return ident(`replica${index}`);
 }
