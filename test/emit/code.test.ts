@@ -1,15 +1,15 @@
 /**
  * The escaping functions of generated code, as properties over any string (full Unicode, lone
  * surrogates, every line terminator, quotes, `${`, backticks, comment ends): a TypeScript literal
- * evaluates back to the same string; a comment adds no code and leaves the next line intact; an
- * identifier is checked, never escaped.
+ * evaluates back to the same string; a comment adds no code and leaves the next line intact; a
+ * shell word is the same string to a real bash; an identifier is checked, never escaped.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InternalError } from '../../src/diagnostics/index.js';
 import { comment, commentBlock, header, ident, jsdoc, lineComment, lit, mdCode, mdText, propKey, provenance, str, tpl } from '../../src/emit/code.js';
 import type { Because } from '../../src/lower/index.js';
-import { evaluateAll, run, transpile } from './evaluate.js';
+import { asBytes, evaluateAll, generatedShellWord, run, shellWords, transpile } from './evaluate.js';
 
 /** Pieces that break naive escaping, and payloads that would run if they escaped. */
 const NASTY = [
@@ -169,6 +169,30 @@ describe('ident: identifiers from names', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('sh: the shell word of generated user data', () => {
+  const sh = generatedShellWord();
+
+  it('is the same string to a real bash, for any string without NUL', () => {
+    fc.assert(
+      fc.property(batch, (strings) => {
+        const values = strings.map((s) => s.replace(/\0/g, ''));
+        expect(shellWords(values.map(sh))).toEqual(values.map(asBytes));
+      }),
+      { seed: 3, numRuns: 30 },
+    );
+  });
+
+  it('runs nothing: payloads stay words', () => {
+    const payloads = ["'; out=pwned; '", '$(echo pwned)', '`echo pwned`', '"; echo pwned; "', "a'\n\necho pwned\n'b", '${HOME}', '$HOME', '!!', '*', '~', '-n', ''];
+    expect(shellWords(payloads.map(sh))).toEqual(payloads);
+    expect(sh("it's")).toBe("'it'\\''s'");
+  });
+
+  it('refuses NUL, which no program argument can hold', () => {
+    expect(() => sh('a\0b')).toThrow(/NUL/);
   });
 });
 
