@@ -8,7 +8,7 @@ import { diag, type Diagnostic, type Result } from '../diagnostics/index.js';
 import type { DeploymentPlan, StackName } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import { header, ident, jsdoc, mdCode, mdText, str } from './code.js';
-import { stackName, type EmitContext, type StackSource } from './model.js';
+import { secretRef, stackName, type EmitContext, type StackSource } from './model.js';
 import { computeStack } from './stacks/compute.js';
 import { dataStack } from './stacks/data.js';
 import { messagingStack } from './stacks/messaging.js';
@@ -116,8 +116,9 @@ function prerequisites(plan: DeploymentPlan): string {
   for (const s of a.secrets) {
     const env = mdText(s.env);
     if (s.from.kind === 'reference') {
-      const ref = s.from.ref;
-      items.push(ref.startsWith('ssm:') ? `- SSM SecureString parameter ${mdCode(ref.slice(4))} (for ${env})` : `- Secrets Manager secret ${mdCode(ref.replace(/^secretsmanager:/, ''))} (for ${env})`);
+      const ref = secretRef(s.from.ref);
+      if (ref.service === 'ssm') items.push(`- SSM SecureString parameter ${mdCode(ref.arn ?? ref.name)} (for ${env})`);
+      else items.push(`- Secrets Manager secret ${mdCode(ref.arn ?? ref.name)}${ref.jsonKey === null ? '' : `, with the key ${mdCode(ref.jsonKey)} in its JSON value`} (for ${env})`);
     } else {
       items.push(`- a value in the Secrets Manager secret ${mdCode(s.from.name)} (for ${env}); the Compute stack creates it with a random placeholder: put the real value in before the services need it`);
     }

@@ -3,6 +3,7 @@
  * one rendered stack, and the member names stacks expose to each other (the
  * cross-stack contract, in one place so emitters cannot drift apart).
  */
+import { parseSecretRef, type SecretRef } from '../config/index.js';
 import { InternalError } from '../diagnostics/index.js';
 import type { DeploymentPlan, PlanResource, StackName } from '../plan/index.js';
 import type { Because } from '../lower/index.js';
@@ -69,6 +70,14 @@ export function distinct(scope: string, identifiers: readonly string[]): void {
     if (seen.has(id)) throw new InternalError(`${scope}: two names become the identifier ${id}`);
     seen.add(id);
   }
+}
+
+/** A `[deploy.secrets]` reference, read by the config's one parser (the loader accepted it, so a failure is dazzle's). */
+export function secretRef(ref: string): SecretRef {
+  const parsed = parseSecretRef(ref);
+  // The reference is not quoted: a value written there by mistake may be the secret itself.
+  if (!parsed.ok) throw new InternalError(`a [deploy.secrets] reference that the configuration accepted does not parse: ${parsed.problem}`);
+  return parsed.value;
 }
 
 /** The plan's resource with this construct ID (its reasons become the code comment). */

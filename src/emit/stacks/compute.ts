@@ -7,7 +7,7 @@ import type { AwsService } from '../../plan/aws.js';
 import { envName, type PlanService, type ServiceVariable } from '../../plan/index.js';
 import { InternalError } from '../../diagnostics/index.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl } from '../code.js';
-import { because, distinct, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
 interface Wiring {
@@ -151,16 +151,21 @@ export function computeStack(ctx: EmitContext): StackSource {
       reason: 'An application secret supplied by its owner (an API key or similar); it is rotated where it is issued, not by a Lambda here.',
     });`;
       }
-      const ref = s.from.ref;
-      if (ref.startsWith('ssm:')) {
+      // The execution role gets read access to exactly this parameter or secret (ECS grants it from the reference).
+      const ref = secretRef(s.from.ref);
+      if (ref.service === 'ssm' && ref.arn !== null) {
+        return `${lineComment(`${s.env} from SSM Parameter Store (SecureString), by ARN, as [deploy.secrets] says.`, '    ')}
+    const ${v} = new ParameterByArn(${str(ref.arn)});`;
+      }
+      if (ref.service === 'ssm') {
         return `${lineComment(`${s.env} from SSM Parameter Store (SecureString), as [deploy.secrets] says.`, '    ')}
     const ${v} = ecs.Secret.fromSsmParameter(
-      ssm.StringParameter.fromSecureStringParameterAttributes(this, ${str(id)}, { parameterName: ${str(ref.slice(4))} }),
+      ssm.StringParameter.fromSecureStringParameterAttributes(this, ${str(id)}, { parameterName: ${str(ref.name)} }),
     );`;
       }
-      const name = ref.replace(/^secretsmanager:/, '');
-      return `${lineComment(`${s.env} from Secrets Manager, as [deploy.secrets] says.`, '    ')}
-    const ${v} = ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(this, ${str(id)}, ${str(name)}));`;
+      const secret = ref.arn === null ? `secretsmanager.Secret.fromSecretNameV2(this, ${str(id)}, ${str(ref.name)})` : `secretsmanager.Secret.fromSecretCompleteArn(this, ${str(id)}, ${str(ref.arn)})`;
+      return `${lineComment(`${s.env} from Secrets Manager${ref.arn === null ? '' : ', by ARN'}${ref.jsonKey === null ? '' : `, the key ${ref.jsonKey} of its JSON value`}, as [deploy.secrets] says.`, '    ')}
+    const ${v} = ecs.Secret.fromSecretsManager(${secret}${ref.jsonKey === null ? '' : `, ${str(ref.jsonKey)}`});`;
     });
     body.push(`${commentBlock('Secrets the services receive as ECS secrets (never as plain environment variables).', because(plan, 'Compute', 'Secrets'), projectRoot, '    ')}\n${lines.join('\n')}`);
   }
@@ -378,6 +383,30 @@ ${vars.environment}
   if (worker) body.push(serviceBlock(worker, 'worker'));
 
   const usesAsset = a.services.some((s) => s.image.kind === 'asset');
+  const references = a.secrets.flatMap((s) => (s.from.kind === 'reference' ? [secretRef(s.from.ref)] : []));
+  const byArn = references.some((r) => r.service === 'ssm' && r.arn !== null)
+    ? `
+/**
+ * An SSM parameter named by its ARN (in this or another account or region): ECS reads it by that
+ * ARN, and the task execution role may read exactly that parameter.
+ */
+class ParameterByArn extends ecs.Secret {
+  readonly hasField = false;
+
+  constructor(readonly arn: string) {
+    super();
+  }
+
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:DescribeParameters', 'ssm:GetParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory'],
+      resourceArns: [this.arn],
+    });
+  }
+}
+`
+    : '';
   const imports = [
     `import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';`,
     lb.https ? `import * as acm from 'aws-cdk-lib/aws-certificatemanager';` : '',
@@ -395,7 +424,7 @@ ${vars.environment}
     a.secrets.length ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
     a.emailIdentities.length ? `import type * as ses from 'aws-cdk-lib/aws-ses';` : '',
     a.queues.length || a.schedules.length ? `import type * as sqs from 'aws-cdk-lib/aws-sqs';` : '',
-    a.secrets.some((s) => s.from.kind === 'reference' && s.from.ref.startsWith('ssm:')) ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
+    references.some((r) => r.service === 'ssm' && r.arn === null) ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
     `import type { Construct } from 'constructs';`,
     usesAsset ? `import * as path from 'node:path';` : '',
   ].filter(Boolean);
@@ -404,7 +433,7 @@ ${vars.environment}
 ${imports.join('\n')}
 
 ${propsInterface('ComputeStack', props)}
-
+${byArn}
 export class ComputeStack extends Stack {
 ${members.join('\n')}
 
