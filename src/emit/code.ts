@@ -4,7 +4,7 @@
  * function per context, never raw:
  *
  * - a TypeScript string literal: `str` (and `lit` for plain data, `propKey` for keys,
- *   `tpl` for the text of a template literal);
+ *   `tpl` for the text of a template literal); JSON text: `json`;
  * - a comment (`//` or JSDoc): `comment`, used by `lineComment`, `jsdoc`,
  *   `commentBlock`, `provenance` and `header`;
  * - an identifier built from a name: `ident` (checked, never escaped);
@@ -56,6 +56,16 @@ export function str(s: string): string {
  */
 export function tpl(s: string): string {
   return visible(s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${'));
+}
+
+/**
+ * JSON text (generated `.json` files): `JSON.stringify` (which escapes C0 controls, quotes,
+ * backslashes and lone surrogates), and every other character `str` escapes (U+2028, U+2029,
+ * C1 controls, invisible formatting) as `\uXXXX` too: they can only occur inside strings.
+ */
+export function json(value: unknown, space?: number): string {
+  // The only raw control character in its output is the line feed of its own indentation.
+  return JSON.stringify(value, null, space).replace(UNSAFE_UNIT, (c) => (c === '\n' ? c : escapeUnit(c)));
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

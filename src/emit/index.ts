@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { diag, type Diagnostic, type Result } from '../diagnostics/index.js';
 import type { DeploymentPlan, StackName } from '../plan/index.js';
 import { VERSION } from '../version.js';
-import { header, ident, jsdoc, mdCode, mdText, str } from './code.js';
+import { header, ident, jsdoc, json, mdCode, mdText, str } from './code.js';
 import { secretRef, stackName, type EmitContext, type StackSource } from './model.js';
 import { computeStack } from './stacks/compute.js';
 import { dataStack } from './stacks/data.js';
@@ -204,6 +204,6 @@ export function emitApp(input: EmitInput): Result<GeneratedApp | undefined> {
     stacks: stacks.map((s) => ({ name: s.name, id: stackName(plan, s.name), file: s.file, checksum: sha256(s.source) })),
     files: checksums,
   };
-  files.set(VERSION_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
+  files.set(VERSION_FILE, `${json(manifest, 2)}\n`);
   return { value: { files, stacks: stacks.map((s) => ({ name: s.name, id: stackName(plan, s.name), file: s.file })) }, diagnostics: [] };
 }

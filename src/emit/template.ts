@@ -11,7 +11,7 @@
  * position, outside quotes) is refused: templates never splice raw text.
  */
 import { InternalError } from '../diagnostics/index.js';
-import { comment, str } from './code.js';
+import { comment, json, str } from './code.js';
 
 const PLACEHOLDER = /\{\{([A-Za-z][A-Za-z0-9]*)\}\}/g;
 
@@ -77,11 +77,8 @@ function escapeFor(name: string, key: string, context: Context, value: string): 
     case 'single-quoted':
       return str(value).slice(1, -1);
     case 'double-quoted':
-      // JSON's escaping, which is also a valid TypeScript double-quoted string; U+2028 and U+2029 for old JavaScript parsers.
-      return JSON.stringify(value)
-        .slice(1, -1)
-        .replace(/\u2028/g, '\\u2028')
-        .replace(/\u2029/g, '\\u2029');
+      // JSON's escaping, which is also a valid TypeScript double-quoted string.
+      return json(value).slice(1, -1);
     default:
       throw new InternalError(`template ${name}: placeholder {{${key}}} is in ${context === 'code' ? 'code' : 'a template literal'}, where no value can be escaped; put it in a string or a comment`);
   }

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InternalError } from '../../src/diagnostics/index.js';
-import { comment, commentBlock, header, ident, jsdoc, lineComment, lit, mdCode, mdText, propKey, provenance, str, tpl } from '../../src/emit/code.js';
+import { comment, commentBlock, header, ident, jsdoc, json, lineComment, lit, mdCode, mdText, propKey, provenance, str, tpl } from '../../src/emit/code.js';
 import type { Because } from '../../src/lower/index.js';
 import { asBytes, evaluateAll, generatedShellWord, run, shellWords, transpile } from './evaluate.js';
 
@@ -93,6 +93,20 @@ describe('str: the TypeScript string literal', () => {
         expect(evaluateAll(keys.map((k) => `Object.keys({ ${propKey(k)}: 1 })[0]`))).toEqual(keys.map((k) => String(k)));
       }),
       RUNS,
+    );
+  });
+});
+
+describe('json: generated JSON files', () => {
+  it('parses back to the same data, with no raw character but the line feeds of its indentation', () => {
+    const data = fc.dictionary(anyString, fc.oneof(anyString, fc.array(anyString, { maxLength: 3 })), { maxKeys: 6, noNullPrototype: true });
+    fc.assert(
+      fc.property(data, fc.constantFrom(undefined, 2), (value, space) => {
+        const text = json(value, space);
+        expect(JSON.parse(text)).toEqual(value);
+        expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+      }),
+      { seed: 8, numRuns: 500 },
     );
   });
 });
