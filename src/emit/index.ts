@@ -4,14 +4,14 @@
  * The writer in `cli` puts the files in place atomically.
  */
 import { createHash } from 'node:crypto';
-import { diag, type Diagnostic, type Result } from '../diagnostics/index.js';
+import { diag, quote, type Diagnostic, type Result } from '../diagnostics/index.js';
 import type { DeploymentPlan, StackName } from '../plan/index.js';
 import { VERSION } from '../version.js';
-import { header, ident, jsdoc, json, mdCode, mdText, str } from './code.js';
-import { secretRef, stackName, type EmitContext, type StackSource } from './model.js';
+import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.js';
+import { because, secretRef, stackName, type EmitContext, type StackSource } from './model.js';
 import { computeStack } from './stacks/compute.js';
 import { dataStack } from './stacks/data.js';
-import { messagingStack } from './stacks/messaging.js';
+import { isAddress, messagingStack } from './stacks/messaging.js';
 import { networkStack } from './stacks/network.js';
 import { observabilityStack } from './stacks/observability.js';
 import { tigerBeetleStack } from './stacks/tigerbeetle.js';
@@ -49,8 +49,20 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
   const say = (what: string, key: string, hint: string) => out.push(diag('DZ7001', `dazzle ${VERSION} cannot generate ${what} yet`, { keyPath: `deploy.${key}`, hint }));
   if (a.kafka) say('an Amazon MSK cluster (deploy.kafka.enabled = true)', 'kafka.enabled', 'set [deploy.kafka] enabled = false to use EventBridge buses; `dazzle deploy plan` still shows the MSK plan');
   if (a.cache?.engine === 'kvrocks') say('a Kvrocks cache on ECS (deploy.cache.engine = "kvrocks")', 'cache.engine', 'use engine = "valkey" or "redis" (ElastiCache)');
-  for (const e of a.emailIdentities.filter((x) => !x.fromAddress)) {
-    out.push(diag('DZ7001', `email channel '${e.name}' has no from address, so there is no SES identity to create`, { hint: `set the channel's from_address (or the sender address in its config) to the address the app sends from` }));
+  for (const e of a.emailIdentities) {
+    // The channel's line in the DSL (the plan's provenance of its SES identity).
+    const at = because(plan, 'Messaging', `Email${pascal(e.name)}`).find((x) => x.kind === 'dsl');
+    const span = at?.kind === 'dsl' ? { span: at.span } : {};
+    if (!e.fromAddress) {
+      out.push(diag('DZ7001', `email channel '${e.name}' has no from address, so there is no SES identity to create`, { ...span, hint: `set the channel's from_address (or the sender address in its config) to the address the app sends from` }));
+    } else if (!isAddress(e.fromAddress)) {
+      out.push(
+        diag('DZ7003', `email channel '${e.name}' has from_address ${quote(e.fromAddress)}, which is not an email address, so SES cannot verify it`, {
+          ...span,
+          hint: 'set from_address to the address the app sends from, like "orders@example.com"',
+        }),
+      );
+    }
   }
   for (const s of a.services.filter((x) => x.runtime === 'ec2')) say(`the EC2 node group for service '${s.name}' (runtime = "ec2")`, `services.${s.name}.runtime`, 'use runtime = "fargate"; `dazzle deploy plan` still shows the EC2 plan');
   return out;

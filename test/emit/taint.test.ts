@@ -12,6 +12,7 @@ import { transformSync } from 'esbuild';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
+import { emitApp } from '../../src/emit/index.js';
 import type { DeploymentPlan } from '../../src/plan/index.js';
 import { CORPUS, REPO } from '../helpers.js';
 import { emit, planWith } from './in-process.js';
@@ -22,10 +23,11 @@ const PLANS = PROJECTS.flatMap((p) => ENVS.map((e) => ({ name: `${p.split('/').p
 
 /**
  * Keys whose strings choose what is generated rather than being rendered (a kind, a role, a
- * policy), or that the plan keeps consistent with each other (a replica's id and address; a
- * secret's reference, which has its own test): left as they are.
+ * policy), that the plan keeps consistent with each other (a replica's id and address), or that
+ * have tests of their own (a secret's reference; an email from address, checked at generation):
+ * left as they are.
  */
-const STRUCTURAL = new Set(['kind', 'role', 'runtime', 'type', 'mode', 'engine', 'removalPolicy', 'target', 'ref', 'id', 'address', 'addresses', 'dependsOn']);
+const STRUCTURAL = new Set(['kind', 'role', 'runtime', 'type', 'mode', 'engine', 'removalPolicy', 'target', 'ref', 'id', 'address', 'addresses', 'dependsOn', 'fromAddress']);
 
 /** The plan with `suffix` after every rendered string (`from` of a variable names the wiring of a generated secret). */
 function taint(plan: DeploymentPlan, suffix: string): DeploymentPlan {
@@ -50,28 +52,50 @@ const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbf
 const piece = fc.constantFrom('\n', '\r', '\u2028', '\u2029', '\u0085', '\u000b', '\u001b', '\ud800', "'", '"', '`', '\\', '${', '}', '*/', '/*', '//', ';', ')', '(', ' ', '<!--', '-->', '#');
 const suffix = fc.array(piece, { maxLength: 8 }).chain((before) => fc.array(piece, { maxLength: 8 }).map((after) => `${before.join('')}${CANARY}()${after.join('')}`));
 
+/** The generated files for a hostile suffix, against those for a harmless one. */
+function checkFiles(name: string, hostile: string, bad: ReadonlyMap<string, string>, benign: ReadonlyMap<string, string>): void {
+  expect([...bad.keys()], name).toEqual([...benign.keys()]);
+  for (const [path, text] of bad) {
+    const where = `${name} ${path}: ${JSON.stringify(hostile)}`;
+    // No hostile character is written raw: every one is an escape sequence.
+    expect(RAW.exec(text)?.[0], where).toBeUndefined();
+    if (path.endsWith('.json')) expect(() => JSON.parse(text), where).not.toThrow();
+    if (!path.endsWith('.ts')) {
+      expect(lines(text), where).toBe(lines(benign.get(path) ?? ''));
+      continue;
+    }
+    const js = transformSync(text, { loader: 'ts', format: 'cjs', define: { [CANARY]: 'INJECTED_CODE' } }).code;
+    expect(js.includes('INJECTED_CODE'), where).toBe(false);
+  }
+}
+
 describe('every string of the plan, made hostile', () => {
   it('leaves every generated file parseable, adds no line, and never makes the canary code', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: PLANS.length - 1 }), suffix, (i, hostile) => {
         const { name, plan } = PLANS[i] as (typeof PLANS)[number];
-        const bad = emit(taint(plan, hostile));
-        const benign = emit(taint(plan, 'x'));
-        expect([...bad.files.keys()], name).toEqual([...benign.files.keys()]);
-        for (const [path, text] of bad.files) {
-          const where = `${name} ${path}: ${JSON.stringify(hostile)}`;
-          // No hostile character is written raw: every one is an escape sequence.
-          expect(RAW.exec(text)?.[0], where).toBeUndefined();
-          if (path.endsWith('.json')) expect(() => JSON.parse(text), where).not.toThrow();
-          if (!path.endsWith('.ts')) {
-            expect(lines(text), where).toBe(lines(benign.files.get(path) ?? ''));
-            continue;
-          }
-          const js = transformSync(text, { loader: 'ts', format: 'cjs', define: { [CANARY]: 'INJECTED_CODE' } }).code;
-          expect(js.includes('INJECTED_CODE'), where).toBe(false);
-        }
+        checkFiles(name, hostile, emit(taint(plan, hostile)).files, emit(taint(plan, 'x')).files);
       }),
       { seed: 42, numRuns: 60 },
+    );
+  });
+
+  it('an email from address is checked at generation (DZ7003 at the channel), or rendered inert', () => {
+    const withEmail = PLANS.filter((p) => p.plan.aws.emailIdentities.length > 0);
+    expect(withEmail.length).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: withEmail.length - 1 }), suffix, (i, hostile) => {
+        const { name, plan } = withEmail[i] as (typeof withEmail)[number];
+        const address = (s: string) => ({ ...plan, aws: { ...plan.aws, emailIdentities: plan.aws.emailIdentities.map((e) => ({ ...e, fromAddress: `ops${s}@example.com` })) } });
+        const r = emitApp({ plan: address(hostile), projectRoot: '.', outDir: 'infra', projectFromOut: '..', inputsChecksum: '0'.repeat(64), generatedAt: '2026-01-01T00:00:00Z' });
+        if (!r.value) {
+          expect(r.diagnostics.map((d) => d.code)).toEqual(plan.aws.emailIdentities.map(() => 'DZ7003'));
+          for (const d of r.diagnostics) expect(d.span?.line, d.message).toBeGreaterThan(0);
+          return;
+        }
+        checkFiles(name, hostile, r.value.files, emit(address('x')).files);
+      }),
+      { seed: 43, numRuns: 40 },
     );
   });
 

@@ -26,8 +26,8 @@ export function retentionDays(retention: string | null): number | null {
   return n > 0 ? n : null;
 }
 
-/** A syntactically plain email address (what SES verifies as an email identity). */
-function isAddress(s: string): boolean {
+/** A syntactically plain email address (what SES verifies as an email identity); generation stops on any other (DZ7003). */
+export function isAddress(s: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
 }
 
@@ -73,12 +73,6 @@ ${lineComment(`retention ${b.retention}: every event on the bus is archived for 
     });${archive}`;
 }
 
-/** Why an identity cannot be made (no address to verify), or null when it can. */
-function unverifiable(e: EmailIdentity): string | null {
-  if (e.fromAddress === null) return 'has no from_address';
-  return isAddress(e.fromAddress) ? null : `has from_address ${JSON.stringify(e.fromAddress)}, which is not an email address`;
-}
-
 function emailBlock(ctx: EmitContext, e: EmailIdentity): string {
   const { plan, projectRoot } = ctx;
   const id = `Email${pascal(e.name)}`;
@@ -87,17 +81,6 @@ function emailBlock(ctx: EmitContext, e: EmailIdentity): string {
     this.${member.email(e.name)} = new ses.EmailIdentity(this, ${str(id)}, {
       identity: ses.Identity.email(${str(address)}),
     });`;
-}
-
-/**
- * An email channel without an address: dazzle cannot invent the address (or a
- * domain) to verify, so the app stops at synth with what to fix, never deploying
- * a sender that cannot send.
- */
-function unverifiableBlock(bad: readonly EmailIdentity[]): string {
-  const problems = bad.map((e) => `email channel ${e.name} ${unverifiable(e) ?? ''}`).join('; ');
-  return `    // SES verifies an address before it sends from it, and ${bad.length === 1 ? 'this channel names' : 'these channels name'} none.
-    throw new Error(${str(`${problems}: set the channel's from_address to the address to send from, then run \`dazzle deploy generate\``)});`;
 }
 
 function schedulesBlock(ctx: EmitContext, schedules: readonly Schedule[]): string {
@@ -164,11 +147,10 @@ export function messagingStack(ctx: EmitContext): StackSource {
   ]);
 
   const body: string[] = [];
-  const bad = a.emailIdentities.filter((e) => unverifiable(e) !== null);
-  if (bad.length) body.push(unverifiableBlock(bad));
   for (const q of a.queues) body.push(queueBlock(ctx, q));
   for (const b of buses) body.push(busBlock(ctx, b));
-  for (const e of a.emailIdentities.filter((x) => unverifiable(x) === null)) body.push(emailBlock(ctx, e));
+  // emitApp renders no plan with an email channel whose from_address is missing or not an address (DZ7001, DZ7003).
+  for (const e of a.emailIdentities) body.push(emailBlock(ctx, e));
   if (a.schedules.length) body.push(schedulesBlock(ctx, a.schedules));
 
   const usesQueues = a.queues.length > 0 || a.schedules.length > 0;
