@@ -104,6 +104,12 @@ export function computeStack(ctx: EmitContext): StackSource {
   distinct('Compute stack members', ['cluster', 'loadBalancer', 'logGroup', ...web.flatMap((s) => [member.service(s.name), `${member.service(s.name)}Targets`]), ...(worker ? ['worker'] : [])]);
   distinct('Compute stack props', props.map((p) => p.field));
   distinct('Compute stack secrets', a.secrets.map(secretVar));
+  // Construct IDs made from names, with the fixed ones they could meet (a service named `logs` is `ServiceLogs`).
+  distinct('Compute stack construct IDs', [
+    ...['Cluster', 'ServiceLogs', 'TaskRole', 'LoadBalancer', 'LoadBalancerLogs', 'Certificate', 'Zone', 'DnsRecord', 'Cache', 'CacheSubnets', 'Worker', 'WorkerTask'],
+    ...web.flatMap((s) => [`Service${pascal(s.name)}`, `Service${pascal(s.name)}Task`, `Service${pascal(s.name)}Targets`]),
+    ...a.secrets.map((s) => `Secret${pascal(s.env.toLowerCase())}`),
+  ]);
   if (worker) members.push('  /** The worker: queues, schedules and async transactions. */', '  readonly worker: ecs.FargateService;');
 
   const body: string[] = [];

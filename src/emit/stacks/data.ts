@@ -1,7 +1,7 @@
 /** The Data stack: the Aurora PostgreSQL cluster and the S3 buckets (with a bucket for their access logs). */
 import type { AwsRequirements } from '../../plan/index.js';
 import { commentBlock, header, jsdoc, lineComment, lit, pascal, str, tpl } from '../code.js';
-import { because, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { because, distinct, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
 type AwsDatabase = NonNullable<AwsRequirements['database']>;
@@ -152,6 +152,8 @@ export function dataStack(ctx: EmitContext): StackSource {
 
   const props: StackProp[] = [{ field: 'vpc', type: 'ec2.IVpc', doc: db ? 'The VPC (the database goes in its isolated subnets).' : 'The VPC.', value: 'network.vpc' }];
   if (db) props.push({ field: 'databaseSecurityGroup', type: 'ec2.ISecurityGroup', doc: 'The database tier: 5432 from the services only.', value: 'network.databaseSecurityGroup' });
+
+  distinct('Data stack members', buckets.map((b) => member.bucket(b.name)));
 
   const body: string[] = [];
   if (buckets.length) {

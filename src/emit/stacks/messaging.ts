@@ -145,6 +145,13 @@ export function messagingStack(ctx: EmitContext): StackSource {
     ...a.emailIdentities.map((e) => member.email(e.name)),
     ...(a.schedules.length ? ['scheduleQueue', 'scheduleDeadLetterQueue'] : []),
   ]);
+  // Construct IDs made from names, with the fixed ones they could meet (a schedule named `queue` is `ScheduleQueue`).
+  distinct('Messaging stack construct IDs', [
+    ...a.queues.flatMap((q) => [`Queue${pascal(q.name)}`, `Queue${pascal(q.name)}DeadLetters`]),
+    ...buses.map((b) => `Bus${pascal(b.name)}`),
+    ...a.emailIdentities.map((e) => `Email${pascal(e.name)}`),
+    ...(a.schedules.length ? ['ScheduleQueue', 'ScheduleQueueDeadLetters', 'ScheduleRole', ...a.schedules.map((x) => `Schedule${pascal(x.name)}`)] : []),
+  ]);
 
   const body: string[] = [];
   for (const q of a.queues) body.push(queueBlock(ctx, q));

@@ -6,7 +6,7 @@
  * TigerBeetle groups' GroupInServiceInstances, which that stack enables).
  */
 import { commentBlock, header, lit, pascal, str } from '../code.js';
-import { because, member, propsInterface, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { because, distinct, member, propsInterface, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 
 interface AlarmSpec {
   readonly id: string;
@@ -123,6 +123,8 @@ export function observabilityStack(ctx: EmitContext): StackSource {
       }),`);
   }
 
+  distinct('Observability stack props', props.map((p) => p.field));
+  distinct('Observability stack alarms', alarms.map((x) => x.id));
   const alarmCode = alarms.map(
     (x) => `    new cloudwatch.Alarm(this, ${str(x.id)}, {
       alarmDescription: ${str(x.description)},
