@@ -3,7 +3,7 @@
  * loading (to render values the loader does not let through yet), then emitted, written next to
  * a Dockerfile and synthesized in-process, as `dazzle deploy synth` does.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readProject } from '../../src/cli/io.js';
@@ -13,7 +13,7 @@ import { emitApp, type GeneratedApp } from '../../src/emit/index.js';
 import { lowerToRequirements } from '../../src/lower/index.js';
 import { buildPlan, type DeploymentPlan, type StackName } from '../../src/plan/index.js';
 import { frontEnd } from '../../src/project/index.js';
-import { writeApp } from '../cdk-helpers.js';
+import { typecheckApp, writeApp } from '../cdk-helpers.js';
 import { REPO } from '../helpers.js';
 
 /** The plan of `project` (its DSL and dazzle.toml), after `change` edits the loaded configuration. */
@@ -63,4 +63,27 @@ export function cfnText(v: unknown): string {
   if ('Fn::GetAtt' in o) return `{{GetAtt:${(o['Fn::GetAtt'] as string[]).join('.')}}}`;
   if ('Fn::ImportValue' in o) return `{{ImportValue:${cfnText(o['Fn::ImportValue'])}}}`;
   throw new Error(`cannot render ${JSON.stringify(v)}`);
+}
+
+/** Type-check several generated apps (folders with bin/, lib/ and tsconfig.json) in one tsc run. Returns tsc's output. */
+export function typecheckApps(apps: readonly string[]): string {
+  if (!apps.length) return '';
+  const root = mkdtempSync(join(tmpdir(), 'dazzle-tsc-'));
+  symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'), 'dir');
+  const copy = (from: string, to: string) => {
+    for (const name of readdirSync(from)) {
+      const f = join(from, name);
+      if (statSync(f).isDirectory()) copy(f, join(to, name));
+      else if (name.endsWith('.ts')) {
+        mkdirSync(to, { recursive: true });
+        writeFileSync(join(to, name), readFileSync(f));
+      }
+    }
+  };
+  apps.forEach((app, i) => {
+    for (const sub of ['bin', 'lib']) if (existsSync(join(app, sub))) copy(join(app, sub), join(root, `app${i}`, sub));
+  });
+  const tsconfig = JSON.parse(readFileSync(join(apps[0] as string, 'tsconfig.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ ...tsconfig, include: ['*/bin/**/*.ts', '*/lib/**/*.ts'] }));
+  return typecheckApp(root);
 }
