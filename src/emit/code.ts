@@ -10,7 +10,7 @@
  * - an identifier built from a name: `ident` (checked, never escaped);
  * - shell text in EC2 user data: the generated `sh` (`SHELL_WORD_FUNCTION`), because
  *   boot scripts are assembled at synth, when deploy-time values are known;
- * - Markdown (the generated README): `mdCode`.
+ * - Markdown (the generated README): `mdText` and `mdCode`.
  *
  * Output is byte-stable: single quotes, sorted object keys, LF, two-space indents.
  */
@@ -51,11 +51,12 @@ export function str(s: string): string {
 
 /**
  * Text inside a TypeScript template literal (between its backticks, outside its
- * substitutions): evaluates to exactly `s`. Backslash, backtick and `${` are escaped,
- * and everything `str` writes as `\uXXXX` is written the same way.
+ * substitutions): evaluates to exactly `s`, whatever text follows it. Backslash, backtick
+ * and every `$` are escaped (so neither `${` nor a `$` before the next `{` starts a
+ * substitution), and everything `str` writes as `\uXXXX` is written the same way.
  */
 export function tpl(s: string): string {
-  return visible(s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${'));
+  return visible(s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$/g, '\\$'));
 }
 
 /**

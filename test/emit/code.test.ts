@@ -14,7 +14,7 @@ import { asBytes, evaluateAll, generatedShellWord, run, shellWords, transpile } 
 /** Pieces that break naive escaping, and payloads that would run if they escaped. */
 const NASTY = [
   '\n', '\r', '\r\n', '\u2028', '\u2029', '\u0085', '\u000b', '\f', '\0', '\u001b', '\u007f', '\t', '\b',
-  "'", '"', '`', '\\', '${', '}', '*/', '/*', '//', '<!--', '-->', '#!', '$(', ';', '&&', '|',
+  "'", '"', '`', '\\', '$', '${', '}', '*/', '/*', '//', '<!--', '-->', '#!', '$(', ';', '&&', '|',
   '\ud800', '\udfff', '\udbff\udfff', '\u202e', '\u2066', '\ufeff', '\u200b', 'é', '💥',
   "');out.pwned=1;('", '*/out.pwned=1;/*', '\nout.pwned=1;//', '`;out.pwned=1;`', '${out.pwned=1}', '\u2028out.pwned=1;//',
   "'; touch /tmp/dazzle-pwned; '", '$(touch /tmp/dazzle-pwned)', '`touch /tmp/dazzle-pwned`',
@@ -66,7 +66,8 @@ describe('str: the TypeScript string literal', () => {
   it('tpl: the text of a template literal evaluates back to the string', () => {
     fc.assert(
       fc.property(batch, (strings) => {
-        expect(evaluateAll(strings.map((s) => `\`${tpl(s)}\``))).toEqual(strings);
+        // Followed by `{` too: a trailing `$` must not start a substitution.
+        expect(evaluateAll(strings.map((s) => `\`${tpl(s)}{x}\``))).toEqual(strings.map((s) => `${s}{x}`));
       }),
       RUNS,
     );
