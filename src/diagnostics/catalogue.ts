@@ -144,6 +144,7 @@ export const CATALOGUE = {
   DZ6017: { severity: 'warning', phase: 'write', title: 'an interrupted generation is waiting to be rolled back' },
   DZ7001: { severity: 'error', phase: 'generate', title: 'the plan needs something this version cannot generate' },
   DZ7002: { severity: 'warning', phase: 'generate', title: 'the Dockerfile for a service image does not exist' },
+  DZ7003: { severity: 'error', phase: 'generate', title: "an email channel's from address is not an email address" },
   DZ7101: { severity: 'error', phase: 'synth', title: 'the app does not compile' },
   DZ7102: { severity: 'error', phase: 'synth', title: 'the app failed to synthesize' },
   DZ7103: { severity: 'error', phase: 'synth', title: 'cdk-nag rule failed (unacknowledged error)' },

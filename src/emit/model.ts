@@ -3,9 +3,11 @@
  * one rendered stack, and the member names stacks expose to each other (the
  * cross-stack contract, in one place so emitters cannot drift apart).
  */
+import { parseSecretRef, type SecretRef } from '../config/index.js';
+import { InternalError } from '../diagnostics/index.js';
 import type { DeploymentPlan, PlanResource, StackName } from '../plan/index.js';
 import { stackName as cfnStackName, type Because } from '../lower/index.js';
-import { camel, pascal } from './code.js';
+import { ident, jsdoc, pascal } from './code.js';
 
 export interface EmitContext {
   readonly plan: DeploymentPlan;
@@ -39,7 +41,7 @@ export interface StackSource {
 /** `export interface XStackProps extends StackProps { … }`: one documented, readonly field per prop. */
 export function propsInterface(className: string, props: readonly StackProp[]): string {
   if (!props.length) return `export interface ${className}Props extends StackProps {}`;
-  return `export interface ${className}Props extends StackProps {\n${props.map((p) => `  /** ${p.doc} */\n  readonly ${p.field}: ${p.type};`).join('\n')}\n}`;
+  return `export interface ${className}Props extends StackProps {\n${props.map((p) => `${jsdoc(p.doc, '  ')}\n  readonly ${ident(p.field)}: ${p.type};`).join('\n')}\n}`;
 }
 
 /** A rendered stack file; its class, file and \`lib/app.ts\` variable names follow from the stack's name. */
@@ -47,16 +49,36 @@ export function stackSource(name: StackName, props: readonly StackProp[], source
   return { name, className: `${name}Stack`, file: `lib/${name.toLowerCase()}-stack.ts`, variable: (name[0] ?? '').toLowerCase() + name.slice(1), props, source };
 }
 
-/** Member names the generated stacks expose (construct IDs come from the same names). */
+/** Member names the generated stacks expose (construct IDs come from the same names); checked identifiers. */
 export const member = {
-  bucket: (name: string) => `bucket${pascal(name)}`,
-  queue: (name: string) => `queue${pascal(name)}`,
-  deadLetterQueue: (name: string) => `deadLetterQueue${pascal(name)}`,
-  bus: (name: string) => `bus${pascal(name)}`,
-  service: (name: string) => `service${pascal(name)}`,
-  email: (name: string) => `email${pascal(name)}`,
-  variable: camel,
+  bucket: (name: string) => ident(`bucket${pascal(name)}`),
+  queue: (name: string) => ident(`queue${pascal(name)}`),
+  deadLetterQueue: (name: string) => ident(`deadLetterQueue${pascal(name)}`),
+  bus: (name: string) => ident(`bus${pascal(name)}`),
+  service: (name: string) => ident(`service${pascal(name)}`),
+  email: (name: string) => ident(`email${pascal(name)}`),
 } as const;
+
+/**
+ * Identifiers declared in one scope of generated code must differ: two names that
+ * mangle to the same identifier would be a duplicate declaration (the linker rejects
+ * such names; this keeps emission from writing code that cannot compile).
+ */
+export function distinct(scope: string, identifiers: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const id of identifiers) {
+    if (seen.has(id)) throw new InternalError(`${scope}: two names become the identifier ${id}`);
+    seen.add(id);
+  }
+}
+
+/** A `[deploy.secrets]` reference, read by the config's one parser (the loader accepted it, so a failure is dazzle's). */
+export function secretRef(ref: string): SecretRef {
+  const parsed = parseSecretRef(ref);
+  // The reference is not quoted: a value written there by mistake may be the secret itself.
+  if (!parsed.ok) throw new InternalError(`a [deploy.secrets] reference that the configuration accepted does not parse: ${parsed.problem}`);
+  return parsed.value;
+}
 
 /** The plan's resource with this construct ID (its reasons become the code comment). */
 export function resource(plan: DeploymentPlan, stack: StackName, id: string): PlanResource | undefined {

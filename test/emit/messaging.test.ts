@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
 import { pascal } from '../../src/emit/code.js';
 import { copyProject, CORPUS, REPO } from '../helpers.js';
-import { resourceAt, resourcesOf, stackIdOf, synthProject, typeCounts, typecheckApp, type Synthesized } from '../cdk-helpers.js';
+import { prepare } from '../../src/cli/generate-command.js';
+import { FIXED_TIME, resourceAt, resourcesOf, stackIdOf, synthProject, typeCounts, typecheckApp, type Synthesized } from '../cdk-helpers.js';
 
 const LEDGER = join(REPO, 'examples/ledger-app');
 const CASES: Record<string, [string, Environment]> = {
@@ -199,4 +200,20 @@ describe('Messaging stack: checks', () => {
     writeFileSync(file, edited);
     await expect(synthProject(dir, 'dev')).rejects.toThrow(/DZ7001 email channel 'digests' has no from address/);
   }, 60_000);
+
+  it('an email channel whose from_address is not an email address stops generation (DZ7003) at the channel', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dazzle-email-'));
+    copyProject(join(CORPUS, 'simple_task'), dir);
+    const file = join(dir, 'dsl', 'messaging.dsl');
+    const text = readFileSync(file, 'utf8');
+    const edited = text.replace('    from_address: "digest@example.com"\n', '    from_address: "digest at example dot com"\n');
+    expect(edited).not.toBe(text);
+    writeFileSync(file, edited);
+    const r = prepare({ project: dir, env: 'dev', format: 'text' }, REPO, FIXED_TIME);
+    expect(r.value).toBeUndefined();
+    const line = text.split('\n').findIndex((l) => l.startsWith('channel digests ')) + 1;
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.span?.file.endsWith('messaging.dsl'), d.span?.line])).toEqual([['DZ7003', true, line]]);
+    expect(errors[0]?.message).toContain("'digest at example dot com'");
+  });
 });

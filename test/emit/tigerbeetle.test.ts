@@ -4,7 +4,7 @@
  * subnet, its own encrypted data volume, and a boot script that uses the one
  * ordered address list, the pinned release and a guarded format.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,8 @@ import { isGraviton } from '../../src/emit/stacks/tigerbeetle.js';
 import type { AwsTigerBeetle, DeploymentPlan } from '../../src/plan/index.js';
 import { resourcesOf, synthProject, typecheckApp, type Synthesized } from '../cdk-helpers.js';
 import { copyProject, CORPUS, REPO } from '../helpers.js';
+import { bashSyntax, bootScriptValues, commandWords } from './evaluate.js';
+import { planWith, synthPlan } from './in-process.js';
 
 type Json = Record<string, unknown>;
 type Resource = { Type?: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string | string[]; CreationPolicy?: Json; UpdatePolicy?: Json; Metadata?: Json };
@@ -198,25 +200,42 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
       const script = bootScript(node.id);
       expect(script.startsWith('#!/bin/bash\n')).toBe(true);
       expect(script).toMatch(/^set -Eeuo pipefail$/m);
-      expect(script).toContain(url);
+      expect(bashSyntax(script)).toBe('');
+      // Every value is one word in the block at the top, as bash reads it.
+      const values = bootScriptValues(script);
+      expect(values.get('RELEASE_URL')).toBe(url);
+      expect(script).toMatch(/^  curl -fsSL .* "\$RELEASE_URL"$/m);
       expect(script).not.toMatch(/releases\/latest/);
-      // The one list, in plan order, identical for every replica; the index is the node's own.
-      const addresses = [...script.matchAll(/--addresses=(\S+)/g)].map((m) => m[1]);
-      expect(addresses).toEqual([tb.addresses.join(',')]);
-      const replicas = [...script.matchAll(/--replica=(\d+)/g)].map((m) => Number(m[1]));
-      expect(replicas).toEqual([node.index]);
-      expect(script).toContain(`--replica-count=${tb.nodes.length}`);
-      expect(script).toContain(`--cluster=${tb.clusterId}`);
+      // The unit runs the start script, which holds the one list, in plan order, identical for every replica.
+      const binary = `/opt/tigerbeetle/${tb.version}/tigerbeetle`;
+      const dataFile = `/var/lib/tigerbeetle/${tb.clusterId}_${node.index}.tigerbeetle`;
+      expect(values.get('BINARY')).toBe(binary);
+      expect(values.get('DATA_FILE')).toBe(dataFile);
+      const start = values.get('START') ?? '';
+      expect(start.startsWith('#!/bin/bash\nexec ')).toBe(true);
+      expect(commandWords(start.slice('#!/bin/bash\n'.length))).toEqual([binary, 'start', `--addresses=${tb.addresses.join(',')}`, dataFile]);
+      const unit = values.get('UNIT') ?? '';
+      expect(unit).toContain(`\nExecStart=${values.get('START_SCRIPT')}\n`);
+      expect(unit).toContain('\nUser=tigerbeetle\n');
+      expect(script).toMatch(/^printf '%s' "\$START" > "\$START_SCRIPT"$/m);
+      expect(script).toMatch(/^printf '%s' "\$UNIT" > \/etc\/systemd\/system\/tigerbeetle\.service$/m);
+      // Formatted as the node's own index, for the planned count and cluster.
+      expect(values.get('REPLICA')).toBe(String(node.index));
+      expect(values.get('REPLICA_COUNT')).toBe(String(tb.nodes.length));
+      expect(values.get('CLUSTER_ID')).toBe(String(tb.clusterId));
       // Its own address and volume, by reference; the exact address check (no substring match).
       const [eniId] = at(t, 'AWS::EC2::NetworkInterface', `${node.id}Address`);
       const [volumeId] = at(t, 'AWS::EC2::Volume', `${node.id}Data/Resource`);
-      expect(script).toContain(`ENI_ID={{Ref:${eniId}}}`);
-      expect(script).toContain(`VOLUME_ID={{Ref:${volumeId}}}`);
-      expect(script).toContain(`grep -Fx '${node.address}'`);
+      expect(values.get('ENI_ID')).toBe(`{{Ref:${eniId}}}`);
+      expect(values.get('VOLUME_ID')).toBe(`{{Ref:${volumeId}}}`);
+      expect(values.get('ADDRESS')).toBe(node.address);
+      expect(script).toContain('grep -Fx -e "$ADDRESS"');
       // Signals its own group, on success and from the ERR trap.
       const [asgId] = at(t, 'AWS::AutoScaling::AutoScalingGroup', `${node.id}/ASG`);
-      expect(script).toMatch(new RegExp(`cfn-signal --stack \\S+ --resource ${asgId} .*--exit-code 0`));
-      expect(script).toMatch(new RegExp(`cfn-signal --stack \\S+ --resource ${asgId} .*--exit-code 1`));
+      expect(values.get('SIGNAL_RESOURCE')).toBe(asgId);
+      expect(script).toMatch(/^ {2}\/opt\/aws\/bin\/cfn-signal --stack "\$STACK_NAME" --resource "\$SIGNAL_RESOURCE" --region "\$REGION" "\$@"$/m);
+      expect(script).toMatch(/^signal --exit-code 0 /m);
+      expect(script).toMatch(/^ {4}signal --exit-code 1 --reason "\$1"/m);
       expect(script).toMatch(/^trap 'fail .*' ERR$/m);
     }
   });
@@ -224,13 +243,12 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
   it('formats a data file only when it does not exist, and starts that same file', () => {
     for (const node of tb.nodes) {
       const script = bootScript(node.id);
-      const start = /tigerbeetle start --addresses=\S+ (\S+)$/m.exec(script);
-      const dataFile = start?.[1] ?? '';
-      expect(dataFile).toBe(`/var/lib/tigerbeetle/${tb.clusterId}_${node.index}.tigerbeetle`);
-      const escaped = dataFile.replace(/[.]/g, '\\.');
-      const guarded = new RegExp(`^if \\[ ! -e ${escaped} \\]; then\\n(?:  .*\\n)*?  .*tigerbeetle format --cluster=\\d+ --replica=\\d+ --replica-count=\\d+ ${escaped}\\.formatting\\n  mv ${escaped}\\.formatting ${escaped}\\n`, 'm');
+      const guarded = /^if \[ ! -e "\$DATA_FILE" \]; then\n(?: {2}.*\n)*? {2}runuser -u tigerbeetle -- "\$BINARY" format --cluster="\$CLUSTER_ID" --replica="\$REPLICA" --replica-count="\$REPLICA_COUNT" "\$DATA_FILE\.formatting"\n {2}mv "\$DATA_FILE\.formatting" "\$DATA_FILE"\n/m;
       expect(script).toMatch(guarded);
-      expect(script.match(/tigerbeetle format /g)).toHaveLength(1);
+      expect(script.match(/tigerbeetle format |" format /g)).toHaveLength(1);
+      // The start script starts the data file that was formatted.
+      const values = bootScriptValues(script);
+      expect(commandWords((values.get('START') ?? '').slice('#!/bin/bash\n'.length)).at(-1)).toBe(values.get('DATA_FILE'));
       // The filesystem too: mkfs only when blkid finds none.
       expect(script).toMatch(/if \[ -z "\$FSTYPE" \]; then\n  mkfs\.xfs "\$DEVICE"/);
       expect(script.match(/mkfs/g)).toHaveLength(1);
@@ -275,7 +293,12 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
     expect(group.Properties?.LogGroupName).toBe(tb.logGroup);
     expect(group.Properties?.RetentionInDays).toBe(plan.aws.observability.logRetentionDays);
     expect(group.DeletionPolicy).toBe(prod ? 'Retain' : 'Delete');
-    for (const node of tb.nodes) expect(bootScript(node.id)).toContain(`"log_group_name": "{{Ref:${id}}}"`);
+    for (const node of tb.nodes) {
+      const agent = JSON.parse(bootScriptValues(bootScript(node.id)).get('AGENT_CONFIG') ?? '{}') as { logs: { logs_collected: { files: { collect_list: { log_group_name: string; log_stream_name: string }[] } } } };
+      const files = agent.logs.logs_collected.files.collect_list;
+      expect(files.map((f) => f.log_group_name)).toEqual([`{{Ref:${id}}}`, `{{Ref:${id}}}`]);
+      expect(files.map((f) => f.log_stream_name)).toEqual([`${node.id}/{instance_id}/tigerbeetle`, `${node.id}/{instance_id}/boot`]);
+    }
   });
 
   it('has no unacknowledged cdk-nag findings, and the app type-checks', () => {
@@ -290,4 +313,38 @@ describe('isGraviton', () => {
     for (const t of ['t4g.medium', 'm7g.large', 'r7g.xlarge', 'r8g.large', 'c7gn.large', 'm6gd.large', 'x2gd.large', 'im4gn.large', 'a1.large']) expect(isGraviton(t), t).toBe(true);
     for (const t of ['t3.medium', 'r6i.large', 'r6i.2xlarge', 'm6a.large', 'c5n.large', 'g5.xlarge', 'g4dn.xlarge', 'i4i.large']) expect(isGraviton(t), t).toBe(false);
   });
+});
+
+describe('TigerBeetle boot script: values are shell words, never shell code', () => {
+  it('keeps a hostile release and address inert: bash assigns them exactly and runs nothing', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'dazzle-tb-canary-')), 'ran');
+    const release = `0.16.11'$(touch ${marker})\n"; touch ${marker}; #\`touch ${marker}\`\${IFS}*`;
+    const base = planWith(join(REPO, 'examples/ledger-app'), 'dev');
+    const tbPlan = base.aws.tigerbeetle as AwsTigerBeetle;
+    const address = `${tbPlan.nodes[0]?.address}'; touch ${marker}; '`;
+    // Only the emitter's input changes: the values the config checks would refuse, rendered anyway.
+    const plan: DeploymentPlan = {
+      ...base,
+      aws: {
+        ...base.aws,
+        tigerbeetle: { ...tbPlan, version: release, nodes: tbPlan.nodes.map((n, i) => (i === 0 ? { ...n, address } : n)), addresses: tbPlan.addresses.map((a, i) => (i === 0 ? `${address}:3000` : a)) },
+      },
+    };
+    const s = await synthPlan(plan);
+    const tpl = s.json.get('TigerBeetle') as Json;
+    const script = text(((at(tpl, 'AWS::EC2::LaunchTemplate', 'Replica0LaunchTemplate/Resource')[1].Properties as Json).LaunchTemplateData as Json).UserData);
+    expect(bashSyntax(script)).toBe('');
+    const values = bootScriptValues(script);
+    expect(values.get('ADDRESS')).toBe(address);
+    expect(values.get('BINARY')).toBe(`/opt/tigerbeetle/${release}/tigerbeetle`);
+    expect(values.get('RELEASE_URL')).toBe(`https://github.com/tigerbeetle/tigerbeetle/releases/download/${release}/tigerbeetle-x86_64-linux.zip`);
+    const start = values.get('START') ?? '';
+    expect(start.startsWith('#!/bin/bash\nexec ')).toBe(true);
+    expect(commandWords(start.slice('#!/bin/bash\n'.length))).toEqual([`/opt/tigerbeetle/${release}/tigerbeetle`, 'start', `--addresses=${[`${address}:3000`, ...tbPlan.addresses.slice(1)].join(',')}`, `/var/lib/tigerbeetle/${tbPlan.clusterId}_0.tigerbeetle`]);
+    // The unit file holds no value at all.
+    expect(values.get('UNIT')).not.toContain(release);
+    expect(values.get('UNIT')).not.toContain(address);
+    expect(existsSync(marker)).toBe(false);
+    expect(typecheckApp(s.dir)).toBe('');
+  }, 240_000);
 });

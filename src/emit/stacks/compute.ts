@@ -6,8 +6,9 @@
 import { logGroupName } from '../../lower/index.js';
 import type { AwsService } from '../../plan/aws.js';
 import { envName, type PlanService, type ServiceVariable } from '../../plan/index.js';
-import { commentBlock, header, lit, pascal, str } from '../code.js';
-import { because, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { InternalError } from '../../diagnostics/index.js';
+import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl } from '../code.js';
+import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
 interface Wiring {
@@ -33,8 +34,9 @@ function wiring(ctx: EmitContext): Wiring {
   return { values, secrets };
 }
 
+/** The variable holding a secret's `ecs.Secret`: `secretApiKey`. */
 function secretVar(s: { env: string }): string {
-  return `secret${pascal(s.env.toLowerCase())}`;
+  return ident(`secret${pascal(s.env.toLowerCase())}`);
 }
 
 /** The `environment` and `secrets` of one container, in the plan's order (sorted by name). */
@@ -42,13 +44,15 @@ function containerVariables(service: PlanService, w: Wiring, ctx: EmitContext, i
   const env: string[] = [];
   const sec: string[] = [];
   const secretsByEnv = new Map(ctx.plan.aws.secrets.map((s) => [s.env, s]));
-  for (const v of service.variables as readonly ServiceVariable[]) {
-    if (v.kind === 'value') env.push(`${indent}${v.name}: ${w.values.get(v.name) ?? str(v.value)},`);
+  const variables = service.variables as readonly ServiceVariable[];
+  distinct(`the variables of service ${service.name}`, variables.map((v) => v.name));
+  for (const v of variables) {
+    if (v.kind === 'value') env.push(`${indent}${propKey(v.name)}: ${w.values.get(v.name) ?? str(v.value)},`);
     else {
       const declared = secretsByEnv.get(v.name);
       const expr = declared ? secretVar(declared) : w.secrets.get(v.from);
-      if (!expr) throw new Error(`no source for secret ${v.name} (${v.from})`);
-      sec.push(`${indent}${v.name}: ${expr},`);
+      if (!expr) throw new InternalError(`no source for the secret ${JSON.stringify(v.name)} of service ${service.name}`);
+      sec.push(`${indent}${propKey(v.name)}: ${expr},`);
     }
   }
   return { environment: env.join('\n'), secrets: sec.join('\n') };
@@ -64,7 +68,7 @@ function image(s: AwsService, ctx: EmitContext): string {
         platform: Platform.LINUX_AMD64,
       })`;
   }
-  throw new Error('artifact images run on EC2, which this stack does not generate');
+  throw new InternalError('artifact images run on EC2, which this stack does not generate');
 }
 
 export function computeStack(ctx: EmitContext): StackSource {
@@ -95,9 +99,18 @@ export function computeStack(ctx: EmitContext): StackSource {
     '  readonly logGroup: logs.LogGroup;',
   ];
   for (const s of web) {
-    members.push(`  /** Web service ${s.name}. */`, `  readonly ${member.service(s.name)}: ecs.FargateService;`);
-    members.push(`  /** The load balancer's targets for ${s.name}. */`, `  readonly ${member.service(s.name)}Targets: elbv2.ApplicationTargetGroup;`);
+    members.push(jsdoc(`Web service ${s.name}.`, '  '), `  readonly ${member.service(s.name)}: ecs.FargateService;`);
+    members.push(jsdoc(`The load balancer's targets for ${s.name}.`, '  '), `  readonly ${member.service(s.name)}Targets: elbv2.ApplicationTargetGroup;`);
   }
+  distinct('Compute stack members', ['cluster', 'loadBalancer', 'logGroup', ...web.flatMap((s) => [member.service(s.name), `${member.service(s.name)}Targets`]), ...(worker ? ['worker'] : [])]);
+  distinct('Compute stack props', props.map((p) => p.field));
+  distinct('Compute stack secrets', a.secrets.map(secretVar));
+  // Construct IDs made from names, with the fixed ones they could meet (a service named `logs` is `ServiceLogs`).
+  distinct('Compute stack construct IDs', [
+    ...['Cluster', 'ServiceLogs', 'TaskRole', 'LoadBalancer', 'LoadBalancerLogs', 'Certificate', 'Zone', 'DnsRecord', 'Cache', 'CacheSubnets', 'Worker', 'WorkerTask'],
+    ...web.flatMap((s) => [`Service${pascal(s.name)}`, `Service${pascal(s.name)}Task`, `Service${pascal(s.name)}Targets`]),
+    ...a.secrets.map((s) => `Secret${pascal(s.env.toLowerCase())}`),
+  ]);
   if (worker) members.push('  /** The worker: queues, schedules and async transactions. */', '  readonly worker: ecs.FargateService;');
 
   const body: string[] = [];
@@ -132,7 +145,7 @@ export function computeStack(ctx: EmitContext): StackSource {
       const v = secretVar(s);
       const id = `Secret${pascal(s.env.toLowerCase())}`;
       if (s.from.kind === 'create') {
-        return `    // ${s.env}: created here; set its value in Secrets Manager (${s.from.name}) before the services need it.
+        return `${lineComment(`${s.env}: created here; set its value in Secrets Manager (${s.from.name}) before the services need it.`, '    ')}
     const ${v} = ecs.Secret.fromSecretsManager(
       new secretsmanager.Secret(this, ${str(id)}, {
         secretName: ${str(s.from.name)},
@@ -145,16 +158,21 @@ export function computeStack(ctx: EmitContext): StackSource {
       reason: 'An application secret supplied by its owner (an API key or similar); it is rotated where it is issued, not by a Lambda here.',
     });`;
       }
-      const ref = s.from.ref;
-      if (ref.startsWith('ssm:')) {
-        return `    // ${s.env} from SSM Parameter Store (SecureString), as [deploy.secrets] says.
+      // The execution role gets read access to exactly this parameter or secret (ECS grants it from the reference).
+      const ref = secretRef(s.from.ref);
+      if (ref.service === 'ssm' && ref.arn !== null) {
+        return `${lineComment(`${s.env} from SSM Parameter Store (SecureString), by ARN, as [deploy.secrets] says.`, '    ')}
+    const ${v} = new ParameterByArn(${str(ref.arn)});`;
+      }
+      if (ref.service === 'ssm') {
+        return `${lineComment(`${s.env} from SSM Parameter Store (SecureString), as [deploy.secrets] says.`, '    ')}
     const ${v} = ecs.Secret.fromSsmParameter(
-      ssm.StringParameter.fromSecureStringParameterAttributes(this, ${str(id)}, { parameterName: ${str(ref.slice(4))} }),
+      ssm.StringParameter.fromSecureStringParameterAttributes(this, ${str(id)}, { parameterName: ${str(ref.name)} }),
     );`;
       }
-      const name = ref.replace(/^secretsmanager:/, '');
-      return `    // ${s.env} from Secrets Manager, as [deploy.secrets] says.
-    const ${v} = ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(this, ${str(id)}, ${str(name)}));`;
+      const secret = ref.arn === null ? `secretsmanager.Secret.fromSecretNameV2(this, ${str(id)}, ${str(ref.name)})` : `secretsmanager.Secret.fromSecretCompleteArn(this, ${str(id)}, ${str(ref.arn)})`;
+      return `${lineComment(`${s.env} from Secrets Manager${ref.arn === null ? '' : ', by ARN'}${ref.jsonKey === null ? '' : `, the key ${ref.jsonKey} of its JSON value`}, as [deploy.secrets] says.`, '    ')}
+    const ${v} = ecs.Secret.fromSecretsManager(${secret}${ref.jsonKey === null ? '' : `, ${str(ref.jsonKey)}`});`;
     });
     body.push(`${commentBlock('Secrets the services receive as ECS secrets (never as plain environment variables).', because(plan, 'Compute', 'Secrets'), projectRoot, '    ')}\n${lines.join('\n')}`);
   }
@@ -171,9 +189,9 @@ export function computeStack(ctx: EmitContext): StackSource {
       replicationGroupDescription: ${str(`${a.app} ${a.environment} cache`)},
       engine: ${str(c.engine)},
       cacheNodeType: ${str(c.nodeType)},
-      numCacheClusters: ${nodes},
-      automaticFailoverEnabled: ${nodes > 1},
-      multiAzEnabled: ${nodes > 1},
+      numCacheClusters: ${lit(nodes)},
+      automaticFailoverEnabled: ${lit(nodes > 1)},
+      multiAzEnabled: ${lit(nodes > 1)},
       atRestEncryptionEnabled: true,
       transitEncryptionEnabled: true,
       cacheSubnetGroupName: cacheSubnets.ref,
@@ -204,8 +222,8 @@ export function computeStack(ctx: EmitContext): StackSource {
   for (const b of a.buckets) {
     // Named, not referenced: the bucket's name is fixed at generation (see the Data stack), so the
     // object wildcard below can be acknowledged by its exact resource.
-    const arn = `arn:\${this.partition}:s3:::${b.namePrefix}-\${this.account}-\${this.region}`;
-    grants.push(`    // Bucket ${b.name}: read, write and delete objects; list the bucket.
+    const arn = `arn:\${this.partition}:s3:::${tpl(b.namePrefix)}-\${this.account}-\${this.region}`;
+    grants.push(`${lineComment(`Bucket ${b.name}: read, write and delete objects; list the bucket.`, '    ')}
     taskRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [\`${arn}/*\`] }));
     taskRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [\`${arn}\`] }));
     Validations.of(taskRole).acknowledge({
@@ -307,14 +325,14 @@ export function computeStack(ctx: EmitContext): StackSource {
     const lines = [
       `${commentBlock(role === 'web' ? `Fargate service ${s.name}: ${st.cpu} CPU units, ${st.memory} MiB, ${st.desired_count} task${st.desired_count === 1 ? '' : 's'} (autoscaling ${st.min_count}-${st.max_count} at ${st.cpu_target}% CPU).` : `The worker: ${st.cpu} CPU units, ${st.memory} MiB, one task.`, because(plan, 'Compute', id), projectRoot, '    ')}
     const ${field}Task = new ecs.FargateTaskDefinition(this, ${str(`${id}Task`)}, {
-      cpu: ${st.cpu},
-      memoryLimitMiB: ${st.memory},
+      cpu: ${lit(st.cpu)},
+      memoryLimitMiB: ${lit(st.memory)},
       taskRole,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     ${field}Task.addContainer('App', {
       image: ${image(s, ctx)},
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: ${str(s.logStreamPrefix)} }),${role === 'web' ? `\n      portMappings: [{ containerPort: ${st.port} }],` : ''}
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: ${str(s.logStreamPrefix)} }),${role === 'web' ? `\n      portMappings: [{ containerPort: ${lit(st.port)} }],` : ''}
       environment: {
 ${vars.environment}
       },${vars.secrets ? `\n      secrets: {\n${vars.secrets}\n      },` : ''}
@@ -330,7 +348,7 @@ ${vars.environment}
     this.${field} = new ecs.FargateService(this, ${str(id)}, {
       cluster: this.cluster,
       taskDefinition: ${field}Task,
-      desiredCount: ${st.desired_count},
+      desiredCount: ${lit(st.desired_count)},
       securityGroups: [props.serviceSecurityGroup],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
@@ -343,15 +361,15 @@ ${vars.environment}
     if (role === 'web') {
       lines.push(`    this.${field}Targets = new elbv2.ApplicationTargetGroup(this, ${str(`${id}Targets`)}, {
       vpc: props.vpc,
-      port: ${st.port},
+      port: ${lit(st.port)},
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
       targets: [this.${field}],
       deregistrationDelay: Duration.seconds(30),
       healthCheck: { path: ${str(st.health_check_path)}, healthyHttpCodes: '200-399', interval: Duration.seconds(15) },
     });
-    const ${field}Scaling = this.${field}.autoScaleTaskCount({ minCapacity: ${st.min_count}, maxCapacity: ${st.max_count} });
-    ${field}Scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: ${st.cpu_target} });`);
+    const ${field}Scaling = this.${field}.autoScaleTaskCount({ minCapacity: ${lit(st.min_count)}, maxCapacity: ${lit(st.max_count)} });
+    ${field}Scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: ${lit(st.cpu_target)} });`);
     }
     return lines.join('\n');
   };
@@ -363,15 +381,39 @@ ${vars.environment}
   rest.forEach((s, i) => {
     const paths = s.settings.paths.length ? s.settings.paths : [`/${s.name}/*`];
     routes.push(`    listener.addTargetGroups(${str(`Route${pascal(s.name)}`)}, {
-      priority: ${(i + 1) * 10},
+      priority: ${lit((i + 1) * 10)},
       conditions: [elbv2.ListenerCondition.pathPatterns(${lit(paths)})],
       targetGroups: [this.${member.service(s.name)}Targets],
     });`);
   });
-  if (routes.length) body.push(`    // Routing: ${first?.name} is the default target${rest.length ? '; the others by path' : ''}.\n${routes.join('\n')}`);
+  if (routes.length) body.push(`${lineComment(`Routing: ${first?.name} is the default target${rest.length ? '; the others by path' : ''}.`, '    ')}\n${routes.join('\n')}`);
   if (worker) body.push(serviceBlock(worker, 'worker'));
 
   const usesAsset = a.services.some((s) => s.image.kind === 'asset');
+  const references = a.secrets.flatMap((s) => (s.from.kind === 'reference' ? [secretRef(s.from.ref)] : []));
+  const byArn = references.some((r) => r.service === 'ssm' && r.arn !== null)
+    ? `
+/**
+ * An SSM parameter named by its ARN (in this or another account or region): ECS reads it by that
+ * ARN, and the task execution role may read exactly that parameter.
+ */
+class ParameterByArn extends ecs.Secret {
+  readonly hasField = false;
+
+  constructor(readonly arn: string) {
+    super();
+  }
+
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ssm:DescribeParameters', 'ssm:GetParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory'],
+      resourceArns: [this.arn],
+    });
+  }
+}
+`
+    : '';
   const imports = [
     `import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';`,
     lb.https ? `import * as acm from 'aws-cdk-lib/aws-certificatemanager';` : '',
@@ -389,7 +431,7 @@ ${vars.environment}
     a.secrets.length ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
     a.emailIdentities.length ? `import type * as ses from 'aws-cdk-lib/aws-ses';` : '',
     a.queues.length || a.schedules.length ? `import type * as sqs from 'aws-cdk-lib/aws-sqs';` : '',
-    a.secrets.some((s) => s.from.kind === 'reference' && s.from.ref.startsWith('ssm:')) ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
+    references.some((r) => r.service === 'ssm' && r.arn === null) ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
     `import type { Construct } from 'constructs';`,
     usesAsset ? `import * as path from 'node:path';` : '',
   ].filter(Boolean);
@@ -398,7 +440,7 @@ ${vars.environment}
 ${imports.join('\n')}
 
 ${propsInterface('ComputeStack', props)}
-
+${byArn}
 export class ComputeStack extends Stack {
 ${members.join('\n')}
 

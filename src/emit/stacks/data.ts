@@ -1,8 +1,8 @@
 /** The Data stack: the Aurora PostgreSQL cluster and the S3 buckets (with a bucket for their access logs). */
 import { clusterIdentifier, databaseLogGroupName } from '../../lower/index.js';
 import type { AwsRequirements } from '../../plan/index.js';
-import { commentBlock, header, pascal, str } from '../code.js';
-import { because, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { commentBlock, header, jsdoc, lineComment, lit, pascal, str, tpl } from '../code.js';
+import { because, distinct, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
 type AwsDatabase = NonNullable<AwsRequirements['database']>;
@@ -34,7 +34,7 @@ function databaseBlock(ctx: EmitContext, db: AwsDatabase): string {
   const writer = serverless
     ? "rds.ClusterInstance.serverlessV2('Writer')"
     : `rds.ClusterInstance.provisioned('Writer', { instanceType: new ec2.InstanceType(${str(instanceType(db.instanceClass))}) })`;
-  const capacity = serverless ? `      serverlessV2MinCapacity: ${db.minAcu},\n      serverlessV2MaxCapacity: ${db.maxAcu},\n` : '';
+  const capacity = serverless ? `      serverlessV2MinCapacity: ${lit(db.minAcu)},\n      serverlessV2MaxCapacity: ${lit(db.maxAcu)},\n` : '';
   const instances = db.readers === 0 ? 'a writer' : `a writer and ${db.readers} reader${db.readers === 1 ? '' : 's'}`;
   const title = `Aurora PostgreSQL ${db.engineVersion}, ${serverless ? `Serverless v2 (${db.minAcu}-${db.maxAcu} ACU)` : db.instanceClass}: ${instances} in the isolated subnets.`;
   const deletionReason =
@@ -60,7 +60,7 @@ function databaseBlock(ctx: EmitContext, db: AwsDatabase): string {
     });`);
   return `${commentBlock(title, because(plan, 'Data', 'Database'), projectRoot, '    ')}
     // PostgreSQL logs go to this group, made before the cluster so that the retention
-    // (deploy.logs.retention_days = ${days}) applies from the first line.
+${lineComment(`(deploy.logs.retention_days = ${days}) applies from the first line.`, '    ')}
     const databaseLogs = new logs.LogGroup(this, 'DatabaseLogs', {
       logGroupName: ${str(logGroupName)},
       retention: ${retention(days)},
@@ -84,8 +84,8 @@ ${capacity}      vpc: props.vpc,
       defaultDatabaseName: ${str(db.databaseName)},
       iamAuthentication: true,
       storageEncrypted: true,
-      backup: { retention: Duration.days(${db.backupRetentionDays}) },
-      deletionProtection: ${db.deletionProtection},
+      backup: { retention: Duration.days(${lit(db.backupRetentionDays)}) },
+      deletionProtection: ${lit(db.deletionProtection)},
       removalPolicy: ${removalPolicy(db.removalPolicy)},
       cloudwatchLogsExports: ['postgresql'],
       // Performance Insights (7 days, the free tier) and OS metrics every minute.
@@ -100,14 +100,14 @@ function accessLogsBlock(ctx: EmitContext, buckets: readonly AwsBucket[]): strin
   const { plan } = ctx;
   const keep = buckets.some((b) => b.removalPolicy === 'retain');
   const days = plan.aws.observability.logRetentionDays;
-  return `    // Server access logs of the buckets below, one prefix per bucket, kept ${days} days (deploy.logs.retention_days).
+  return `${lineComment(`Server access logs of the buckets below, one prefix per bucket, kept ${days} days (deploy.logs.retention_days).`, '    ')}
     // Delivered under a bucket policy for the S3 logging service (not the legacy log-delivery ACL).
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(${days}) }],
+      lifecycleRules: [{ expiration: Duration.days(${lit(days)}) }],
       removalPolicy: ${keep ? 'RemovalPolicy.RETAIN' : 'RemovalPolicy.DESTROY'},${keep ? '' : '\n      autoDeleteObjects: true,'}
     });`;
 }
@@ -120,12 +120,12 @@ function bucketBlock(ctx: EmitContext, b: AwsBucket): string {
     this.${member.bucket(b.name)} = new s3.Bucket(this, ${str(id)}, {
       // A fixed name (S3 names are global, hence the account and region): the Compute stack's
       // task role names this bucket in its policy without a cross-stack reference.
-      bucketName: \`${b.namePrefix}-\${this.account}-\${this.region}\`,
+      bucketName: \`${tpl(b.namePrefix)}-\${this.account}-\${this.region}\`,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: ${b.versioning},
+      versioned: ${lit(b.versioning)},
       removalPolicy: ${removalPolicy(b.removalPolicy)},${destroy ? '\n      autoDeleteObjects: true,' : ''}
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: ${str(`${b.name}/`)},
@@ -139,10 +139,12 @@ export function dataStack(ctx: EmitContext): StackSource {
   const buckets = a.buckets;
   const members: string[] = [];
   if (db) members.push('  /** Aurora PostgreSQL: credentials in Secrets Manager (`database.secret`), reachable from the services only. */', '  readonly database: rds.DatabaseCluster;');
-  for (const b of buckets) members.push(`  /** S3 bucket ${b.name}: ${b.fields.join(', ')}. */`, `  readonly ${member.bucket(b.name)}: s3.Bucket;`);
+  for (const b of buckets) members.push(jsdoc(`S3 bucket ${b.name}: ${b.fields.join(', ')}.`, '  '), `  readonly ${member.bucket(b.name)}: s3.Bucket;`);
 
   const props: StackProp[] = [{ field: 'vpc', type: 'ec2.IVpc', doc: db ? 'The VPC (the database goes in its isolated subnets).' : 'The VPC.', value: 'network.vpc' }];
   if (db) props.push({ field: 'databaseSecurityGroup', type: 'ec2.ISecurityGroup', doc: 'The database tier: 5432 from the services only.', value: 'network.databaseSecurityGroup' });
+
+  distinct('Data stack members', buckets.map((b) => member.bucket(b.name)));
 
   const body: string[] = [];
   if (buckets.length) {

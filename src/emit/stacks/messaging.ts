@@ -1,8 +1,8 @@
 /** The Messaging stack: SQS queues with dead-letter queues, EventBridge buses, SES identities, and schedules. */
 import type { AwsRequirements } from '../../plan/index.js';
 import { busName, type Because } from '../../lower/index.js';
-import { commentBlock, header, lit, pascal, str } from '../code.js';
-import { because, member, propsInterface, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { commentBlock, header, jsdoc, lineComment, lit, pascal, str } from '../code.js';
+import { because, distinct, member, propsInterface, stackSource, type EmitContext, type StackSource } from '../model.js';
 
 type Queue = AwsRequirements['queues'][number];
 type Bus = AwsRequirements['buses'][number];
@@ -21,8 +21,8 @@ export function retentionDays(retention: string | null): number | null {
   return n > 0 ? n : null;
 }
 
-/** A syntactically plain email address (what SES verifies as an email identity). */
-function isAddress(s: string): boolean {
+/** A syntactically plain email address (what SES verifies as an email identity); generation stops on any other (DZ7003). */
+export function isAddress(s: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
 }
 
@@ -41,7 +41,7 @@ function queueBlock(ctx: EmitContext, q: Queue): string {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(${VISIBILITY_TIMEOUT_SECONDS}),
-      deadLetterQueue: { queue: this.${dlq}, maxReceiveCount: ${q.deadLetterAfter} },
+      deadLetterQueue: { queue: this.${dlq}, maxReceiveCount: ${lit(q.deadLetterAfter)} },
     });`;
 }
 
@@ -53,25 +53,19 @@ function busBlock(ctx: EmitContext, b: Bus): string {
   const archive =
     days !== null
       ? `
-    // retention ${b.retention}: every event on the bus is archived for ${days} day${days === 1 ? '' : 's'} and can be replayed.
+${lineComment(`retention ${b.retention}: every event on the bus is archived for ${days} day${days === 1 ? '' : 's'} and can be replayed.`, '    ')}
     this.${member.bus(b.name)}.archive('Archive', {
       description: ${str(`Events of ${name}, kept ${days} day${days === 1 ? '' : 's'}`)},
       eventPattern: { account: [this.account] },
-      retention: Duration.days(${days}),
+      retention: Duration.days(${lit(days)}),
     });`
       : b.retention !== null
-        ? `\n    // retention ${str(b.retention)} is not a number of days, so the bus has no archive.`
+        ? `\n${lineComment(`retention ${str(b.retention)} is not a number of days, so the bus has no archive.`, '    ')}`
         : '';
   return `${commentBlock(`EventBridge bus ${b.name}.`, because(plan, 'Messaging', id), projectRoot, '    ')}
     this.${member.bus(b.name)} = new events.EventBus(this, ${str(id)}, {
       eventBusName: ${str(name)},
     });${archive}`;
-}
-
-/** Why an identity cannot be made (no address to verify), or null when it can. */
-function unverifiable(e: EmailIdentity): string | null {
-  if (e.fromAddress === null) return 'has no from_address';
-  return isAddress(e.fromAddress) ? null : `has from_address ${JSON.stringify(e.fromAddress)}, which is not an email address`;
 }
 
 function emailBlock(ctx: EmitContext, e: EmailIdentity): string {
@@ -82,17 +76,6 @@ function emailBlock(ctx: EmitContext, e: EmailIdentity): string {
     this.${member.email(e.name)} = new ses.EmailIdentity(this, ${str(id)}, {
       identity: ses.Identity.email(${str(address)}),
     });`;
-}
-
-/**
- * An email channel without an address: dazzle cannot invent the address (or a
- * domain) to verify, so the app stops at synth with what to fix, never deploying
- * a sender that cannot send.
- */
-function unverifiableBlock(bad: readonly EmailIdentity[]): string {
-  const problems = bad.map((e) => `email channel ${e.name} ${unverifiable(e) ?? ''}`).join('; ');
-  return `    // SES verifies an address before it sends from it, and ${bad.length === 1 ? 'this channel names' : 'these channels name'} none.
-    throw new Error(${str(`${problems}: set the channel's from_address to the address to send from, then run \`dazzle deploy generate\``)});`;
 }
 
 function schedulesBlock(ctx: EmitContext, schedules: readonly Schedule[]): string {
@@ -141,22 +124,35 @@ export function messagingStack(ctx: EmitContext): StackSource {
   const buses = a.buses.filter((b) => b.kind === 'eventbridge');
   const members: string[] = [];
   for (const q of a.queues) {
-    members.push(`  /** SQS queue ${q.name}. */`, `  readonly ${member.queue(q.name)}: sqs.Queue;`);
-    members.push(`  /** Dead letters of ${q.name}: messages received ${q.deadLetterAfter} time${q.deadLetterAfter === 1 ? '' : 's'} without success. */`, `  readonly ${member.deadLetterQueue(q.name)}: sqs.Queue;`);
+    members.push(jsdoc(`SQS queue ${q.name}.`, '  '), `  readonly ${member.queue(q.name)}: sqs.Queue;`);
+    members.push(jsdoc(`Dead letters of ${q.name}: messages received ${q.deadLetterAfter} time${q.deadLetterAfter === 1 ? '' : 's'} without success.`, '  '), `  readonly ${member.deadLetterQueue(q.name)}: sqs.Queue;`);
   }
-  for (const b of buses) members.push(`  /** EventBridge bus ${b.name}. */`, `  readonly ${member.bus(b.name)}: events.EventBus;`);
-  for (const e of a.emailIdentities) members.push(`  /** SES identity for ${e.name}. */`, `  readonly ${member.email(e.name)}: ses.EmailIdentity;`);
+  for (const b of buses) members.push(jsdoc(`EventBridge bus ${b.name}.`, '  '), `  readonly ${member.bus(b.name)}: events.EventBus;`);
+  for (const e of a.emailIdentities) members.push(jsdoc(`SES identity for ${e.name}.`, '  '), `  readonly ${member.email(e.name)}: ses.EmailIdentity;`);
   if (a.schedules.length) {
     members.push('  /** The schedules send here; the worker consumes it. */', '  readonly scheduleQueue: sqs.Queue;');
     members.push('  /** Dead letters of the schedule queue. */', '  readonly scheduleDeadLetterQueue: sqs.Queue;');
   }
 
+  distinct('Messaging stack members', [
+    ...a.queues.flatMap((q) => [member.queue(q.name), member.deadLetterQueue(q.name)]),
+    ...buses.map((b) => member.bus(b.name)),
+    ...a.emailIdentities.map((e) => member.email(e.name)),
+    ...(a.schedules.length ? ['scheduleQueue', 'scheduleDeadLetterQueue'] : []),
+  ]);
+  // Construct IDs made from names, with the fixed ones they could meet (a schedule named `queue` is `ScheduleQueue`).
+  distinct('Messaging stack construct IDs', [
+    ...a.queues.flatMap((q) => [`Queue${pascal(q.name)}`, `Queue${pascal(q.name)}DeadLetters`]),
+    ...buses.map((b) => `Bus${pascal(b.name)}`),
+    ...a.emailIdentities.map((e) => `Email${pascal(e.name)}`),
+    ...(a.schedules.length ? ['ScheduleQueue', 'ScheduleQueueDeadLetters', 'ScheduleRole', ...a.schedules.map((x) => `Schedule${pascal(x.name)}`)] : []),
+  ]);
+
   const body: string[] = [];
-  const bad = a.emailIdentities.filter((e) => unverifiable(e) !== null);
-  if (bad.length) body.push(unverifiableBlock(bad));
   for (const q of a.queues) body.push(queueBlock(ctx, q));
   for (const b of buses) body.push(busBlock(ctx, b));
-  for (const e of a.emailIdentities.filter((x) => unverifiable(x) === null)) body.push(emailBlock(ctx, e));
+  // emitApp renders no plan with an email channel whose from_address is missing or not an address (DZ7001, DZ7003).
+  for (const e of a.emailIdentities) body.push(emailBlock(ctx, e));
   if (a.schedules.length) body.push(schedulesBlock(ctx, a.schedules));
 
   const usesQueues = a.queues.length > 0 || a.schedules.length > 0;

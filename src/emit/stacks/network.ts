@@ -1,5 +1,6 @@
 /** The Network stack: the VPC, its flow logs, and one security group per tier with least-privilege rules. */
-import { commentBlock, header, lit, str } from '../code.js';
+import { InternalError } from '../../diagnostics/index.js';
+import { commentBlock, header, lineComment, lit, str } from '../code.js';
 import { availabilityZones, because, stackSource, tiers, type EmitContext, type StackSource } from '../model.js';
 
 /** The ports the load balancer forwards to, one per web service (deduplicated, sorted). */
@@ -31,7 +32,7 @@ export function networkStack(ctx: EmitContext): StackSource {
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(${str(a.network.cidr)}),
       availabilityZones: ${lit(availabilityZones(plan))},
-      natGateways: ${a.network.natGateways},
+      natGateways: ${lit(a.network.natGateways)},
       subnetConfiguration: [
         { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
@@ -41,7 +42,7 @@ export function networkStack(ctx: EmitContext): StackSource {
       restrictDefaultSecurityGroup: false,
     });
 
-    // VPC flow logs (all traffic) for incident forensics, kept ${a.observability.logRetentionDays} days.
+${lineComment(`VPC flow logs (all traffic) for incident forensics, kept ${a.observability.logRetentionDays} days.`, '    ')}
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: ${retention(a.observability.logRetentionDays)},
       removalPolicy: RemovalPolicy.DESTROY,
@@ -69,7 +70,7 @@ ${https ? "    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(),
       description: 'App services (ECS tasks)',
       allowAllOutbound: true,
     });
-${ports.map((p) => `    this.serviceSecurityGroup.addIngressRule(this.loadBalancerSecurityGroup, ec2.Port.tcp(${p}), 'Service port ${p} from the load balancer');\n    this.loadBalancerSecurityGroup.addEgressRule(this.serviceSecurityGroup, ec2.Port.tcp(${p}), 'To the services on ${p}');`).join('\n')}`);
+${ports.map((p) => `    this.serviceSecurityGroup.addIngressRule(this.loadBalancerSecurityGroup, ec2.Port.tcp(${lit(p)}), ${str(`Service port ${p} from the load balancer`)});\n    this.loadBalancerSecurityGroup.addEgressRule(this.serviceSecurityGroup, ec2.Port.tcp(${lit(p)}), ${str(`To the services on ${p}`)});`).join('\n')}`);
 
   if (t.tigerBeetle) {
     body.push(`${commentBlock('TigerBeetle tier: client port 3000 from the services and the other replicas; replication port 3001 between replicas only. No public ingress.', because(plan, 'TigerBeetle', 'ClusterParameters'), projectRoot, '    ')}
@@ -151,5 +152,7 @@ export function retention(days: number): string {
     731: 'TWO_YEARS', 1096: 'THREE_YEARS', 1827: 'FIVE_YEARS', 2192: 'SIX_YEARS', 2557: 'SEVEN_YEARS', 2922: 'EIGHT_YEARS',
     3288: 'NINE_YEARS', 3653: 'TEN_YEARS',
   };
-  return `logs.RetentionDays.${names[days] ?? 'ONE_MONTH'}`;
+  const name = Object.hasOwn(names, days) ? names[days] : undefined;
+  if (name === undefined) throw new InternalError(`no logs.RetentionDays for ${days} days (the configuration allows only values CloudWatch accepts)`);
+  return `logs.RetentionDays.${name}`;
 }

@@ -6,8 +6,8 @@
  * TigerBeetle groups' GroupInServiceInstances, which that stack enables).
  */
 import { alarmTopicDisplayName, dashboardName } from '../../lower/index.js';
-import { commentBlock, header, pascal, str } from '../code.js';
-import { because, member, propsInterface, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { commentBlock, header, lit, pascal, str } from '../code.js';
+import { because, distinct, member, propsInterface, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
 
 interface AlarmSpec {
   readonly id: string;
@@ -124,13 +124,15 @@ export function observabilityStack(ctx: EmitContext): StackSource {
       }),`);
   }
 
+  distinct('Observability stack props', props.map((p) => p.field));
+  distinct('Observability stack alarms', alarms.map((x) => x.id));
   const alarmCode = alarms.map(
     (x) => `    new cloudwatch.Alarm(this, ${str(x.id)}, {
       alarmDescription: ${str(x.description)},
       metric: ${x.metric},
-      threshold: ${x.threshold},
+      threshold: ${lit(x.threshold)},
       comparisonOperator: cloudwatch.ComparisonOperator.${x.comparison},
-      evaluationPeriods: ${x.periods},
+      evaluationPeriods: ${lit(x.periods)},
       treatMissingData: cloudwatch.TreatMissingData.${x.missing},
     }),`,
   );

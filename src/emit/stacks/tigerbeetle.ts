@@ -6,7 +6,8 @@
  * from `plan.aws.tigerbeetle`.
  */
 import type { DeploymentPlan } from '../../plan/index.js';
-import { commentBlock, header, lit, str } from '../code.js';
+import { InternalError } from '../../diagnostics/index.js';
+import { commentBlock, header, ident, jsdoc, lineComment, lit, SHELL_WORD_FUNCTION, str } from '../code.js';
 import { availabilityZones, because, propsInterface, removalPolicy, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
@@ -17,28 +18,98 @@ export function isGraviton(instanceType: string): boolean {
 }
 
 /**
- * The boot script, as the source of a function in the generated file. Static:
- * every value comes in through `r` (the replica), `v` (tokens resolved at
- * deploy time) or the file's constants. Inside its template literal every `${…}`
- * is a TypeScript value: the bash itself uses `$VAR` only, and no backticks or
- * backslashes, so it reads as it runs.
+ * The boot script, as the source of a function in the generated file. Static: every value
+ * comes in through `r` (the replica), `v` (tokens resolved at deploy time) or the file's
+ * constants, and enters the bash once, through `sh()` (SHELL_WORD_FUNCTION), in the block of
+ * values at the top of the script; the rest of the script reads them as "$VARIABLES". The
+ * systemd unit and the agent's configuration are built in TypeScript and written by printf, so
+ * no value is parsed by a heredoc or a unit file. Inside its template literal every `${…}` is a
+ * TypeScript value: the bash itself uses `$VAR` only, and no backticks.
  */
 const BOOT_SCRIPT = `/**
  * The boot script of one replica (user data, run once per instance by cloud-init).
- * Every wait is bounded; any failure signals FAILURE to CloudFormation.
+ * Every value enters it once, quoted by sh() in the block of values at its top; the rest is
+ * fixed text that reads those variables in double quotes. Every wait is bounded; any failure
+ * signals FAILURE to CloudFormation.
  */
 function bootScript(r: Replica, v: BootValues): string {
   const binary = \`/opt/tigerbeetle/\${RELEASE}/tigerbeetle\`;
   const dataFile = \`\${DATA_DIR}/\${CLUSTER_ID}_\${r.index}.tigerbeetle\`;
-  const signal = \`/opt/aws/bin/cfn-signal --stack \${v.stackName} --resource \${v.signalResource} --region \${v.region}\`;
-  return \`# TigerBeetle replica \${r.index} (\${r.id}) of cluster \${CLUSTER_ID}: claims its fixed address \${r.address}
-# and its data volume, installs release \${RELEASE}, formats the data file once, runs the replica
-# under systemd and signals CloudFormation.
+  // The CloudWatch agent: this script's output and the replica's log go to the replica's log group.
+  const agentConfig = {
+    agent: { run_as_user: 'root' },
+    logs: {
+      logs_collected: {
+        files: {
+          collect_list: [
+            { file_path: '/var/log/tigerbeetle/tigerbeetle.log', log_group_name: v.logGroupName, log_stream_name: \`\${r.id}/{instance_id}/tigerbeetle\` },
+            { file_path: '/var/log/cloud-init-output.log', log_group_name: v.logGroupName, log_stream_name: \`\${r.id}/{instance_id}/boot\` },
+          ],
+        },
+      },
+    },
+  };
+  // What systemd starts: the replica's command line as a script, so that the unit holds no value.
+  // Its index is its position in --addresses: the one ordered list.
+  const start = \`#!/bin/bash\\nexec \${sh(binary)} start \${sh(\`--addresses=\${ADDRESSES.join(',')}\`)} \${sh(dataFile)}\\n\`;
+  const unit = [
+    '[Unit]',
+    \`Description=TigerBeetle replica \${r.index}\`,
+    'Wants=network-online.target',
+    'After=network-online.target',
+    \`RequiresMountsFor=\${DATA_DIR}\`,
+    '',
+    '[Service]',
+    'User=tigerbeetle',
+    'Group=tigerbeetle',
+    \`ExecStart=\${START_SCRIPT}\`,
+    'Restart=always',
+    'RestartSec=5',
+    'LimitMEMLOCK=infinity',
+    'LimitNOFILE=65536',
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict',
+    'ProtectHome=yes',
+    'PrivateTmp=yes',
+    \`ReadWritePaths=\${DATA_DIR} /var/log/tigerbeetle\`,
+    'StandardOutput=append:/var/log/tigerbeetle/tigerbeetle.log',
+    'StandardError=append:/var/log/tigerbeetle/tigerbeetle.log',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\\n');
+  return \`# One TigerBeetle replica: claims its fixed address and its data volume, installs the pinned
+# release, formats the data file once, runs the replica under systemd and signals CloudFormation.
 set -Eeuo pipefail
 
-REGION=\${v.region}
-ENI_ID=\${v.networkInterfaceId}
-VOLUME_ID=\${v.volumeId}
+# The values, each one single-quoted word.
+REPLICA=\${sh(String(r.index))}
+REPLICA_ID=\${sh(r.id)}
+REPLICA_COUNT=\${sh(String(ADDRESSES.length))}
+CLUSTER_ID=\${sh(CLUSTER_ID)}
+ADDRESS=\${sh(r.address)}
+RELEASE_URL=\${sh(releaseUrl())}
+BINARY=\${sh(binary)}
+DATA_DIR=\${sh(DATA_DIR)}
+DATA_FILE=\${sh(dataFile)}
+START_SCRIPT=\${sh(START_SCRIPT)}
+REGION=\${sh(v.region)}
+STACK_NAME=\${sh(v.stackName)}
+SIGNAL_RESOURCE=\${sh(v.signalResource)}
+ENI_ID=\${sh(v.networkInterfaceId)}
+VOLUME_ID=\${sh(v.volumeId)}
+FORMAT_MARKER=\${sh(v.formatMarker)}
+FORMAT_MARKER_UNSET=\${sh(FORMAT_MARKER_UNSET)}
+AGENT_CONFIG=\${sh(JSON.stringify(agentConfig, null, 2))}
+START=\${sh(start)}
+UNIT=\${sh(unit)}
+# End of the values.
+
+# Tell CloudFormation how the boot went (--exit-code 0 or 1, and what else cfn-signal takes).
+signal() {
+  /opt/aws/bin/cfn-signal --stack "$STACK_NAME" --resource "$SIGNAL_RESOURCE" --region "$REGION" "$@"
+}
 
 # Any failure: tell CloudFormation (creation or the rolling update fails now instead of timing out).
 # Outside a CloudFormation operation (self-healing), stop the instance so that the group replaces it
@@ -48,7 +119,7 @@ fail() {
   if [ "$BASH_SUBSHELL" -gt 0 ]; then exit 1; fi
   echo "tigerbeetle boot: $1" >&2
   if [ -x /opt/aws/bin/cfn-signal ]; then
-    \${signal} --exit-code 1 --reason "$1" || true
+    signal --exit-code 1 --reason "$1" || true
   fi
   shutdown -h +2 "tigerbeetle boot failed: $1" || true
   exit 1
@@ -73,25 +144,11 @@ wait_until 6 10 dnf install -y aws-cfn-bootstrap amazon-cloudwatch-agent unzip l
 TOKEN=$(curl -sSf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
 INSTANCE_ID=$(curl -sSf -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)
 
-# Logs: this script's output and the replica's log go to \${v.logGroupName}.
+# Logs: this script's output and the replica's log go to the replica's log group.
 mkdir -p /var/log/tigerbeetle
-cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'EOF'
-{
-  "agent": { "run_as_user": "root" },
-  "logs": {
-    "logs_collected": {
-      "files": {
-        "collect_list": [
-          { "file_path": "/var/log/tigerbeetle/tigerbeetle.log", "log_group_name": "\${v.logGroupName}", "log_stream_name": "\${r.id}/{instance_id}/tigerbeetle" },
-          { "file_path": "/var/log/cloud-init-output.log", "log_group_name": "\${v.logGroupName}", "log_stream_name": "\${r.id}/{instance_id}/boot" }
-        ]
-      }
-    }
-  }
-}
-EOF
+printf '%s\\\\n' "$AGENT_CONFIG" > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json
 /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json
-cat > /etc/logrotate.d/tigerbeetle <<'EOF'
+cat > /etc/logrotate.d/tigerbeetle <<'ROTATE'
 /var/log/tigerbeetle/*.log {
   daily
   maxsize 100M
@@ -101,10 +158,10 @@ cat > /etc/logrotate.d/tigerbeetle <<'EOF'
   notifempty
   copytruncate
 }
-EOF
+ROTATE
 
-# 1. The fixed address \${r.address} (the network interface \${r.id}Address). When this instance
-#    replaces another, that one's termination detaches it: wait until it is free, then attach it.
+# 1. The fixed address (the replica's network interface). When this instance replaces another,
+#    that one's termination detaches it: wait until it is free, then attach it.
 claim_address() {
   local status owner
   local out
@@ -119,10 +176,10 @@ claim_address() {
 }
 wait_until 60 5 claim_address
 # amazon-ec2-net-utils configures the interface (with its own route table); wait for the exact address.
-address_up() { ip -4 -o addr show | awk '{ print $4 }' | cut -d / -f 1 | grep -Fx '\${r.address}' > /dev/null; }
+address_up() { ip -4 -o addr show | awk '{ print $4 }' | cut -d / -f 1 | grep -Fx -e "$ADDRESS" > /dev/null; }
 wait_until 60 2 address_up
 
-# 2. The data volume (\${r.id}Data): the same way, then find its device by volume id.
+# 2. The data volume: the same way, then find its device by volume id.
 claim_volume() {
   local state owner
   local out
@@ -149,69 +206,46 @@ elif [ "$FSTYPE" != xfs ]; then
   fail "data volume $VOLUME_ID holds a $FSTYPE filesystem, not xfs: left untouched"
 fi
 FS_UUID=$(blkid -p -o value -s UUID "$DEVICE")
-mkdir -p \${DATA_DIR}
-if ! grep -q ' \${DATA_DIR} ' /etc/fstab; then
-  echo "UUID=$FS_UUID \${DATA_DIR} xfs defaults,noatime,nofail 0 2" >> /etc/fstab
+mkdir -p "$DATA_DIR"
+if ! grep -qF -e " $DATA_DIR " /etc/fstab; then
+  echo "UUID=$FS_UUID $DATA_DIR xfs defaults,noatime,nofail 0 2" >> /etc/fstab
 fi
 systemctl daemon-reload
-mountpoint -q \${DATA_DIR} || mount \${DATA_DIR}
+mountpoint -q "$DATA_DIR" || mount "$DATA_DIR"
 
-# 4. The pinned release \${RELEASE} (through the NAT gateway), never "latest".
-if [ ! -x \${binary} ]; then
-  mkdir -p /opt/tigerbeetle/\${RELEASE}
-  curl -fsSL --retry 5 --retry-connrefused -o /tmp/tigerbeetle.zip \${releaseUrl()}
-  unzip -o /tmp/tigerbeetle.zip -d /opt/tigerbeetle/\${RELEASE}
-  chmod 0755 \${binary}
+# 4. The pinned release (through the NAT gateway), never "latest".
+if [ ! -x "$BINARY" ]; then
+  mkdir -p "$(dirname "$BINARY")"
+  curl -fsSL --retry 5 --retry-connrefused -o /tmp/tigerbeetle.zip "$RELEASE_URL"
+  unzip -o /tmp/tigerbeetle.zip -d "$(dirname "$BINARY")"
+  chmod 0755 "$BINARY"
   rm -f /tmp/tigerbeetle.zip
 fi
-\${binary} version
-id -u tigerbeetle > /dev/null 2>&1 || useradd --system --no-create-home --home-dir \${DATA_DIR} --shell /sbin/nologin tigerbeetle
-chown -R tigerbeetle:tigerbeetle \${DATA_DIR} /var/log/tigerbeetle
+"$BINARY" version
+id -u tigerbeetle > /dev/null 2>&1 || useradd --system --no-create-home --home-dir "$DATA_DIR" --shell /sbin/nologin tigerbeetle
+chown -R tigerbeetle:tigerbeetle "$DATA_DIR" /var/log/tigerbeetle
 
-# 5. The data file is formatted once, ever: replica \${r.index} of \${ADDRESSES.length} (the count is fixed at format).
-#    \${v.formatMarker} records the volume that was formatted. A replica that was formatted before and
+# 5. The data file is formatted once, ever, for $REPLICA_COUNT replicas (the count is fixed at format).
+#    The format marker records the volume that was formatted. A replica that was formatted before and
 #    has lost its data file must not be formatted again (it would forget what it promised the cluster
 #    and could lose committed transfers): recover it with 'tigerbeetle recover' instead.
-MARKER=$(aws ssm get-parameter --region "$REGION" --name \${v.formatMarker} --query Parameter.Value --output text)
-if [ ! -e \${dataFile} ]; then
-  if [ "$MARKER" != \${FORMAT_MARKER_UNSET} ]; then
-    fail "replica \${r.index} was formatted before (on $MARKER) but \${dataFile} is missing: run 'tigerbeetle recover' (https://docs.tigerbeetle.com/operating/recovering), do not format"
+MARKER=$(aws ssm get-parameter --region "$REGION" --name "$FORMAT_MARKER" --query Parameter.Value --output text)
+if [ ! -e "$DATA_FILE" ]; then
+  if [ "$MARKER" != "$FORMAT_MARKER_UNSET" ]; then
+    fail "replica $REPLICA was formatted before (on $MARKER) but $DATA_FILE is missing: run 'tigerbeetle recover' (https://docs.tigerbeetle.com/operating/recovering), do not format"
   fi
-  rm -f \${dataFile}.formatting
-  runuser -u tigerbeetle -- \${binary} format --cluster=\${CLUSTER_ID} --replica=\${r.index} --replica-count=\${ADDRESSES.length} \${dataFile}.formatting
-  mv \${dataFile}.formatting \${dataFile}
+  rm -f "$DATA_FILE.formatting"
+  runuser -u tigerbeetle -- "$BINARY" format --cluster="$CLUSTER_ID" --replica="$REPLICA" --replica-count="$REPLICA_COUNT" "$DATA_FILE.formatting"
+  mv "$DATA_FILE.formatting" "$DATA_FILE"
 fi
 if [ "$MARKER" != "$VOLUME_ID" ]; then
-  aws ssm put-parameter --region "$REGION" --name \${v.formatMarker} --value "$VOLUME_ID" --overwrite > /dev/null
+  aws ssm put-parameter --region "$REGION" --name "$FORMAT_MARKER" --value "$VOLUME_ID" --overwrite > /dev/null
 fi
 
-# 6. The replica, under systemd. Its index is its position in --addresses: the one ordered list.
-cat > /etc/systemd/system/tigerbeetle.service <<'EOF'
-[Unit]
-Description=TigerBeetle replica \${r.index} of cluster \${CLUSTER_ID}
-Wants=network-online.target
-After=network-online.target
-RequiresMountsFor=\${DATA_DIR}
-
-[Service]
-User=tigerbeetle
-Group=tigerbeetle
-ExecStart=\${binary} start --addresses=\${ADDRESSES.join(',')} \${dataFile}
-Restart=always
-RestartSec=5
-LimitMEMLOCK=infinity
-LimitNOFILE=65536
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-PrivateTmp=yes
-ReadWritePaths=\${DATA_DIR} /var/log/tigerbeetle
-StandardOutput=append:/var/log/tigerbeetle/tigerbeetle.log
-StandardError=append:/var/log/tigerbeetle/tigerbeetle.log
-
-[Install]
-WantedBy=multi-user.target
-EOF
+# 6. The replica, under systemd: the unit runs the start script.
+printf '%s' "$START" > "$START_SCRIPT"
+chmod 0755 "$START_SCRIPT"
+printf '%s' "$UNIT" > /etc/systemd/system/tigerbeetle.service
 systemctl daemon-reload
 systemctl enable --now tigerbeetle.service
 
@@ -219,12 +253,12 @@ systemctl enable --now tigerbeetle.service
 replica_active() { systemctl is-active --quiet tigerbeetle.service; }
 wait_until 30 2 replica_active
 sleep 10
-replica_active || fail "tigerbeetle.service stopped: see the \${r.id}/$INSTANCE_ID/tigerbeetle log stream"
+replica_active || fail "tigerbeetle.service stopped: see the $REPLICA_ID/$INSTANCE_ID/tigerbeetle log stream"
 if [ "$(systemctl show --property NRestarts --value tigerbeetle.service)" != 0 ]; then
-  fail "tigerbeetle.service keeps restarting: see the \${r.id}/$INSTANCE_ID/tigerbeetle log stream"
+  fail "tigerbeetle.service keeps restarting: see the $REPLICA_ID/$INSTANCE_ID/tigerbeetle log stream"
 fi
 trap - ERR
-\${signal} --exit-code 0 || echo "no CloudFormation operation is waiting for this instance (a self-healing replacement)"
+signal --exit-code 0 || echo "no CloudFormation operation is waiting for this instance (a self-healing replacement)"
 \`;
 }`;
 
@@ -234,10 +268,10 @@ function checkPlan(plan: DeploymentPlan): void {
   if (!tb) return;
   tb.nodes.forEach((n, i) => {
     if (n.index !== i || n.id !== `Replica${i}` || tb.addresses[i] !== `${n.address}:${tb.clientPort}` || n.az >= plan.aws.network.azCount) {
-      throw new Error(`TigerBeetle plan is inconsistent at replica ${i}: ${JSON.stringify(n)} vs ${tb.addresses[i] ?? 'no address'}`);
+      throw new InternalError(`TigerBeetle plan is inconsistent at replica ${i}: ${JSON.stringify(n)} vs ${tb.addresses[i] ?? 'no address'}`);
     }
   });
-  if (tb.addresses.length !== tb.nodes.length) throw new Error('TigerBeetle plan: the address list and the nodes differ in length');
+  if (tb.addresses.length !== tb.nodes.length) throw new InternalError('TigerBeetle plan: the address list and the nodes differ in length');
 }
 
 export function tigerBeetleStack(ctx: EmitContext): StackSource {
@@ -248,7 +282,7 @@ export function tigerBeetleStack(ctx: EmitContext): StackSource {
     { field: 'securityGroup', type: 'ec2.ISecurityGroup', doc: 'The TigerBeetle tier security group from the Network stack.', value: 'network.tigerBeetleSecurityGroup' },
   ];
   // The plan has a TigerBeetle stack only when it has a ledger cluster (index.ts composes only planned stacks).
-  if (!tb) throw new Error('tigerBeetleStack: the plan has no TigerBeetle cluster');
+  if (!tb) throw new InternalError('tigerBeetleStack: the plan has no TigerBeetle cluster');
   checkPlan(plan);
   const prod = plan.environment === 'prod';
   const zones = availabilityZones(plan);
@@ -261,7 +295,7 @@ export function tigerBeetleStack(ctx: EmitContext): StackSource {
     const spec = { address: n.address, availabilityZone: zones[n.az] as string, id: n.id, index: n.index };
     const cidr = plan.aws.network.subnets.private[n.az] as string;
     return `${commentBlock(`Replica ${n.index}: ${n.address} in ${spec.availabilityZone} (private subnet ${cidr}), ${tb.instanceType}, ${volumeLine}.`, because(plan, 'TigerBeetle', n.id), projectRoot, '    ')}
-    const ${varName(n.index)} = this.replica(props, ${lit(spec)});${n.index > 0 ? `\n    // One replica at a time: created, and rolled on update, only after replica ${n.index - 1} has signalled.\n    ${varName(n.index)}.node.addDependency(${varName(n.index - 1)});` : ''}`;
+    const ${varName(n.index)} = this.replica(props, ${lit(spec)});${n.index > 0 ? `\n${lineComment(`One replica at a time: created, and rolled on update, only after replica ${n.index - 1} has signalled.`, '    ')}\n    ${varName(n.index)}.node.addDependency(${varName(n.index - 1)});` : ''}`;
   });
 
   const source = `${header('TigerBeetle stack: one self-healing replica per zone, each with a fixed address and a persistent data volume.', plan.app, plan.environment)}
@@ -275,7 +309,7 @@ import type { Construct } from 'constructs';
 
 /** The pinned TigerBeetle release every replica runs (downloaded at boot from GitHub; never "latest"). */
 const RELEASE = ${str(tb.version)};
-/** The release build for ${tb.instanceType}. */
+${jsdoc(`The release build for ${tb.instanceType}.`)}
 const ARCH = ${str(arm ? 'aarch64' : 'x86_64')};
 const CLUSTER_ID = ${str(String(tb.clusterId))};
 /**
@@ -286,6 +320,8 @@ const ADDRESSES: readonly string[] = ${lit(tb.addresses)};
 const INSTANCE_TYPE = ${str(tb.instanceType)};
 /** Where each replica mounts its data volume. */
 const DATA_DIR = '/var/lib/tigerbeetle';
+/** The script the replica's systemd unit runs: the TigerBeetle command line. */
+const START_SCRIPT = '/usr/local/bin/tigerbeetle-replica';
 /** SSM parameters under this prefix describe the cluster. */
 const PARAMETER_PREFIX = ${str(tb.parameterPrefix)};
 /** The value of a replica's format marker until its data file has been formatted. */
@@ -374,9 +410,9 @@ ${replicaCalls.join('\n\n')}
     // The data volume: encrypted, in the replica's zone, ${prod ? 'retained' : 'snapshotted'} when removed from the stack or replaced.
     const volume = new ec2.Volume(this, \`\${r.id}Data\`, {
       availabilityZone: r.availabilityZone,
-      size: Size.gibibytes(${v.sizeGb}),
+      size: Size.gibibytes(${lit(v.sizeGb)}),
       volumeType: ec2.EbsDeviceVolumeType.${v.type === 'io2' ? 'IO2' : 'GP3'},
-      iops: ${v.iops},${v.throughput === null ? '' : `\n      throughput: ${v.throughput},`}
+      iops: ${lit(v.iops)},${v.throughput === null ? '' : `\n      throughput: ${lit(v.throughput)},`}
       encrypted: true,
       removalPolicy: ${removalPolicy(prod ? 'retain' : 'snapshot')},
     });
@@ -496,6 +532,8 @@ ${replicaCalls.join('\n\n')}
   }
 }
 
+${SHELL_WORD_FUNCTION}
+
 ${BOOT_SCRIPT}
 `;
   return stackSource('TigerBeetle', props, source);
@@ -503,5 +541,5 @@ ${BOOT_SCRIPT}
 
 /** `replica0`, `replica1`… (the variables in the generated constructor). */
 function varName(index: number): string {
-  return `replica${index}`;
+  return ident(`replica${index}`);
 }
