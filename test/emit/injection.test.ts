@@ -1,17 +1,20 @@
 /**
  * The code-injection reproducers: a DSL string with a newline, a DSL string with U+2028 and
  * U+2029, and a DSL file whose name holds a newline each used to put `process.exit(42)` into a
- * stack file, which `dazzle deploy synth` then ran. Now each is generated and synthesized by the
- * CLI as a process: synth exits 0 (42 would mean the payload ran), the generated code type-checks
- * (one tsc run for the three apps), and the value is inert: a literal that is the exact string in
- * the template, or a neutralised comment.
+ * stack file, which `dazzle deploy synth` then ran. Two layers now stop them:
+ * - the check refuses a control character or line separator in such a value, at its place
+ *   (DZ2206), so generate writes nothing;
+ * - emission is safe on its own: the same values put straight into the plan (past the check)
+ *   are generated, type-checked (one tsc run for every app here) and synthesized, and stay
+ *   inert: a literal that is the exact string in the template, or a neutralised comment.
+ * A file name is not a DSL value, so that case runs through the CLI end to end.
  */
 import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyProject, REPO, runCli } from '../helpers.js';
-import { typecheckApps } from './in-process.js';
+import { planWith, synthPlan, typecheckApps } from './in-process.js';
 
 const LEDGER = join(REPO, 'examples', 'ledger-app');
 
@@ -45,25 +48,49 @@ function generateAndSynth(project: string): { templates: Map<string, any>; sourc
 const schedules = (t: any) => Object.values(t.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
 
 describe('code injection through generated code', () => {
-  it('a schedule timezone "UTC\\nprocess.exit(42);//" is a literal, not a line of code', () => {
-    // In the DSL, \n inside a string is a newline.
-    const project = ledgerWith((t) => t.replace('timezone: "Europe/London"', 'timezone: "UTC\\nprocess.exit(42);//"'));
-    const { templates, sources } = generateAndSynth(project);
-    expect(schedules(templates.get('Messaging')).map((r) => r.Properties.ScheduleExpressionTimezone)).toEqual(['UTC\nprocess.exit(42);//']);
-    const lines = (sources.get('messaging-stack.ts') ?? '').split('\n');
+  it('the check refuses a timezone with a newline or U+2028 and a retention with U+2029, at the value; generate writes nothing', () => {
+    for (const [change, at] of [
+      [(t: string) => t.replace('timezone: "Europe/London"', 'timezone: "UTC\\nprocess.exit(42);//"'), 'dsl/messaging.dsl:29:17'],
+      [(t: string) => t.replace('timezone: "Europe/London"', 'timezone: "UTC\u2028process.exit(42);//"'), 'dsl/messaging.dsl:29:17'],
+      [(t: string) => t.replace('retention: 7d', 'retention: "7d\u2029process.exit(42);//"'), 'dsl/messaging.dsl:24:19'],
+    ] as const) {
+      const project = ledgerWith(change);
+      const gen = runCli(['deploy', 'generate', '-p', '.', '--env', 'dev', '--format', 'json'], { cwd: project });
+      expect(gen.code, gen.stderr).toBe(2);
+      const out = JSON.parse(gen.stdout) as { diagnostics: { code: string; file: string; line: number; col: number }[] };
+      expect(out.diagnostics.map((d) => `${d.code} ${d.file}:${d.line}:${d.col}`)).toEqual([`DZ2206 ${at}`]);
+      expect(readdirSync(project)).not.toContain('infra');
+    }
+  });
+
+  /** The example's dev plan with its schedule's timezone (and the bus retention) replaced past the check. */
+  function hostilePlan(timezone: string, retention?: string) {
+    const plan = structuredClone(planWith(LEDGER, 'dev'));
+    const aws = plan.aws as { schedules: { timezone: string | null }[]; buses: { retention: string | null }[] };
+    (aws.schedules[0] as { timezone: string | null }).timezone = timezone;
+    if (retention !== undefined) for (const b of aws.buses) b.retention = retention;
+    return plan;
+  }
+
+  const schedulesOf = (json: Map<string, Record<string, any>>) => schedules(json.get('Messaging'));
+  const messagingSource = (files: ReadonlyMap<string, string>) => files.get('lib/messaging-stack.ts') ?? '';
+
+  it('emission alone: a timezone "UTC\\nprocess.exit(42);//" is a literal, not a line of code', async () => {
+    const { app, dir, json } = await synthPlan(hostilePlan('UTC\nprocess.exit(42);//'));
+    apps.push(dir);
+    expect(schedulesOf(json).map((r) => r.Properties.ScheduleExpressionTimezone)).toEqual(['UTC\nprocess.exit(42);//']);
+    const lines = messagingSource(app.files).split('\n');
     expect(lines.filter((l) => l.includes('process.exit'))).toEqual([
       '    // Schedule nightly_reconciliation: cron(0 2 * * ? *) (UTC\\nprocess.exit(42);//) → the worker, through the schedule queue.',
       "      schedule: scheduler.ScheduleExpression.expression('cron(0 2 * * ? *)', TimeZone.of('UTC\\nprocess.exit(42);//')),",
     ]);
   }, 120_000);
 
-  it('U+2028 and U+2029 inside DSL strings stay inside their literal or comment', () => {
-    const project = ledgerWith((t) =>
-      t.replace('timezone: "Europe/London"', 'timezone: "UTC\u2028process.exit(42);//"').replace('retention: 7d', 'retention: "7d\u2029process.exit(42);//"'),
-    );
-    const { templates, sources } = generateAndSynth(project);
-    expect(schedules(templates.get('Messaging')).map((r) => r.Properties.ScheduleExpressionTimezone)).toEqual(['UTC\u2028process.exit(42);//']);
-    const source = sources.get('messaging-stack.ts') ?? '';
+  it('emission alone: U+2028 and U+2029 stay inside their literal or comment', async () => {
+    const { app, dir, json } = await synthPlan(hostilePlan('UTC\u2028process.exit(42);//', '7d\u2029process.exit(42);//'));
+    apps.push(dir);
+    expect(schedulesOf(json).map((r) => r.Properties.ScheduleExpressionTimezone)).toEqual(['UTC\u2028process.exit(42);//']);
+    const source = messagingSource(app.files);
     expect(source).not.toMatch(/[\u2028\u2029]/);
     expect(source).toContain("TimeZone.of('UTC\\u2028process.exit(42);//')");
     expect(source).toContain("    // retention '7d\\u2029process.exit(42);//' is not a number of days, so the bus has no archive.");

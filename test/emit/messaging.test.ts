@@ -201,7 +201,7 @@ describe('Messaging stack: checks', () => {
     await expect(synthProject(dir, 'dev')).rejects.toThrow(/DZ7001 email channel 'digests' has no from address/);
   }, 60_000);
 
-  it('an email channel whose from_address is not an email address stops generation (DZ7003) at the channel', () => {
+  it('an email channel whose from_address is not an email address stops generation at the address (DZ2208, found by the check)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dazzle-email-'));
     copyProject(join(CORPUS, 'simple_task'), dir);
     const file = join(dir, 'dsl', 'messaging.dsl');
@@ -211,9 +211,9 @@ describe('Messaging stack: checks', () => {
     writeFileSync(file, edited);
     const r = prepare({ project: dir, env: 'dev', format: 'text' }, REPO, FIXED_TIME);
     expect(r.value).toBeUndefined();
-    const line = text.split('\n').findIndex((l) => l.startsWith('channel digests ')) + 1;
+    const line = text.split('\n').findIndex((l) => l.includes('from_address: "digest@example.com"')) + 1;
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((d) => [d.code, d.span?.file.endsWith('messaging.dsl'), d.span?.line])).toEqual([['DZ7003', true, line]]);
+    expect(errors.map((d) => [d.code, d.span?.file.endsWith('messaging.dsl'), d.span?.line])).toEqual([['DZ2208', true, line]]);
     expect(errors[0]?.message).toContain("'digest at example dot com'");
   });
 });
