@@ -66,7 +66,7 @@ describe('code injection through generated code', () => {
   /** The example's dev plan with its schedule's timezone (and the bus retention) replaced past the check. */
   function hostilePlan(timezone: string, retention?: string) {
     const plan = structuredClone(planWith(LEDGER, 'dev'));
-    const aws = plan.aws as { schedules: { timezone: string | null }[]; buses: { retention: string | null }[] };
+    const aws = plan.aws as unknown as { schedules: { timezone: string | null }[]; buses: { retention: string | null }[] };
     (aws.schedules[0] as { timezone: string | null }).timezone = timezone;
     if (retention !== undefined) for (const b of aws.buses) b.retention = retention;
     return plan;
