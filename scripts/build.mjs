@@ -16,8 +16,8 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   loader: { '.tmpl': 'text' },
-  // Loaded only by the commands that synthesize, from node_modules.
-  external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', 'esbuild'],
+  // Loaded only by the commands that synthesize or diff, from node_modules.
+  external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', 'esbuild', '@aws-cdk/cloudformation-diff'],
   logLevel: 'warning',
   banner: { js: "import { createRequire as __dzCreateRequire } from 'node:module'; const require = __dzCreateRequire(import.meta.url);" },
 });

@@ -40,6 +40,12 @@ export interface SynthOptions {
   readonly nag?: boolean;
   /** Where to write the assembly (default `<appDir>/cdk.out`). */
   readonly outdir?: string;
+  /**
+   * Where the app's files are taken to live, for the paths they compute from `__dirname`
+   * (the project the image is built from): the output folder, when `appDir` holds a copy
+   * written elsewhere. @default appDir
+   */
+  readonly location?: string;
 }
 
 interface CdkApp {
@@ -144,7 +150,7 @@ export async function synthApp(appDir: string, options: SynthOptions = {}): Prom
   process.env.CDK_VALIDATION = 'false';
   let validationFailed = false;
   try {
-    const mod = load(bundled.code, root);
+    const mod = load(bundled.code, resolve(options.location ?? root));
     if (typeof mod.addStacks !== 'function') {
       return fail(outdir, [diag('DZ7102', `${relative(process.cwd(), join(root, 'lib', 'app.ts')) || 'lib/app.ts'} does not export addStacks(app)`, { hint: 'run `dazzle deploy generate --force` to regenerate lib/app.ts' })]);
     }

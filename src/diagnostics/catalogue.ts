@@ -4,13 +4,13 @@
  *
  * Ranges: DZ0xxx project and input files, DZ1xxx lexical, DZ2xxx syntax and
  * construct shape, DZ3xxx linking, DZ4xxx configuration, DZ5xxx lowering,
- * DZ6xxx writing output, DZ7xxx generating and synthesizing, DZ9xxx internal.
+ * DZ6xxx writing output, DZ7xxx generating and synthesizing, DZ81xx diff, DZ9xxx internal.
  */
 
 export type Severity = 'error' | 'warning' | 'note';
 
 /** The pipeline phase that produced a diagnostic. */
-export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'generate' | 'synth' | 'internal';
+export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'generate' | 'synth' | 'diff' | 'internal';
 
 export interface CatalogueEntry {
   readonly severity: Severity;
@@ -149,6 +149,12 @@ export const CATALOGUE = {
   DZ7102: { severity: 'error', phase: 'synth', title: 'the app failed to synthesize' },
   DZ7103: { severity: 'error', phase: 'synth', title: 'cdk-nag rule failed (unacknowledged error)' },
   DZ7104: { severity: 'warning', phase: 'synth', title: 'cdk-nag rule warning' },
+  DZ8101: { severity: 'error', phase: 'diff', title: 'the baseline folder holds no generated app or templates' },
+  DZ8102: { severity: 'error', phase: 'diff', title: 'the git ref cannot be read' },
+  DZ8103: { severity: 'error', phase: 'diff', title: 'the project at the git ref does not generate' },
+  DZ8104: { severity: 'error', phase: 'diff', title: 'a baseline template is not a CloudFormation template' },
+  DZ8105: { severity: 'error', phase: 'diff', title: 'the baseline was generated for another app or environment' },
+  DZ8106: { severity: 'error', phase: 'diff', title: 'the baseline app does not synthesize' },
   DZ9001: { severity: 'error', phase: 'internal', title: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 
