@@ -76,7 +76,7 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
     .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
     .addOption(new Option('--base <dir>', 'compare with this folder: a generated app, a cdk.out or a folder of templates').conflicts('baseRef'))
     .option('--base-ref <ref>', 'compare with the project as it was at this git ref (e.g. the pull request\'s base)')
-    .addOption(new Option('--fail-on <what>', 'exit 1 only for: destructive (data destroyed), replacement (anything replaced, removed or breaking), any').choices(['destructive', 'replacement', 'any']).default('any'))
+    .addOption(new Option('--fail-on <what>', 'exit 1 only for: destructive (data destroyed), replacement (a stateful resource replaced or removed, a deploy that breaks, a service interrupted), any change (default)').choices(['destructive', 'replacement', 'any']).default('any'))
     .action(action(async (o) => (await import('./diff-command.js')).deployDiff(o as never, io, cwd, new Date(), Boolean(process.stdout.isTTY))));
   const pending: readonly [string, string][] = [['preflight', 'policy checks before deploying']];
   for (const [name, what] of pending) {

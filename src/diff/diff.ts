@@ -148,14 +148,14 @@ export function diffDeployments(input: DiffInput): DiffReport {
 }
 
 /**
- * Whether the report fails the gate: `any` (the default) on any change,
- * `replacement` on anything replaced, removed or worse than safe except widened
- * access, `destructive` on data destroyed (TigerBeetle's critical rules included).
+ * Whether the report fails the gate: `any` (the default) on any change;
+ * `replacement` on a stateful resource replaced or removed, a deploy that
+ * breaks, or a service interrupted (a new task definition revision is no
+ * replacement that matters); `destructive` on data destroyed (TigerBeetle's
+ * critical rules included).
  */
 export function failsOn(report: DiffReport, failOn: FailOn = 'any'): boolean {
   if (failOn === 'any') return report.summary.changed;
-  const destructive = report.changes.some((c) => c.impact === 'destroys-data');
-  if (failOn === 'destructive') return destructive;
-  const heavy = new Set<Impact>(['destroys-data', 'data-kept', 'breaks-deploy', 'interrupts-service']);
-  return report.changes.some((c) => heavy.has(c.impact) || c.action === 'replace' || c.action === 'may-replace' || c.action === 'remove' || c.action === 'orphan');
+  const gate: ReadonlySet<Impact> = new Set<Impact>(failOn === 'destructive' ? ['destroys-data'] : ['destroys-data', 'data-kept', 'breaks-deploy', 'interrupts-service']);
+  return report.changes.some((c) => gate.has(c.impact));
 }

@@ -28,7 +28,7 @@ export function costLine(report: DiffReport): string {
   const after = costText({ ...c.after, basis: '' });
   if (!c.before || !c.delta) return `${after} (the baseline's cost is not known)`;
   const sign = (n: number) => (n > 0 ? `+${usd(n)}` : usd(n));
-  const delta = c.delta.low === c.delta.high ? sign(c.delta.low) : `${sign(c.delta.low)}–${sign(c.delta.high)}`;
+  const delta = c.delta.low === c.delta.high ? sign(c.delta.low) : `low ${sign(c.delta.low)}, high ${sign(c.delta.high)}`;
   return `${costText({ ...c.before, basis: '' })} → ${after} (${delta})`;
 }
 

@@ -96,10 +96,22 @@ export function accessChanges(c: RawChange): {
   for (const [change, list] of [['add', st.additions], ['remove', st.removals]] as const) {
     for (const s of list) statements.push({ change, ...s.render() });
   }
+  // A statement rewritten with one more resource is a removal and an addition: only what the removed ones did not grant is new.
+  const before = new Map<string, Set<string>>();
+  for (const s of st.removals) {
+    if (s.isNegativeStatement) continue;
+    const r = s.render();
+    const key = `${r.effect}|${r.action}|${r.principal}|${r.condition}`;
+    const set = before.get(key) ?? new Set<string>();
+    for (const v of s.resources.values.length ? s.resources.values : ['*']) set.add(v);
+    before.set(key, set);
+  }
   for (const s of st.additions) {
     if (s.isNegativeStatement) continue;
     const r = s.render();
-    granted.push({ action: r.action.replace(/\n/g, ', '), principal: r.principal.replace(/\n/g, ', '), resources: s.resources.values.length ? [...s.resources.values] : ['*'] });
+    const had = before.get(`${r.effect}|${r.action}|${r.principal}|${r.condition}`);
+    const resources = (s.resources.values.length ? [...s.resources.values] : ['*']).filter((v) => !had?.has(v));
+    if (resources.length) granted.push({ action: r.action.replace(/\n/g, ', '), principal: r.principal.replace(/\n/g, ', '), resources });
   }
   for (const m of raw.iamChanges.managedPolicies.additions) managed.push(m.managedPolicyArn);
   const sg = raw.securityGroupChanges;
