@@ -114,11 +114,11 @@ function mismatch(version: VersionRecord, current: VersionRecord, shown: string)
  * committed with its DSL). Undefined when neither is.
  */
 export function knownPlan(checksum: string, environment: string, loaded: LoadedProject, current: DeploymentPlan, cwd: string, now: Date, tmp: string): DeploymentPlan | undefined {
-  if (checksum === inputsChecksum(loaded)) return current;
+  if (checksum === inputsChecksum(loaded, cwd)) return current;
   const atHead = projectAtRef(loaded.files.root, 'HEAD', cwd, tmp, 'head');
   if (!atHead.value) return undefined;
   const p = prepare({ project: atHead.value.project, env: environment as Environment, format: 'text' }, atHead.value.cwd, now);
-  if (!p.value || inputsChecksum(p.value.loaded) !== checksum) return undefined;
+  if (!p.value || inputsChecksum(p.value.loaded, atHead.value.cwd) !== checksum) return undefined;
   return p.value.plan;
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasErrors, SourceText, type Diagnostic } from '../diagnostics/index.js';
 import { diffDeployments, diffJson, diffMarkdown, diffText, failsOn, type FailOn } from '../diff/index.js';
-import { cleanup, currentSide, dirBaseline, outputBaseline, refBaseline, type Baseline, type Loaded } from './diff-baseline.js';
+import { cleanup, currentSide, dirBaseline, outputBaseline, refBaseline, versionOf, type Baseline, type Loaded } from './diff-baseline.js';
 import { prepare, type GenerateOptions } from './generate-command.js';
 import { displayPath, readTextFile } from './io.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
@@ -48,16 +48,19 @@ export async function deployDiff(opts: DiffOptions, io: Io, cwd: string, now: Da
   const tmp = mkdtempSync(join(tmpdir(), 'dazzle-diff-'));
   const diagnostics: Diagnostic[] = [...p.diagnostics];
   try {
-    const current = await currentSide(p, tmp, `the project (${appFolder}, generated in memory)`);
-    diagnostics.push(...current.diagnostics);
-    if (!current.value) return fail(io, opts, diagnostics, p.loaded.sources);
-    const base: Loaded<Baseline> = opts.baseRef !== undefined
-      ? await refBaseline(opts, p, opts.baseRef, cwd, now, tmp)
-      : opts.base !== undefined
-        ? await dirBaseline(opts.base, p, current.value.version, cwd, now, tmp)
-        : await outputBaseline(p, current.value.version, cwd, now, tmp);
+    // The baseline first: a bad ref or folder is reported before anything is synthesized.
+    const version = versionOf(p.app.files);
+    const base: Loaded<Baseline> =
+      opts.baseRef !== undefined
+        ? await refBaseline(opts, p, opts.baseRef, cwd, now, tmp)
+        : opts.base !== undefined
+          ? await dirBaseline(opts.base, p, version, cwd, now, tmp)
+          : await outputBaseline(p, version, cwd, now, tmp);
     diagnostics.push(...base.diagnostics);
     if (!base.value || hasErrors(diagnostics)) return fail(io, opts, diagnostics, p.loaded.sources);
+    const current = await currentSide(p, tmp, `the project (${appFolder}, generated in memory)`);
+    diagnostics.push(...current.diagnostics);
+    if (!current.value || hasErrors(diagnostics)) return fail(io, opts, diagnostics, p.loaded.sources);
     const b = base.value;
     const report = diffDeployments({
       baseline: b.side,

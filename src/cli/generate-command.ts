@@ -49,11 +49,11 @@ function appFolder(opts: GenerateOptions, output: string, projectRoot: string, c
   return isAbsolute(output) ? output : join(projectRoot, output);
 }
 
-/** sha256 over the DSL files (by path within the project) and the resolved configuration. */
-export function inputsChecksum(loaded: LoadedProject): string {
+/** sha256 over the DSL files (by path within the project) and the resolved configuration. `cwd`: what the files' paths are relative to. */
+export function inputsChecksum(loaded: LoadedProject, cwd: string): string {
   const h = createHash('sha256');
   const root = loaded.files.root;
-  const files = [...loaded.files.dsl].map((f) => ({ path: relative(root, resolve(f.path)).split(sep).join('/'), bytes: f.bytes })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const files = [...loaded.files.dsl].map((f) => ({ path: relative(root, resolve(cwd, f.path)).split(sep).join('/'), bytes: f.bytes })).sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const f of files) h.update(`${f.path}\0${f.bytes.length}\0`).update(f.bytes);
   h.update(JSON.stringify(loaded.config?.deploy ?? null));
   return h.digest('hex');
@@ -75,7 +75,7 @@ export function prepare(opts: GenerateOptions, cwd: string, now: Date): { value?
     projectRoot: displayPath(loaded.files.root, cwd),
     outDir: outRel,
     projectFromOut: relative(outDir, loaded.files.root).split(sep).join('/') || '.',
-    inputsChecksum: inputsChecksum(loaded),
+    inputsChecksum: inputsChecksum(loaded, cwd),
     generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   });
   diagnostics.push(...emitted.diagnostics);
@@ -203,7 +203,7 @@ export async function deploySynth(opts: GenerateOptions, io: Io, cwd: string): P
       report(io, opts, loaded, diagnostics, {}, '');
       return 2;
     }
-    if (version.value.data.inputs.checksum !== inputsChecksum(loaded)) {
+    if (version.value.data.inputs.checksum !== inputsChecksum(loaded, cwd)) {
       diagnostics.push(diag('DZ6004', `${shown} was generated from other inputs than the DSL and dazzle.toml now${opts.env ? ` (environment ${opts.env})` : ''}`, { hint: 'run `dazzle deploy generate` to bring it up to date; synthesizing it as it is' }));
     }
     return await synthesize(opts, io, cwd, loaded, appDir, diagnostics);
