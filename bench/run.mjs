@@ -467,6 +467,43 @@ function synthTimes() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. diff: `dazzle deploy diff` with one change (a new queue channel) against `dazzle deploy synth`,
+//    on the generated ledger app (prod), alternating, fresh processes. Goal: diff within 2.5x synth.
+
+const DIFF_GOAL_RATIO = 2.5;
+
+function diffTimes() {
+  const work = mkdtempSync(join(tmpdir(), 'dazzle-bench-diff-'));
+  const project = join(work, 'project');
+  cpSync(join(ROOT, 'examples', 'ledger-app'), project, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+  const gen = spawnSync(process.execPath, [BIN, 'deploy', 'generate', '-p', project, '-e', 'prod'], { encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`generate failed: ${gen.stderr}`);
+  const dsl = join(project, 'dsl', 'messaging.dsl');
+  writeFileSync(dsl, `${readFileSync(dsl, 'utf8')}\nchannel refunds "Refunds":\n  kind: queue\n  provider: auto\n`);
+  const env = { ...process.env, NO_COLOR: '1' };
+  const time = (args, ok) => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [BIN, 'deploy', ...args, '-p', project, '-e', 'prod'], { encoding: 'utf8', env });
+    if (!ok.includes(r.status)) throw new Error(`dazzle deploy ${args[0]} exited ${r.status}: ${r.stderr}`);
+    return performance.now() - t0;
+  };
+  const diff = () => time(['diff'], [1]);
+  // synth of the same (regenerated) app, so both read an app of the same size
+  const synth = () => time(['synth'], [0, 1]);
+  diff();
+  synth();
+  const a = [];
+  const b = [];
+  const n = QUICK ? 3 : 5;
+  for (let i = 0; i < n; i++) {
+    a.push(diff());
+    b.push(synth());
+  }
+  rmSync(work, { recursive: true, force: true });
+  return { diff: stats(a), synth: stats(b) };
+}
+
+// ---------------------------------------------------------------------------------------------
 // main
 
 async function main() {
@@ -549,6 +586,13 @@ async function main() {
   process.stdout.write(prow('npx cdk synth (tsx, with cdk-nag)', synth.cdk));
   process.stdout.write(`  goal: dazzle deploy synth at least 2x faster than npx cdk synth -> ${synthRatio >= 2 ? 'MET' : 'NOT MET'} (${synthRatio.toFixed(2)}x)\n\n`);
 
+  const diffed = diffTimes();
+  const diffRatio = diffed.diff.median / diffed.synth.median;
+  process.stdout.write(`Diff of the generated ledger app (prod) with one change (a new queue), fresh process each run (median of ${diffed.diff.runs}, alternating with synth)\n`);
+  process.stdout.write(prow('dazzle deploy diff (2 synths)', diffed.diff));
+  process.stdout.write(prow('dazzle deploy synth (with cdk-nag)', diffed.synth));
+  process.stdout.write(`  goal: deploy diff within ${DIFF_GOAL_RATIO}x deploy synth -> ${diffRatio <= DIFF_GOAL_RATIO ? 'MET' : 'NOT MET'} (${diffRatio.toFixed(2)}x)\n\n`);
+
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -560,12 +604,13 @@ async function main() {
     cold: { nodeBaseline: baseline, version, plan, planRatioToNode: round(plan.median / baseline.median), check: projects, ratioFieldtestToNode: fh ? round(fh.median / baseline.median) : null },
     phasesFieldtestHub: phase ?? null,
     synth: { dazzle: roundStats(synth.dazzle, 1), cdk: roundStats(synth.cdk, 1), ratio: round(synthRatio), goalMet: synthRatio >= 2 },
+    diff: { diff: roundStats(diffed.diff, 1), synth: roundStats(diffed.synth, 1), ratio: round(diffRatio), goal: DIFF_GOAL_RATIO, goalMet: diffRatio <= DIFF_GOAL_RATIO },
     benchSeconds: 0,
   };
   result.benchSeconds = round((performance.now() - started) / 1000, 1);
   writeFileSync(join(OUT_DIR, 'last.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`Wrote .bench/last.json (${result.benchSeconds} s)\n`);
-  if (!tpOk || !coldOk || synthRatio < 2) process.stdout.write('At least one goal is not met.\n');
+  if (!tpOk || !coldOk || synthRatio < 2 || diffRatio > DIFF_GOAL_RATIO) process.stdout.write('At least one goal is not met.\n');
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;

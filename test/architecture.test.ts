@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from './helpers.js';
 
 const SRC = join(REPO, 'src');
-/** Lower layers never import higher ones. */
-const LAYERS = ['version.ts', 'diagnostics', 'syntax', 'config', 'ir', 'lower', 'plan', 'emit', 'project', 'cli'];
+/** Lower layers never import higher ones. `diff` is a stage beside emit: it reads plans and templates, and only the CLI imports it. */
+const LAYERS = ['version.ts', 'diagnostics', 'syntax', 'config', 'ir', 'lower', 'plan', 'emit', 'diff', 'project', 'cli'];
+/** Stages nothing but the CLI may import. */
+const CLI_ONLY = ['diff'];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -41,6 +43,19 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
+  it('only the CLI imports the stages beside synth', () => {
+    const violations: string[] = [];
+    for (const f of all) {
+      const from = relative(SRC, f).split('/')[0] ?? '';
+      if (from === 'cli') continue;
+      for (const m of readFileSync(f, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+        const to = relative(SRC, join(f, '..', m[1] as string)).split('/')[0] ?? '';
+        if (CLI_ONLY.includes(to) && to !== from) violations.push(`${relative(REPO, f)} imports ${m[1]}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('only the CLI touches the file system, the process and the environment', () => {
     const violations: string[] = [];
     for (const f of all) {
@@ -56,14 +71,14 @@ describe('architecture', () => {
     expect(main).not.toMatch(/^import .*(syntax|project|commands)/m);
   });
 
-  it('aws-cdk-lib, cdk-nag and esbuild are loaded by synth only: never by check, plan or generate', () => {
+  it('aws-cdk-lib, cdk-nag, esbuild and cloudformation-diff are loaded by synth and diff only: never by check, plan or generate', () => {
     // Run the built CLI in a child process and list the heavy packages in its module cache afterwards.
     const script = `
       import { createRequire } from 'node:module';
       const { run } = await import(${JSON.stringify(join(REPO, 'dist', 'dazzle.mjs'))});
       const code = await run(JSON.parse(process.argv[1]), { stdout: () => {}, stderr: () => {}, color: false }, process.cwd());
       const cache = Object.keys(createRequire(import.meta.url).cache);
-      console.log(JSON.stringify({ code, heavy: ['aws-cdk-lib', 'cdk-nag', 'esbuild'].filter((p) => cache.some((k) => k.includes('/node_modules/' + p + '/'))) }));`;
+      console.log(JSON.stringify({ code, heavy: ['aws-cdk-lib', 'cdk-nag', 'esbuild', '@aws-cdk/cloudformation-diff'].filter((p) => cache.some((k) => k.includes('/node_modules/' + p + '/'))) }));`;
     const loaded = (args: string[]) => {
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(args)], { cwd: REPO, encoding: 'utf8' });
       return JSON.parse(r.stdout) as { code: number; heavy: string[] };
@@ -75,5 +90,6 @@ describe('architecture', () => {
     expect(loaded(['deploy', 'generate', '-p', example, '--out', out, '--allow-out-anywhere'])).toEqual({ code: 0, heavy: [] });
     // The probe sees them when they are loaded.
     expect(loaded(['deploy', 'synth', '-p', example, '--out', out]).heavy).toEqual(['aws-cdk-lib', 'cdk-nag', 'esbuild']);
+    expect(loaded(['deploy', 'diff', '-p', example, '--out', out]).heavy).toEqual(['aws-cdk-lib', 'esbuild', '@aws-cdk/cloudformation-diff']);
   });
 });
