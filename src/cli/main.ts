@@ -72,12 +72,6 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
   common(deploy.command('synth').description('synthesize the generated app offline into cdk.out/ and run cdk-nag'))
     .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
     .action(action(async (o) => (await import('./generate-command.js')).deploySynth(o as never, io, cwd)));
-  common(deploy.command('diff').description('what the change does to the deployed infrastructure, compared offline with the last generation (exit 0: no change, 1: changes)'), ['text', 'json', 'markdown'])
-    .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
-    .addOption(new Option('--base <dir>', 'compare with this folder: a generated app, a cdk.out or a folder of templates').conflicts('baseRef'))
-    .option('--base-ref <ref>', 'compare with the project as it was at this git ref (e.g. the pull request\'s base)')
-    .addOption(new Option('--fail-on <what>', 'exit 1 only for: destructive (data destroyed), replacement (a stateful resource replaced or removed, a deploy that breaks, a service interrupted), any change (default)').choices(['destructive', 'replacement', 'any']).default('any'))
-    .action(action(async (o) => (await import('./diff-command.js')).deployDiff(o as never, io, cwd, new Date(), Boolean(process.stdout.isTTY))));
   const pending: readonly [string, string][] = [['preflight', 'policy checks before deploying']];
   for (const [name, what] of pending) {
     common(deploy.command(name).description(what)).action(
@@ -90,6 +84,12 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
       }),
     );
   }
+  common(deploy.command('diff').description('what the change does to the deployed infrastructure, compared offline (exit 0: no change, 1: changes)'), ['text', 'json', 'markdown'])
+    .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
+    .addOption(new Option('--base <dir>', 'compare with this folder: a generated app, a cdk.out or a folder of templates').conflicts('baseRef'))
+    .option('--base-ref <ref>', 'compare with the project as it was at this git ref (e.g. the pull request\'s base)')
+    .addOption(new Option('--fail-on <what>', 'exit 1 only for: destructive (data destroyed), replacement (a stateful resource replaced or removed, a deploy that breaks, a service interrupted), any change (default)').choices(['destructive', 'replacement', 'any']).default('any'))
+    .action(action(async (o) => (await import('./diff-command.js')).deployDiff(o as never, io, cwd, new Date(), Boolean(process.stdout.isTTY))));
   deploy.exitOverride();
 
   if (argv.length === 0) {
