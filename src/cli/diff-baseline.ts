@@ -192,7 +192,7 @@ export async function refBaseline(opts: GenerateOptions, prepared: Prepared, ref
     return {
       diagnostics: [
         diag('DZ8103', `the project at ${label} does not generate: ${listed.join('; ')}${errors.length > 3 ? `; and ${errors.length - 3} more` : ''}`, {
-          hint: `compare with a commit where it does (\`git stash; dazzle deploy generate\` there shows the same), or with the last generation (no --base-ref)`,
+          hint: `the problems are in the files as they were at ${ref} (\`dazzle check\` in a checkout of it shows them all); compare with another ref, or with the last generation (no --base-ref)`,
         }),
       ],
     };

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployDiff } from '../../src/cli/diff-command.js';
+import { synthApp } from '../../src/cli/synth.js';
 import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/output.js';
 import type { DiffReport } from '../../src/diff/index.js';
@@ -78,13 +79,13 @@ describe('dazzle deploy diff against the last generation', () => {
     expect(tree(join(project, 'infra'))).toEqual(before);
   });
 
-  it('a removed channel and a hand-edited generated file: exit 1, versioned JSON, worst first (process)', () => {
+  it('a removed channel and a hand-edited generated file: exit 1, versioned JSON, worst first', async () => {
     const project = copyGenerated(generated);
     removeChannel(project);
     const edited = join(project, 'infra', 'lib', 'messaging-stack.ts');
     // The schedule queue's dead letters (the last of the two), which the change keeps.
     writeFileSync(edited, readFileSync(edited, 'utf8').replace(/retentionPeriod: Duration.days\(14\),(?![\s\S]*retentionPeriod)/, 'retentionPeriod: Duration.days(7),'));
-    const r = runCli(['deploy', 'diff', '-p', project, '--format', 'json'], { timeoutMs: 120_000 });
+    const r = await dazzle(['deploy', 'diff', '-p', project, '--format', 'json'], REPO);
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout) as DiffReport & { diagnostics: unknown[] };
     expect(report).toMatchObject({ format_version: 1, app: 'ledger_app', environment: 'staging', baseline: { kind: 'output' }, diagnostics: [] });
@@ -97,7 +98,7 @@ describe('dazzle deploy diff against the last generation', () => {
     expect(report.edited_files).toEqual([`${relative(REPO, project)}/infra/lib/messaging-stack.ts`]);
     const dlq = report.stacks.find((s) => s.name === 'Messaging')?.resources.find((x) => x.logicalId.startsWith('ScheduleQueueDeadLetters') && x.type === 'AWS::SQS::Queue');
     expect(dlq?.properties).toContainEqual(expect.objectContaining({ name: 'MessageRetentionPeriod', before: 604800, after: 1209600 }));
-  });
+  }, 120_000);
 
   it('--fail-on narrows when changes exit 1', async () => {
     const queue = copyGenerated(generated);
@@ -139,10 +140,8 @@ describe('dazzle deploy diff against the last generation', () => {
 
   it('--base: a saved cdk.out, or a folder that holds none (DZ8101)', async () => {
     const project = copyGenerated(generated);
-    const synth = await dazzle(['deploy', 'synth', '-p', project], REPO);
-    expect(synth.code, synth.stderr).toBe(0);
     const saved = join(mkdtempSync(join(tmpdir(), 'dazzle-diff-saved-')), 'cdk.out');
-    cpSync(join(project, 'infra', 'cdk.out'), saved, { recursive: true });
+    expect((await synthApp(join(project, 'infra'), { nag: false, outdir: saved })).templates.size).toBe(6);
     appendFileSync(join(project, 'dsl', 'messaging.dsl'), NEW_QUEUE);
     const r = await dazzle(['deploy', 'diff', '-p', project, '--base', saved, '--format', 'json'], REPO);
     expect(r.code, r.stderr).toBe(1);
@@ -209,13 +208,24 @@ describe('dazzle deploy diff --base-ref, in a git repository', () => {
     expect(report.plan.added.map((e) => e.id)).toEqual(['QueueRefunds']);
   }, 120_000);
 
-  it('a ref that names no commit, or a project outside git, is DZ8102 (exit 2)', async () => {
+  it('a ref that names no commit, or a project outside git, is DZ8102; a commit where the project does not generate is DZ8103 (exit 2)', async () => {
     const bad = await dazzle(['deploy', 'diff', '--base-ref', 'no-such-branch'], project);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/error DZ8102: --base-ref "no-such-branch" names no commit/);
     const option = await dazzle(['deploy', 'diff', '--base-ref=--output=/tmp/x'], project);
     expect(option.code).toBe(2);
     expect(option.stderr).toMatch(/error DZ8102/);
+    // A commit where the project does not check: DZ8103, naming the file as it was there.
+    const broken = mkdtempSync(join(tmpdir(), 'dazzle-diff-broken-'));
+    copyProject(EXAMPLE, broken);
+    appendFileSync(join(broken, 'dsl', 'app.dsl'), '\nentity Broken "Broken":\n  id: uuid pk\n  owner: ref Nobody\n');
+    git(broken, 'init', '-q');
+    git(broken, 'add', '-A');
+    git(broken, 'commit', '-qm', 'broken');
+    writeFileSync(join(broken, 'dsl', 'app.dsl'), readFileSync(join(EXAMPLE, 'dsl', 'app.dsl'), 'utf8'));
+    const then = await dazzle(['deploy', 'diff', '--base-ref', 'HEAD'], broken);
+    expect(then.code).toBe(2);
+    expect(then.stderr).toMatch(/error DZ8103: the project at HEAD \([0-9a-f]{12}\) does not generate: DZ\d{4} dsl\/app\.dsl:\d+:\d+/);
     const outside = copyProject(EXAMPLE, join(mkdtempSync(join(tmpdir(), 'dazzle-diff-nogit-')), 'p'));
     const none = await dazzle(['deploy', 'diff', '--base-ref', 'HEAD'], outside);
     expect(none.code).toBe(2);
