@@ -1,9 +1,12 @@
 /**
  * The synthesized VPC and TigerBeetle cluster stand in the zones the plan chose: each subnet's
  * availability zone, each replica's volume and address, in a region whose zones are not
- * `<region>a/b/c` (us-west-1: b and c) and with zones named in [deploy.network].
+ * `<region>a/b/c` (us-west-1: b and c) and with zones named in [deploy.network]. The subnet CIDR
+ * reservation for the replicas' addresses exists only where CloudFormation offers the type.
  */
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { REPO } from '../helpers.js';
 import { resourcesOf, synthProject, type Synthesized } from '../cdk-helpers.js';
 import { exampleIn } from '../example-in.js';
 
@@ -20,6 +23,8 @@ function replicas(s: Synthesized): [string, string, string][] {
   const volumes = byReplica('AWS::EC2::Volume', 'Data');
   return [...enis.keys()].sort().map((id) => [String(id), String(enis.get(id)?.PrivateIpAddress), String(volumes.get(id)?.AvailabilityZone)]);
 }
+
+const reservations = (s: Synthesized) => resourcesOf(s.json.get('Network') ?? {}, 'AWS::EC2::SubnetCidrReservation').map(([, r]) => String(r.Properties?.Cidr)).sort();
 
 describe('us-west-1, staging: the region\'s two zones, b and c', () => {
   let s: Synthesized;
@@ -45,6 +50,10 @@ describe('us-west-1, staging: the region\'s two zones, b and c', () => {
       ['Replica2', '10.0.2.11', 'us-west-1b'],
     ]);
   });
+
+  it('reserves no subnet CIDR: CloudFormation has no AWS::EC2::SubnetCidrReservation in us-west-1', () => {
+    expect(reservations(s)).toEqual([]);
+  });
 });
 
 describe('us-west-1, dev, with availability_zones = ["us-west-1a", "us-west-1c"]', () => {
@@ -57,5 +66,13 @@ describe('us-west-1, dev, with availability_zones = ["us-west-1a", "us-west-1c"]
       ['Replica1', '10.0.3.10', 'us-west-1c'],
       ['Replica2', '10.0.2.11', 'us-west-1a'],
     ]);
+  }, 120_000);
+});
+
+describe('us-east-1, staging', () => {
+  it('reserves the .8/29 of each private subnet that holds replicas', async () => {
+    const s = await synthProject(join(REPO, 'examples', 'ledger-app'), 'staging');
+    expect(reservations(s)).toEqual(['10.0.2.8/29', '10.0.3.8/29']);
+    expect(Object.values(subnetZones(s)).sort()).toEqual(['us-east-1a', 'us-east-1a', 'us-east-1a', 'us-east-1b', 'us-east-1b', 'us-east-1b']);
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 /** The Network stack: the VPC, its flow logs, and one security group per tier with least-privilege rules. */
 import { InternalError } from '../../diagnostics/index.js';
+import { offersResourceType } from '../../lower/index.js';
 import { commentBlock, header, lineComment, lit, str } from '../code.js';
 import { availabilityZones, because, stackSource, tiers, type EmitContext, type StackSource } from '../model.js';
 
@@ -123,12 +124,20 @@ ${body.join('\n\n')}
 
 /**
  * Explicit CIDR reservations for the TigerBeetle addresses (.8/29 of each private subnet that holds
- * replicas: hosts 10 upwards), so that nothing else (Fargate tasks, load balancer nodes) takes one of
- * them and a replica's network interface can always be created again at its address.
+ * replicas: hosts 10 upwards), so that nothing else (Fargate tasks, the replicas' own instances) takes
+ * one of them and a replica's network interface can always be created again at its address.
+ *
+ * Only where CloudFormation offers AWS::EC2::SubnetCidrReservation (resource-regions.ts): elsewhere
+ * the replicas' network interfaces alone hold the addresses. They are created with their fixed
+ * address in the TigerBeetle stack, which deploys before the Compute stack places tasks in the
+ * private subnets (Compute depends on it), and they live as long as the cluster.
  */
 function reservations(ctx: EmitContext): string {
   const tb = ctx.plan.aws.tigerbeetle;
   if (!tb) return '';
+  if (!offersResourceType('AWS::EC2::SubnetCidrReservation', ctx.plan.region)) {
+    return `\n${lineComment(`The replicas' fixed addresses are held by their network interfaces (TigerBeetle stack), created with those addresses before the Compute stack places tasks in the private subnets: CloudFormation has no subnet CIDR reservations in ${ctx.plan.region}.`, '    ')}`;
+  }
   const zones = availabilityZones(ctx.plan);
   const used = [...new Set(tb.nodes.map((n) => n.az))].sort((x, y) => x - y);
   const lines = used.map((az) => {
