@@ -4,14 +4,11 @@
  * the region lacks it (the subnet CIDR reservation) is no error. The table of such types agrees with
  * the region data of aws-cdk-lib's template validation.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { AWS_REGIONS, loadConfig } from '../../src/config/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { lowerToRequirements, UNAVAILABLE_IN } from '../../src/lower/index.js';
 import { APP, checkTexts } from '../helpers.js';
+import { unavailableByValidation } from '../validation-helpers.js';
 
 const MAIL = `${APP}\nchannel mail "Mail":\n  kind: email\n\n  config:\n    from_address: "shop@example.com"\n`;
 
@@ -42,26 +39,6 @@ describe('resource types the region lacks', () => {
     expect(r.value?.ledgerCluster).not.toBeNull();
   });
 });
-
-/** The supported regions where validation says `type` does not exist (its F3006), for each type. */
-export function unavailableByValidation(types: readonly string[]): Record<string, string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'dazzle-types-'));
-  const ids = types.map((t, i) => [`R${i}`, t] as const);
-  const template = join(dir, 'types.template.json');
-  writeFileSync(template, JSON.stringify({ Resources: Object.fromEntries(ids.map(([id, type]) => [id, { Type: type, Properties: {} }])) }));
-  const plugin = new CloudFormationValidatePlugin({ includeDefaultRules: false });
-  const out: Record<string, string[]> = Object.fromEntries(types.map((t) => [t, []]));
-  for (const region of AWS_REGIONS) {
-    const report = plugin.validate({ templatePaths: [template], stackTemplates: [{ stackConstructPath: 'Types', templatePath: template, region }] } as never);
-    for (const v of report.violations.filter((x) => x.ruleName === 'F3006')) {
-      for (const r of v.violatingResources) {
-        const type = ids.find(([id]) => id === r.resourceLogicalId)?.[1];
-        if (type) out[type]?.push(region);
-      }
-    }
-  }
-  return out;
-}
 
 describe('the table of region-dependent types', () => {
   it("is the validator's region data for each type in it", () => {
