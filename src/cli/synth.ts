@@ -69,7 +69,6 @@ export interface SynthOptions {
 /** aws-cdk-lib's validation plugin, as it names itself in the validation report. */
 const CFN_VALIDATE_PLUGIN = 'CloudFormation Validate';
 
-
 interface CdkApp {
   synth(): unknown;
 }
