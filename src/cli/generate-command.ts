@@ -23,6 +23,8 @@ export interface GenerateOptions extends CommonOptions {
   readonly dryRun?: boolean;
   /** Allow the project folder, a module folder or a folder outside the project as the output. @default false */
   readonly allowOutAnywhere?: boolean;
+  /** `deploy synth`: run CloudFormation template validation too. @default false */
+  readonly validate?: boolean;
 }
 
 /**
@@ -212,18 +214,35 @@ export async function deploySynth(opts: GenerateOptions, io: Io, cwd: string): P
   }
 }
 
+/**
+ * Whether `deploy synth` runs CloudFormation template validation: `--validate`, or
+ * CDK_VALIDATION=true in the environment (as aws-cdk-lib's own switch).
+ */
+export function validationAsked(opts: GenerateOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(opts.validate) || /^(true|1)$/i.test(env.CDK_VALIDATION ?? '');
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 async function synthesize(opts: GenerateOptions, io: Io, cwd: string, loaded: LoadedProject, appDir: string, diagnostics: Diagnostic[]): Promise<number> {
   const { synthApp } = await import('./synth.js');
-  const out = await synthApp(appDir);
+  const validate = validationAsked(opts);
+  const out = await synthApp(appDir, { validate });
   diagnostics.push(...out.diagnostics);
-  const errors = out.findings.filter((f) => f.severity === 'error').length;
-  const warnings = out.findings.length - errors;
+  const count = (source: 'cdk-nag' | 'cloudformation') => {
+    const findings = out.findings.filter((f) => (f.source ?? 'cdk-nag') === source);
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    return { errors, warnings: findings.length - errors, findings };
+  };
+  const nag = count('cdk-nag');
+  const cfn = count('cloudformation');
   const outShown = displayPath(out.outdir, cwd);
   const stacks = [...out.templates.entries()].map(([name, file]) => ({ name, template: `${outShown}/${file}` }));
+  const validated = validate ? `; CloudFormation validation: ${plural(cfn.errors, 'error')}, ${plural(cfn.warnings, 'warning')}` : '';
   const text = out.templates.size
-    ? `${stacks.map((s) => `  ${s.name}  ${s.template}`).join('\n')}\n${outShown}: ${out.templates.size} stack${out.templates.size === 1 ? '' : 's'} synthesized; cdk-nag: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} unacknowledged\n`
+    ? `${stacks.map((s) => `  ${s.name}  ${s.template}`).join('\n')}\n${outShown}: ${plural(out.templates.size, 'stack')} synthesized; cdk-nag: ${plural(nag.errors, 'error')}, ${plural(nag.warnings, 'warning')} unacknowledged${validated}\n`
     : '';
-  report(io, opts, loaded, diagnostics, { out: outShown, stacks, nag: { errors, warnings, findings: out.findings } }, text);
+  report(io, opts, loaded, diagnostics, { out: outShown, stacks, nag, ...(validate ? { validation: cfn } : {}) }, text);
   if (!out.templates.size) return 2;
-  return errors ? 1 : 0;
+  return nag.errors || cfn.errors ? 1 : 0;
 }

@@ -71,6 +71,7 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
     .action(action(async (o) => (await import('./generate-command.js')).deployGenerate(o as never, io, cwd, new Date())));
   common(deploy.command('synth').description('synthesize the generated app offline into cdk.out/ and run cdk-nag'))
     .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
+    .option('--validate', "also run aws-cdk-lib's CloudFormation template validation (resource schemas, the region's resource types); CDK_VALIDATION=true does the same")
     .action(action(async (o) => (await import('./generate-command.js')).deploySynth(o as never, io, cwd)));
   const pending: readonly [string, string][] = [['preflight', 'policy checks before deploying']];
   for (const [name, what] of pending) {

@@ -4,9 +4,13 @@
  * `addStacks` from `lib/app.ts` against dazzle's own aws-cdk-lib, and write
  * the cloud assembly. No `npm install` in the app, no AWS credentials.
  *
- * CloudFormation schema validation is switched off (CDK_VALIDATION=false: it
- * costs seconds and memory); cdk-nag's AWS Solutions rules run instead, and
- * every unacknowledged finding becomes a diagnostic.
+ * cdk-nag's AWS Solutions rules run on every synth, and every unacknowledged
+ * finding becomes a diagnostic. aws-cdk-lib's CloudFormation template
+ * validation (its `CDK_VALIDATION` mechanism: the resource schemas, the
+ * resource types each region offers and its built-in rules) costs seconds and
+ * memory, so it runs only when asked for (`validate`); its errors stay errors
+ * (aws-cdk-lib would downgrade them to warnings) and each finding becomes a
+ * diagnostic with its construct path and logical ID.
  *
  * This is the only module that loads aws-cdk-lib, cdk-nag and esbuild.
  */
@@ -17,12 +21,30 @@ import { diag, type Diagnostic } from '../diagnostics/index.js';
 
 const requireHere = createRequire(import.meta.url);
 
+/** Which check found something: cdk-nag's AWS Solutions rules, or CloudFormation template validation. */
+export type FindingSource = 'cdk-nag' | 'cloudformation';
+
 export interface NagFinding {
   readonly rule: string;
   readonly severity: 'error' | 'warning';
   readonly description: string;
   /** Construct path, e.g. `LedgerApp-prod-Data/BucketFiles/Resource`. */
   readonly path: string;
+  /** @default 'cdk-nag' */
+  readonly source?: FindingSource;
+  /** The resource's logical ID in its template, when the finding is about one resource. */
+  readonly logicalId?: string;
+  /** Its template file, relative to the cloud assembly. */
+  readonly template?: string;
+  /** The properties the finding is about (`Properties.Cidr`). */
+  readonly properties?: readonly string[];
+  /** The resource's CloudFormation type, read from its template. */
+  readonly resourceType?: string;
+  /**
+   * aws-cdk-lib's validation plugin reports one description per rule: when several resources
+   * have the finding, the description is the first one's. Set on the others: how many share it.
+   */
+  readonly sharedDescription?: number;
 }
 
 export interface SynthOutput {
@@ -46,7 +68,12 @@ export interface SynthOptions {
    * written elsewhere. @default appDir
    */
   readonly location?: string;
+  /** Run aws-cdk-lib's CloudFormation template validation too (default false: it adds seconds). */
+  readonly validate?: boolean;
 }
+
+/** aws-cdk-lib's validation plugin, as it names itself in the validation report. */
+const CFN_VALIDATE_PLUGIN = 'CloudFormation Validate';
 
 interface CdkApp {
   synth(): unknown;
@@ -109,24 +136,86 @@ function load(code: string, appDir: string): { addStacks?: (app: unknown) => voi
   return module.exports as { addStacks?: (app: unknown) => void };
 }
 
+interface ReportConstruct {
+  readonly constructPath?: string;
+  readonly cloudFormationResource?: { readonly templatePath?: string; readonly logicalId?: string; readonly propertyPaths?: readonly string[] };
+}
+
+interface ValidationReport {
+  readonly pluginReports?: readonly {
+    readonly pluginName?: string;
+    readonly violations?: readonly { readonly ruleName: string; readonly description: string; readonly severity?: string; readonly violatingConstructs?: readonly ReportConstruct[] }[];
+  }[];
+}
+
+/** The CloudFormation type of a resource, from its template (read once per template). */
+function typeReader(outdir: string): (template: string, logicalId: string) => string | undefined {
+  const templates = new Map<string, Record<string, { Type?: string }>>();
+  return (template, logicalId) => {
+    if (!templates.has(template)) {
+      try {
+        templates.set(template, (JSON.parse(readFileSync(join(outdir, template), 'utf8')) as { Resources?: Record<string, { Type?: string }> }).Resources ?? {});
+      } catch {
+        templates.set(template, {});
+      }
+    }
+    return templates.get(template)?.[logicalId]?.Type;
+  };
+}
+
+function compareFindings(a: NagFinding, b: NagFinding): number {
+  const key = (f: NagFinding) => [f.source ?? 'cdk-nag', f.path, f.rule, f.logicalId ?? '', f.description];
+  const x = key(a);
+  const y = key(b);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] as string) < (y[i] as string) ? -1 : 1;
+  return 0;
+}
+
 function readFindings(outdir: string): NagFinding[] {
   const file = join(outdir, 'validation-report.json');
   if (!existsSync(file)) return [];
-  const report = JSON.parse(readFileSync(file, 'utf8')) as {
-    pluginReports?: { violations?: { ruleName: string; description: string; severity?: string; violatingConstructs?: { constructPath: string }[] }[] }[];
-  };
+  const report = JSON.parse(readFileSync(file, 'utf8')) as ValidationReport;
+  const typeOf = typeReader(outdir);
   const out: NagFinding[] = [];
   for (const p of report.pluginReports ?? []) {
+    const source: FindingSource = p.pluginName === CFN_VALIDATE_PLUGIN ? 'cloudformation' : 'cdk-nag';
     for (const v of p.violations ?? []) {
-      for (const c of v.violatingConstructs ?? []) {
-        out.push({ rule: v.ruleName, severity: v.severity === 'error' ? 'error' : 'warning', description: v.description, path: c.constructPath });
+      // aws-cdk-lib reports CloudFormation's FATAL as error and its informational levels below warning.
+      const severity = v.severity === 'error' || v.severity === 'fatal' ? 'error' : 'warning';
+      if (source === 'cloudformation' && v.severity !== undefined && !['error', 'fatal', 'warning'].includes(v.severity)) continue;
+      const constructs = v.violatingConstructs ?? [];
+      for (const [i, c] of constructs.entries()) {
+        const r = c.cloudFormationResource;
+        const resourceType = r?.templatePath && r.logicalId ? typeOf(r.templatePath, r.logicalId) : undefined;
+        out.push({
+          rule: v.ruleName,
+          severity,
+          description: v.description,
+          path: c.constructPath ?? '',
+          ...(source === 'cloudformation' ? { source } : {}),
+          ...(r?.logicalId ? { logicalId: r.logicalId } : {}),
+          ...(r?.templatePath ? { template: r.templatePath } : {}),
+          ...(r?.propertyPaths?.length ? { properties: r.propertyPaths } : {}),
+          ...(resourceType ? { resourceType } : {}),
+          ...(source === 'cloudformation' && i > 0 ? { sharedDescription: constructs.length } : {}),
+        });
       }
     }
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  return out.sort(compareFindings);
 }
 
 export function findingDiagnostic(f: NagFinding): Diagnostic {
+  if (f.source === 'cloudformation') {
+    const where = `${f.path || f.template || 'the app'}${f.logicalId ? ` (logical ID ${f.logicalId}${f.resourceType ? `, ${f.resourceType}` : ''})` : ''}`;
+    const shared = f.sharedDescription ? ` (the description of the first of ${f.sharedDescription} resources with this finding)` : '';
+    return diag(f.severity === 'error' ? 'DZ7030' : 'DZ7031', `CloudFormation ${f.rule} on ${where}: ${f.description}${shared}`, {
+      hint:
+        f.severity === 'error'
+          ? 'CloudFormation would reject this template at deploy. If lib/ was edited by hand, check that change (or run `dazzle deploy generate --force`); otherwise this is a defect in the generated app: report it'
+          : 'CloudFormation accepts this, but it is probably not what is meant; check the resource named here',
+    });
+  }
   return diag(f.severity === 'error' ? 'DZ7103' : 'DZ7104', `${f.rule} on ${f.path}: ${f.description}`, {
     hint: `fix it in the DSL or dazzle.toml, or acknowledge it next to the construct: Validations.of(construct).acknowledge({ id: '${f.rule}', reason: '…' })`,
   });
@@ -146,8 +235,9 @@ export async function synthApp(appDir: string, options: SynthOptions = {}): Prom
   const staging = `${outdir}.staging`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
+  // aws-cdk-lib reads CDK_VALIDATION when it synthesizes: anything but "false" runs template validation.
   const saved = process.env.CDK_VALIDATION;
-  process.env.CDK_VALIDATION = 'false';
+  process.env.CDK_VALIDATION = options.validate ? 'true' : 'false';
   let validationFailed = false;
   try {
     const mod = load(bundled.code, resolve(options.location ?? root));
@@ -158,7 +248,16 @@ export async function synthApp(appDir: string, options: SynthOptions = {}): Prom
     const app = new cdk.App({
       outdir: staging,
       autoSynth: false,
-      context: { ...cdkContext(root), 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:version-reporting': false },
+      context: {
+        ...cdkContext(root),
+        'aws:cdk:enable-path-metadata': true,
+        'aws:cdk:enable-asset-metadata': true,
+        'aws:cdk:version-reporting': false,
+        // Template validation errors stay errors (aws-cdk-lib downgrades them to warnings unless this is set).
+        '@aws-cdk/core:validateAgainstDefaultRules': true,
+        // dazzle reads validation-report.json and reports each finding itself: aws-cdk-lib neither prints nor throws.
+        '@aws-cdk/core:failSynthOnValidationErrors': false,
+      },
     });
     mod.addStacks(app);
     if (options.nag !== false) {

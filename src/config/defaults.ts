@@ -30,6 +30,11 @@ export interface DeployConfig {
 export interface NetworkConfig {
   readonly vpc_cidr: string;
   readonly az_count: number;
+  /**
+   * The zones the VPC spans, by name. Resolved: the list written in the file, or the
+   * first az_count zones of the region (availability-zones.ts); the file's default is [].
+   */
+  readonly availability_zones: readonly string[];
   readonly nat_gateways: number;
   readonly namespace: string;
 }
@@ -182,7 +187,7 @@ export const BASE_DEFAULTS: DeployConfig = {
   environment: 'dev',
   region: 'us-east-1',
   output: 'infra',
-  network: { vpc_cidr: '10.0.0.0/16', az_count: 2, nat_gateways: 1, namespace: '' },
+  network: { vpc_cidr: '10.0.0.0/16', az_count: 2, availability_zones: [], nat_gateways: 1, namespace: '' },
   compute: SERVICE,
   services: {},
   database: {
@@ -265,7 +270,8 @@ export const DOCS: Readonly<Record<string, string>> = {
   output: 'folder the CDK app is generated into, relative to the project',
   network: 'the VPC',
   'network.vpc_cidr': 'IPv4 range of the VPC: a network address with room for a public, a private and an isolated /24 per availability zone (/21 or larger for 2 zones, /20 for 3)',
-  'network.az_count': 'availability zones to spread subnets over (2-3)',
+  'network.az_count': 'availability zones to spread subnets over (2-3; at most as many as the region offers)',
+  'network.availability_zones': 'the availability zones by name, e.g. ["us-west-1b", "us-west-1c"] (2-3 zones of the region; empty: the first az_count zones of the region from dazzle\'s table, which lists the names most accounts have; az_count follows the list\'s length)',
   'network.nat_gateways': 'NAT gateways for private-subnet egress (1 up to az_count)',
   'network.namespace': 'Cloud Map private namespace for service discovery (e.g. "app.local"; empty: none); services get SERVICE_DISCOVERY_NAMESPACE',
   compute: 'settings every web service starts from (the one service "web" when [deploy.services] is empty)',

@@ -11,6 +11,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import { closest, credentialRanges, diag, escapeUnprintable, hasErrors, quote, type Diagnostic, type DiagnosticCode, type RelatedLocation, type Result, type Severity, type Span } from '../diagnostics/index.js';
+import { AVAILABILITY_ZONES_AS_OF, defaultZones, isZoneOfRegion, regionZones } from './availability-zones.js';
 import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type ServiceConfig } from './defaults.js';
 import { codePoint, DOMAIN_MAX, firstControl, formatCidr, imageProblem, networkOf, parseCidr } from './forms.js';
 import { couldBeSecret, hasSecretName, isSecretPath, secretMasks, withSecretMasks } from './redact.js';
@@ -235,6 +236,7 @@ const FORMS: Record<string, string> = {
   artifact: 'an S3 URI such as "s3://my-bucket/releases/node.tar.gz"',
   private_dns: 'a DNS name such as "internal" (labels of at most 63 characters)',
   namespace: 'a DNS name such as "app.local" (labels of at most 63 characters)',
+  availability_zones: 'an availability zone name such as "us-east-1a"',
 };
 
 function lastKey(path: readonly string[]): string {
@@ -419,7 +421,32 @@ function merge(loader: Loader, doc: Obj, environment: Environment, input: LoadIn
     sources['database.mode'] = fromFile ? { kind: 'inherited', from: 'database.instance_class' } : (sources['database.mode'] ?? { kind: 'default' });
   }
 
+  zones(out, sources);
   return { deploy: out as unknown as DeployConfig, sources };
+}
+
+/** Zone lists dazzle can plan a VPC over: 2 or 3 zones, as az_count allows. */
+const ZONE_COUNTS = { min: 2, max: 3 } as const;
+
+/**
+ * The zones the VPC spans. A list written in the file is taken as it is, and az_count follows its
+ * length unless az_count is written too (a difference is then an error, DZ4062). Otherwise (or for
+ * an empty list) the zones are the first az_count of the region's (availability-zones.ts).
+ */
+function zones(out: Obj, sources: Record<string, ConfigSource>): void {
+  const network = out.network as Obj;
+  const list = network.availability_zones as string[];
+  const key = 'network.availability_zones';
+  if (sources[key]?.kind === 'file' && list.length > 0) {
+    const fits = list.length >= ZONE_COUNTS.min && list.length <= ZONE_COUNTS.max;
+    if (fits && sources['network.az_count']?.kind !== 'file') {
+      network.az_count = list.length;
+      sources['network.az_count'] = { kind: 'inherited', from: key };
+    }
+    return;
+  }
+  network.availability_zones = [...defaultZones(out.region as string, network.az_count as number)];
+  sources[key] = { kind: 'inherited', from: 'region' };
 }
 
 /** Visit every leaf (non-table value) of an object, by dotted key. */
@@ -553,7 +580,56 @@ class Checks {
     }
   }
 
+  /** The zones exist in the region: a list written in the file names its zones; otherwise the region has az_count of them. */
+  zones(): void {
+    const { network, region } = this.c;
+    const key = 'network.availability_zones';
+    const offered = regionZones(region);
+    const known = `${offered.join(', ')}, in dazzle's table as of ${AVAILABILITY_ZONES_AS_OF}`;
+    const source = this.sources[key];
+    if (source?.kind !== 'file') {
+      if (network.az_count > offered.length) {
+        this.report(
+          'DZ4063',
+          ['network.az_count', 'region'],
+          `network.az_count is ${network.az_count}${this.val('network.az_count')} but region ${quote(region)}${this.val('region')} offers ${offered.length} availability zones (${known})`,
+          `set az_count = ${offered.length}${this.c.network.nat_gateways > offered.length ? ` and nat_gateways = ${offered.length}` : ''} in [deploy${this.scope ? `.env.${this.scope}` : ''}.network], or deploy to a region with ${network.az_count} zones; an account that has more zones there can list them in availability_zones`,
+        );
+      }
+      return;
+    }
+    const list = network.availability_zones;
+    const table = source.table.replace(/^\[|\]$/g, '').split('.');
+    const at = (i: number): Span => this.loader.span([...table, 'availability_zones', i]);
+    const regionAt = this.at('region').span;
+    const related = regionAt ? [{ message: `the region is ${quote(region)}`, span: regionAt }] : [];
+    if (list.length < ZONE_COUNTS.min || list.length > ZONE_COUNTS.max) {
+      this.report('DZ4062', [key], `network.availability_zones lists ${list.length} zone${list.length === 1 ? '' : 's'}; the VPC spans ${ZONE_COUNTS.min} or ${ZONE_COUNTS.max}`, `list ${ZONE_COUNTS.min} or ${ZONE_COUNTS.max} zones of ${quote(region)}, e.g. ${JSON.stringify(offered.slice(0, ZONE_COUNTS.max))}`);
+    } else if (list.length !== network.az_count) {
+      this.report(
+        'DZ4062',
+        [key, 'network.az_count'],
+        `network.availability_zones lists ${list.length} zones but network.az_count is ${network.az_count}${this.val('network.az_count')}`,
+        `remove az_count (it follows the list), or make the list ${network.az_count} zones long`,
+      );
+    }
+    list.forEach((zone, i) => {
+      if (!isZoneOfRegion(zone, region)) {
+        this.report('DZ4060', [key], `network.availability_zones: ${quote(zone)} is not an availability zone of region ${quote(region)}`, `the zones of ${region} are named ${region} and a letter: ${known}${zone.startsWith(`${region}-`) ? ' (Local Zones cannot hold the load balancer, NAT gateways and database subnets)' : ''}`, { where: at(i), related });
+      } else if (!offered.includes(zone)) {
+        this.report(
+          'DZ4061',
+          [key],
+          `network.availability_zones: ${quote(zone)} is not a zone most accounts have in ${region} (${known})`,
+          `keep it if your account has it (aws ec2 describe-availability-zones --region ${region}); CloudFormation fails to create its subnets otherwise`,
+          { where: at(i), related },
+        );
+      }
+    });
+  }
+
   network(): void {
+    this.zones();
     const { network } = this.c;
     this.cidr('network.vpc_cidr', network.vpc_cidr);
     const block = parseCidr(network.vpc_cidr);

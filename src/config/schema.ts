@@ -80,6 +80,8 @@ const tables = {
     {
       vpc_cidr: str({ pattern: VPC_CIDR }),
       az_count: int(2, 3),
+      // The names are checked against the region in load.ts (DZ4060, DZ4061); the form only keeps text out.
+      availability_zones: { type: 'array', items: str({ pattern: '^[a-z][a-z0-9-]{0,62}[a-z]$' }), uniqueItems: true },
       nat_gateways: int(1, 3),
       namespace: dnsName,
     },

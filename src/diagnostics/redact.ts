@@ -81,6 +81,19 @@ const charClass = (c: string): number => (c >= 'A' && c <= 'Z' ? 0 : c >= 'a' &&
 function looksRandom(run: string): boolean {
   const s = run.replace(/^[=_/+-]+|[=_/+-]+$/g, '');
   if (s.length < 24 || !/[A-Z]/.test(s) || !/[a-z]/.test(s) || !/[0-9]/.test(s)) return false;
+  // A CloudFormation logical ID from aws-cdk: the words of its construct path and an 8-digit hex hash (LoadBalancerSecurityGroup3036A0FC).
+  if (/^[A-Za-z][A-Za-z0-9]*[0-9A-F]{8}$/.test(s) && isWords(s.slice(0, -8))) return false;
+  return switchRatio(s) >= 0.3 && entropy(s) >= 4;
+}
+
+/** CamelCase words, acronyms and numbers, 3.5 characters a word or longer on average (random text makes many short "words"). */
+function isWords(s: string): boolean {
+  const words = s.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+/g) ?? [];
+  return words.length > 0 && words.join('') === s && s.length / words.length >= 3.5;
+}
+
+/** How often consecutive letters and digits change class (upper, lower, digit); separators end a word. */
+function switchRatio(s: string): number {
   let switches = 0;
   let pairs = 0;
   for (let i = 1; i < s.length; i++) {
@@ -91,7 +104,7 @@ function looksRandom(run: string): boolean {
     pairs++;
     if (a !== b) switches++;
   }
-  return pairs > 0 && switches / pairs >= 0.3 && entropy(s) >= 4;
+  return pairs > 0 ? switches / pairs : 0;
 }
 
 /** A long hex string (an API key or a hash-derived secret), except a digest that says what it is (`sha256:…`). */

@@ -99,9 +99,14 @@ export function removalPolicy(p: 'snapshot' | 'retain' | 'destroy'): string {
   return p === 'snapshot' ? 'RemovalPolicy.SNAPSHOT' : p === 'retain' ? 'RemovalPolicy.RETAIN' : 'RemovalPolicy.DESTROY';
 }
 
-/** The availability zones the VPC spans, fixed at generation so synth needs no AWS account lookups. */
+/**
+ * The availability zones the VPC spans, by name, as the plan chose them (the configuration's list, or
+ * the region's zones from dazzle's table): fixed at generation so synth needs no AWS account lookups.
+ */
 export function availabilityZones(plan: DeploymentPlan): string[] {
-  return Array.from({ length: plan.aws.network.azCount }, (_, i) => `${plan.aws.region}${'abcdef'[i]}`);
+  const { zones, azCount } = plan.aws.network;
+  if (zones.length !== azCount) throw new InternalError(`the plan has ${zones.length} availability zones for az_count ${azCount}`);
+  return [...zones];
 }
 
 /** Which security groups the Network stack makes (one per tier that exists). */

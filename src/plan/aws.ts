@@ -91,7 +91,15 @@ export interface AwsRequirements {
   readonly app: string;
   readonly environment: string;
   readonly region: string;
-  readonly network: { readonly cidr: string; readonly azCount: number; readonly natGateways: number; readonly subnets: SubnetLayout; readonly namespace: string };
+  readonly network: {
+    readonly cidr: string;
+    readonly azCount: number;
+    /** The availability zones by name, one per subnet of each tier (`subnets.public[i]` is in `zones[i]`). */
+    readonly zones: readonly string[];
+    readonly natGateways: number;
+    readonly subnets: SubnetLayout;
+    readonly namespace: string;
+  };
   readonly tigerbeetle: AwsTigerBeetle | null;
   readonly database: AwsDatabase | null;
   readonly buckets: readonly AwsBucket[];
@@ -136,7 +144,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
     app: req.app,
     environment: d.environment,
     region: d.region,
-    network: { cidr: d.network.vpc_cidr, azCount: azs, natGateways: d.network.nat_gateways, subnets: subnetLayout(d.network.vpc_cidr, azs), namespace: d.network.namespace },
+    network: { cidr: d.network.vpc_cidr, azCount: azs, zones: d.network.availability_zones, natGateways: d.network.nat_gateways, subnets: subnetLayout(d.network.vpc_cidr, azs), namespace: d.network.namespace },
     tigerbeetle: req.ledgerCluster
       ? {
           version: tb.version,

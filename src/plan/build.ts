@@ -38,11 +38,16 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       title: 'VPC with public, private (egress) and isolated subnets',
       params: [
         ['cidr', d.network.vpc_cidr],
-        ['availability zones', azs],
+        ['availability zones', d.network.availability_zones],
         ['NAT gateways', d.network.nat_gateways],
         ['flow logs', true],
       ],
-      because: [cfg(config, 'network.az_count'), cfg(config, 'network.nat_gateways')],
+      because: [
+        cfg(config, 'network.az_count'),
+        // Zones written in the file are a cause; the region's own zones are shown above.
+        ...(config.sources['network.availability_zones']?.kind === 'file' ? [cfg(config, 'network.availability_zones')] : []),
+        cfg(config, 'network.nat_gateways'),
+      ],
       cost: range(d.network.nat_gateways * prices.natHour * HOURS_PER_MONTH, d.network.nat_gateways * prices.natHour * HOURS_PER_MONTH + 45 * d.network.nat_gateways, 'NAT gateway hours; high adds 1 TB/month processed'),
     },
   ]);

@@ -67,6 +67,7 @@ export function planMarkdown(plan: DeploymentPlan): string {
   for (const s of plan.stacks) {
     for (const r of s.resources) out.push(`| ${s.name} | \`${r.id}\` | ${r.type} | ${r.cost ? costText(r.cost) : '—'} | ${becauseText(r.because).replace(/\|/g, '\\|')} |`);
   }
+  out.push('', `Availability zones: ${plan.aws.network.zones.map((z) => `\`${z}\``).join(', ')}`);
   out.push('', `**Estimated monthly cost: ${costText({ low: plan.total.low, high: plan.total.high, basis: '' })}** — on-demand list prices for ${plan.prices.region} as of ${plan.prices.date}; usage-priced items as ranges.`);
   for (const n of plan.notes) out.push('', `> ${n}`);
   return `${out.join('\n')}\n`;

@@ -200,6 +200,19 @@ const ROWS: readonly BadRow[] = [
   { name: 'a TigerBeetle version with a leading zero', toml: '[deploy.tigerbeetle]\nversion = "0.16.07"\n', code: 'DZ4005', line: 2, col: 11, single: true },
   { name: 'an ALB path pattern with a space', toml: '[deploy.services.api]\npaths = ["/api/*", "/two words"]\n', code: 'DZ4005', line: 2, col: 20, single: true },
 
+  // ---- availability zones (DZ4060-DZ4063): the region's zones, at the key or the zone ----
+  { name: 'az_count above the two zones of us-west-1', toml: '[deploy]\nregion = "us-west-1"\n\n[deploy.network]\naz_count = 3\nnat_gateways = 1\n', code: 'DZ4063', line: 5, col: 12, hint: 'az_count = 2', single: true },
+  { name: 'the prod default az_count in a region of two zones, at the region', toml: '[deploy]\nregion = "us-west-1"\n', env: 'prod', code: 'DZ4063', line: 2, col: 10, hint: 'az_count = 2 and nat_gateways = 2 in [deploy.network]', single: true },
+  { name: 'a prod region of two zones, while working on dev', toml: '[deploy.env.prod]\nregion = "us-west-1"\n', code: 'DZ4063', line: 2, col: 10, hint: '[deploy.env.prod.network]', single: true },
+  { name: "a zone of another region, at the zone", toml: '[deploy]\nregion = "eu-west-1"\n\n[deploy.network]\navailability_zones = ["eu-west-1a", "us-east-1b"]\n', code: 'DZ4060', line: 5, col: 37, hint: 'eu-west-1a, eu-west-1b, eu-west-1c', single: true },
+  { name: 'a Local Zone as an availability zone', toml: '[deploy.network]\navailability_zones = ["us-east-1a", "us-east-1-bos-1a"]\n', code: 'DZ4060', line: 2, col: 37, hint: 'Local Zones', single: true },
+  { name: 'a prod list of zones outside the prod region', toml: '[deploy.env.prod]\nregion = "eu-west-1"\n\n[deploy.env.prod.network]\navailability_zones = ["eu-west-1a", "eu-west-1b", "us-east-1c"]\n', code: 'DZ4060', line: 5, col: 51, single: true },
+  { name: 'three zones with az_count 2', toml: '[deploy.network]\naz_count = 2\navailability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]\n', code: 'DZ4062', line: 3, col: 22, hint: 'remove az_count', single: true },
+  { name: 'a list of one zone', toml: '[deploy.network]\navailability_zones = ["us-east-1a"]\n', code: 'DZ4062', line: 2, col: 22, hint: '2 or 3 zones', single: true },
+  { name: 'a list of four zones', toml: '[deploy.network]\navailability_zones = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"]\n', code: 'DZ4062', line: 2, col: 22, single: true },
+  { name: 'the same zone twice', toml: '[deploy.network]\navailability_zones = ["us-east-1a", "us-east-1a"]\n', code: 'DZ4007', line: 2, col: 22, single: true },
+  { name: 'a zone name with a space', toml: '[deploy.network]\navailability_zones = ["us-east-1a", "us east 1b"]\n', code: 'DZ4005', line: 2, col: 37, single: true },
+
   // ---- a plain variable that is also a secret (DZ4028): at the variable's key ----
   { name: 'a [deploy.compute.env] name that is also a secret', toml: '[deploy.secrets]\napi_key = "ssm:/shop/api"\n\n[deploy.compute.env]\nAPI_KEY = "debug"\n', code: 'DZ4028', line: 5, col: 1, hint: 'either a plain variable or a secret', single: true },
   { name: "a service's env name that is also a secret", toml: '[deploy.secrets]\nstripe_key = "ssm:/shop/stripe"\n\n[deploy.services.api.env]\nSTRIPE_KEY = "x"\n', code: 'DZ4028', line: 5, col: 1, single: true },
@@ -221,7 +234,7 @@ describe('bad dazzle.toml documents', () => {
   it('the table is large and covers every DZ40xx error and DZ0006', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(30);
     const codes = new Set(ROWS.map((r) => r.code));
-    for (const c of ['DZ0006', 'DZ4001', 'DZ4002', 'DZ4003', 'DZ4004', 'DZ4005', 'DZ4006', 'DZ4007', 'DZ4010', 'DZ4011', 'DZ4012', 'DZ4013', 'DZ4014', 'DZ4016', 'DZ4017', 'DZ4018', 'DZ4019', 'DZ4020', 'DZ4021', 'DZ4022', 'DZ4023', 'DZ4024', 'DZ4025', 'DZ4028', 'DZ4030', 'DZ4031'] as const) {
+    for (const c of ['DZ0006', 'DZ4001', 'DZ4002', 'DZ4003', 'DZ4004', 'DZ4005', 'DZ4006', 'DZ4007', 'DZ4010', 'DZ4011', 'DZ4012', 'DZ4013', 'DZ4014', 'DZ4016', 'DZ4017', 'DZ4018', 'DZ4019', 'DZ4020', 'DZ4021', 'DZ4022', 'DZ4023', 'DZ4024', 'DZ4025', 'DZ4028', 'DZ4030', 'DZ4031', 'DZ4060', 'DZ4062', 'DZ4063'] as const) {
       expect(codes.has(c), c).toBe(true);
     }
     expect(new Set(ROWS.map((r) => r.name)).size).toBe(ROWS.length);

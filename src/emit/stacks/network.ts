@@ -1,5 +1,6 @@
 /** The Network stack: the VPC, its flow logs, and one security group per tier with least-privilege rules. */
 import { InternalError } from '../../diagnostics/index.js';
+import { offersResourceType } from '../../lower/index.js';
 import { commentBlock, header, lineComment, lit, str } from '../code.js';
 import { availabilityZones, because, stackSource, tiers, type EmitContext, type StackSource } from '../model.js';
 
@@ -21,7 +22,7 @@ export function networkStack(ctx: EmitContext): StackSource {
     '  /** The app services: only from the load balancer, on the service ports. */',
     '  readonly serviceSecurityGroup: ec2.SecurityGroup;',
   ];
-  if (t.tigerBeetle) members.push('  /** TigerBeetle replicas: 3000 from services and replicas, 3001 between replicas only. */', '  readonly tigerBeetleSecurityGroup: ec2.SecurityGroup;');
+  if (t.tigerBeetle) members.push('  /** TigerBeetle replicas: 3000 from services and replicas (clients and replication share the one port). */', '  readonly tigerBeetleSecurityGroup: ec2.SecurityGroup;');
   if (t.database) members.push('  /** The database: 5432 from services only. */', '  readonly databaseSecurityGroup: ec2.SecurityGroup;');
   if (t.cache) members.push('  /** The cache: 6379 from services only. */', '  readonly cacheSecurityGroup: ec2.SecurityGroup;');
 
@@ -73,15 +74,14 @@ ${https ? "    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(),
 ${ports.map((p) => `    this.serviceSecurityGroup.addIngressRule(this.loadBalancerSecurityGroup, ec2.Port.tcp(${lit(p)}), ${str(`Service port ${p} from the load balancer`)});\n    this.loadBalancerSecurityGroup.addEgressRule(this.serviceSecurityGroup, ec2.Port.tcp(${lit(p)}), ${str(`To the services on ${p}`)});`).join('\n')}`);
 
   if (t.tigerBeetle) {
-    body.push(`${commentBlock('TigerBeetle tier: client port 3000 from the services and the other replicas; replication port 3001 between replicas only. No public ingress.', because(plan, 'TigerBeetle', 'ClusterParameters'), projectRoot, '    ')}
+    body.push(`${commentBlock('TigerBeetle tier: port 3000 from the services (clients) and the other replicas (replication uses the same port). No public ingress.', because(plan, 'TigerBeetle', 'ClusterParameters'), projectRoot, '    ')}
     this.tigerBeetleSecurityGroup = new ec2.SecurityGroup(this, 'TigerBeetleSecurityGroup', {
       vpc: this.vpc,
       description: 'TigerBeetle replicas',
       allowAllOutbound: true,
     });
     this.tigerBeetleSecurityGroup.addIngressRule(this.serviceSecurityGroup, ec2.Port.tcp(3000), 'TigerBeetle clients (services)');
-    this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3000), 'TigerBeetle replicas');
-    this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3001), 'TigerBeetle replication');${reservations(ctx)}`);
+    this.tigerBeetleSecurityGroup.addIngressRule(this.tigerBeetleSecurityGroup, ec2.Port.tcp(3000), 'TigerBeetle replicas');${reservations(ctx)}`);
   }
   if (t.database) {
     body.push(`${commentBlock('Database tier: PostgreSQL from the services only; no outbound.', because(plan, 'Data', 'Database'), projectRoot, '    ')}
@@ -123,12 +123,20 @@ ${body.join('\n\n')}
 
 /**
  * Explicit CIDR reservations for the TigerBeetle addresses (.8/29 of each private subnet that holds
- * replicas: hosts 10 upwards), so that nothing else (Fargate tasks, load balancer nodes) takes one of
- * them and a replica's network interface can always be created again at its address.
+ * replicas: hosts 10 upwards), so that nothing else (Fargate tasks, the replicas' own instances) takes
+ * one of them and a replica's network interface can always be created again at its address.
+ *
+ * Only where CloudFormation offers AWS::EC2::SubnetCidrReservation (resource-regions.ts): elsewhere
+ * the replicas' network interfaces alone hold the addresses. They are created with their fixed
+ * address in the TigerBeetle stack, which deploys before the Compute stack places tasks in the
+ * private subnets (Compute depends on it), and they live as long as the cluster.
  */
 function reservations(ctx: EmitContext): string {
   const tb = ctx.plan.aws.tigerbeetle;
   if (!tb) return '';
+  if (!offersResourceType('AWS::EC2::SubnetCidrReservation', ctx.plan.region)) {
+    return `\n${lineComment(`The replicas' fixed addresses are held by their network interfaces (TigerBeetle stack), created with those addresses before the Compute stack places tasks in the private subnets: CloudFormation has no subnet CIDR reservations in ${ctx.plan.region}.`, '    ')}`;
+  }
   const zones = availabilityZones(ctx.plan);
   const used = [...new Set(tb.nodes.map((n) => n.az))].sort((x, y) => x - y);
   const lines = used.map((az) => {

@@ -11,6 +11,7 @@ import { messaging } from './messaging.js';
 import { names } from './names.js';
 import { network } from './network.js';
 import { objectStores } from './object-stores.js';
+import { regionTypes } from './region-types.js';
 import { schedules } from './schedules.js';
 import { secrets } from './secrets.js';
 import { variables } from './variables.js';
@@ -30,4 +31,5 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['web-services', webServices],
   ['variables', variables],
   ['names', names],
+  ['region-types', regionTypes],
 ];

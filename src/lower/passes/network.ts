@@ -69,5 +69,8 @@ export function tigerBeetleAddresses(vpcCidr: string, azCount: number, nodeCount
  * is a broken invariant.
  */
 export const network: Pass = ({ config }) => {
-  baseOf(config.deploy.network.vpc_cidr, config.deploy.network.az_count);
+  const { vpc_cidr, az_count, availability_zones } = config.deploy.network;
+  baseOf(vpc_cidr, az_count);
+  // The loader resolves the zones and refuses a list whose length is not az_count (DZ4062).
+  if (availability_zones.length !== az_count) throw new InternalError(`${availability_zones.length} availability zones for az_count ${az_count}`);
 };
