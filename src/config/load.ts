@@ -15,6 +15,7 @@ import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type Service
 import { codePoint, DOMAIN_MAX, firstControl, formatCidr, imageProblem, networkOf, parseCidr } from './forms.js';
 import { couldBeSecret, hasSecretName, isSecretPath, secretMasks, withSecretMasks } from './redact.js';
 import { parseSecretRef } from './secret-ref.js';
+import { smallestTigerBeetleSize, TIGERBEETLE_HARDWARE_DOCS, TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB, TIGERBEETLE_RECOMMENDED_MEMORY_GIB } from './instance-types.js';
 import { LATEST_TIGERBEETLE_RELEASE, nearestTigerBeetleRelease, OLDEST_TIGERBEETLE_RELEASE, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } from './tigerbeetle-releases.js';
 import { positionOf, tomlKeyPositions, type KeyPosition } from './toml-positions.js';
 import { parseTomlText } from './toml.js';
@@ -235,6 +236,7 @@ const FORMS: Record<string, string> = {
   artifact: 'an S3 URI such as "s3://my-bucket/releases/node.tar.gz"',
   private_dns: 'a DNS name such as "internal" (labels of at most 63 characters)',
   namespace: 'a DNS name such as "app.local" (labels of at most 63 characters)',
+  ami: 'an EC2 image ID such as "ami-0123456789abcdef0" (empty: Amazon Linux 2023, resolved at the first deploy and kept)',
 };
 
 function lastKey(path: readonly string[]): string {
@@ -609,6 +611,7 @@ class Checks {
     const t = this.c.tigerbeetle;
     const key = (x: string) => `tigerbeetle.${x}`;
     this.tigerbeetleRelease();
+    this.tigerbeetleSize();
     if (t.enabled && t.node_count === 2) {
       this.report(
         'DZ4027',
@@ -636,6 +639,22 @@ class Checks {
     if (t.volume_throughput > t.volume_iops * EBS.gp3.mibPerIops) {
       this.report('DZ4014', [key('volume_throughput'), key('volume_iops')], `tigerbeetle.volume_throughput ${t.volume_throughput} MiB/s needs at least ${Math.ceil(t.volume_throughput / EBS.gp3.mibPerIops)} IOPS on gp3, but volume_iops is ${t.volume_iops}`, `gp3 allows ${EBS.gp3.mibPerIops} MiB/s per IOPS`);
     }
+  }
+
+  /**
+   * A size with less memory than TigerBeetle documents as a replica's minimum: a warning at the line
+   * that chose it (every profile's default meets the minimum, so only a written size can be below it).
+   */
+  tigerbeetleSize(): void {
+    const t = this.c.tigerbeetle;
+    const facts = TIGERBEETLE_INSTANCE_TYPES[t.size as keyof typeof TIGERBEETLE_INSTANCE_TYPES];
+    if (!t.enabled || !facts || facts.memoryGib >= TIGERBEETLE_MIN_MEMORY_GIB) return;
+    this.report(
+      'DZ4050',
+      ['tigerbeetle.size'],
+      `tigerbeetle.size ${quote(t.size)} has ${facts.memoryGib} GiB of memory, below the ${TIGERBEETLE_MIN_MEMORY_GIB} GiB TigerBeetle documents as a replica's minimum (${TIGERBEETLE_HARDWARE_DOCS}): the replica can run out of memory`,
+      `use ${smallestTigerBeetleSize()} (${TIGERBEETLE_INSTANCE_TYPES[smallestTigerBeetleSize()].memoryGib} GiB) or larger; TigerBeetle recommends ${TIGERBEETLE_RECOMMENDED_MEMORY_GIB} GiB or more for production (r6i.large)`,
+    );
   }
 
   /** The pinned release must exist: the nodes download it at boot, where a typo fails the deployment. */
