@@ -341,6 +341,7 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
       diagnostics.push(...elsewhere.diagnostics.filter(once));
     }
   }
+  diagnostics.push(...amiRegions(loader, doc, input).filter(once));
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
   const auth = isObj(doc.auth) ? doc.auth : undefined;
   const sessionsAt = auth !== undefined && auth.provider === 'session' && auth.enabled !== false ? positionOf(loader.positions, ['auth', 'provider']) : undefined;
@@ -349,6 +350,33 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
     value: { deploy: deepFreeze(deploy), sources: Object.fromEntries(Object.entries(sources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), hasDeployTable: Boolean(deployDoc), sessions },
     diagnostics,
   };
+}
+
+/**
+ * An image ID names an image in one region only: a `tigerbeetle.ami` that environments in different
+ * regions read (written in [deploy.tigerbeetle] while [deploy.env.prod] moves prod to another region)
+ * would name no image in one of them, and its replicas would first fail at deploy.
+ */
+function amiRegions(loader: Loader, doc: Obj, input: LoadInput): Diagnostic[] {
+  const readers = new Map<string, { source: Extract<ConfigSource, { kind: 'file' }>; ami: string; environments: [Environment, string][] }>();
+  for (const environment of ENVIRONMENTS) {
+    const { deploy, sources } = merge(loader, doc, environment, { ...input, environment });
+    const source = sources['tigerbeetle.ami'];
+    if (source?.kind !== 'file' || !deploy.tigerbeetle.enabled || !deploy.tigerbeetle.ami) continue;
+    const at = `${source.line}:${source.col}`;
+    const entry = readers.get(at) ?? { source, ami: deploy.tigerbeetle.ami, environments: [] };
+    entry.environments.push([environment, deploy.region]);
+    readers.set(at, entry);
+  }
+  return [...readers.values()]
+    .filter((r) => new Set(r.environments.map(([, region]) => region)).size > 1)
+    .map((r) =>
+      diag('DZ4051', `tigerbeetle.ami ${quote(r.ami)} in ${r.source.table} applies to ${r.environments.map(([e, region]) => `${e} (${region})`).join(', ')}, but an image ID names an image in one region only`, {
+        span: pointAt(r.source.file, r.source.line, r.source.col),
+        keyPath: 'deploy.tigerbeetle.ami',
+        hint: "set ami per environment, under [deploy.env.<name>.tigerbeetle], to an image of that environment's region",
+      }),
+    );
 }
 
 /** Layer the defaults, the profile, the file and the flag for one environment. */

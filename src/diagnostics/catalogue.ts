@@ -112,6 +112,7 @@ export const CATALOGUE = {
   DZ4030: { severity: 'error', phase: 'config', title: 'domain name is longer than DNS allows' },
   DZ4031: { severity: 'error', phase: 'config', title: 'domain is not inside its hosted zone' },
   DZ4050: { severity: 'warning', phase: 'config', title: 'TigerBeetle node size has less memory than a replica needs' },
+  DZ4051: { severity: 'error', phase: 'config', title: 'one TigerBeetle image ID for environments in different regions' },
   DZ5001: { severity: 'warning', phase: 'lower', title: 'the DSL has ledgers but TigerBeetle is disabled' },
   DZ5002: { severity: 'error', phase: 'lower', title: 'channel setting is not valid' },
   DZ5003: { severity: 'error', phase: 'lower', title: 'schedule expression is not valid' },

@@ -55,6 +55,19 @@ describe('TigerBeetle image (tigerbeetle.ami)', () => {
     expect(load(text).diagnostics).toEqual([]);
   });
 
+  it('is an error (DZ4051) at its line where environments in different regions read it: an image ID is regional', () => {
+    const text = '[deploy]\nregion = "us-east-1"\n[deploy.tigerbeetle]\nami = "ami-0123456789abcdef0"\n[deploy.env.prod]\nregion = "eu-west-1"\n';
+    for (const env of ENVIRONMENTS) {
+      const r = load(text, env);
+      expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line, d.span?.col]), env).toEqual([['DZ4051', 'error', 4, 7]]);
+      expect(r.diagnostics[0]?.message).toContain('dev (us-east-1), staging (us-east-1), prod (eu-west-1)');
+    }
+    // One image per region: no error.
+    expect(load(`${text}[deploy.env.prod.tigerbeetle]\nami = "ami-12345678"\n`, 'prod').diagnostics).toEqual([]);
+    // One region for all: no error.
+    expect(load('[deploy.tigerbeetle]\nami = "ami-0123456789abcdef0"\n', 'prod').diagnostics).toEqual([]);
+  });
+
   it('refuses anything else at its line (DZ4005)', () => {
     for (const bad of ['ami-0123', 'AMI-0123456789abcdef0', 'ami-0123456789ABCDEF0', 'latest', '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', 'ami-0123456789abcdef0 ']) {
       expect(codes(`[deploy.tigerbeetle]\nami = ${JSON.stringify(bad)}\n`), bad).toEqual([['DZ4005', 'error', 2, 7]]);
