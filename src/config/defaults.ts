@@ -89,6 +89,7 @@ export interface TigerBeetleConfig {
   readonly volume_size_gb: number;
   readonly volume_iops: number;
   readonly volume_throughput: number;
+  readonly ami: string;
 }
 
 export interface CacheConfig {
@@ -211,6 +212,7 @@ export const BASE_DEFAULTS: DeployConfig = {
     volume_size_gb: 100,
     volume_iops: 5000,
     volume_throughput: 250,
+    ami: '',
   },
   cache: { enabled: 'auto', engine: 'valkey', node_type: 'cache.t4g.small', replicas: 1 },
   kafka: { enabled: false, broker_count: 3, instance_type: 'kafka.m5.large', version: '3.6.0', volume_size_gb: 100 },
@@ -235,7 +237,8 @@ export const PROFILES: Readonly<Record<Environment, Profile>> = {
     network: { az_count: 2, nat_gateways: 1 },
     compute: { desired_count: 1, min_count: 1, max_count: 2 },
     database: { min_acu: 0.5, max_acu: 2, readers: 0, backup_retention_days: 1, deletion_protection: false, removal_policy: 'destroy' },
-    tigerbeetle: { node_count: 1, size: 't3.medium', volume_size_gb: 50, volume_iops: 3000, volume_throughput: 125 },
+    // t3.large: the smallest size with the 6 GiB a TigerBeetle replica needs (instance-types.ts).
+    tigerbeetle: { node_count: 1, size: 't3.large', volume_size_gb: 50, volume_iops: 3000, volume_throughput: 125 },
     cache: { replicas: 0 },
     kafka: { broker_count: 2 },
     logs: { retention_days: 7 },
@@ -316,11 +319,12 @@ export const DOCS: Readonly<Record<string, string>> = {
   'tigerbeetle.enabled': 'false: do not deploy TigerBeetle even when the DSL has ledgers',
   'tigerbeetle.version': 'pinned TigerBeetle release installed on the nodes (a published release, 0.15.3 or later)',
   'tigerbeetle.cluster_id': 'cluster id (0 is reserved for testing)',
-  'tigerbeetle.size': 'node size: t3.medium, r6i.large, r6i.xlarge or r6i.2xlarge',
+  'tigerbeetle.size': 'node size: t3.large or m6i.large (8 GiB), r6i.large (16 GiB), r6i.xlarge (32 GiB) or r6i.2xlarge (64 GiB); t3.medium (4 GiB) is below the 6 GiB a replica needs (a warning)',
   'tigerbeetle.node_count': 'replicas, fixed when the data files are formatted: 1, or 3 to tolerate the loss of one (2 tolerates none)',
   'tigerbeetle.volume_size_gb': 'data volume per node in GiB (50-1000)',
   'tigerbeetle.volume_iops': 'data volume IOPS (3000-64000; above 16000 the volume is io2)',
   'tigerbeetle.volume_throughput': 'gp3 data volume throughput in MiB/s (125-1000)',
+  'tigerbeetle.ami': 'Amazon Linux 2023 image (AMI ID, "ami-…") the replicas run, for the environment\'s region and the size\'s architecture; empty: the latest Amazon Linux 2023 when the TigerBeetle stack is first deployed, kept until you set one. Changing it replaces the replicas one at a time',
   cache: 'Redis-compatible cache, deployed when the DSL needs one (integrations, experiences, sessions)',
   'cache.enabled': 'auto (when the DSL needs it), true or false',
   'cache.engine': 'valkey or redis (ElastiCache, managed), or kvrocks (self-hosted on ECS with EFS: a master, replicas and sentinels)',

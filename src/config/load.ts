@@ -16,6 +16,7 @@ import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type Service
 import { codePoint, DOMAIN_MAX, firstControl, formatCidr, imageProblem, networkOf, parseCidr } from './forms.js';
 import { couldBeSecret, hasSecretName, isSecretPath, secretMasks, withSecretMasks } from './redact.js';
 import { parseSecretRef } from './secret-ref.js';
+import { smallestTigerBeetleSize, TIGERBEETLE_HARDWARE_DOCS, TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB, TIGERBEETLE_RECOMMENDED_MEMORY_GIB } from './instance-types.js';
 import { LATEST_TIGERBEETLE_RELEASE, nearestTigerBeetleRelease, OLDEST_TIGERBEETLE_RELEASE, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } from './tigerbeetle-releases.js';
 import { positionOf, tomlKeyPositions, type KeyPosition } from './toml-positions.js';
 import { parseTomlText } from './toml.js';
@@ -237,6 +238,7 @@ const FORMS: Record<string, string> = {
   private_dns: 'a DNS name such as "internal" (labels of at most 63 characters)',
   namespace: 'a DNS name such as "app.local" (labels of at most 63 characters)',
   availability_zones: 'an availability zone name such as "us-east-1a"',
+  ami: 'an EC2 image ID such as "ami-0123456789abcdef0" (empty: Amazon Linux 2023, resolved at the first deploy and kept)',
 };
 
 function lastKey(path: readonly string[]): string {
@@ -341,6 +343,7 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
       diagnostics.push(...elsewhere.diagnostics.filter(once));
     }
   }
+  diagnostics.push(...amiRegions(loader, doc, input).filter(once));
   if (hasErrors(diagnostics)) return { value: undefined, diagnostics };
   const auth = isObj(doc.auth) ? doc.auth : undefined;
   const sessionsAt = auth !== undefined && auth.provider === 'session' && auth.enabled !== false ? positionOf(loader.positions, ['auth', 'provider']) : undefined;
@@ -349,6 +352,33 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
     value: { deploy: deepFreeze(deploy), sources: Object.fromEntries(Object.entries(sources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), hasDeployTable: Boolean(deployDoc), sessions },
     diagnostics,
   };
+}
+
+/**
+ * An image ID names an image in one region only: a `tigerbeetle.ami` that environments in different
+ * regions read (written in [deploy.tigerbeetle] while [deploy.env.prod] moves prod to another region)
+ * would name no image in one of them, and its replicas would first fail at deploy.
+ */
+function amiRegions(loader: Loader, doc: Obj, input: LoadInput): Diagnostic[] {
+  const readers = new Map<string, { source: Extract<ConfigSource, { kind: 'file' }>; ami: string; environments: [Environment, string][] }>();
+  for (const environment of ENVIRONMENTS) {
+    const { deploy, sources } = merge(loader, doc, environment, { ...input, environment });
+    const source = sources['tigerbeetle.ami'];
+    if (source?.kind !== 'file' || !deploy.tigerbeetle.enabled || !deploy.tigerbeetle.ami) continue;
+    const at = `${source.line}:${source.col}`;
+    const entry = readers.get(at) ?? { source, ami: deploy.tigerbeetle.ami, environments: [] };
+    entry.environments.push([environment, deploy.region]);
+    readers.set(at, entry);
+  }
+  return [...readers.values()]
+    .filter((r) => new Set(r.environments.map(([, region]) => region)).size > 1)
+    .map((r) =>
+      diag('DZ4051', `tigerbeetle.ami ${quote(r.ami)} in ${r.source.table} applies to ${r.environments.map(([e, region]) => `${e} (${region})`).join(', ')}, but an image ID names an image in one region only`, {
+        span: pointAt(r.source.file, r.source.line, r.source.col),
+        keyPath: 'deploy.tigerbeetle.ami',
+        hint: "set ami per environment, under [deploy.env.<name>.tigerbeetle], to an image of that environment's region",
+      }),
+    );
 }
 
 /** Layer the defaults, the profile, the file and the flag for one environment. */
@@ -685,6 +715,7 @@ class Checks {
     const t = this.c.tigerbeetle;
     const key = (x: string) => `tigerbeetle.${x}`;
     this.tigerbeetleRelease();
+    this.tigerbeetleSize();
     if (t.enabled && t.node_count === 2) {
       this.report(
         'DZ4027',
@@ -712,6 +743,22 @@ class Checks {
     if (t.volume_throughput > t.volume_iops * EBS.gp3.mibPerIops) {
       this.report('DZ4014', [key('volume_throughput'), key('volume_iops')], `tigerbeetle.volume_throughput ${t.volume_throughput} MiB/s needs at least ${Math.ceil(t.volume_throughput / EBS.gp3.mibPerIops)} IOPS on gp3, but volume_iops is ${t.volume_iops}`, `gp3 allows ${EBS.gp3.mibPerIops} MiB/s per IOPS`);
     }
+  }
+
+  /**
+   * A size with less memory than TigerBeetle documents as a replica's minimum: a warning at the line
+   * that chose it (every profile's default meets the minimum, so only a written size can be below it).
+   */
+  tigerbeetleSize(): void {
+    const t = this.c.tigerbeetle;
+    const facts = TIGERBEETLE_INSTANCE_TYPES[t.size as keyof typeof TIGERBEETLE_INSTANCE_TYPES];
+    if (!t.enabled || !facts || facts.memoryGib >= TIGERBEETLE_MIN_MEMORY_GIB) return;
+    this.report(
+      'DZ4050',
+      ['tigerbeetle.size'],
+      `tigerbeetle.size ${quote(t.size)} has ${facts.memoryGib} GiB of memory, below the ${TIGERBEETLE_MIN_MEMORY_GIB} GiB TigerBeetle documents as a replica's minimum (${TIGERBEETLE_HARDWARE_DOCS}): the replica can run out of memory`,
+      `use ${smallestTigerBeetleSize()} (${TIGERBEETLE_INSTANCE_TYPES[smallestTigerBeetleSize()].memoryGib} GiB) or larger; TigerBeetle recommends ${TIGERBEETLE_RECOMMENDED_MEMORY_GIB} GiB or more for production (r6i.large)`,
+    );
   }
 
   /** The pinned release must exist: the nodes download it at boot, where a typo fails the deployment. */

@@ -12,6 +12,8 @@ type Schema = Record<string, unknown>;
 const NAME = '^[a-z][a-z0-9_]*$';
 /** `major.minor.patch` without leading zeros (`0.16.07` is not `0.16.7`: a version is never read as a number). */
 const VERSION = '^(?:0|[1-9][0-9]*)\\.(?:0|[1-9][0-9]*)\\.(?:0|[1-9][0-9]*)$';
+/** An EC2 image ID (8 or 17 hexadecimal digits), or empty. */
+const AMI = '^$|^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$';
 const int = (minimum: number, maximum: number): Schema => ({ type: 'integer', minimum, maximum });
 const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
 const port = int(1, 65535);
@@ -115,6 +117,7 @@ const tables = {
       volume_size_gb: int(50, 1000),
       volume_iops: int(3000, 64000),
       volume_throughput: int(125, 1000),
+      ami: str({ pattern: AMI }),
     },
     { ...d.tigerbeetle },
   ),

@@ -59,8 +59,12 @@ function range(from: number, to: number, step: number): number[] {
   return out;
 }
 
-/** Sizes TigerBeetle nodes may use (the deployment guide's table). */
-export const TIGERBEETLE_SIZES = ['t3.medium', 'r6i.large', 'r6i.xlarge', 'r6i.2xlarge'] as const;
+/**
+ * Sizes TigerBeetle nodes may use: the deployment guide's table, and the smallest general
+ * purpose types with the memory TigerBeetle needs (instance-types.ts has their facts).
+ */
+export const TIGERBEETLE_SIZES = ['t3.medium', 't3.large', 'm6i.large', 'r6i.large', 'r6i.xlarge', 'r6i.2xlarge'] as const;
+export type TigerBeetleSize = (typeof TIGERBEETLE_SIZES)[number];
 
 /** EBS volume limits used to choose gp3 or io2 for TigerBeetle data volumes. */
 export const EBS = {

@@ -14,7 +14,7 @@ import { dataStack } from './stacks/data.js';
 import { isAddress, messagingStack } from './stacks/messaging.js';
 import { networkStack } from './stacks/network.js';
 import { observabilityStack } from './stacks/observability.js';
-import { tigerBeetleStack } from './stacks/tigerbeetle.js';
+import { tigerBeetleReadme, tigerBeetleStack } from './stacks/tigerbeetle.js';
 import { renderTemplate } from './template.js';
 import { TEMPLATES } from './templates.js';
 
@@ -170,7 +170,7 @@ Every resource has a comment naming the DSL construct or \`dazzle.toml\` key it 
 from. Construct IDs come from names in the DSL; renaming a construct replaces the
 resource in AWS.
 
-## Checks
+${tigerBeetleReadme(plan)}## Checks
 
 The cdk-nag AWS Solutions rules run on every synth (\`bin/app.ts\`). A finding the
 design accepts is acknowledged next to the resource with its reason

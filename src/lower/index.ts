@@ -12,7 +12,8 @@ export { PASSES } from './passes/index.js';
 export { configKey, configValue, spanOf } from './context.js';
 export * from './aws-names.js';
 export { offersResourceType, RESOURCE_REGIONS_SOURCE, UNAVAILABLE_IN, type RegionDependentType } from './resource-regions.js';
-export { smallestVpcPrefix, subnetLayout, tigerBeetleAddress, tigerBeetleAddresses, SUBNET_PREFIX, TIGERBEETLE_CLIENT_PORT, type SubnetLayout } from './passes/network.js';
+export { smallestVpcPrefix, subnetLayout, tigerBeetleAddress, tigerBeetleAddresses, tigerBeetleZone, SUBNET_PREFIX, TIGERBEETLE_CLIENT_PORT, type SubnetLayout } from './passes/network.js';
+export { replicaList, sharedZones, tigerBeetleMajority, type SharedZone } from './passes/ledger-cluster.js';
 export { generatedVariables, VARIABLE_NAME, type GeneratedVariable } from './passes/variables.js';
 export { nameProblem, NAME_RULES, plannedConstructs, plannedNames, type NameKind, type PlannedConstruct, type PlannedName } from './passes/names.js';
 

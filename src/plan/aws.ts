@@ -13,6 +13,7 @@ import {
   subnetLayout,
   tigerBeetleAddress,
   tigerBeetleParameterPrefix,
+  tigerBeetleZone,
   TIGERBEETLE_CLIENT_PORT,
   type InfraRequirements,
   type SubnetLayout,
@@ -38,8 +39,13 @@ export interface AwsTigerBeetle {
   readonly volume: { readonly type: 'gp3' | 'io2'; readonly sizeGb: number; readonly iops: number; readonly throughput: number | null };
   readonly parameterPrefix: string;
   readonly logGroup: string;
+  /** The one port of a replica: clients and the other replicas connect to it (TigerBeetle uses no other). */
   readonly clientPort: 3000;
-  readonly replicationPort: 3001;
+  /**
+   * The image every replica runs: the AMI pinned by `tigerbeetle.ami`, or (`first-deploy`) Amazon
+   * Linux 2023 resolved once, when the TigerBeetle stack is first deployed, and kept.
+   */
+  readonly image: { readonly kind: 'pinned'; readonly ami: string } | { readonly kind: 'first-deploy' };
 }
 
 export interface AwsDatabase {
@@ -129,7 +135,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
   const tb = d.tigerbeetle;
   const io2 = tb.volume_iops > EBS.gp3.maxIops;
   const nodes: TigerBeetleNode[] = req.ledgerCluster
-    ? Array.from({ length: tb.node_count }, (_, i) => ({ index: i, id: `Replica${i}`, az: i % azs, address: tigerBeetleAddress(d.network.vpc_cidr, azs, i) }))
+    ? Array.from({ length: tb.node_count }, (_, i) => ({ index: i, id: `Replica${i}`, az: tigerBeetleZone(azs, i), address: tigerBeetleAddress(d.network.vpc_cidr, azs, i) }))
     : [];
   const services: AwsService[] = req.webServices.map((w) => {
     const settings = Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
@@ -156,7 +162,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
           parameterPrefix: tigerBeetleParameterPrefix(req.app, d.environment),
           logGroup: logGroupName(req.app, d.environment, 'tigerbeetle'),
           clientPort: 3000,
-          replicationPort: 3001,
+          image: tb.ami ? { kind: 'pinned', ami: tb.ami } : { kind: 'first-deploy' },
         }
       : null,
     database: req.database

@@ -3,7 +3,7 @@
  * choice for the environment is made here, once; generate renders the result.
  */
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
-import { configKey, constructId, createdSecretName, databaseName, generatedVariables, type Because, type InfraRequirements } from '../lower/index.js';
+import { configKey, constructId, createdSecretName, databaseName, generatedVariables, replicaList, sharedZones, tigerBeetleMajority, type Because, type InfraRequirements } from '../lower/index.js';
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsService } from './aws.js';
@@ -15,6 +15,21 @@ const range = (low: number, high: number, basis: string): Cost => ({ low: round2
 
 function cfg(config: ResolvedConfig, key: string): Because {
   return configKey(config, key);
+}
+
+/**
+ * What losing one availability zone does to the TigerBeetle cluster, for every zone that holds
+ * more than one replica (fewer zones than replicas).
+ */
+function zoneNotes(nodeCount: number, azCount: number): string[] {
+  const majority = tigerBeetleMajority(nodeCount);
+  return sharedZones(nodeCount, azCount).map((z) => {
+    const left = nodeCount - z.replicas.length;
+    const what = z.survives
+      ? `losing that zone leaves ${left} of ${nodeCount} replicas, still a majority`
+      : `losing that zone stops the cluster: it leaves ${left} of ${nodeCount} replicas, and ${majority} are needed${azCount < 3 ? ' ([deploy.network] az_count = 3 gives 3 replicas a zone each)' : ''}`;
+    return `TigerBeetle ${replicaList(z.replicas)} share availability zone #${z.zone + 1} (${nodeCount} replicas in ${azCount} zones): ${what}.`;
+  });
 }
 
 export function buildPlan(req: InfraRequirements, config: ResolvedConfig): DeploymentPlan {
@@ -62,6 +77,8 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       ? t.volume.sizeGb * prices.io2GbMonth + t.volume.iops * prices.io2IopsMonth
       : t.volume.sizeGb * prices.gp3GbMonth + Math.max(0, t.volume.iops - EBS.gp3.baselineIops) * prices.gp3IopsMonth + Math.max(0, (t.volume.throughput ?? 0) - EBS.gp3.minThroughput) * prices.gp3MibpsMonth;
     if (io2) notes.push(`TigerBeetle volumes are io2: ${t.volume.iops} IOPS is above gp3's ${EBS.gp3.maxIops}.`);
+    notes.push(...zoneNotes(t.nodes.length, azs));
+    const image = t.image.kind === 'pinned' ? `${t.image.ami} (pinned)` : 'Amazon Linux 2023, the latest at the first deploy, then kept until tigerbeetle.ami is set';
     const resources: PlanResource[] = [];
     for (const node of t.nodes) {
       resources.push({
@@ -74,8 +91,9 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
           ['availability zone', `#${node.az + 1}`],
           ['volume', `${t.volume.sizeGb} GiB ${t.volume.type}, ${t.volume.iops} IOPS${t.volume.throughput === null ? '' : `, ${t.volume.throughput} MiB/s`}, encrypted`],
           ['release', t.version],
+          ['image', image],
         ],
-        because: [...req.ledgerCluster.because, cfg(config, 'tigerbeetle.node_count'), cfg(config, 'tigerbeetle.size')],
+        because: [...req.ledgerCluster.because, cfg(config, 'tigerbeetle.node_count'), cfg(config, 'tigerbeetle.size'), ...(t.image.kind === 'pinned' ? [cfg(config, 'tigerbeetle.ami')] : [])],
         cost: fixed(hourly * HOURS_PER_MONTH + volume, `${t.instanceType} on demand + data volume`),
       });
     }

@@ -89,7 +89,7 @@ const ROWS: readonly BadRow[] = [
   { name: '[modules] paths = []', toml: '[modules]\npaths = []\n', code: 'DZ4004', line: 2, col: 9, single: true },
 
   // ---- not an allowed value (DZ4003) ----
-  { name: 'tigerbeetle.size = "m5.large"', toml: '[deploy.tigerbeetle]\nsize = "m5.large"\n', code: 'DZ4003', line: 2, col: 8, hint: 'r6i.large', single: true },
+  { name: 'tigerbeetle.size = "m5.large"', toml: '[deploy.tigerbeetle]\nsize = "m5.large"\n', code: 'DZ4003', line: 2, col: 8, hint: 'm6i.large', single: true },
   { name: 'environment = "production"', toml: '[deploy]\nenvironment = "production"\n', code: 'DZ4003', line: 2, col: 15, hint: /\bprod\b/, single: true },
   { name: 'logs.retention_days = 10', toml: '[deploy.logs]\nretention_days = 10\n', code: 'DZ4003', line: 2, col: 18, hint: /\b1, 3, 5\b/, hintNot: 'one of one of', single: true },
   { name: 'region us-east-7', toml: '[deploy]\nregion = "us-east-7"\n', code: 'DZ4003', line: 2, col: 10, hint: "did you mean 'us-east-1'", single: true },

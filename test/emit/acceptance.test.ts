@@ -96,7 +96,7 @@ describe.each(CASES.map((c) => [c.key] as const))('%s', (key) => {
     expect(open.sort()).toEqual((lb.https ? [`${stack}/LoadBalancerSecurityGroup/Resource 443-443`, `${stack}/LoadBalancerSecurityGroup/Resource 80-80`] : [`${stack}/LoadBalancerSecurityGroup/Resource 80-80`]).sort());
   });
 
-  it('lets TigerBeetle clients in on 3000 only from the services and the replicas, and nothing else (replication uses 3000 too)', () => {
+  it('lets TigerBeetle clients in on 3000 only from the services and the replicas, and on no other port (TigerBeetle has no replication port)', () => {
     const s = get(key);
     if (!s.prepared.plan.aws.tigerbeetle) return;
     const network = s.json.get('Network') as { Resources: Record<string, Resource> };
@@ -108,7 +108,7 @@ describe.each(CASES.map((c) => [c.key] as const))('%s', (key) => {
       .filter((p) => JSON.stringify(p.GroupId).includes(String(tbSg)));
     const byPort = (port: number) => rules.filter((p) => p.FromPort === port).map((p) => JSON.stringify(p.SourceSecurityGroupId)).sort();
     expect(byPort(3000)).toEqual([JSON.stringify({ 'Fn::GetAtt': [serviceSg, 'GroupId'] }), JSON.stringify({ 'Fn::GetAtt': [tbSg, 'GroupId'] })].sort());
-    expect(rules.every((p) => p.FromPort === p.ToPort && p.FromPort === 3000)).toBe(true);
+    expect(rules.every((p) => p.FromPort === 3000 && p.ToPort === 3000)).toBe(true);
     // Each replica's address is inside an explicit reservation of its subnet (nothing else can take it).
     const reservations = ofType(s, 'AWS::EC2::SubnetCidrReservation').map(([, , r]) => r.Properties ?? {});
     expect(reservations.every((r) => r.ReservationType === 'explicit')).toBe(true);

@@ -4,11 +4,14 @@
  * subnet, its own encrypted data volume, and a boot script that uses the one
  * ordered address list, the pinned release and a guarded format.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
+import { TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB } from '../../src/config/instance-types.js';
 import { availabilityZones } from '../../src/emit/model.js';
 import { isGraviton } from '../../src/emit/stacks/tigerbeetle.js';
 import type { AwsTigerBeetle, DeploymentPlan } from '../../src/plan/index.js';
@@ -20,20 +23,23 @@ import { planWith, synthPlan } from './in-process.js';
 type Json = Record<string, unknown>;
 type Resource = { Type?: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string | string[]; CreationPolicy?: Json; UpdatePolicy?: Json; Metadata?: Json };
 
-/** ledger-app with volume_iops above gp3's maximum (io2 volumes), in staging. */
+/** An image ID pinned in dazzle.toml (tigerbeetle.ami). */
+const PINNED_AMI = 'ami-0123456789abcdef0';
+
+/** ledger-app with volume_iops above gp3's maximum (io2 volumes) and a pinned image, in staging. */
 function ledgerAppOnIo2(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dazzle-tb-io2-'));
   copyProject(join(REPO, 'examples/ledger-app'), dir);
   const toml = readFileSync(join(dir, 'dazzle.toml'), 'utf8');
-  writeFileSync(join(dir, 'dazzle.toml'), toml.replace(/^volume_iops = \d+/m, 'volume_iops = 20000'));
+  writeFileSync(join(dir, 'dazzle.toml'), toml.replace(/^volume_iops = \d+/m, `volume_iops = 20000\nami = "${PINNED_AMI}"`));
   return dir;
 }
 
-const CASES: { name: string; project: () => string; env: Environment; replicas: number; volumeType: 'gp3' | 'io2' }[] = [
-  { name: 'ledger-app prod', project: () => join(REPO, 'examples/ledger-app'), env: 'prod', replicas: 3, volumeType: 'gp3' },
-  { name: 'fieldtest_hub dev', project: () => join(CORPUS, 'fieldtest_hub'), env: 'dev', replicas: 1, volumeType: 'gp3' },
-  { name: 'fieldtest_hub prod', project: () => join(CORPUS, 'fieldtest_hub'), env: 'prod', replicas: 3, volumeType: 'gp3' },
-  { name: 'ledger-app staging on io2', project: ledgerAppOnIo2, env: 'staging', replicas: 3, volumeType: 'io2' },
+const CASES: { name: string; project: () => string; env: Environment; replicas: number; volumeType: 'gp3' | 'io2'; ami: string | null }[] = [
+  { name: 'ledger-app prod', project: () => join(REPO, 'examples/ledger-app'), env: 'prod', replicas: 3, volumeType: 'gp3', ami: null },
+  { name: 'fieldtest_hub dev', project: () => join(CORPUS, 'fieldtest_hub'), env: 'dev', replicas: 1, volumeType: 'gp3', ami: null },
+  { name: 'fieldtest_hub prod', project: () => join(CORPUS, 'fieldtest_hub'), env: 'prod', replicas: 3, volumeType: 'gp3', ami: null },
+  { name: 'ledger-app staging on io2, pinned image', project: ledgerAppOnIo2, env: 'staging', replicas: 3, volumeType: 'io2', ami: PINNED_AMI },
 ];
 
 /** A resource's construct path below its stack: `Replica0/ASG`. */
@@ -93,6 +99,120 @@ function statements(policy: Resource): { Action: string | string[]; Resource: un
 
 const list = (x: string | string[] | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 
+/** The definition of bash function `name` in `script`: `name() {` up to the first `}` alone on a line, or one line. */
+function bashFunction(script: string, name: string): string {
+  const lines = script.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`${name}() {`));
+  if (start < 0) throw new Error(`the boot script has no function ${name}`);
+  if ((lines[start] as string).trimEnd().endsWith('}')) return lines[start] as string;
+  const end = lines.findIndex((l, i) => i > start && l === '}');
+  return lines.slice(start, end + 1).join('\n');
+}
+
+/** A folder of executable stubs (`name` → bash body), first on PATH, in a fresh temporary folder. */
+function stubs(bodies: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dazzle-tb-stubs-'));
+  for (const [name, body] of Object.entries(bodies)) {
+    writeFileSync(join(dir, name), `#!/bin/bash\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+  }
+  return dir;
+}
+
+/** Run bash on `script` in `cwd` with exactly this PATH (never a login shell, never the real system tools it stubs). */
+function runBash(script: string, cwd: string, path: string, env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('/bin/bash', ['--norc', '--noprofile', '-c', script], { cwd, encoding: 'utf8', env: { PATH: path, LC_ALL: 'C', ...env }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/**
+ * The generated grow script, run for real in a temporary folder, with the only commands it calls stubbed
+ * (mountpoint, findmnt, blockdev, xfs_growfs) and awk: it never sees a real device or filesystem.
+ */
+function runGrow(grow: string, o: { deviceBytes: number; blocks: number; mounted?: boolean; fstype?: string }): { code: number | null; calls: string[]; stderr: string } {
+  const dir = stubs({
+    mountpoint: `[ "${o.mounted === false ? 'no' : 'yes'}" = yes ]`,
+    findmnt: `case "$*" in *FSTYPE*) echo ${o.fstype ?? 'xfs'} ;; *SOURCE*) echo /dev/nvme1n1 ;; *) exit 1 ;; esac`,
+    blockdev: `[ "$1" = --getsize64 ] && echo ${o.deviceBytes}`,
+    xfs_growfs: [
+      'if [ "$1" = -n ]; then',
+      '  echo "meta-data=/dev/nvme1n1           isize=512    agcount=4, agsize=3276800 blks"',
+      '  echo "         =                       sectsz=512   attr=2, projid32bit=1"',
+      `  echo "data     =                       bsize=4096   blocks=${Number.isNaN(o.blocks) ? 'unknown' : o.blocks}, imaxpct=25"`,
+      '  echo "naming   =version 2              bsize=4096   ascii-ci=0, ftype=1"',
+      '  echo "log      =internal log           bsize=4096   blocks=6400, version=2"',
+      'else',
+      '  echo "xfs_growfs $*" >> "$CALLS"',
+      'fi',
+    ].join('\n'),
+  });
+  const tools = mkdtempSync(join(tmpdir(), 'dazzle-tb-tools-'));
+  symlinkSync(spawnSync('/bin/bash', ['-c', 'command -v awk'], { encoding: 'utf8' }).stdout.trim(), join(tools, 'awk'));
+  writeFileSync(join(dir, 'grow.sh'), grow);
+  const calls = join(dir, 'calls');
+  writeFileSync(calls, '');
+  const r = runBash('/bin/bash ./grow.sh', dir, `${dir}:${tools}`, { CALLS: calls });
+  return { code: r.code, calls: readFileSync(calls, 'utf8').split('\n').filter(Boolean), stderr: r.stderr };
+}
+
+/**
+ * The boot script's readiness check (its values and functions, not the script), run for real: the replica's
+ * port is a real socket on 127.0.0.1; systemctl, the tigerbeetle binary, sleep and shutdown are stubs.
+ */
+function runReady(script: string, o: { port: number; formatted: 'yes' | 'no'; replica: number; replExit?: number; active?: boolean; restarts?: number }) {
+  const dir = stubs({
+    systemctl: `case "$1" in is-active) [ "${o.active === false ? 'no' : 'yes'}" = yes ] ;; show) echo ${o.restarts ?? 0} ;; *) exit 1 ;; esac`,
+    tigerbeetle: `printf '%s\\0' "$@" > "$STUBS/repl-args"; echo call >> "$STUBS/repl-calls"; exit ${o.replExit ?? 0}`,
+    shutdown: 'echo "shutdown $*" >> "$STUBS/shutdown-calls"',
+    sleep: ':',
+  });
+  const end = script.indexOf('# End of the values.');
+  const block = script.slice(0, end).replace(/^set -Eeuo pipefail$/m, 'set -u');
+  const functions = ['signal', 'fail', 'poll', 'not_ready', 'replica_listening', 'cluster_answers', 'majority_can_run', 'replica_ready'].map((f) => bashFunction(script, f));
+  const harness = [
+    block,
+    // What the script has learnt by step 7, and the stubs (functions win over PATH: nothing real is shut down).
+    `BINARY="$STUBS/tigerbeetle"; ADDRESS=127.0.0.1; CLIENT_PORT=${o.port}; INSTANCE_ID=i-0123; FORMATTED=${o.formatted}; REPLICA=${o.replica}`,
+    'shutdown() { echo "shutdown $*" >> "$STUBS/shutdown-calls"; }',
+    'sleep() { :; }',
+    ...functions,
+    'replica_ready',
+    'echo READY',
+  ].join('\n');
+  const r = runBash(harness, dir, `${dir}:/usr/bin:/bin`, { STUBS: dir });
+  const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
+  return {
+    code: r.code,
+    ready: r.stdout.includes('READY'),
+    stderr: r.stderr,
+    replCalls: read('repl-calls').split('\n').filter(Boolean).length,
+    replArgs: read('repl-args').split('\0').slice(0, -1),
+    shutdown: read('shutdown-calls') !== '',
+  };
+}
+
+const servers: Server[] = [];
+afterAll(() => {
+  for (const server of servers) server.close();
+});
+
+/** A port on 127.0.0.1 that accepts connections. */
+async function listening(): Promise<number> {
+  const server = createServer((socket) => socket.destroy());
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+/** A port on 127.0.0.1 that nothing listens on (bound once, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 describe.each(CASES)('TigerBeetle stack: $name', (c) => {
   let s: Synthesized;
   let plan: DeploymentPlan;
@@ -145,6 +265,15 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
     }
   });
 
+  it('spreads the replicas over the zones: in prod, each of 3 replicas has a zone of its own', () => {
+    const zonesOf = tb.nodes.map((node) => String((at(t, 'AWS::EC2::Volume', `${node.id}Data/Resource`)[1].Properties as Json).AvailabilityZone));
+    if (prod) expect(new Set(zonesOf).size).toBe(c.replicas);
+    else expect(new Set(zonesOf).size).toBe(Math.min(c.replicas, plan.aws.network.azCount));
+    // Fewer zones than replicas: the plan says which replicas share one and what losing it does.
+    const notes = plan.notes.filter((n) => n.startsWith('TigerBeetle replicas'));
+    expect(notes).toHaveLength(new Set(zonesOf).size < c.replicas ? 1 : 0);
+  });
+
   it('keeps each replica’s data on an encrypted volume of the planned size, never destroyed by the stack', () => {
     const zones = availabilityZones(plan);
     for (const node of tb.nodes) {
@@ -177,7 +306,6 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
   });
 
   it('launches Amazon Linux 2023 with IMDSv2 only, no key pair, encrypted root volume, detailed monitoring', () => {
-    const params = (t.Parameters ?? {}) as Record<string, { Default?: string }>;
     for (const node of tb.nodes) {
       const data = (at(t, 'AWS::EC2::LaunchTemplate', `${node.id}LaunchTemplate/Resource`)[1].Properties as Json).LaunchTemplateData as Json;
       expect(data.MetadataOptions).toMatchObject({ HttpTokens: 'required' });
@@ -187,10 +315,40 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
       const devices = data.BlockDeviceMappings as { Ebs: Json }[];
       expect(devices.length).toBeGreaterThan(0);
       for (const d of devices) expect(d.Ebs.Encrypted).toBe(true);
-      const image = params[String((data.ImageId as Json).Ref)]?.Default ?? '';
-      expect(image).toMatch(/al2023/);
-      expect(image).toMatch(isGraviton(tb.instanceType) ? /arm64/ : /x86_64/);
     }
+  });
+
+  it('runs every replica on a size with the memory TigerBeetle needs (6 GiB)', () => {
+    const facts = TIGERBEETLE_INSTANCE_TYPES[tb.instanceType as keyof typeof TIGERBEETLE_INSTANCE_TYPES];
+    expect(facts?.memoryGib, tb.instanceType).toBeGreaterThanOrEqual(TIGERBEETLE_MIN_MEMORY_GIB);
+  });
+
+  it('pins the image: nothing resolves "the latest" at each deploy, so a new Amazon Linux release replaces no replica', () => {
+    // No SSM-typed stack parameter (CloudFormation resolves those again on every deploy).
+    const params = Object.values((t.Parameters ?? {}) as Record<string, { Type: string; Default?: string }>);
+    expect(params.filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value<') && p.Default !== '/cdk-bootstrap/hnb659fds/version')).toEqual([]);
+    const images = tb.nodes.map((node) => ((at(t, 'AWS::EC2::LaunchTemplate', `${node.id}LaunchTemplate/Resource`)[1].Properties as Json).LaunchTemplateData as Json).ImageId);
+    const custom = resourcesOf(t, 'Custom::TigerBeetleImage');
+    if (c.ami) {
+      expect(tb.image).toEqual({ kind: 'pinned', ami: c.ami });
+      expect(images).toEqual(tb.nodes.map(() => c.ami));
+      expect(custom).toEqual([]);
+      return;
+    }
+    // One Image resource reads Amazon Linux 2023's public parameter for the architecture, once; every replica runs what it read.
+    expect(tb.image).toEqual({ kind: 'first-deploy' });
+    expect(custom).toHaveLength(1);
+    const [imageId, image] = custom[0] as [string, Resource];
+    expect(images).toEqual(tb.nodes.map(() => ({ 'Fn::GetAtt': [imageId, 'Parameter.Value'] })));
+    const parameter = `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${isGraviton(tb.instanceType) ? 'arm64' : 'x86_64'}`;
+    const call = { service: 'SSM', action: 'GetParameter', parameters: { Name: parameter }, physicalResourceId: { responsePath: 'Parameter.Value' }, outputPaths: ['Parameter.Value'] };
+    expect(JSON.parse(String(image.Properties?.Create))).toEqual(call);
+    // On an update CloudFormation calls it only when these properties change; then it reads the same parameter.
+    expect(JSON.parse(String(image.Properties?.Update))).toEqual(call);
+    expect(image.Properties?.InstallLatestAwsSdk).toBe(false);
+    // Its function may read that one parameter and nothing else.
+    const [, policy] = at(t, 'AWS::IAM::Policy', 'Image/CustomResourcePolicy/Resource');
+    expect(statements(policy).map((st) => [st.Action, text(st.Resource)])).toEqual([['ssm:GetParameter', `arn:{{Ref:AWS::Partition}}:ssm:${plan.region}::parameter${parameter}`]]);
   });
 
   it('boots every replica with the pinned release and the one ordered address list', () => {
@@ -253,6 +411,63 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
       expect(script).toMatch(/if \[ -z "\$FSTYPE" \]; then\n  mkfs\.xfs "\$DEVICE"/);
       expect(script.match(/mkfs/g)).toHaveLength(1);
     }
+  });
+
+  it('grows the data filesystem to its volume at every boot, before the replica starts', () => {
+    for (const node of tb.nodes) {
+      const script = bootScript(node.id);
+      const values = bootScriptValues(script);
+      const unit = values.get('GROW_UNIT') ?? '';
+      expect(unit.split('\n')).toEqual(expect.arrayContaining([`RequiresMountsFor=${values.get('DATA_DIR')}`, 'Before=tigerbeetle.service', 'Type=oneshot', `ExecStart=${values.get('GROW_SCRIPT')}`, 'WantedBy=multi-user.target']));
+      // Installed and enabled right after the volume is mounted, and run once then (a replacement instance may find an enlarged volume).
+      expect(script).toMatch(/^mountpoint -q "\$DATA_DIR" \|\| mount "\$DATA_DIR"\n(?:#.*\n)*printf '%s' "\$GROW" > "\$GROW_SCRIPT"\nchmod 0755 "\$GROW_SCRIPT"\nprintf '%s' "\$GROW_UNIT" > \/etc\/systemd\/system\/tigerbeetle-grow\.service\nsystemctl daemon-reload\nsystemctl enable tigerbeetle-grow\.service\n"\$GROW_SCRIPT" \|\| /m);
+    }
+    const grow = bootScriptValues(bootScript('Replica0')).get('GROW') ?? '';
+    const gib = 1024 ** 3;
+    // Enlarged volume: grown online, to the device.
+    expect(runGrow(grow, { deviceBytes: 60 * gib, blocks: (50 * gib) / 4096 })).toMatchObject({ code: 0, calls: ['xfs_growfs -d /var/lib/tigerbeetle'] });
+    // The filesystem fills its volume: nothing to do.
+    expect(runGrow(grow, { deviceBytes: 50 * gib, blocks: (50 * gib) / 4096 })).toMatchObject({ code: 0, calls: [] });
+    // Never on anything but a mounted XFS filesystem whose size it can read.
+    expect(runGrow(grow, { deviceBytes: 60 * gib, blocks: (50 * gib) / 4096, mounted: false })).toMatchObject({ code: 1, calls: [] });
+    expect(runGrow(grow, { deviceBytes: 60 * gib, blocks: (50 * gib) / 4096, fstype: 'ext4' })).toMatchObject({ code: 1, calls: [] });
+    expect(runGrow(grow, { deviceBytes: 60 * gib, blocks: Number.NaN })).toMatchObject({ code: 1, calls: [] });
+  });
+
+  it('signals only once the replica listens on its address and, with a majority running, the cluster answers', async () => {
+    const script = bootScript('Replica0');
+    const values = bootScriptValues(script);
+    const n = tb.nodes.length;
+    const majority = Math.floor(n / 2) + 1;
+    expect(values.get('MAJORITY')).toBe(String(majority));
+    expect(values.get('ADDRESS_LIST')).toBe(tb.addresses.join(','));
+    expect(values.get('CLIENT_PORT')).toBe(String(tb.clientPort));
+    // The old 10-second wait is gone: success follows the readiness check.
+    expect(script).not.toMatch(/^sleep 10$/m);
+    expect(script).toMatch(/^replica_ready\ntrap - ERR\nsignal --exit-code 0 /m);
+    const port = await listening();
+    const closed = await closedPort();
+    const repl = [`--cluster=${tb.clusterId}`, `--addresses=${tb.addresses.join(',')}`, '--command=lookup_accounts id=1;'];
+    // A replica that rejoins (its data file was there) waits for the cluster to answer through the address list.
+    const rejoin = runReady(script, { port, formatted: 'no', replica: 0 });
+    expect(rejoin).toMatchObject({ code: 0, ready: true, replCalls: 1, shutdown: false });
+    expect(rejoin.replArgs).toEqual(['repl', ...repl]);
+    // A new cluster: only once this replica completes a majority (the ones before it run already).
+    for (let i = 0; i < n; i++) {
+      const fresh = runReady(script, { port, formatted: 'yes', replica: i });
+      expect(fresh, `replica ${i}`).toMatchObject({ code: 0, ready: true, replCalls: i + 1 >= majority ? 1 : 0 });
+    }
+    // The cluster does not answer: a bounded wait, a clear reason, and the replica keeps running.
+    const silent = runReady(script, { port, formatted: 'no', replica: 0, replExit: 124 });
+    expect(silent).toMatchObject({ code: 1, ready: false, replCalls: 24, shutdown: false });
+    expect(silent.stderr).toContain(`tigerbeetle boot: not ready: replica 0 listens on 127.0.0.1:${port}, but the cluster did not answer a request through ${tb.addresses.join(',')} within 6 minutes`);
+    // The replica does not listen (not running, or not on its port): a bounded wait, then the boot fails and the instance is replaced.
+    for (const run of [runReady(script, { port: closed, formatted: 'no', replica: 0 }), runReady(script, { port, formatted: 'no', replica: 0, active: false })]) {
+      expect(run).toMatchObject({ code: 1, ready: false, replCalls: 0, shutdown: true });
+      expect(run.stderr).toMatch(/tigerbeetle boot: replica 0 does not listen on 127\.0\.0\.1:\d+ after 3 minutes/);
+    }
+    // A replica that restarted while starting is not ready either.
+    expect(runReady(script, { port, formatted: 'no', replica: 0, restarts: 2 })).toMatchObject({ code: 1, ready: false, shutdown: true });
   });
 
   it('gives each instance role exactly what its boot script needs', () => {

@@ -45,7 +45,8 @@ describe('the seed deployment in prod', () => {
 
   it('carries the typed AWS choices that generate renders', () => {
     const tb = plan.aws.tigerbeetle;
-    expect(tb).toMatchObject({ instanceType: 'r6i.large', clusterId: 1, version: '0.17.9', volume: { type: 'gp3', sizeGb: 100, iops: 10000, throughput: 500 }, clientPort: 3000, replicationPort: 3001 });
+    expect(tb).toMatchObject({ instanceType: 'r6i.large', clusterId: 1, version: '0.17.9', volume: { type: 'gp3', sizeGb: 100, iops: 10000, throughput: 500 }, clientPort: 3000, image: { kind: 'first-deploy' } });
+    expect(tb).not.toHaveProperty('replicationPort');
     expect(tb?.nodes.map((n) => [n.id, n.az, n.address])).toEqual([
       ['Replica0', 0, '10.0.3.10'],
       ['Replica1', 1, '10.0.4.10'],

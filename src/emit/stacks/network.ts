@@ -22,7 +22,7 @@ export function networkStack(ctx: EmitContext): StackSource {
     '  /** The app services: only from the load balancer, on the service ports. */',
     '  readonly serviceSecurityGroup: ec2.SecurityGroup;',
   ];
-  if (t.tigerBeetle) members.push('  /** TigerBeetle replicas: 3000 from services and replicas (clients and replication share the one port). */', '  readonly tigerBeetleSecurityGroup: ec2.SecurityGroup;');
+  if (t.tigerBeetle) members.push('  /** TigerBeetle replicas: 3000 from services and replicas (TigerBeetle uses no other port). */', '  readonly tigerBeetleSecurityGroup: ec2.SecurityGroup;');
   if (t.database) members.push('  /** The database: 5432 from services only. */', '  readonly databaseSecurityGroup: ec2.SecurityGroup;');
   if (t.cache) members.push('  /** The cache: 6379 from services only. */', '  readonly cacheSecurityGroup: ec2.SecurityGroup;');
 
@@ -74,7 +74,7 @@ ${https ? "    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(),
 ${ports.map((p) => `    this.serviceSecurityGroup.addIngressRule(this.loadBalancerSecurityGroup, ec2.Port.tcp(${lit(p)}), ${str(`Service port ${p} from the load balancer`)});\n    this.loadBalancerSecurityGroup.addEgressRule(this.serviceSecurityGroup, ec2.Port.tcp(${lit(p)}), ${str(`To the services on ${p}`)});`).join('\n')}`);
 
   if (t.tigerBeetle) {
-    body.push(`${commentBlock('TigerBeetle tier: port 3000 from the services (clients) and the other replicas (replication uses the same port). No public ingress.', because(plan, 'TigerBeetle', 'ClusterParameters'), projectRoot, '    ')}
+    body.push(`${commentBlock('TigerBeetle tier: port 3000 from the services and the other replicas (clients and replicas use the one port). No public ingress.', because(plan, 'TigerBeetle', 'ClusterParameters'), projectRoot, '    ')}
     this.tigerBeetleSecurityGroup = new ec2.SecurityGroup(this, 'TigerBeetleSecurityGroup', {
       vpc: this.vpc,
       description: 'TigerBeetle replicas',

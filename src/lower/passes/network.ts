@@ -49,10 +49,15 @@ export function subnetLayout(vpcCidr: string, azCount: number): SubnetLayout {
   return { public: range(0), private: range(azCount), isolated: range(2 * azCount) };
 }
 
+/** The zone (position among the AZs) of TigerBeetle replica i: round robin, so replica 0 and replica azCount share one. */
+export function tigerBeetleZone(azCount: number, i: number): number {
+  return i % azCount;
+}
+
 /** Private address of TigerBeetle replica i: spread over the AZs' private subnets, host 10 upwards. */
 export function tigerBeetleAddress(vpcCidr: string, azCount: number, i: number): string {
   const base = baseOf(vpcCidr, azCount);
-  return ip(base + (azCount + (i % azCount)) * SUBNET_SIZE + TIGERBEETLE_FIRST_HOST + Math.floor(i / azCount));
+  return ip(base + (azCount + tigerBeetleZone(azCount, i)) * SUBNET_SIZE + TIGERBEETLE_FIRST_HOST + Math.floor(i / azCount));
 }
 
 /** The port TigerBeetle clients (and the other replicas) connect to. */

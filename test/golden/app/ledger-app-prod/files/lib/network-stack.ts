@@ -14,7 +14,7 @@ export class NetworkStack extends Stack {
   readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
   /** The app services: only from the load balancer, on the service ports. */
   readonly serviceSecurityGroup: ec2.SecurityGroup;
-  /** TigerBeetle replicas: 3000 from services and replicas (clients and replication share the one port). */
+  /** TigerBeetle replicas: 3000 from services and replicas (TigerBeetle uses no other port). */
   readonly tigerBeetleSecurityGroup: ec2.SecurityGroup;
   /** The database: 5432 from services only. */
   readonly databaseSecurityGroup: ec2.SecurityGroup;
@@ -70,7 +70,7 @@ export class NetworkStack extends Stack {
     this.serviceSecurityGroup.addIngressRule(this.loadBalancerSecurityGroup, ec2.Port.tcp(8000), 'Service port 8000 from the load balancer');
     this.loadBalancerSecurityGroup.addEgressRule(this.serviceSecurityGroup, ec2.Port.tcp(8000), 'To the services on 8000');
 
-    // TigerBeetle tier: port 3000 from the services (clients) and the other replicas (replication uses the same port). No public ingress.
+    // TigerBeetle tier: port 3000 from the services and the other replicas (clients and replicas use the one port). No public ingress.
     // From: ledger CustomerWallet (dsl/ledgers.dsl:5)
     //       ledger Revenue (dsl/ledgers.dsl:13)
     //       deploy.tigerbeetle.enabled = true

@@ -8,6 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 
 /** The pinned TigerBeetle release every replica runs (downloaded at boot from GitHub; never "latest"). */
@@ -25,6 +26,10 @@ const INSTANCE_TYPE = 'r6i.large';
 const DATA_DIR = '/var/lib/tigerbeetle';
 /** The script the replica's systemd unit runs: the TigerBeetle command line. */
 const START_SCRIPT = '/usr/local/bin/tigerbeetle-replica';
+/** The script that grows the data filesystem to its volume, at every boot before the replica starts. */
+const GROW_SCRIPT = '/usr/local/bin/tigerbeetle-grow-data';
+/** The one port of a replica: clients and the other replicas connect to it (TigerBeetle uses no other). */
+const CLIENT_PORT = 3000;
 /** SSM parameters under this prefix describe the cluster. */
 const PARAMETER_PREFIX = '/ledger_app/prod/tigerbeetle';
 /** The value of a replica's format marker until its data file has been formatted. */
@@ -48,6 +53,47 @@ interface BootValues {
   readonly volumeId: string;
   readonly logGroupName: string;
   readonly formatMarker: string;
+}
+
+/**
+ * Amazon Linux 2023's public parameter for the replicas' architecture. The Image resource reads it once, when
+ * this stack is created, and the replicas keep the image it named then: a later Amazon Linux release replaces
+ * nothing. To move them to another image, set tigerbeetle.ami in dazzle.toml (see the README): they are then
+ * replaced one at a time.
+ */
+const IMAGE_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/** The image every replica runs: one Image resource for the stack, which resolves IMAGE_PARAMETER once. */
+function replicaImage(stack: Stack): ec2.IMachineImage {
+  let image = stack.node.tryFindChild('Image') as cr.AwsCustomResource | undefined;
+  if (!image) {
+    image = new cr.AwsCustomResource(stack, 'Image', {
+      resourceType: 'Custom::TigerBeetleImage',
+      // CloudFormation calls it on creation, and on an update only when these properties change.
+      onCreate: readImageParameter(),
+      onUpdate: readImageParameter(),
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({
+        resources: [stack.formatArn({ service: 'ssm', account: '', resource: 'parameter', resourceName: IMAGE_PARAMETER.slice(1) })],
+      }),
+      installLatestAwsSdk: false,
+    });
+    Validations.of(stack).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: "The function behind the Image resource (aws-cdk's AwsCustomResource) logs with the AWS managed basic execution policy; its own policy allows only ssm:GetParameter on IMAGE_PARAMETER.",
+    });
+  }
+  return ec2.MachineImage.genericLinux({ [stack.region]: image.getResponseField('Parameter.Value') });
+}
+
+/** ssm:GetParameter of IMAGE_PARAMETER; the image ID is the resource's physical ID. */
+function readImageParameter(): cr.AwsSdkCall {
+  return {
+    service: 'SSM',
+    action: 'GetParameter',
+    parameters: { Name: IMAGE_PARAMETER },
+    physicalResourceId: cr.PhysicalResourceId.fromResponse('Parameter.Value'),
+    outputPaths: ['Parameter.Value'],
+  };
 }
 
 function releaseUrl(): string {
@@ -220,12 +266,12 @@ export class TigerBeetleStack extends Stack {
       },
     );
 
-    // The instance: Amazon Linux 2023, IMDSv2 only, no key pair (Session Manager instead), encrypted root volume.
-    // A new Amazon Linux release replaces the instances on the next deploy, one replica at a time.
+    // The instance: Amazon Linux 2023 (the pinned image, see replicaImage), IMDSv2 only, no key pair (Session
+    // Manager instead), encrypted root volume. A new Amazon Linux release replaces nothing.
     const userData = ec2.UserData.forLinux();
     const launchTemplate = new ec2.LaunchTemplate(this, `${r.id}LaunchTemplate`, {
       instanceType: new ec2.InstanceType(INSTANCE_TYPE),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.X86_64 }),
+      machineImage: replicaImage(this),
       userData,
       role,
       securityGroup: props.securityGroup,
@@ -286,7 +332,7 @@ function sh(value: string): string {
  * The boot script of one replica (user data, run once per instance by cloud-init).
  * Every value enters it once, quoted by sh() in the block of values at its top; the rest is
  * fixed text that reads those variables in double quotes. Every wait is bounded; any failure
- * signals FAILURE to CloudFormation.
+ * signals FAILURE to CloudFormation, and success is signalled only once the replica serves.
  */
 function bootScript(r: Replica, v: BootValues): string {
   const binary = `/opt/tigerbeetle/${RELEASE}/tigerbeetle`;
@@ -335,6 +381,44 @@ function bootScript(r: Replica, v: BootValues): string {
     'WantedBy=multi-user.target',
     '',
   ].join('\n');
+  // Grows the data filesystem to its volume at every boot, before the replica starts, so that a larger
+  // volume_size_gb takes effect at the next boot. XFS grows online; it never shrinks, and nothing is formatted.
+  const grow = [
+    '#!/bin/bash',
+    '# Grow the TigerBeetle data filesystem (XFS, online) to the size of its volume, when the volume is larger.',
+    'set -euo pipefail',
+    `data_dir=${sh(DATA_DIR)}`,
+    'mountpoint -q "$data_dir" || { echo "tigerbeetle-grow: $data_dir is not mounted" >&2; exit 1; }',
+    'fstype=$(findmnt -n -o FSTYPE --mountpoint "$data_dir")',
+    'if [ "$fstype" != xfs ]; then echo "tigerbeetle-grow: $data_dir holds $fstype, not xfs: left as it is" >&2; exit 1; fi',
+    'device=$(findmnt -n -o SOURCE --mountpoint "$data_dir")',
+    'device_bytes=$(blockdev --getsize64 "$device")',
+    '# xfs_growfs -n changes nothing: it prints the geometry, whose data line holds the block size and count.',
+    `read -r bsize blocks <<< "$(xfs_growfs -n "$data_dir" | awk '$1 == "data" { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "bsize") b = kv[2]; if (kv[1] == "blocks") n = kv[2] } } END { sub(/,$/, "", n); print b, n }')"`,
+    'if ! [[ "$bsize" =~ ^[0-9]+$ && "$blocks" =~ ^[0-9]+$ ]]; then echo "tigerbeetle-grow: cannot read the size of $data_dir from xfs_growfs -n" >&2; exit 1; fi',
+    'fs_bytes=$((bsize * blocks))',
+    'if [ "$device_bytes" -gt "$fs_bytes" ]; then',
+    '  echo "tigerbeetle-grow: growing $data_dir from $fs_bytes to $device_bytes bytes ($device)"',
+    '  xfs_growfs -d "$data_dir"',
+    'else',
+    '  echo "tigerbeetle-grow: $data_dir fills its volume ($fs_bytes bytes)"',
+    'fi',
+    '',
+  ].join('\n');
+  const growUnit = [
+    '[Unit]',
+    'Description=Grow the TigerBeetle data filesystem to the size of its volume',
+    `RequiresMountsFor=${DATA_DIR}`,
+    'Before=tigerbeetle.service',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    `ExecStart=${GROW_SCRIPT}`,
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  ].join('\n');
   return `# One TigerBeetle replica: claims its fixed address and its data volume, installs the pinned
 # release, formats the data file once, runs the replica under systemd and signals CloudFormation.
 set -Eeuo pipefail
@@ -345,11 +429,15 @@ REPLICA_ID=${sh(r.id)}
 REPLICA_COUNT=${sh(String(ADDRESSES.length))}
 CLUSTER_ID=${sh(CLUSTER_ID)}
 ADDRESS=${sh(r.address)}
+CLIENT_PORT=${sh(String(CLIENT_PORT))}
+ADDRESS_LIST=${sh(ADDRESSES.join(','))}
+MAJORITY=${sh(String(Math.floor(ADDRESSES.length / 2) + 1))}
 RELEASE_URL=${sh(releaseUrl())}
 BINARY=${sh(binary)}
 DATA_DIR=${sh(DATA_DIR)}
 DATA_FILE=${sh(dataFile)}
 START_SCRIPT=${sh(START_SCRIPT)}
+GROW_SCRIPT=${sh(GROW_SCRIPT)}
 REGION=${sh(v.region)}
 STACK_NAME=${sh(v.stackName)}
 SIGNAL_RESOURCE=${sh(v.signalResource)}
@@ -360,6 +448,8 @@ FORMAT_MARKER_UNSET=${sh(FORMAT_MARKER_UNSET)}
 AGENT_CONFIG=${sh(JSON.stringify(agentConfig, null, 2))}
 START=${sh(start)}
 UNIT=${sh(unit)}
+GROW=${sh(grow)}
+GROW_UNIT=${sh(growUnit)}
 # End of the values.
 
 # Tell CloudFormation how the boot went (--exit-code 0 or 1, and what else cfn-signal takes).
@@ -382,15 +472,34 @@ fail() {
 }
 trap 'fail "boot script failed at line $LINENO"' ERR
 
-# Run a check until it passes: at most $1 tries, $2 seconds apart.
-wait_until() {
+# Run a check until it passes: at most $1 tries, $2 seconds apart. Returns 1 when it never passed.
+poll() {
   local tries=$1 delay=$2
   shift 2
   for _ in $(seq "$tries"); do
     if "$@"; then return 0; fi
     sleep "$delay"
   done
-  fail "gave up waiting for: $*"
+  return 1
+}
+
+# The same, where giving up fails the boot.
+wait_until() {
+  local tries=$1 delay=$2
+  shift 2
+  poll "$tries" "$delay" "$@" || fail "gave up waiting for: $*"
+}
+
+# The replica runs but the cluster does not answer: tell CloudFormation why (creation or the rolling update
+# fails and rolls back) and leave the replica running, so that it serves once the rest of the cluster is back
+# (replacing this instance would not bring the others back).
+not_ready() {
+  trap - ERR
+  echo "tigerbeetle boot: not ready: $1" >&2
+  if [ -x /opt/aws/bin/cfn-signal ]; then
+    signal --exit-code 1 --reason "$1" || true
+  fi
+  exit 1
 }
 
 # Tools: cfn-signal, the CloudWatch agent, unzip, logrotate (retried: mirrors can be briefly unreachable).
@@ -468,6 +577,14 @@ if ! grep -qF -e " $DATA_DIR " /etc/fstab; then
 fi
 systemctl daemon-reload
 mountpoint -q "$DATA_DIR" || mount "$DATA_DIR"
+# The filesystem fills its volume: now (this instance may replace one whose volume was enlarged since) and at
+# every boot before the replica starts, so that a larger volume_size_gb takes effect at the next boot.
+printf '%s' "$GROW" > "$GROW_SCRIPT"
+chmod 0755 "$GROW_SCRIPT"
+printf '%s' "$GROW_UNIT" > /etc/systemd/system/tigerbeetle-grow.service
+systemctl daemon-reload
+systemctl enable tigerbeetle-grow.service
+"$GROW_SCRIPT" || echo "tigerbeetle boot: the data filesystem was not grown (see above); the replica runs on it as it is" >&2
 
 # 4. The pinned release (through the NAT gateway), never "latest".
 if [ ! -x "$BINARY" ]; then
@@ -486,6 +603,7 @@ chown -R tigerbeetle:tigerbeetle "$DATA_DIR" /var/log/tigerbeetle
 #    has lost its data file must not be formatted again (it would forget what it promised the cluster
 #    and could lose committed transfers): recover it with 'tigerbeetle recover' instead.
 MARKER=$(aws ssm get-parameter --region "$REGION" --name "$FORMAT_MARKER" --query Parameter.Value --output text)
+FORMATTED=no
 if [ ! -e "$DATA_FILE" ]; then
   if [ "$MARKER" != "$FORMAT_MARKER_UNSET" ]; then
     fail "replica $REPLICA was formatted before (on $MARKER) but $DATA_FILE is missing: run 'tigerbeetle recover' (https://docs.tigerbeetle.com/operating/recovering), do not format"
@@ -493,6 +611,7 @@ if [ ! -e "$DATA_FILE" ]; then
   rm -f "$DATA_FILE.formatting"
   runuser -u tigerbeetle -- "$BINARY" format --cluster="$CLUSTER_ID" --replica="$REPLICA" --replica-count="$REPLICA_COUNT" "$DATA_FILE.formatting"
   mv "$DATA_FILE.formatting" "$DATA_FILE"
+  FORMATTED=yes
 fi
 if [ "$MARKER" != "$VOLUME_ID" ]; then
   aws ssm put-parameter --region "$REGION" --name "$FORMAT_MARKER" --value "$VOLUME_ID" --overwrite > /dev/null
@@ -505,14 +624,34 @@ printf '%s' "$UNIT" > /etc/systemd/system/tigerbeetle.service
 systemctl daemon-reload
 systemctl enable --now tigerbeetle.service
 
-# 7. Success only once the replica runs and keeps running (systemd would restart a crashing one).
-replica_active() { systemctl is-active --quiet tigerbeetle.service; }
-wait_until 30 2 replica_active
-sleep 10
-replica_active || fail "tigerbeetle.service stopped: see the $REPLICA_ID/$INSTANCE_ID/tigerbeetle log stream"
-if [ "$(systemctl show --property NRestarts --value tigerbeetle.service)" != 0 ]; then
-  fail "tigerbeetle.service keeps restarting: see the $REPLICA_ID/$INSTANCE_ID/tigerbeetle log stream"
-fi
+# 7. Success only once the replica serves: it listens on its address (TigerBeetle listens once its data file is
+#    open) and, where a majority of the replicas can be running, the cluster answers a request sent through
+#    the one address list. CloudFormation creates and rolls the replicas one at a time, each after this signal,
+#    so the next replica is replaced only once the cluster works with this one. Every wait is bounded.
+replica_listening() {
+  systemctl is-active --quiet tigerbeetle.service || return 1
+  timeout 2 bash -c ': > "/dev/tcp/$1/$2"' _ "$ADDRESS" "$CLIENT_PORT" 2> /dev/null
+}
+# A read (lookup_accounts) commits through the cluster's consensus like any request: an answer needs a
+# primary and a majority of replicas.
+cluster_answers() {
+  timeout 10 "$BINARY" repl --cluster="$CLUSTER_ID" --addresses="$ADDRESS_LIST" --command='lookup_accounts id=1;' > /dev/null 2>&1
+}
+# Always when this replica rejoins the cluster (its data file was there); in a new cluster, once this replica
+# completes a majority (the replicas before it run already: each is created after the previous one signalled).
+majority_can_run() {
+  [ "$FORMATTED" = no ] || [ "$((REPLICA + 1))" -ge "$MAJORITY" ]
+}
+replica_ready() {
+  poll 36 5 replica_listening || fail "replica $REPLICA does not listen on $ADDRESS:$CLIENT_PORT after 3 minutes: see the $REPLICA_ID/$INSTANCE_ID/tigerbeetle log stream"
+  if majority_can_run; then
+    poll 24 5 cluster_answers || not_ready "replica $REPLICA listens on $ADDRESS:$CLIENT_PORT, but the cluster did not answer a request through $ADDRESS_LIST within 6 minutes: see every replica's tigerbeetle log stream"
+  fi
+  if [ "$(systemctl show --property NRestarts --value tigerbeetle.service)" != 0 ]; then
+    fail "tigerbeetle.service restarted while starting: see the $REPLICA_ID/$INSTANCE_ID/tigerbeetle log stream"
+  fi
+}
+replica_ready
 trap - ERR
 signal --exit-code 0 || echo "no CloudFormation operation is waiting for this instance (a self-healing replacement)"
 `;
