@@ -5,7 +5,7 @@ import { readProject } from '../../src/cli/io.js';
 import { loadConfig } from '../../src/config/index.js';
 import { lowerToRequirements } from '../../src/lower/index.js';
 import { frontEnd } from '../../src/project/index.js';
-import { APP, checkTexts, CORPUS, REPO } from '../helpers.js';
+import { APP, checkTexts, CORPUS, describeShared, REPO } from '../helpers.js';
 
 function lower(dsl: string, toml?: string, environment?: 'dev' | 'staging' | 'prod') {
   const front = checkTexts({ 'dsl/app.dsl': dsl });
@@ -147,7 +147,7 @@ describe('configuration and diagnostics', () => {
   });
 });
 
-describe('corpus projects', () => {
+describeShared('corpus projects', () => {
   it('simple_task: email and queue channels, two topics, two weekly/daily schedules in AWS form', () => {
     const q = lowerProject(join(CORPUS, 'simple_task')).value;
     expect(q?.emailSenders.map((e) => e.name)).toEqual(['digests', 'notifications']);
