@@ -224,6 +224,8 @@ async function synthesize(opts: GenerateOptions, io: Io, cwd: string, loaded: Lo
     ? `${stacks.map((s) => `  ${s.name}  ${s.template}`).join('\n')}\n${outShown}: ${out.templates.size} stack${out.templates.size === 1 ? '' : 's'} synthesized; cdk-nag: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} unacknowledged\n`
     : '';
   report(io, opts, loaded, diagnostics, { out: outShown, stacks, nag: { errors, warnings, findings: out.findings } }, text);
+  // The DZ7102 hint promises the stack trace with --debug.
+  if (opts.debug && out.error !== undefined) io.stderr(`${out.error instanceof Error && out.error.stack ? out.error.stack : String(out.error)}\n`);
   if (!out.templates.size) return 2;
   return errors ? 1 : 0;
 }
