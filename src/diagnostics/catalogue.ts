@@ -142,6 +142,7 @@ export const CATALOGUE = {
   DZ6015: { severity: 'error', phase: 'write', title: 'an interrupted generation could not be rolled back' },
   DZ6016: { severity: 'note', phase: 'write', title: 'a stale lock was taken over' },
   DZ6017: { severity: 'warning', phase: 'write', title: 'an interrupted generation is waiting to be rolled back' },
+  DZ6030: { severity: 'error', phase: 'write', title: 'the output folder holds the app of another environment' },
   DZ7001: { severity: 'error', phase: 'generate', title: 'the plan needs something this version cannot generate' },
   DZ7002: { severity: 'warning', phase: 'generate', title: 'the Dockerfile for a service image does not exist' },
   DZ7003: { severity: 'error', phase: 'generate', title: "an email channel's from address is not an email address" },

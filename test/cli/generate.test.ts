@@ -182,7 +182,9 @@ describe('deploy synth', () => {
 
   it('warns when the app was generated from other inputs (DZ6004)', () => {
     const project = exampleCopy();
-    expect(runCli(['deploy', 'generate', '-p', project, '-e', 'dev']).code).toBe(0);
+    expect(runCli(['deploy', 'generate', '-p', project, '-e', 'prod']).code).toBe(0);
+    const toml = join(project, 'dazzle.toml');
+    writeFileSync(toml, readFileSync(toml, 'utf8').replace('desired_count = 2', 'desired_count = 3'));
     const r = runCli(['deploy', 'synth', '-p', project, '-e', 'prod'], { timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('DZ6004');
