@@ -13,6 +13,7 @@ export { configKey, configValue, spanOf } from './context.js';
 export * from './aws-names.js';
 export { smallestVpcPrefix, subnetLayout, tigerBeetleAddress, tigerBeetleAddresses, SUBNET_PREFIX, TIGERBEETLE_CLIENT_PORT, type SubnetLayout } from './passes/network.js';
 export { generatedVariables, VARIABLE_NAME, type GeneratedVariable } from './passes/variables.js';
+export { noFromAddress, notGenerated, type NotGeneratedKey } from './passes/not-generated.js';
 export { nameProblem, NAME_RULES, plannedConstructs, plannedNames, type NameKind, type PlannedConstruct, type PlannedName } from './passes/names.js';
 
 /** `[deploy] enabled = false`: the app is not to be deployed, so there is nothing to plan or generate. */

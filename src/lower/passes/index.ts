@@ -10,6 +10,7 @@ import { ledgerCluster } from './ledger-cluster.js';
 import { messaging } from './messaging.js';
 import { names } from './names.js';
 import { network } from './network.js';
+import { notGeneratedYet } from './not-generated.js';
 import { objectStores } from './object-stores.js';
 import { schedules } from './schedules.js';
 import { secrets } from './secrets.js';
@@ -30,4 +31,5 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['web-services', webServices],
   ['variables', variables],
   ['names', names],
+  ['not-generated', notGeneratedYet],
 ];
