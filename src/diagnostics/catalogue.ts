@@ -125,6 +125,7 @@ export const CATALOGUE = {
   DZ5014: { severity: 'error', phase: 'lower', title: 'config() name is not an environment variable name' },
   DZ5015: { severity: 'error', phase: 'lower', title: 'two generated variables would have the same name' },
   DZ5016: { severity: 'note', phase: 'lower', title: 'the database name differs from the app name' },
+  DZ5080: { severity: 'warning', phase: 'lower', title: 'prod serves plain HTTP: no domain is set' },
   DZ6001: { severity: 'error', phase: 'write', title: 'generated files were edited by hand' },
   DZ6002: { severity: 'error', phase: 'write', title: 'the output cannot be written' },
   DZ6003: { severity: 'error', phase: 'write', title: 'no generated app in the output directory' },

@@ -61,7 +61,7 @@ describe('concurrent generate', () => {
     await until(() => existsSync(join(p, 'infra', LOCK)));
     const second = runCli(['deploy', 'generate', '-p', p, '-e', 'prod', '--format', 'json']);
     expect(second.code).toBe(2);
-    const d = (JSON.parse(second.stdout) as { diagnostics: { code: string; message: string }[] }).diagnostics;
+    const d = (JSON.parse(second.stdout) as { diagnostics: { code: string; severity: string; message: string }[] }).diagnostics.filter((x) => x.severity === 'error');
     expect(d.map((x) => x.code)).toEqual(['DZ6013']);
     expect(d[0]?.message).toContain(`pid ${first.pid}`);
     // synth waits for no one either: the folder is busy.

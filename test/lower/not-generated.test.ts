@@ -93,7 +93,7 @@ enabled = true
     expect(runCli(['deploy', 'plan', '-p', dir, '--env', 'dev']).code).toBe(0);
     const prod = diagnostics(['deploy', 'plan', '-p', dir, '--env', 'prod']);
     expect(prod.code).toBe(2);
-    expect(prod.list.map((d) => [d.code, d.keyPath, d.line])).toEqual([['DZ7001', 'deploy.frontend.source_dir', 2]]);
+    expect(prod.list.filter((d) => d.code === 'DZ7001').map((d) => [d.code, d.keyPath, d.line])).toEqual([['DZ7001', 'deploy.frontend.source_dir', 2]]);
   });
 
   it('their empty defaults, as dazzle.toml.example writes them, ask for nothing', () => {

@@ -12,6 +12,7 @@ import { names } from './names.js';
 import { network } from './network.js';
 import { notGeneratedYet } from './not-generated.js';
 import { objectStores } from './object-stores.js';
+import { plainHttp } from './plain-http.js';
 import { schedules } from './schedules.js';
 import { secrets } from './secrets.js';
 import { variables } from './variables.js';
@@ -32,4 +33,5 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['variables', variables],
   ['names', names],
   ['not-generated', notGeneratedYet],
+  ['plain-http', plainHttp],
 ];
