@@ -9,3 +9,4 @@ export { parseSecretRef, type SecretRef, type SecretRefResult } from './secret-r
 export { TIGERBEETLE_RELEASES, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } from './tigerbeetle-releases.js';
 export { isSecretPath, shownValue } from './redact.js';
 export { formatCidr, networkOf, parseCidr, type Cidr } from './forms.js';
+export { checkInstanceType, EC2_INSTANCE_TYPES_AS_OF, instanceTypes, SERVICE_CLASSES_AS_OF, type InstanceService, type InstanceTypeCheck } from './instance-types.js';

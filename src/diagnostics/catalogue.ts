@@ -111,6 +111,8 @@ export const CATALOGUE = {
   DZ4029: { severity: 'warning', phase: 'config', title: 'plain environment variable looks like a secret' },
   DZ4030: { severity: 'error', phase: 'config', title: 'domain name is longer than DNS allows' },
   DZ4031: { severity: 'error', phase: 'config', title: 'domain is not inside its hosted zone' },
+  DZ4070: { severity: 'error', phase: 'config', title: 'not an instance type AWS offers' },
+  DZ4071: { severity: 'warning', phase: 'config', title: 'instance type is not in the list bundled with dazzle' },
   DZ5001: { severity: 'warning', phase: 'lower', title: 'the DSL has ledgers but TigerBeetle is disabled' },
   DZ5002: { severity: 'error', phase: 'lower', title: 'channel setting is not valid' },
   DZ5003: { severity: 'error', phase: 'lower', title: 'schedule expression is not valid' },
