@@ -24,10 +24,11 @@ const PLANS = PROJECTS.flatMap((p) => ENVS.map((e) => ({ name: `${p.split('/').p
 /**
  * Keys whose strings choose what is generated rather than being rendered (a kind, a role, a
  * policy), that the plan keeps consistent with each other (a replica's id and address), or that
- * have tests of their own (a secret's reference; an email from address, checked at generation):
+ * have tests of their own (a secret's reference; an email from address, checked at generation; a
+ * namespace, which generation refuses until it builds one):
  * left as they are.
  */
-const STRUCTURAL = new Set(['kind', 'role', 'runtime', 'type', 'mode', 'engine', 'removalPolicy', 'target', 'ref', 'id', 'address', 'addresses', 'dependsOn', 'fromAddress']);
+const STRUCTURAL = new Set(['kind', 'role', 'runtime', 'type', 'mode', 'engine', 'removalPolicy', 'target', 'ref', 'id', 'address', 'addresses', 'dependsOn', 'fromAddress', 'namespace']);
 
 /** The plan with `suffix` after every rendered string (`from` of a variable names the wiring of a generated secret). */
 function taint(plan: DeploymentPlan, suffix: string): DeploymentPlan {
