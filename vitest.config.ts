@@ -15,6 +15,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // Names, on one line, the suites skipped because ../shared is missing (a clone of the repository alone).
+    globalSetup: ['test/shared-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

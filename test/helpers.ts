@@ -1,24 +1,75 @@
 /** Test helpers: the corpus location, an in-memory front end, and the built CLI as a process. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, inject, it } from 'vitest';
 import { frontEnd } from '../src/project/index.js';
+import { SHARED, SHARED_SKIPS } from './shared-folder.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export { SHARED };
 /** Real Dazzle projects and test files, kept outside the repository (`../shared`). */
-export const CORPUS = resolve(REPO, '..', 'shared', 'corpus', 'dazzle');
+export const CORPUS = join(SHARED, 'corpus', 'dazzle');
+/**
+ * Whether the shared folder is there. CI has it beside the repository; a clone of the
+ * repository alone does not, and the suites that read it are skipped (see `describeShared`).
+ */
+export const HAS_SHARED = existsSync(CORPUS);
 export const BIN = join(REPO, 'bin', 'dazzle');
 
-/** Corpus projects: folders with a dazzle.toml. */
+/** Record a suite skipped for want of the shared folder; test/shared-setup.ts prints them all on one line. */
+function skippedForShared(name: string): void {
+  const report = inject(SHARED_SKIPS);
+  const file = expect.getState().testPath;
+  if (report) appendFileSync(report, `${JSON.stringify({ file: file ? relative(REPO, file) : '?', name })}\n`);
+}
+
+/**
+ * `describe` for a suite that reads the shared folder (the corpus, the seeds). Without
+ * the folder, the suite is skipped without running its body (which would read it) and
+ * is named in the one line the run prints about it.
+ */
+export function describeShared(name: string, fn: () => void): void {
+  if (HAS_SHARED) {
+    describe(name, fn);
+    return;
+  }
+  skippedForShared(name);
+  describe.skip(name, () => it('needs the shared folder', () => undefined));
+}
+
+/** `it` for one test that reads the shared folder: skipped (and reported) without it. */
+export function itShared(name: string, fn: () => unknown, timeout?: number): void {
+  if (HAS_SHARED) {
+    it(name, fn, timeout);
+    return;
+  }
+  skippedForShared(name);
+  it.skip(name, () => undefined);
+}
+
+/**
+ * Cases that read the shared folder, in a list that also has cases that do not (the example):
+ * `make()` without it, none (and `label` reported as skipped) when it is missing.
+ */
+export function sharedCases<T>(label: string, make: () => T[]): T[] {
+  if (HAS_SHARED) return make();
+  skippedForShared(label);
+  return [];
+}
+
+/** Corpus projects: folders with a dazzle.toml (none without the shared folder). */
 export function corpusProjects(): string[] {
+  if (!HAS_SHARED) return [];
   return readdirSync(CORPUS)
     .filter((d) => existsSync(join(CORPUS, d, 'dazzle.toml')))
     .sort();
 }
 
 export function corpusFiles(sub: string): string[] {
+  if (!HAS_SHARED) return [];
   const dir = join(CORPUS, sub);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.dsl'))

@@ -12,6 +12,8 @@ export interface CommonOptions {
   readonly format: Format | 'markdown';
   /** Explicit .dsl files to read instead of the project's module paths. */
   readonly files?: readonly string[];
+  /** `--debug`: print the stack trace behind a failure (an internal error, a synth failure). @default false */
+  readonly debug?: boolean;
 }
 
 /** Counts shown by `check` and pinned by tests. */

@@ -13,7 +13,7 @@ import { displayPath, readTextFile } from './io.js';
 import { loadProject, type LoadedProject } from './front.js';
 import { checkOutputLocation } from './output-folder.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
-import { readVersionFile } from './version-file.js';
+import { otherEnvironment, readVersionFile, type RunEnvironment } from './version-file.js';
 import { lstatQuiet } from './safe-fs.js';
 import { openGeneratedApp, STAGING, writeTree, type WritePlan } from './write.js';
 
@@ -49,6 +49,17 @@ export interface Prepared {
 function appFolder(opts: GenerateOptions, output: string, projectRoot: string, cwd: string): string {
   if (opts.out !== undefined) return resolve(cwd, opts.out);
   return isAbsolute(output) ? output : join(projectRoot, output);
+}
+
+/** The environment this run is for, and how it was chosen (for DZ6030). */
+function runEnvironment(config: NonNullable<LoadedProject['config']>): RunEnvironment {
+  const name = config.deploy.environment;
+  const source = config.sources.environment;
+  if (source?.kind === 'flag') return { name, how: `${source.flag} ${name}` };
+  if (source?.kind === 'file') {
+    return { name, how: `environment = "${name}" in dazzle.toml`, span: { file: source.file, line: source.line, col: source.col, endLine: source.line, endCol: source.col + 1, offset: 0, length: 0 } };
+  }
+  return { name, how: `the default environment; choose one with --env` };
 }
 
 /** sha256 over the DSL files (by path within the project) and the resolved configuration. `cwd`: what the files' paths are relative to. */
@@ -166,6 +177,7 @@ export function deployGenerate(opts: GenerateOptions, io: Io, cwd: string, now: 
     ...(opts.force ? { force: true } : {}),
     ...(opts.dryRun ? { dryRun: true } : {}),
     ...(fault ? { step: fault } : {}),
+    environment: runEnvironment(config),
   });
   const diagnostics = [...prepared.diagnostics, ...result.diagnostics];
   const text = hasErrors(result.diagnostics) ? '' : `${changesText(result.plan, outShown, result.written, Boolean(opts.dryRun))}${opts.dryRun ? '' : `\nNext: cd ${outShown} && npm install && npx cdk deploy --all   (or: dazzle deploy synth)\n`}`;
@@ -202,6 +214,13 @@ export async function deploySynth(opts: GenerateOptions, io: Io, cwd: string): P
     diagnostics.push(...version.diagnostics);
     if (!version.exists) return missing();
     if (!version.value) {
+      report(io, opts, loaded, diagnostics, {}, '');
+      return 2;
+    }
+    // The version file records the environment: never synthesize one environment's app for another.
+    const run = runEnvironment(loaded.config);
+    if (version.value.data.environment !== run.name) {
+      diagnostics.push(otherEnvironment(shown, version.value.data.environment, run, 'synth'));
       report(io, opts, loaded, diagnostics, {}, '');
       return 2;
     }
@@ -243,6 +262,8 @@ async function synthesize(opts: GenerateOptions, io: Io, cwd: string, loaded: Lo
     ? `${stacks.map((s) => `  ${s.name}  ${s.template}`).join('\n')}\n${outShown}: ${plural(out.templates.size, 'stack')} synthesized; cdk-nag: ${plural(nag.errors, 'error')}, ${plural(nag.warnings, 'warning')} unacknowledged${validated}\n`
     : '';
   report(io, opts, loaded, diagnostics, { out: outShown, stacks, nag, ...(validate ? { validation: cfn } : {}) }, text);
+  // The DZ7102 hint promises the stack trace with --debug.
+  if (opts.debug && out.error !== undefined) io.stderr(`${out.error instanceof Error && out.error.stack ? out.error.stack : String(out.error)}\n`);
   if (!out.templates.size) return 2;
   return nag.errors || cfn.errors ? 1 : 0;
 }

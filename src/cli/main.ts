@@ -23,7 +23,7 @@ function common(cmd: Command, formats: readonly string[] = ['text', 'json']): Co
     .addOption(new Option('-p, --project <dir>', 'project directory (holds dazzle.toml)').default('.'))
     .addOption(new Option('-e, --env <name>', 'deployment environment').choices(['dev', 'staging', 'prod']))
     .addOption(new Option('--format <format>', 'output format').choices([...formats]).default('text'))
-    .addOption(new Option('--debug', 'show stack traces for internal errors'));
+    .addOption(new Option('--debug', 'show the stack trace of an internal error or of a failed synthesis'));
 }
 
 export async function run(argv: readonly string[], io: Io, cwd: string): Promise<number> {

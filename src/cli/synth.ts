@@ -55,6 +55,8 @@ export interface SynthOutput {
   readonly findings: readonly NagFinding[];
   readonly diagnostics: readonly Diagnostic[];
   readonly ok: boolean;
+  /** The exception behind a failed synthesis (DZ7102), for `--debug` to print its stack trace. */
+  readonly error?: unknown;
 }
 
 export interface SynthOptions {
@@ -79,8 +81,8 @@ interface CdkApp {
   synth(): unknown;
 }
 
-function fail(outdir: string, diagnostics: Diagnostic[]): SynthOutput {
-  return { outdir, templates: new Map(), findings: [], diagnostics, ok: false };
+function fail(outdir: string, diagnostics: Diagnostic[], error?: unknown): SynthOutput {
+  return { outdir, templates: new Map(), findings: [], diagnostics, ok: false, ...(error === undefined ? {} : { error }) };
 }
 
 /** The `context` of the app's cdk.json, as `cdk synth` would pass it. */
@@ -96,9 +98,9 @@ function cdkContext(appDir: string): Record<string, unknown> {
 
 /** Bundle `lib/app.ts` (and what it imports) into one CommonJS module, CDK packages left external. */
 async function bundle(appDir: string): Promise<{ code?: string; diagnostics: Diagnostic[] }> {
-  const esbuild = (await import('esbuild')) as typeof import('esbuild');
+  const esbuild = await loadEsbuild();
   try {
-    const result = await esbuild.build({
+    const result = esbuild.buildSync({
       entryPoints: [join(appDir, 'lib', 'app.ts')],
       bundle: true,
       write: false,
@@ -124,6 +126,26 @@ async function bundle(appDir: string): Promise<{ code?: string; diagnostics: Dia
         }),
       ),
     };
+  } finally {
+    // A service that an earlier caller in this process started (in-process tests) goes too.
+    await esbuild.stop();
+  }
+}
+
+/**
+ * esbuild, set up to build synchronously in a process of its own: `buildSync` then runs
+ * one esbuild process and waits for it, so it has exited and been reaped when the build
+ * returns. (The asynchronous API keeps a service process that outlives dazzle's exit, and a
+ * worker thread would leave its child unreaped.) The setting is read when esbuild loads.
+ */
+async function loadEsbuild(): Promise<typeof import('esbuild')> {
+  const saved = process.env.ESBUILD_WORKER_THREADS;
+  process.env.ESBUILD_WORKER_THREADS = '0';
+  try {
+    return (await import('esbuild')) as typeof import('esbuild');
+  } finally {
+    if (saved === undefined) delete process.env.ESBUILD_WORKER_THREADS;
+    else process.env.ESBUILD_WORKER_THREADS = saved;
   }
 }
 
@@ -273,7 +295,7 @@ export async function synthApp(appDir: string, options: SynthOptions = {}): Prom
     }
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
-    return fail(outdir, [diag('DZ7102', `the app failed to synthesize: ${(e as Error).message.split('\n')[0]}`, { hint: 'run with --debug for the stack trace; if you edited lib/, check your change' })]);
+    return fail(outdir, [diag('DZ7102', `the app failed to synthesize: ${(e as Error).message.split('\n')[0]}`, { hint: 'run with --debug for the stack trace; if you edited lib/, check your change' })], e);
   } finally {
     if (saved === undefined) delete process.env.CDK_VALIDATION;
     else process.env.CDK_VALIDATION = saved;

@@ -223,3 +223,28 @@ export function readVersionFile(outDir: string, shownDir: string): { readonly va
   const parsed = parseVersionFile(read.bytes.toString('utf8'), shown);
   return { ...parsed, exists: true };
 }
+
+/** How the environment of a run was chosen, for messages: `--env dev`, `environment = "dev" in dazzle.toml`. */
+export interface RunEnvironment {
+  readonly name: string;
+  readonly how: string;
+  /** Where `environment` is written in dazzle.toml, when it is. */
+  readonly span?: Span;
+}
+
+/**
+ * DZ6030: the folder holds the app generated for another environment (its version file says
+ * which). Synthesizing it would synthesize that environment; generating into it would replace it.
+ */
+export function otherEnvironment(shownDir: string, recorded: string, run: RunEnvironment, command: 'generate' | 'synth'): Diagnostic {
+  const own = `infra/${run.name}`;
+  const message =
+    command === 'synth'
+      ? `${shownDir} holds the app generated for ${quote(recorded)}, but this run is for ${quote(run.name)} (${run.how}); synthesizing it would synthesize ${recorded}`
+      : `${shownDir} holds the app generated for ${quote(recorded)}; generating the ${quote(run.name)} app (${run.how}) there would replace it`;
+  const hint =
+    command === 'synth'
+      ? `synthesize it with --env ${recorded}; for ${run.name}, generate its app into a folder of its own and synthesize that: \`dazzle deploy generate --env ${run.name} --out ${own}\`, then \`dazzle deploy synth --env ${run.name} --out ${own}\``
+      : `generate each environment into a folder of its own: \`dazzle deploy generate --env ${run.name} --out ${own}\` (and --out with synth); to turn ${shownDir} into the ${run.name} app instead, delete it first`;
+  return diag('DZ6030', message, { ...(run.span ? { span: run.span, keyPath: 'deploy.environment' } : {}), hint });
+}

@@ -26,7 +26,7 @@ import { applyTransaction, blockedAncestor, pendingGeneration, pendingRollback, 
 import { acquireLock, type Lock } from './lock.js';
 import { checkOwnership } from './output-folder.js';
 import { errno, ioReason, lstatOrUndefined, lstatQuiet, readRegularFile, realPathOf, sha256Bytes } from './safe-fs.js';
-import { readVersionFile, unsafePathReason, type ReadVersion } from './version-file.js';
+import { otherEnvironment, readVersionFile, unsafePathReason, type ReadVersion, type RunEnvironment } from './version-file.js';
 
 /** The manifest is the version file: it records every generated file's checksum and is written last. */
 export { MANIFEST, sha256 };
@@ -44,6 +44,11 @@ export interface WriteOptions {
   readonly now?: Date;
   /** Test seam: announced before every change to the folder (see fault.ts). */
   readonly step?: StepHook;
+  /**
+   * The environment of the app being written: a folder holding the app of another
+   * environment (by its version file) is refused (DZ6030), even with `force`. @default not checked
+   */
+  readonly environment?: RunEnvironment;
 }
 
 export interface WritePlan {
@@ -258,6 +263,8 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>, op
     }
     const version = pending && pending.versionDir === undefined ? { value: undefined, diagnostics: [] } : readVersionFile(pending?.versionDir ?? root, shown);
     if (version.diagnostics.length) return { plan: EMPTY_PLAN, written: false, diagnostics: [...notes, ...version.diagnostics] };
+    const other = otherApp(version.value, shown, options);
+    if (other) return { plan: EMPTY_PLAN, written: false, diagnostics: [...notes, other] };
     return planOnly(root, shown, files, version.value, options, notes, pending?.sums);
   }
 
@@ -291,6 +298,8 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>, op
     if (owned.length) return { plan: EMPTY_PLAN, written: false, diagnostics: [...diagnostics, ...owned] };
     const version = readVersionFile(root, shown);
     if (version.diagnostics.length) return { plan: EMPTY_PLAN, written: false, diagnostics: [...diagnostics, ...version.diagnostics] };
+    const other = otherApp(version.value, shown, options);
+    if (other) return { plan: EMPTY_PLAN, written: false, diagnostics: [...diagnostics, other] };
     const planned = planWrite(root, shown, files, version.value, Boolean(options.force));
     diagnostics.push(...planned.diagnostics);
     if (planned.diagnostics.some((d) => d.severity === 'error')) return { plan: planned.plan, written: false, diagnostics };
@@ -321,6 +330,12 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>, op
     lock.release();
     if (!written) removeIfEmpty(given, created);
   }
+}
+
+/** DZ6030 when the folder holds the app of another environment than the one being written. */
+function otherApp(previous: ReadVersion | undefined, shown: string, options: WriteOptions): Diagnostic | undefined {
+  if (!previous || !options.environment || previous.data.environment === options.environment.name) return undefined;
+  return otherEnvironment(shown, previous.data.environment, options.environment, 'generate');
 }
 
 function planOnly(root: string, shown: string, files: ReadonlyMap<string, string>, previous: ReadVersion | undefined, options: WriteOptions, notes: readonly Diagnostic[], pending?: ReadonlyMap<string, string | null>): WriteResult {

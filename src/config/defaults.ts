@@ -237,7 +237,7 @@ export const PROFILES: Readonly<Record<Environment, Profile>> = {
     network: { az_count: 2, nat_gateways: 1 },
     compute: { desired_count: 1, min_count: 1, max_count: 2 },
     database: { min_acu: 0.5, max_acu: 2, readers: 0, backup_retention_days: 1, deletion_protection: false, removal_policy: 'destroy' },
-    // t3.large: the smallest size with the 6 GiB a TigerBeetle replica needs (instance-types.ts).
+    // t3.large: the smallest size with the 6 GiB a TigerBeetle replica needs (tigerbeetle-sizes.ts).
     tigerbeetle: { node_count: 1, size: 't3.large', volume_size_gb: 50, volume_iops: 3000, volume_throughput: 125 },
     cache: { replicas: 0 },
     kafka: { broker_count: 2 },

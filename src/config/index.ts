@@ -10,3 +10,4 @@ export { TIGERBEETLE_RELEASES, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } 
 export { isSecretPath, shownValue } from './redact.js';
 export { formatCidr, networkOf, parseCidr, type Cidr } from './forms.js';
 export { AVAILABILITY_ZONES_AS_OF, defaultZones, isZoneOfRegion, regionZones, type Region } from './availability-zones.js';
+export { checkInstanceType, EC2_INSTANCE_TYPES_AS_OF, instanceTypes, SERVICE_CLASSES_AS_OF, type InstanceService, type InstanceTypeCheck } from './instance-types.js';

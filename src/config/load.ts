@@ -15,8 +15,9 @@ import { AVAILABILITY_ZONES_AS_OF, defaultZones, isZoneOfRegion, regionZones } f
 import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type ServiceConfig } from './defaults.js';
 import { codePoint, DOMAIN_MAX, firstControl, formatCidr, imageProblem, networkOf, parseCidr } from './forms.js';
 import { couldBeSecret, hasSecretName, isSecretPath, secretMasks, withSecretMasks } from './redact.js';
+import { checkInstanceType, instanceTypesAsOf, instanceTypeWhat, type InstanceService } from './instance-types.js';
 import { parseSecretRef } from './secret-ref.js';
-import { smallestTigerBeetleSize, TIGERBEETLE_HARDWARE_DOCS, TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB, TIGERBEETLE_RECOMMENDED_MEMORY_GIB } from './instance-types.js';
+import { smallestTigerBeetleSize, TIGERBEETLE_HARDWARE_DOCS, TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB, TIGERBEETLE_RECOMMENDED_MEMORY_GIB } from './tigerbeetle-sizes.js';
 import { LATEST_TIGERBEETLE_RELEASE, nearestTigerBeetleRelease, OLDEST_TIGERBEETLE_RELEASE, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } from './tigerbeetle-releases.js';
 import { positionOf, tomlKeyPositions, type KeyPosition } from './toml-positions.js';
 import { parseTomlText } from './toml.js';
@@ -598,6 +599,31 @@ class Checks {
     this.domain();
     this.secrets();
     this.variables();
+    this.instanceTypes();
+  }
+
+  /** Instance types AWS has, at their line (see instance-types.ts): a typo is an error, a type dazzle cannot vouch for a warning. */
+  instanceTypes(): void {
+    const { c } = this;
+    const keys: [string, InstanceService, string][] = [
+      ['tigerbeetle.size', 'ec2', c.tigerbeetle.size],
+      ['database.instance_class', 'aurora', c.database.instance_class],
+      ['cache.node_type', 'elasticache', c.cache.node_type],
+      ['kafka.instance_type', 'msk', c.kafka.instance_type],
+      ['compute.instance_type', 'ec2', c.compute.instance_type],
+      ...Object.entries(c.services).map(([name, s]): [string, InstanceService, string] => [`services.${name}.instance_type`, 'ec2', s.instance_type]),
+    ];
+    for (const [key, service, value] of keys) {
+      const what = instanceTypeWhat(service);
+      const asOf = instanceTypesAsOf(service);
+      const r = checkInstanceType(service, value);
+      if (r.kind === 'unknown') {
+        this.report('DZ4070', [key], `${key} ${quote(value)} is not ${what} (dazzle knows them as of ${asOf})`, r.suggestion ? `did you mean '${r.suggestion}'?` : `use ${what} AWS offers in ${c.region}`);
+      } else if (r.kind !== 'known') {
+        const why = r.kind === 'newer' ? `is newer than the instance types dazzle knows (as of ${asOf})` : `is EC2 hardware, but not ${what} dazzle knows (as of ${asOf})`;
+        this.report('DZ4071', [key], `${key} ${quote(value)} ${why}, so it cannot be checked, and the plan does not price it`, `make sure AWS offers ${value} in ${c.region} (it is an error at deploy otherwise), or choose one dazzle knows`);
+      }
+    }
   }
 
   /** A CIDR block with host bits set (the schema has checked its form). */

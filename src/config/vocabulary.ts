@@ -61,7 +61,7 @@ function range(from: number, to: number, step: number): number[] {
 
 /**
  * Sizes TigerBeetle nodes may use: the deployment guide's table, and the smallest general
- * purpose types with the memory TigerBeetle needs (instance-types.ts has their facts).
+ * purpose types with the memory TigerBeetle needs (tigerbeetle-sizes.ts has their facts).
  */
 export const TIGERBEETLE_SIZES = ['t3.medium', 't3.large', 'm6i.large', 'r6i.large', 'r6i.xlarge', 'r6i.2xlarge'] as const;
 export type TigerBeetleSize = (typeof TIGERBEETLE_SIZES)[number];

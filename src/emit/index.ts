@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { diag, quote, type Diagnostic, type Result } from '../diagnostics/index.js';
+import { noFromAddress, notGenerated } from '../lower/index.js';
 import type { DeploymentPlan, StackName } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.js';
@@ -54,7 +55,7 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
     const at = because(plan, 'Messaging', `Email${pascal(e.name)}`).find((x) => x.kind === 'dsl');
     const span = at?.kind === 'dsl' ? { span: at.span } : {};
     if (!e.fromAddress) {
-      out.push(diag('DZ7001', `email channel '${e.name}' has no from address, so there is no SES identity to create`, { ...span, hint: `set the channel's from_address (or the sender address in its config) to the address the app sends from` }));
+      out.push(noFromAddress(e.name, span.span));
     } else if (!isAddress(e.fromAddress)) {
       out.push(
         diag('DZ7003', `email channel '${e.name}' has from_address ${quote(e.fromAddress)}, which is not an email address, so SES cannot verify it`, {
@@ -65,6 +66,10 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
     }
   }
   for (const s of a.services.filter((x) => x.runtime === 'ec2')) say(`the EC2 node group for service '${s.name}' (runtime = "ec2")`, `services.${s.name}.runtime`, 'use runtime = "fargate"; `dazzle deploy plan` still shows the EC2 plan');
+  // Settings that build nothing yet (the lowering pass not-generated.ts stops plan and generate at their line first).
+  if (a.frontend) out.push(notGenerated('frontend.source_dir', a.frontend.sourceDir));
+  if (a.apiGateway) out.push(notGenerated('api_gateway.enabled', true));
+  if (a.network.namespace) out.push(notGenerated('network.namespace', a.network.namespace));
   return out;
 }
 

@@ -119,6 +119,10 @@ export interface AwsRequirements {
   readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
   readonly secrets: readonly { readonly env: string; readonly from: { readonly kind: 'reference'; readonly ref: string } | { readonly kind: 'create'; readonly name: string } }[];
   readonly observability: { readonly alarmEmails: readonly string[]; readonly snsTopicArn: string; readonly logRetentionDays: number };
+  /** `[deploy.frontend]` when it names files to publish (not generated yet: emission refuses it). */
+  readonly frontend: { readonly sourceDir: string; readonly subdomain: string } | null;
+  /** `[deploy.api_gateway] enabled` (not generated yet: emission refuses it). */
+  readonly apiGateway: boolean;
 }
 
 /** The worker's log stream prefix: outside the names configured services can have. */
@@ -191,5 +195,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
     loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
     secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: createdSecretName(req.app, d.environment, s.env) } })),
     observability: { alarmEmails: d.alarms.email, snsTopicArn: d.alarms.sns_topic_arn, logRetentionDays: d.logs.retention_days },
+    frontend: d.frontend.source_dir ? { sourceDir: d.frontend.source_dir, subdomain: d.frontend.subdomain } : null,
+    apiGateway: d.api_gateway.enabled,
   };
 }

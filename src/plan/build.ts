@@ -7,7 +7,7 @@ import { configKey, constructId, createdSecretName, databaseName, generatedVaria
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsService } from './aws.js';
-import { FLAT, HOURS_PER_MONTH, PRICE_TABLE_DATE, pricesFor, type RegionPrices } from './prices.js';
+import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, PRICE_TABLE_DATE, pricesFor, type RegionPrices } from './prices.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const fixed = (usd: number, basis: string): Cost => ({ low: round2(usd), high: round2(usd), basis });
@@ -72,7 +72,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   if (req.ledgerCluster && aws.tigerbeetle) {
     const t = aws.tigerbeetle;
     const io2 = t.volume.type === 'io2';
-    const hourly = prices.ec2[t.instanceType] ?? 0;
+    const hourly = hourlyPrice(prices.ec2, t.instanceType, 'tigerbeetle.size', notes);
     const volume = io2
       ? t.volume.sizeGb * prices.io2GbMonth + t.volume.iops * prices.io2IopsMonth
       : t.volume.sizeGb * prices.gp3GbMonth + Math.max(0, t.volume.iops - EBS.gp3.baselineIops) * prices.gp3IopsMonth + Math.max(0, (t.volume.throughput ?? 0) - EBS.gp3.minThroughput) * prices.gp3MibpsMonth;
@@ -94,7 +94,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
           ['image', image],
         ],
         because: [...req.ledgerCluster.because, cfg(config, 'tigerbeetle.node_count'), cfg(config, 'tigerbeetle.size'), ...(t.image.kind === 'pinned' ? [cfg(config, 'tigerbeetle.ami')] : [])],
-        cost: fixed(hourly * HOURS_PER_MONTH + volume, `${t.instanceType} on demand + data volume`),
+        cost: ifPriced(hourly, (h) => fixed(h * HOURS_PER_MONTH + volume, `${t.instanceType} on demand + data volume`)),
       });
     }
     resources.push({
@@ -119,10 +119,10 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     const instances = 1 + db.readers;
     const storage = db.storage_gb * prices.auroraStorageGbMonth;
     const serverless = db.mode === 'serverless';
-    const hourly = serverless ? 0 : (prices.aurora[db.instance_class] ?? 0);
+    const hourly = serverless ? 0 : hourlyPrice(prices.aurora, db.instance_class, 'database.instance_class', notes);
     const cost = serverless
       ? range(db.min_acu * prices.auroraAcuHour * HOURS_PER_MONTH * instances + storage, db.max_acu * prices.auroraAcuHour * HOURS_PER_MONTH * instances + storage, `${db.min_acu}-${db.max_acu} ACU × ${instances} instance(s), always at min (low) or max (high), + ${db.storage_gb} GiB`)
-      : fixed(hourly * HOURS_PER_MONTH * instances + storage, `${db.instance_class} × ${instances} + ${db.storage_gb} GiB`);
+      : ifPriced(hourly, (h) => fixed(h * HOURS_PER_MONTH * instances + storage, `${db.instance_class} × ${instances} + ${db.storage_gb} GiB`));
     data.push({
       id: 'Database',
       type: 'AWS::RDS::DBCluster',
@@ -229,7 +229,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
         ['storage', `${k.volume_size_gb} GiB per broker`],
       ],
       because: [cfg(config, 'kafka.enabled')],
-      cost: fixed(k.broker_count * ((prices.msk[k.instance_type] ?? 0) * HOURS_PER_MONTH + k.volume_size_gb * prices.mskStorageGbMonth), `${k.broker_count} × ${k.instance_type} + storage`),
+      cost: ifPriced(hourlyPrice(prices.msk, k.instance_type, 'kafka.instance_type', notes), (h) => fixed(k.broker_count * (h * HOURS_PER_MONTH + k.volume_size_gb * prices.mskStorageGbMonth), `${k.broker_count} × ${k.instance_type} + storage`)),
     });
   }
   add('Messaging', ['Network'], messaging);
@@ -269,7 +269,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
           ...(s.public_ports.length ? ([['public ports', s.public_ports.map(String)]] as [string, ParamValue][]) : []),
         ],
         because: w.because,
-        cost: fixed(s.node_count * (prices.ec2[s.instance_type] ?? 0) * HOURS_PER_MONTH, `${s.node_count} × ${s.instance_type} on demand`),
+        cost: ifPriced(hourlyPrice(prices.ec2, s.instance_type, w.name in d.services ? `services.${w.name}.instance_type` : 'compute.instance_type', notes), (h) => fixed(s.node_count * h * HOURS_PER_MONTH, `${s.node_count} × ${s.instance_type} on demand`)),
       });
     }
   }
@@ -311,7 +311,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
         ['used by', req.cache.uses],
       ],
       because: req.cache.because,
-      cost: fixed(nodes * (prices.elasticache[c.node_type] ?? 0) * HOURS_PER_MONTH, `${nodes} × ${c.node_type}`),
+      cost: ifPriced(hourlyPrice(prices.elasticache, c.node_type, 'cache.node_type', notes), (h) => fixed(nodes * h * HOURS_PER_MONTH, `${nodes} × ${c.node_type}`)),
     });
   }
   const secretsToCreate = req.secrets.filter((s) => s.from.kind === 'create');

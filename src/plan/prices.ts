@@ -103,6 +103,23 @@ export const FLAT = {
   snsMonth: 0,
 } as const;
 
+/**
+ * The hourly price of an instance type in one of the tables, or undefined when the bundled
+ * table has none (a type it does not list, or one newer than dazzle's lists): the resource is
+ * then not estimated rather than estimated at $0, and a note in `notes` says so, once per type.
+ */
+export function hourlyPrice(table: Readonly<Record<string, number>>, type: string, key: string, notes: string[]): number | undefined {
+  if (Object.hasOwn(table, type)) return table[type];
+  const note = `No bundled price for ${type} (deploy.${key}): it is not in the estimate.`;
+  if (!notes.includes(note)) notes.push(note);
+  return undefined;
+}
+
+/** A cost from an hourly price, or null (not estimated) when there is no price. */
+export function ifPriced<T>(hourly: number | undefined, cost: (hourly: number) => T): T | null {
+  return hourly === undefined ? null : cost(hourly);
+}
+
 export function pricesFor(region: string): { readonly prices: RegionPrices; readonly bundled: boolean } {
   const p = PRICES[region];
   return p ? { prices: p, bundled: true } : { prices: US_EAST, bundled: false };

@@ -12,7 +12,7 @@ import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { BASE_DEFAULTS, ENVIRONMENTS, loadConfig, PROFILES, type Environment, type ResolvedConfig } from '../../src/config/index.js';
 import { CATALOGUE, type Diagnostic, type Result } from '../../src/diagnostics/index.js';
-import { CORPUS, corpusProjects, REPO, runCli, STACK_TRACE, tempProject } from '../helpers.js';
+import { CORPUS, corpusProjects, describeShared, runCli, SHARED, STACK_TRACE, tempProject } from '../helpers.js';
 
 const FILE = 'dazzle.toml';
 
@@ -42,8 +42,8 @@ function at(config: ResolvedConfig, key: string): unknown {
 
 // ---------------------------------------------------------------------------
 
-describe('the deployment guide (../shared/seeds/002_*)', () => {
-  const seeds = join(REPO, '..', 'shared', 'seeds');
+describeShared('the deployment guide (../shared/seeds/002_*)', () => {
+  const seeds = join(SHARED, 'seeds');
   const name = readdirSync(seeds).find((f) => f.startsWith('002_'));
   if (name === undefined) throw new Error(`no 002_* file in ${seeds}`);
   const guide = readFileSync(join(seeds, name), 'utf8');
@@ -116,7 +116,7 @@ describe('the deployment guide (../shared/seeds/002_*)', () => {
   });
 });
 
-describe('the corpus', () => {
+describeShared('the corpus', () => {
   const projects = corpusProjects();
 
   it('has projects', () => expect(projects.length).toBeGreaterThan(0));

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BASE_DEFAULTS, ENVIRONMENTS, loadConfig, PROFILES, TIGERBEETLE_SIZES, type Environment } from '../../src/config/index.js';
-import { TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB } from '../../src/config/instance-types.js';
+import { TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB } from '../../src/config/tigerbeetle-sizes.js';
 
 function load(text: string, environment?: Environment) {
   return loadConfig({ path: 'dazzle.toml', text, ...(environment ? { environment } : {}) });

@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
-import { CORPUS, REPO } from '../helpers.js';
+import { CORPUS, REPO, sharedCases } from '../helpers.js';
 import { synthProject, typecheckApp, type Synthesized } from '../cdk-helpers.js';
 
 /** Corpus projects that hold an app (corpora/ is a collection of DSL files without one). */
 const PROJECTS: [string, string][] = [
   ['ledger-app', join(REPO, 'examples', 'ledger-app')],
-  ...['acme_billing', 'fieldtest_hub', 'invoice_ops', 'simple_task', 'support_tickets'].map((p): [string, string] => [p, join(CORPUS, p)]),
+  ...sharedCases('the corpus projects', () => ['acme_billing', 'fieldtest_hub', 'invoice_ops', 'simple_task', 'support_tickets'].map((p): [string, string] => [p, join(CORPUS, p)])),
 ];
 const ENVS: Environment[] = ['dev', 'prod'];
 const CASES = PROJECTS.flatMap(([name, dir]) => ENVS.map((env) => ({ key: `${name} ${env}`, dir, env })));

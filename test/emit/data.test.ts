@@ -1,8 +1,9 @@
 /** The Data stack, asserted on synthesized CloudFormation: Aurora PostgreSQL, the buckets and their access logs. */
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
-import { CORPUS, REPO } from '../helpers.js';
+// Every suite here reads corpus projects (synthesized in beforeAll): skipped without ../shared.
+import { CORPUS, describeShared as describe, REPO } from '../helpers.js';
 import { resourceAt, resourcesOf, stackIdOf, synthProject, typeCounts, typecheckApp, type Synthesized } from '../cdk-helpers.js';
 
 const LEDGER = join(REPO, 'examples/ledger-app');

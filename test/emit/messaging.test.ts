@@ -2,10 +2,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
 import { pascal } from '../../src/emit/code.js';
-import { copyProject, CORPUS, REPO } from '../helpers.js';
+// Every suite here reads corpus projects (synthesized in beforeAll): skipped without ../shared.
+import { copyProject, CORPUS, describeShared as describe, REPO } from '../helpers.js';
 import { prepare } from '../../src/cli/generate-command.js';
 import { FIXED_TIME, resourceAt, resourcesOf, stackIdOf, synthProject, typeCounts, typecheckApp, type Synthesized } from '../cdk-helpers.js';
 

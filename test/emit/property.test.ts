@@ -16,9 +16,9 @@ import { lowerToRequirements } from '../../src/lower/index.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { frontEnd } from '../../src/project/index.js';
 import { writeApp } from '../cdk-helpers.js';
-import { CORPUS, REPO } from '../helpers.js';
+import { CORPUS, REPO, sharedCases } from '../helpers.js';
 
-const projects = [join(REPO, 'examples', 'ledger-app'), ...['acme_billing', 'fieldtest_hub', 'simple_task', 'support_tickets'].map((p) => join(CORPUS, p))];
+const projects = [join(REPO, 'examples', 'ledger-app'), ...sharedCases('the corpus projects', () => ['acme_billing', 'fieldtest_hub', 'simple_task', 'support_tickets'].map((p) => join(CORPUS, p)))];
 const specs = projects.map((dir) => {
   const spec = frontEnd(readProject(dir, REPO).dsl).value.spec;
   if (!spec) throw new Error(dir);

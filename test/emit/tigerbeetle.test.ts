@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
-import { TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB } from '../../src/config/instance-types.js';
+import { TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB } from '../../src/config/tigerbeetle-sizes.js';
 import { availabilityZones } from '../../src/emit/model.js';
 import { isGraviton } from '../../src/emit/stacks/tigerbeetle.js';
 import type { AwsTigerBeetle, DeploymentPlan } from '../../src/plan/index.js';
 import { resourcesOf, synthProject, typecheckApp, type Synthesized } from '../cdk-helpers.js';
-import { copyProject, CORPUS, REPO } from '../helpers.js';
+import { copyProject, CORPUS, REPO, sharedCases } from '../helpers.js';
 import { bashSyntax, bootScriptValues, commandWords } from './evaluate.js';
 import { planWith, synthPlan } from './in-process.js';
 
@@ -37,8 +37,10 @@ function ledgerAppOnIo2(): string {
 
 const CASES: { name: string; project: () => string; env: Environment; replicas: number; volumeType: 'gp3' | 'io2'; ami: string | null }[] = [
   { name: 'ledger-app prod', project: () => join(REPO, 'examples/ledger-app'), env: 'prod', replicas: 3, volumeType: 'gp3', ami: null },
-  { name: 'fieldtest_hub dev', project: () => join(CORPUS, 'fieldtest_hub'), env: 'dev', replicas: 1, volumeType: 'gp3', ami: null },
-  { name: 'fieldtest_hub prod', project: () => join(CORPUS, 'fieldtest_hub'), env: 'prod', replicas: 3, volumeType: 'gp3', ami: null },
+  ...sharedCases('fieldtest_hub', () => [
+    { name: 'fieldtest_hub dev', project: () => join(CORPUS, 'fieldtest_hub'), env: 'dev' as const, replicas: 1, volumeType: 'gp3' as const, ami: null },
+    { name: 'fieldtest_hub prod', project: () => join(CORPUS, 'fieldtest_hub'), env: 'prod' as const, replicas: 3, volumeType: 'gp3' as const, ami: null },
+  ]),
   { name: 'ledger-app staging on io2, pinned image', project: ledgerAppOnIo2, env: 'staging', replicas: 3, volumeType: 'io2', ami: PINNED_AMI },
 ];
 

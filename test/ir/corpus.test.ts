@@ -4,11 +4,11 @@
  * with the right code at the right line; hand-counted IR facts are pinned.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { counts } from '../../src/cli/commands.js';
 import { readProject } from '../../src/cli/io.js';
 import { frontEnd } from '../../src/project/index.js';
-import { CORPUS, corpusFiles, corpusProjects, REPO, runCli, STACK_TRACE } from '../helpers.js';
+import { CORPUS, corpusFiles, corpusProjects, describeShared, REPO, runCli, STACK_TRACE } from '../helpers.js';
 
 function load(project: string) {
   const files = readProject(join(CORPUS, project), REPO);
@@ -16,7 +16,7 @@ function load(project: string) {
   return { files, ...out };
 }
 
-describe('corpus projects', () => {
+describeShared('corpus projects', () => {
   const projects = corpusProjects();
 
   it('finds the five corpus projects', () => {
@@ -40,7 +40,7 @@ describe('corpus projects', () => {
   });
 });
 
-describe('hand-counted IR facts', () => {
+describeShared('hand-counted IR facts', () => {
   // Counted by reading the files (see the file:line lists in the comments), not by running the code.
   it('fieldtest_hub', () => {
     const spec = load('fieldtest_hub').value.spec;
@@ -134,7 +134,7 @@ describe('hand-counted IR facts', () => {
   });
 });
 
-describe('corpora/appspec', () => {
+describeShared('corpora/appspec', () => {
   it.each(corpusFiles('corpora/appspec/valid').map((f) => [f.split('/').pop(), f]))('valid/%s checks with zero errors', (_, file) => {
     const r = runCli(['check', file as string]);
     expect(r.stderr).toBe('');

@@ -1,12 +1,18 @@
 /** Golden plans: the text and JSON plan of each case, pinned. `npm run accept` rewrites them; CI never does. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { FORMATS, PLAN_CASES } from '../../scripts/golden-cases.mjs';
-import { REPO, runCli } from '../helpers.js';
+import { REPO, runCli, SHARED, sharedCases } from '../helpers.js';
 
-const cases = PLAN_CASES as { name: string; args: string[] }[];
+type Case = { name: string; args: string[] };
+/** Cases of projects in the shared folder (`../shared/corpus/…`), found where the tests find it. */
+const readsShared = (c: Case) => c.args.some((a) => a.startsWith('../shared/'));
+const cases = [
+  ...(PLAN_CASES as Case[]).filter((c) => !readsShared(c)),
+  ...sharedCases('the corpus plans', () => (PLAN_CASES as Case[]).filter(readsShared).map((c) => ({ ...c, args: c.args.map((a) => a.replace(/^\.\.\/shared\//, `${relative(REPO, SHARED)}/`)) }))),
+];
 const formats = FORMATS as [string, string][];
 
 describe('golden plans', () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { lowerToRequirements } from '../../src/lower/index.js';
 import { buildPlan, type DeploymentPlan } from '../../src/plan/index.js';
-import { checkTexts, CORPUS, REPO, runCli, STACK_TRACE, tempProject } from '../helpers.js';
+import { checkTexts, CORPUS, itShared, REPO, runCli, STACK_TRACE, tempProject } from '../helpers.js';
 
 const EXAMPLE = 'examples/ledger-app';
 
@@ -109,13 +109,13 @@ describe('deploy plan', () => {
     expect(r.stderr).not.toMatch(STACK_TRACE);
   });
 
-  it('no ledgers: no TigerBeetle stack; no queues or buses: no Messaging resources for them', () => {
+  itShared('no ledgers: no TigerBeetle stack; no queues or buses: no Messaging resources for them', () => {
     const plan = planJson(['-p', join(CORPUS, 'acme_billing')]);
     expect(plan.stacks.map((s) => s.name)).toEqual(['Network', 'Data', 'Compute', 'Observability']);
     expect(plan.services.flatMap((s) => s.variables.map((v) => v.name))).not.toContain('TIGERBEETLE_ADDRESSES');
   });
 
-  it('plans every corpus project', () => {
+  itShared('plans every corpus project', () => {
     for (const p of readdirSync(CORPUS).filter((d) => !d.startsWith('corpora') && d !== 'LICENSE')) {
       const r = runCli(['deploy', 'plan', '--format', 'json', '-p', join(CORPUS, p)]);
       expect(r.code, p).toBe(0);

@@ -7,9 +7,9 @@ import { BASE_DEFAULTS, ENVIRONMENTS, loadConfig, type Environment } from '../..
 import { lowerToRequirements } from '../../src/lower/index.js';
 import { buildPlan, planMarkdown, planText } from '../../src/plan/index.js';
 import { frontEnd } from '../../src/project/index.js';
-import { CORPUS, corpusProjects, REPO } from '../helpers.js';
+import { CORPUS, corpusProjects, REPO, sharedCases } from '../helpers.js';
 
-const projects = [...corpusProjects().map((p) => join(CORPUS, p)), join(REPO, 'examples', 'ledger-app')];
+const projects = [...sharedCases('the corpus projects', () => corpusProjects().map((p) => join(CORPUS, p))), join(REPO, 'examples', 'ledger-app')];
 const specs = projects.map((dir) => {
   const files = readProject(dir, REPO);
   const spec = frontEnd(files.dsl).value.spec;

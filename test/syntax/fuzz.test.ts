@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, type Diagnostic } from '../../src/diagnostics/index.js';
-import { APP, checkTexts, CORPUS, corpusFiles, corpusProjects, runCli, STACK_TRACE, tempProject } from '../helpers.js';
+import { APP, checkTexts, CORPUS, corpusFiles, corpusProjects, describeShared, runCli, STACK_TRACE, tempProject } from '../helpers.js';
 
 type Files = Record<string, string | Uint8Array>;
 
@@ -127,7 +127,7 @@ function mutate(text: string, m: Mutation): string {
 
 /** A corpus project with one of its files mutated. */
 const mutatedProjectArb = fc
-  .record({ target: fc.nat({ max: TARGETS.length - 1 }), mutations: fc.array(mutationArb, { minLength: 1, maxLength: 4 }) })
+  .record({ target: fc.nat({ max: Math.max(0, TARGETS.length - 1) }), mutations: fc.array(mutationArb, { minLength: 1, maxLength: 4 }) })
   .map(({ target, mutations }) => {
     const { project, path } = TARGETS[target] as (typeof TARGETS)[number];
     const text = mutations.reduce(mutate, project.files[path] as string);
@@ -187,7 +187,7 @@ function frontEndHolds(files: Files): void {
   ensure(hasError === (r.value.spec === undefined), hasError ? 'errors, yet an AppSpec was produced' : 'no errors, yet no AppSpec');
 }
 
-describe('front end on mutated corpus files', () => {
+describeShared('front end on mutated corpus files', () => {
   it('loads the whole corpus', () => {
     expect(PROJECTS.length).toBeGreaterThanOrEqual(6);
     expect(TARGETS.length).toBeGreaterThan(PROJECTS.length);
@@ -254,7 +254,7 @@ describe('front end on random input as a single file', () => {
   });
 });
 
-describe('`dazzle check` on mutated corpus projects (the built CLI)', () => {
+describeShared('`dazzle check` on mutated corpus projects (the built CLI)', () => {
   const DEFAULT_TOML = '[project]\nname = "fuzz"\n\n[modules]\npaths = ["./dsl"]\n';
 
   it('exits 0 or 2 and never prints a stack trace', () => {

@@ -7,7 +7,7 @@
  */
 import type { AwsTigerBeetle, DeploymentPlan } from '../../plan/index.js';
 import { InternalError } from '../../diagnostics/index.js';
-import { TIGERBEETLE_HARDWARE_DOCS, TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB } from '../../config/instance-types.js';
+import { TIGERBEETLE_HARDWARE_DOCS, TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB } from '../../config/tigerbeetle-sizes.js';
 import { replicaList, sharedZones } from '../../lower/index.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, mdCode, mdText, SHELL_WORD_FUNCTION, str } from '../code.js';
 import { availabilityZones, because, propsInterface, removalPolicy, stackSource, type EmitContext, type StackSource } from '../model.js';

@@ -10,8 +10,10 @@ import { ledgerCluster } from './ledger-cluster.js';
 import { messaging } from './messaging.js';
 import { names } from './names.js';
 import { network } from './network.js';
+import { notGeneratedYet } from './not-generated.js';
 import { objectStores } from './object-stores.js';
 import { regionTypes } from './region-types.js';
+import { plainHttp } from './plain-http.js';
 import { schedules } from './schedules.js';
 import { secrets } from './secrets.js';
 import { variables } from './variables.js';
@@ -32,4 +34,6 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['variables', variables],
   ['names', names],
   ['region-types', regionTypes],
+  ['not-generated', notGeneratedYet],
+  ['plain-http', plainHttp],
 ];
