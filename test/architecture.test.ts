@@ -8,7 +8,12 @@ import { REPO } from './helpers.js';
 
 const SRC = join(REPO, 'src');
 /** Lower layers never import higher ones. */
-const LAYERS = ['version.ts', 'diagnostics', 'syntax', 'config', 'ir', 'lower', 'plan', 'emit', 'project', 'cli'];
+const LAYERS = ['version.ts', 'diagnostics', 'syntax', 'config', 'ir', 'lower', 'plan', 'emit', 'preflight', 'project', 'cli'];
+/**
+ * Stages beside synth (templates + plan → findings) are narrower than the order above: they read
+ * only these layers, and only the CLI reads them.
+ */
+const BESIDE_SYNTH: Readonly<Record<string, readonly string[]>> = { preflight: ['version.ts', 'diagnostics', 'config', 'lower', 'plan'] };
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -36,6 +41,22 @@ describe('architecture', () => {
       for (const m of src.matchAll(/from '(\.[^']+)'/g)) {
         const target = join(f, '..', m[1] as string);
         if (layerOf(target) > layerOf(f)) violations.push(`${relative(REPO, f)} imports ${m[1]}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('stages beside synth import only the layers they need, and only the CLI imports them', () => {
+    const violations: string[] = [];
+    for (const f of all) {
+      const own = relative(SRC, f).split('/')[0] ?? '';
+      const src = readFileSync(f, 'utf8');
+      for (const m of src.matchAll(/from '(\.[^']+)'/g)) {
+        const target = (relative(SRC, join(f, '..', m[1] as string)).split('/')[0] ?? '').replace(/\.js$/, '.ts');
+        if (target === own) continue;
+        const allowed = BESIDE_SYNTH[own];
+        if (allowed && !allowed.includes(target)) violations.push(`${relative(REPO, f)} imports ${m[1]}`);
+        if (target in BESIDE_SYNTH && own !== 'cli') violations.push(`${relative(REPO, f)} imports ${m[1]}`);
       }
     }
     expect(violations).toEqual([]);

@@ -40,6 +40,8 @@ export interface SynthOptions {
   readonly nag?: boolean;
   /** Where to write the assembly (default `<appDir>/cdk.out`). */
   readonly outdir?: string;
+  /** Further cdk-nag packs to run besides AwsSolutions, by class name (`HIPAASecurityChecks`). @default none */
+  readonly packs?: readonly string[];
 }
 
 interface CdkApp {
@@ -156,8 +158,8 @@ export async function synthApp(appDir: string, options: SynthOptions = {}): Prom
     });
     mod.addStacks(app);
     if (options.nag !== false) {
-      const { AwsSolutionsChecks } = requireHere('cdk-nag') as typeof import('cdk-nag');
-      cdk.Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      const nag = requireHere('cdk-nag') as Record<string, new (scope: unknown) => import('aws-cdk-lib').IPolicyValidationPluginBeta1>;
+      cdk.Validations.of(app).addPlugins(...['AwsSolutionsChecks', ...(options.packs ?? [])].map((pack) => new (nag[pack] as (typeof nag)[string])(app)));
     }
     try {
       (app as CdkApp).synth();
