@@ -72,10 +72,17 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
   common(deploy.command('synth').description('synthesize the generated app offline into cdk.out/ and run cdk-nag'))
     .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
     .action(action(async (o) => (await import('./generate-command.js')).deploySynth(o as never, io, cwd)));
-  const pending: readonly [string, string][] = [
-    ['preflight', 'policy checks before deploying'],
-    ['diff', 'what changed since the last generation'],
-  ];
+  common(deploy.command('preflight').description('check the generated app before deploying: TigerBeetle, network, data, IAM, names, limits, CloudFormation schemas and cdk-nag (exit 1 on a finding at --fail-on or above)'), ['text', 'json', 'sarif', 'markdown'])
+    .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
+    .addOption(new Option('--fail-on <level>', 'fail on an unacknowledged finding at this severity or above').choices(['critical', 'high', 'medium', 'low', 'info']).default('high'))
+    .option('--rules <packs>', 'further cdk-nag rule packs, comma-separated: hipaa, nist-800-53-r4, nist-800-53-r5, pci-dss-321, serverless')
+    .option('--output <file>', 'write the report (in --format) to this file; the text report still goes to the terminal')
+    .action(
+      action(async (o) =>
+        (await import('./preflight-command.js')).deployPreflight(o as never, io, cwd, { now: new Date(), githubActions: process.env.GITHUB_ACTIONS === 'true' }),
+      ),
+    );
+  const pending: readonly [string, string][] = [['diff', 'what changed since the last generation']];
   for (const [name, what] of pending) {
     common(deploy.command(name).description(what)).action(
       action(async (o) => {
