@@ -9,6 +9,8 @@
 // 3. Phases of a cold check of fieldtest_hub in a fresh process (where the start-up time goes).
 // 4. Synth: `dazzle deploy synth` (in-process, offline) against `npx cdk synth` on the same
 //    generated app (the ledger example, prod), alternating, fresh processes.
+// 5. Preflight: `dazzle deploy preflight` against `dazzle deploy synth` on the same generated app
+//    (the ledger example, prod), alternating, fresh processes; goal: at most 1.3x.
 //
 // Prints a table and writes the figures to .bench/last.json (git-ignored).
 // Usage: node bench/run.mjs [--quick]      (--quick: fewer runs, for trying the script)
@@ -467,6 +469,40 @@ function synthTimes() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. preflight: `dazzle deploy preflight` against `dazzle deploy synth` on the same app
+
+const PREFLIGHT_GOAL = 1.3;
+
+/** Generate the ledger example (prod) once; time preflight and synth on it, alternating, fresh processes. */
+function preflightTimes() {
+  const work = mkdtempSync(join(tmpdir(), 'dazzle-bench-preflight-'));
+  const project = join(work, 'project');
+  cpSync(join(ROOT, 'examples', 'ledger-app'), project, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+  const gen = spawnSync(process.execPath, [BIN, 'deploy', 'generate', '-p', project, '-e', 'prod'], { encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`generate failed: ${gen.stderr}`);
+  const env = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' };
+  const time = (command) => () => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [BIN, 'deploy', command, '-p', project, '-e', 'prod'], { encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`dazzle deploy ${command} exited ${r.status}: ${r.stderr || r.stdout}`);
+    return performance.now() - t0;
+  };
+  const preflight = time('preflight');
+  const synth = time('synth');
+  preflight();
+  synth();
+  const a = [];
+  const b = [];
+  const n = QUICK ? 3 : 5;
+  for (let i = 0; i < n; i++) {
+    a.push(preflight());
+    b.push(synth());
+  }
+  rmSync(work, { recursive: true, force: true });
+  return { preflight: stats(a), synth: stats(b) };
+}
+
+// ---------------------------------------------------------------------------------------------
 // main
 
 async function main() {
@@ -549,6 +585,13 @@ async function main() {
   process.stdout.write(prow('npx cdk synth (tsx, with cdk-nag)', synth.cdk));
   process.stdout.write(`  goal: dazzle deploy synth at least 2x faster than npx cdk synth -> ${synthRatio >= 2 ? 'MET' : 'NOT MET'} (${synthRatio.toFixed(2)}x)\n\n`);
 
+  const pf = preflightTimes();
+  const pfRatio = pf.preflight.median / pf.synth.median;
+  process.stdout.write(`Preflight of the generated ledger app (prod), fresh process each run (median of ${pf.preflight.runs}, after one uncounted run each, alternating)\n`);
+  process.stdout.write(prow('dazzle deploy preflight', pf.preflight));
+  process.stdout.write(prow('dazzle deploy synth', pf.synth));
+  process.stdout.write(`  goal: preflight at most ${PREFLIGHT_GOAL}x deploy synth -> ${pfRatio <= PREFLIGHT_GOAL ? 'MET' : 'NOT MET'} (${pfRatio.toFixed(2)}x)\n\n`);
+
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -560,12 +603,13 @@ async function main() {
     cold: { nodeBaseline: baseline, version, plan, planRatioToNode: round(plan.median / baseline.median), check: projects, ratioFieldtestToNode: fh ? round(fh.median / baseline.median) : null },
     phasesFieldtestHub: phase ?? null,
     synth: { dazzle: roundStats(synth.dazzle, 1), cdk: roundStats(synth.cdk, 1), ratio: round(synthRatio), goalMet: synthRatio >= 2 },
+    preflight: { preflight: roundStats(pf.preflight, 1), synth: roundStats(pf.synth, 1), ratio: round(pfRatio), goal: PREFLIGHT_GOAL, goalMet: pfRatio <= PREFLIGHT_GOAL },
     benchSeconds: 0,
   };
   result.benchSeconds = round((performance.now() - started) / 1000, 1);
   writeFileSync(join(OUT_DIR, 'last.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`Wrote .bench/last.json (${result.benchSeconds} s)\n`);
-  if (!tpOk || !coldOk || synthRatio < 2) process.stdout.write('At least one goal is not met.\n');
+  if (!tpOk || !coldOk || synthRatio < 2 || pfRatio > PREFLIGHT_GOAL) process.stdout.write('At least one goal is not met.\n');
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;

@@ -86,10 +86,14 @@ describe('deploy preflight', () => {
     expect(r.stdout).toContain('| severity | rule | where | finding | fix |');
   });
 
-  it('a stale app (dazzle.toml changed since generate) is APP_STALE, and a hand edit is listed (APP_EDITED) and checked: cluster id 0 in staging', () => {
+  it('a stale app (dazzle.toml changed since generate) is APP_STALE, and a hand edit is listed (APP_EDITED) and checked: cluster id 0 in staging, a property CloudFormation refuses', () => {
     const copy = copyProject(project, mkdtempSync(join(tmpdir(), 'dazzle-preflight-stale-')));
     const stack = join(copy, 'infra-staging', 'lib', 'tigerbeetle-stack.ts');
-    writeFileSync(stack, readFileSync(stack, 'utf8').replace("const CLUSTER_ID = '1';", "const CLUSTER_ID = '0';"));
+    const edited = readFileSync(stack, 'utf8')
+      .replace("const CLUSTER_ID = '1';", "const CLUSTER_ID = '0';")
+      .replace("    Tags.of(volume).add('Name', name);", "    Tags.of(volume).add('Name', name);\n    (volume.node.defaultChild as ec2.CfnVolume).addPropertyOverride('Throughput', 'fast');");
+    expect(edited).toContain("addPropertyOverride('Throughput', 'fast')");
+    writeFileSync(stack, edited);
     writeFileSync(join(copy, 'dazzle.toml'), readFileSync(join(copy, 'dazzle.toml'), 'utf8').replace('desired_count = 2', 'desired_count = 3'));
     const r = runCli(['deploy', 'preflight', '-p', copy, '--out', join(copy, 'infra-staging'), '--format', 'json'], { cwd: copy, timeoutMs: 120_000 });
     expect(r.code).toBe(1);
@@ -97,8 +101,12 @@ describe('deploy preflight', () => {
     expect(j.findings.map((f) => [f.rule, f.level]).sort()).toEqual([
       ['APP_EDITED', 'medium'],
       ['APP_STALE', 'high'],
+      ['CFN_SCHEMA', 'high'],
+      ['CFN_SCHEMA', 'high'],
+      ['CFN_SCHEMA', 'high'],
       ['TB_TEST_CLUSTER_ID', 'high'],
     ]);
+    expect(j.findings.filter((f) => f.rule === 'CFN_SCHEMA').map((f) => (f as unknown as { message: string }).message)).toEqual(Array(3).fill(expect.stringMatching(/^AWS::EC2::Volume LedgerApp-staging-TigerBeetle\/Replica\dData \(Properties\.Throughput\): .*integer.*\[CloudFormation F30\d\d\]$/)));
     expect(j.findings.find((f) => f.rule === 'APP_EDITED')?.file).toBe('infra-staging/lib/tigerbeetle-stack.ts');
     expect(j.findings.find((f) => f.rule === 'TB_TEST_CLUSTER_ID')?.file).toBe('dsl/ledgers.dsl');
   });
