@@ -4,7 +4,11 @@
  * the schema refuses and a resource type the region does not offer are errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployPreflight } from '../../src/cli/preflight-command.js';
 import { startTemplateValidation, type TemplateValidator } from '../../src/cli/template-validation.js';
+import { FIXED_TIME, generateApp, projectCopy, writeApp } from '../cdk-helpers.js';
+import { REPO } from '../helpers.js';
+import { EXAMPLE } from './helpers.js';
 
 let validator: TemplateValidator;
 beforeAll(() => {
@@ -30,5 +34,18 @@ describe('template validation', () => {
     expect((await validator.validate([agent], 'ap-southeast-5')).map((i) => [i.rule, i.logicalId])).toEqual([['F3006', 'Agent']]);
     expect(await validator.validate([agent], 'us-east-1')).toEqual([]);
     expect(await validator.validate([template({ Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } } })], 'us-east-1')).toEqual([]);
+  });
+});
+
+describe('a validation that cannot run', () => {
+  it('fails the run (an internal error, exit 3 in main), never passes it', async () => {
+    const copy = projectCopy(EXAMPLE);
+    const prepared = generateApp(copy, 'staging');
+    writeApp(prepared.app.files, prepared.outDir);
+    const out: string[] = [];
+    const broken: TemplateValidator = { validate: () => Promise.reject(new Error('CloudFormation template validation failed: no schemas')), close: async () => undefined };
+    const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), color: false };
+    await expect(deployPreflight({ project: copy, format: 'text' }, io, REPO, { now: FIXED_TIME, githubActions: false, validator: broken })).rejects.toThrow('no schemas');
+    expect(out.join('')).not.toContain('preflight passed');
   });
 });

@@ -48,6 +48,12 @@ export const PHYSICAL_NAMES: Readonly<Record<string, readonly [property: string,
   'AWS::Route53::RecordSet': ['Name', 255, 'global'],
 };
 
+/** How to give a name of these types to one environment only. */
+const COLLISION_FIX: Readonly<Record<string, string>> = {
+  'AWS::SES::EmailIdentity': "use a sender address per environment (the channel's from_address), or deploy each environment to its own account and acknowledge this",
+  'AWS::Route53::RecordSet': 'use a name per environment ([deploy.env.<environment>.domain] subdomain), or deploy each environment to its own hosted zone and acknowledge this',
+};
+
 /** CloudFormation's limits (per stack; managed policies per role). */
 export const CFN_LIMITS = { resources: 500, outputs: 200, parameters: 200, templateBytes: 1_000_000, managedPoliciesPerRole: 10 } as const;
 
@@ -91,6 +97,7 @@ export const physicalNames: Check = ({ facts, region, environment }) => {
       out.push({
         rule: 'NAME_COLLISION',
         message: `${r.type} ${shownName(r)} is named ${quote(text, 80)} in every environment (the name does not contain '${environment}'), so ${others.join(' or ')} deployed ${where} would collide with it`,
+        ...(COLLISION_FIX[r.type] ? { fix: COLLISION_FIX[r.type] } : {}),
         resource: r,
       });
     }
