@@ -6,7 +6,7 @@
  */
 import type { Environment, ResolvedConfig } from '../config/index.js';
 import type { Span } from '../diagnostics/index.js';
-import type { DeploymentPlan } from '../plan/index.js';
+import type { DeploymentPlan, StackTemplate } from '../plan/index.js';
 
 /** Severities, most severe first. `--fail-on LEVEL` fails the run on a finding at LEVEL or above. */
 export const LEVELS = ['critical', 'high', 'medium', 'low', 'info'] as const;
@@ -20,33 +20,7 @@ export function atOrAbove(level: Level, threshold: Level): boolean {
   return LEVELS.indexOf(level) <= LEVELS.indexOf(threshold);
 }
 
-/** One resource of a CloudFormation template (the parts rules read). */
-export interface CfnResource {
-  readonly Type: string;
-  readonly Properties?: Readonly<Record<string, unknown>>;
-  readonly DeletionPolicy?: string;
-  readonly UpdateReplacePolicy?: string;
-  readonly Metadata?: Readonly<Record<string, unknown>>;
-  readonly Condition?: string;
-}
-
-/** A synthesized CloudFormation template. */
-export interface CfnTemplate {
-  readonly Resources?: Readonly<Record<string, CfnResource>>;
-  readonly Outputs?: Readonly<Record<string, { readonly Value?: unknown; readonly Export?: { readonly Name?: unknown } }>>;
-  readonly Parameters?: Readonly<Record<string, { readonly Type?: string; readonly Default?: unknown }>>;
-}
-
-/** One stack of the cloud assembly. */
-export interface StackTemplate {
-  /** The CloudFormation stack name, e.g. `LedgerApp-prod-Data`. */
-  readonly stack: string;
-  /** Its template file as the user sees it (`infra/cdk.out/LedgerApp-prod-Data.template.json`). */
-  readonly file: string;
-  readonly template: CfnTemplate;
-  /** The size of the template file in bytes (CloudFormation's limit counts these). */
-  readonly bytes: number;
-}
+export type { CfnResource, CfnTemplate, StackTemplate } from '../plan/index.js';
 
 /**
  * An acknowledgement written in the generated app's code

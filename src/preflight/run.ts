@@ -10,7 +10,7 @@ import { applyAcknowledgements, checkAcknowledgements } from './acknowledge.js';
 import { CHECKS, ZONES_BY_NAME, type CheckContext, type Draft } from './checks/index.js';
 import { Facts } from './facts.js';
 import { LEVELS, type Finding, type Location, type PreflightInput, type PreflightReport, type RuleInfo } from './model.js';
-import { buildProvenance, type Provenance } from './provenance.js';
+import { buildProvenance, type Provenance } from '../plan/index.js';
 import { appliesIn, RULES } from './rules.js';
 
 const point = (file: string, line: number, col: number): Span => ({ file, line, col, endLine: line, endCol: col + 1, offset: 0, length: 0 });

@@ -1,7 +1,7 @@
 /** What every check sees, and what it returns: findings before they are located and acknowledged. */
 import type { Facts, Res } from '../facts.js';
 import type { Location, PreflightInput, RegionFacts, RuleInfo } from '../model.js';
-import type { Provenance } from '../provenance.js';
+import type { Provenance } from '../../plan/index.js';
 import type { RuleId } from '../rules.js';
 
 export interface CheckContext {

@@ -2,8 +2,10 @@
  * Provenance: from a synthesized template's resource (stack + logical ID) back
  * to its construct path and to what caused it — the plan entry it renders, and
  * that entry's "because" (the DSL constructs and dazzle.toml keys, each with
- * its line). One mapping for every stage that reports on templates
- * (`deploy preflight`, `deploy diff`).
+ * its line). One mapping for every stage beside synth that reports on
+ * templates (`deploy preflight`, `deploy diff`); it lives with the plan, below
+ * both, because it answers the plan's question "why is this here?" for the
+ * synthesized resources.
  *
  * The link from a template to the plan is the construct ID contract: the
  * generated app gives each plan entry's constructs IDs that start with the
@@ -16,8 +18,35 @@
 import type { ResolvedConfig } from '../config/index.js';
 import type { Span } from '../diagnostics/index.js';
 import { spanOf, stackName, type Because } from '../lower/index.js';
-import type { DeploymentPlan, PlanResource, StackName } from '../plan/index.js';
-import type { StackTemplate } from './model.js';
+import type { DeploymentPlan, PlanResource, StackName } from './model.js';
+
+/** One resource of a CloudFormation template (the parts the stages beside synth read). */
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Readonly<Record<string, unknown>>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+  readonly Metadata?: Readonly<Record<string, unknown>>;
+  readonly Condition?: string;
+}
+
+/** A synthesized CloudFormation template. */
+export interface CfnTemplate {
+  readonly Resources?: Readonly<Record<string, CfnResource>>;
+  readonly Outputs?: Readonly<Record<string, { readonly Value?: unknown; readonly Export?: { readonly Name?: unknown } }>>;
+  readonly Parameters?: Readonly<Record<string, { readonly Type?: string; readonly Default?: unknown }>>;
+}
+
+/** One stack of a cloud assembly. */
+export interface StackTemplate {
+  /** The CloudFormation stack name, e.g. `LedgerApp-prod-Data`. */
+  readonly stack: string;
+  /** Its template file as the user sees it (`infra/cdk.out/LedgerApp-prod-Data.template.json`). */
+  readonly file: string;
+  readonly template: CfnTemplate;
+  /** The size of the template file in bytes (CloudFormation's limit counts these). */
+  readonly bytes: number;
+}
 
 /** Where one template resource comes from. */
 export interface ResourceOrigin {
