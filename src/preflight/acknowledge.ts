@@ -7,7 +7,7 @@
 import type { Acknowledgement, PreflightConfig } from '../config/index.js';
 import { closest, diag, quote, type Diagnostic } from '../diagnostics/index.js';
 import type { Finding } from './model.js';
-import { isKnownRule, NAG_PACKS, RULES } from './rules.js';
+import { isKnownRule, NAG_PACKS, RULES, SAME_RULE } from './rules.js';
 
 /** Acknowledgements that name no rule preflight knows: errors, found before anything is synthesized. */
 export function checkAcknowledgements(preflight: PreflightConfig): Diagnostic[] {
@@ -41,7 +41,7 @@ function coversResource(a: Acknowledgement, f: Finding, entry: string | undefine
   return r.path !== undefined && `/${r.path}/`.includes(`/${want}/`);
 }
 
-const sameRule = (a: Acknowledgement, f: Finding) => f.rule === a.rule;
+const sameRule = (a: Acknowledgement, f: Finding) => f.rule === a.rule || SAME_RULE[a.rule] === f.rule;
 
 /**
  * Mark the findings the acknowledgements cover (in `environment`, on `today`, `YYYY-MM-DD`).

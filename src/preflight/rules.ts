@@ -140,6 +140,13 @@ export const NAG_PACKS = {
 
 export type NagPackName = keyof typeof NAG_PACKS;
 
+/**
+ * cdk-nag rules whose findings preflight reports under its own rule: an acknowledgement of
+ * either name covers them (cdk-nag's IAM5 wildcards are IAM_WILDCARD's, which reads the
+ * app's own explanations of them).
+ */
+export const SAME_RULE: Readonly<Record<string, string>> = { 'AwsSolutions-IAM5': 'IAM_WILDCARD' };
+
 /** The pack AwsSolutions rules belong to (always run). */
 export const AWS_SOLUTIONS_PREFIX = 'AwsSolutions';
 

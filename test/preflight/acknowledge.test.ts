@@ -107,6 +107,13 @@ describe('applying acknowledgements', () => {
     expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line])).toEqual([['DZ8003', 'warning', 4]]);
   });
 
+  it("an acknowledgement of cdk-nag's wildcard rule covers IAM_WILDCARD, which reports those wildcards", () => {
+    const wildcard = finding('IAM_WILDCARD', 'TaskRoleDefaultPolicy1234');
+    const r = applyAcknowledgements([wildcard], acks({ rule: 'AwsSolutions-IAM5' }), 'prod', '2026-06-01', () => undefined);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.findings[0]?.acknowledged?.reason).toBe('Staging keeps its IOPS low');
+  });
+
   it('one that matches nothing is a warning at its rule (DZ8002)', () => {
     const r = apply(acks({ rule: 'TB_EVEN_NODE_COUNT' }, { resource: 'Nothing' }));
     expect(r.diagnostics.map((d) => [d.code, d.severity, d.span?.line])).toEqual([

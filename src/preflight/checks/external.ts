@@ -56,7 +56,7 @@ export const zones: Check = ({ facts, region, regionFacts }) => {
   return out;
 };
 
-/** cdk-nag's findings. IAM5 (wildcards) is IAM_WILDCARD's, which reads the same acknowledgements. */
+/** cdk-nag's findings. IAM5 (wildcards) is IAM_WILDCARD's (see SAME_RULE), which reads the same acknowledgements. */
 export const nagFindings: Check = ({ input, facts, provenance }) => {
   const out: Draft[] = [];
   for (const f of input.nag) {
