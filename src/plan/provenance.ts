@@ -91,8 +91,9 @@ function shared(resources: readonly PlanResource[]): Because[] {
   return first.because.filter((b) => rest.every((r) => r.because.some((x) => causeKey(x) === causeKey(b))));
 }
 
-/** The first cause with a place. */
-function located(config: ResolvedConfig, because: readonly Because[]): { span?: Span; keyPath?: string } {
+/** The first cause with a place (none without the configuration, which says where keys are written). */
+function located(config: ResolvedConfig | undefined, because: readonly Because[]): { span?: Span; keyPath?: string } {
+  if (!config) return {};
   for (const b of because) {
     const { span } = spanOf(config, b);
     if (span) return { span, ...(b.kind === 'config' ? { keyPath: b.key } : {}) };
@@ -100,8 +101,11 @@ function located(config: ResolvedConfig, because: readonly Because[]): { span?: 
   return {};
 }
 
-/** Build the origins of every resource of `templates`, generated from `plan` with `config`. */
-export function buildProvenance(templates: readonly StackTemplate[], plan: DeploymentPlan, config: ResolvedConfig): Provenance {
+/**
+ * Build the origins of every resource of `templates`, generated from `plan` with `config`.
+ * Without `config` (a baseline whose configuration is not at hand) origins have no `span`.
+ */
+export function buildProvenance(templates: readonly StackTemplate[], plan: DeploymentPlan, config?: ResolvedConfig): Provenance {
   const stackByName = new Map<string, StackName>(plan.stacks.map((s) => [stackName(plan.app, plan.environment, s.name), s.name]));
   const entries = plan.stacks.flatMap((s) => s.resources.map((resource) => ({ stack: s.name, resource })));
   const planStacks = plan.stacks.map((s) => ({ name: s.name, common: shared(s.resources) }));
