@@ -503,6 +503,39 @@ function diffTimes() {
   return { diff: stats(a), synth: stats(b) };
 }
 
+// 6. preflight: `dazzle deploy preflight` against `dazzle deploy synth` on the same app
+
+const PREFLIGHT_GOAL = 1.3;
+
+/** Generate the ledger example (prod) once; time preflight and synth on it, alternating, fresh processes. */
+function preflightTimes() {
+  const work = mkdtempSync(join(tmpdir(), 'dazzle-bench-preflight-'));
+  const project = join(work, 'project');
+  cpSync(join(ROOT, 'examples', 'ledger-app'), project, { recursive: true, filter: (f) => !/[\\/](infra|cdk\.out|node_modules)$/.test(f) });
+  const gen = spawnSync(process.execPath, [BIN, 'deploy', 'generate', '-p', project, '-e', 'prod'], { encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`generate failed: ${gen.stderr}`);
+  const env = { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '' };
+  const time = (command) => () => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [BIN, 'deploy', command, '-p', project, '-e', 'prod'], { encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`dazzle deploy ${command} exited ${r.status}: ${r.stderr || r.stdout}`);
+    return performance.now() - t0;
+  };
+  const preflight = time('preflight');
+  const synth = time('synth');
+  preflight();
+  synth();
+  const a = [];
+  const b = [];
+  const n = QUICK ? 3 : 5;
+  for (let i = 0; i < n; i++) {
+    a.push(preflight());
+    b.push(synth());
+  }
+  rmSync(work, { recursive: true, force: true });
+  return { preflight: stats(a), synth: stats(b) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // main
 
@@ -593,6 +626,13 @@ async function main() {
   process.stdout.write(prow('dazzle deploy synth (with cdk-nag)', diffed.synth));
   process.stdout.write(`  goal: deploy diff within ${DIFF_GOAL_RATIO}x deploy synth -> ${diffRatio <= DIFF_GOAL_RATIO ? 'MET' : 'NOT MET'} (${diffRatio.toFixed(2)}x)\n\n`);
 
+  const pf = preflightTimes();
+  const pfRatio = pf.preflight.median / pf.synth.median;
+  process.stdout.write(`Preflight of the generated ledger app (prod), fresh process each run (median of ${pf.preflight.runs}, after one uncounted run each, alternating)\n`);
+  process.stdout.write(prow('dazzle deploy preflight', pf.preflight));
+  process.stdout.write(prow('dazzle deploy synth', pf.synth));
+  process.stdout.write(`  goal: preflight at most ${PREFLIGHT_GOAL}x deploy synth -> ${pfRatio <= PREFLIGHT_GOAL ? 'MET' : 'NOT MET'} (${pfRatio.toFixed(2)}x)\n\n`);
+
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -605,12 +645,13 @@ async function main() {
     phasesFieldtestHub: phase ?? null,
     synth: { dazzle: roundStats(synth.dazzle, 1), cdk: roundStats(synth.cdk, 1), ratio: round(synthRatio), goalMet: synthRatio >= 2 },
     diff: { diff: roundStats(diffed.diff, 1), synth: roundStats(diffed.synth, 1), ratio: round(diffRatio), goal: DIFF_GOAL_RATIO, goalMet: diffRatio <= DIFF_GOAL_RATIO },
+    preflight: { preflight: roundStats(pf.preflight, 1), synth: roundStats(pf.synth, 1), ratio: round(pfRatio), goal: PREFLIGHT_GOAL, goalMet: pfRatio <= PREFLIGHT_GOAL },
     benchSeconds: 0,
   };
   result.benchSeconds = round((performance.now() - started) / 1000, 1);
   writeFileSync(join(OUT_DIR, 'last.json'), `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`Wrote .bench/last.json (${result.benchSeconds} s)\n`);
-  if (!tpOk || !coldOk || synthRatio < 2 || diffRatio > DIFF_GOAL_RATIO) process.stdout.write('At least one goal is not met.\n');
+  if (!tpOk || !coldOk || synthRatio < 2 || diffRatio > DIFF_GOAL_RATIO || pfRatio > PREFLIGHT_GOAL) process.stdout.write('At least one goal is not met.\n');
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;

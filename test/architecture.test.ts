@@ -7,10 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from './helpers.js';
 
 const SRC = join(REPO, 'src');
-/** Lower layers never import higher ones. `diff` is a stage beside emit: it reads plans and templates, and only the CLI imports it. */
-const LAYERS = ['version.ts', 'diagnostics', 'syntax', 'config', 'ir', 'lower', 'plan', 'emit', 'diff', 'project', 'cli'];
-/** Stages nothing but the CLI may import. */
-const CLI_ONLY = ['diff'];
+/** Lower layers never import higher ones. */
+const LAYERS = ['version.ts', 'diagnostics', 'syntax', 'config', 'ir', 'lower', 'plan', 'emit', 'preflight', 'diff', 'project', 'cli'];
+/**
+ * Stages beside synth (templates + plan → findings or changes) are narrower than the order above:
+ * they read only these layers, never each other, and only the CLI reads them.
+ */
+const BESIDE_SYNTH: Readonly<Record<string, readonly string[]>> = {
+  preflight: ['version.ts', 'diagnostics', 'config', 'lower', 'plan'],
+  diff: ['version.ts', 'diagnostics', 'config', 'lower', 'plan'],
+};
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -43,14 +49,17 @@ describe('architecture', () => {
     expect(violations).toEqual([]);
   });
 
-  it('only the CLI imports the stages beside synth', () => {
+  it('stages beside synth import only the layers they need, and only the CLI imports them', () => {
     const violations: string[] = [];
     for (const f of all) {
-      const from = relative(SRC, f).split('/')[0] ?? '';
-      if (from === 'cli') continue;
-      for (const m of readFileSync(f, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
-        const to = relative(SRC, join(f, '..', m[1] as string)).split('/')[0] ?? '';
-        if (CLI_ONLY.includes(to) && to !== from) violations.push(`${relative(REPO, f)} imports ${m[1]}`);
+      const own = relative(SRC, f).split('/')[0] ?? '';
+      const src = readFileSync(f, 'utf8');
+      for (const m of src.matchAll(/from '(\.[^']+)'/g)) {
+        const target = (relative(SRC, join(f, '..', m[1] as string)).split('/')[0] ?? '').replace(/\.js$/, '.ts');
+        if (target === own) continue;
+        const allowed = BESIDE_SYNTH[own];
+        if (allowed && !allowed.includes(target)) violations.push(`${relative(REPO, f)} imports ${m[1]}`);
+        if (target in BESIDE_SYNTH && own !== 'cli') violations.push(`${relative(REPO, f)} imports ${m[1]}`);
       }
     }
     expect(violations).toEqual([]);

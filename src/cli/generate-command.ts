@@ -46,7 +46,7 @@ export interface Prepared {
 }
 
 /** The app's folder: `--out` (from the working folder), else `[deploy] output` (from the project). */
-function appFolder(opts: GenerateOptions, output: string, projectRoot: string, cwd: string): string {
+export function appFolder(opts: GenerateOptions, output: string, projectRoot: string, cwd: string): string {
   if (opts.out !== undefined) return resolve(cwd, opts.out);
   return isAbsolute(output) ? output : join(projectRoot, output);
 }

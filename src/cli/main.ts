@@ -73,18 +73,16 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
     .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
     .option('--validate', "also run aws-cdk-lib's CloudFormation template validation (resource schemas, the region's resource types); CDK_VALIDATION=true does the same")
     .action(action(async (o) => (await import('./generate-command.js')).deploySynth(o as never, io, cwd)));
-  const pending: readonly [string, string][] = [['preflight', 'policy checks before deploying']];
-  for (const [name, what] of pending) {
-    common(deploy.command(name).description(what)).action(
-      action(async (o) => {
-        const { check } = await import('./commands.js');
-        const c = check({ ...o, format: o.format }, { ...io, stdout: () => undefined }, cwd);
-        if (c !== EXIT.ok) return c;
-        io.stderr(`dazzle: error DZ0101: 'deploy ${name}' is not available in dazzle ${VERSION} yet; 'dazzle check' and 'dazzle inspect' are\n`);
-        return EXIT.invalid;
-      }),
+  common(deploy.command('preflight').description('check the generated app before deploying: TigerBeetle, network, data, IAM, names, limits, CloudFormation schemas and cdk-nag (exit 1 on a finding at --fail-on or above)'), ['text', 'json', 'sarif', 'markdown'])
+    .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
+    .addOption(new Option('--fail-on <level>', 'fail on an unacknowledged finding at this severity or above').choices(['critical', 'high', 'medium', 'low', 'info']).default('high'))
+    .option('--rules <packs>', 'further cdk-nag rule packs, comma-separated: hipaa, nist-800-53-r4, nist-800-53-r5, pci-dss-321, serverless')
+    .option('--output <file>', 'write the report (in --format) to this file; the text report still goes to the terminal')
+    .action(
+      action(async (o) =>
+        (await import('./preflight-command.js')).deployPreflight(o as never, io, cwd, { now: new Date(), githubActions: process.env.GITHUB_ACTIONS === 'true' }),
+      ),
     );
-  }
   common(deploy.command('diff').description('what the change does to the deployed infrastructure, compared offline (exit 0: no change, 1: changes)'), ['text', 'json', 'markdown'])
     .option('-o, --out <dir>', 'the generated app folder (default: [deploy] output, "infra" in the project)')
     .addOption(new Option('--base <dir>', 'compare with this folder: a generated app, a cdk.out or a folder of templates').conflicts('baseRef'))

@@ -72,6 +72,8 @@ export interface SynthOptions {
   readonly location?: string;
   /** Run aws-cdk-lib's CloudFormation template validation too (default false: it adds seconds). */
   readonly validate?: boolean;
+  /** Further cdk-nag packs to run besides AwsSolutions, by class name (`HIPAASecurityChecks`). @default none */
+  readonly packs?: readonly string[];
 }
 
 /** aws-cdk-lib's validation plugin, as it names itself in the validation report. */
@@ -283,8 +285,8 @@ export async function synthApp(appDir: string, options: SynthOptions = {}): Prom
     });
     mod.addStacks(app);
     if (options.nag !== false) {
-      const { AwsSolutionsChecks } = requireHere('cdk-nag') as typeof import('cdk-nag');
-      cdk.Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      const nag = requireHere('cdk-nag') as Record<string, new (scope: unknown) => import('aws-cdk-lib').IPolicyValidationPluginBeta1>;
+      cdk.Validations.of(app).addPlugins(...['AwsSolutionsChecks', ...(options.packs ?? [])].map((pack) => new (nag[pack] as (typeof nag)[string])(app)));
     }
     try {
       (app as CdkApp).synth();

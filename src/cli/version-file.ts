@@ -189,7 +189,7 @@ export function parseVersionFile(text: string, shown: string): { readonly value:
 }
 
 /** The line of the `nth` occurrence of a JSON string value (1 when not found). */
-function lineOf(text: string, value: string, nth = 1): number {
+export function lineOf(text: string, value: string, nth = 1): number {
   const needle = JSON.stringify(value);
   let at = -1;
   for (let i = 0; i < nth; i++) {

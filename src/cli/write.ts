@@ -357,6 +357,23 @@ function removeIfEmpty(given: string, created: string | undefined): void {
 }
 
 /**
+ * Generated files whose bytes are no longer what the version file records (edited by
+ * hand), or that are gone: what `generate` would refuse to overwrite, for the commands
+ * that check an app before it is deployed. Nothing behind a link is read.
+ */
+export function editedFiles(root: string, version: ReadVersion): { readonly path: string; readonly missing: boolean }[] {
+  const out: { path: string; missing: boolean }[] = [];
+  for (const f of [...version.data.files].sort((a, b) => byPath(a.path, b.path))) {
+    if (f.path === MANIFEST) continue;
+    const blocked = blockedAncestor(root, f.path);
+    const entry = blocked ? undefined : look(root, f.path, undefined);
+    if (entry?.kind === 'file' && entry.sum === f.checksum) continue;
+    out.push({ path: f.path, missing: entry?.kind === 'missing' });
+  }
+  return out;
+}
+
+/**
  * For commands that read a generated app (`synth`, later `preflight`, `diff`):
  * take the folder's lock and finish any interrupted generation, so they never
  * see a half-written tree. Call `release` when done.

@@ -5,6 +5,7 @@
  * them in a file would override the environment profiles.
  */
 import { BASE_DEFAULTS, DOCS, EC2_ONLY_KEYS, PROFILES } from './defaults.js';
+import { PREFLIGHT_SCHEMA } from './preflight.js';
 import { ENVIRONMENTS } from './vocabulary.js';
 
 const TABLES = ['network', 'compute', 'database', 'tigerbeetle', 'cache', 'kafka', 'domain', 'alarms', 'logs', 'storage', 'frontend', 'api_gateway'] as const;
@@ -69,6 +70,11 @@ export function exampleToml(): string {
     '[deploy.secrets]',
     '# database_password = "ssm:/my_app/prod/db-password"',
     '# api_key = "secretsmanager:my_app/api-key"',
+    '',
+    `# ${PREFLIGHT_SCHEMA.description.replace(/\.$/, '')}`,
+    '[deploy.preflight]',
+    `# ${PREFLIGHT_SCHEMA.properties.acknowledge.description.replace(/\.$/, '')}`,
+    '# acknowledge = [{ rule = "TB_SUBOPTIMAL_IOPS", reason = "Staging runs the ledger at 5000 IOPS to keep its cost down", expires = "2027-03-01", environment = "staging" }]',
     '',
     `# ${DOCS.env}`,
     '# [deploy.env.prod.compute]',

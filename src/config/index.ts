@@ -1,6 +1,8 @@
 export * from './defaults.js';
 export { loadConfig, type ConfigSource, type LoadInput, type ResolvedConfig } from './load.js';
 export { DAZZLE_TOML_SCHEMA } from './schema.js';
+export { isCalendarDate, NO_PREFLIGHT, PREFLIGHT_SCHEMA, type Acknowledgement, type AcknowledgementSpans, type PreflightConfig } from './preflight.js';
+export { positionOf, tomlKeyPositions, type KeyPosition } from './toml-positions.js';
 export { configValues, CONFIG_SHOW_FORMAT_VERSION, showJson, showText, sourceText, type ShownValue } from './show.js';
 export * from './vocabulary.js';
 export { exampleToml } from './example.js';

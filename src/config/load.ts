@@ -16,6 +16,7 @@ import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type Service
 import { codePoint, DOMAIN_MAX, firstControl, formatCidr, imageProblem, networkOf, parseCidr } from './forms.js';
 import { couldBeSecret, hasSecretName, isSecretPath, secretMasks, withSecretMasks } from './redact.js';
 import { checkInstanceType, instanceTypesAsOf, instanceTypeWhat, type InstanceService } from './instance-types.js';
+import { ACK_FORMS, resolvePreflight, type PreflightConfig } from './preflight.js';
 import { parseSecretRef } from './secret-ref.js';
 import { smallestTigerBeetleSize, TIGERBEETLE_HARDWARE_DOCS, TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB, TIGERBEETLE_RECOMMENDED_MEMORY_GIB } from './tigerbeetle-sizes.js';
 import { LATEST_TIGERBEETLE_RELEASE, nearestTigerBeetleRelease, OLDEST_TIGERBEETLE_RELEASE, TIGERBEETLE_RELEASES_AS_OF, tigerBeetleRelease } from './tigerbeetle-releases.js';
@@ -39,6 +40,8 @@ export interface ResolvedConfig {
   readonly hasDeployTable: boolean;
   /** Where Dazzle's own `[auth]` says the app uses server-side sessions (provider = "session"), or null. */
   readonly sessions: ConfigSource | null;
+  /** `[deploy.preflight]`: read by `deploy preflight` only, and not part of `deploy` (nor of the inputs checksum). */
+  readonly preflight: PreflightConfig;
 }
 
 export interface LoadInput {
@@ -206,6 +209,12 @@ class Loader {
           push(diag('DZ4005', `${key} ${describe(value)} is not ${FORMS[last] ?? 'of the expected form'}`, { span: this.span(path), keyPath: key, hint }));
           break;
         }
+        case 'required': {
+          const missing = String((e.params as { missingProperty: string }).missingProperty);
+          const doc = (e.parentSchema as { properties?: Record<string, { description?: string }> } | undefined)?.properties?.[missing]?.description;
+          push(diag('DZ4005', `${key} has no ${quote(missing)}`, { span: this.span(path, 'key'), keyPath: `${key}.${missing}`, hint: doc ? `add ${missing}: ${doc.replace(/\.$/, '')}` : `add ${missing}` }));
+          break;
+        }
         case 'uniqueItems':
           push(diag('DZ4007', `${key} lists the same item twice`, { span: this.span(path), keyPath: key, hint: 'remove the duplicate' }));
           break;
@@ -217,6 +226,7 @@ class Loader {
 }
 
 const FORMS: Record<string, string> = {
+  ...ACK_FORMS,
   vpc_cidr: 'an IPv4 CIDR block between /16 and /28, each number 0-255 without leading zeros (e.g. "10.0.0.0/16")',
   ssh_cidr: 'an IPv4 CIDR block, each number 0-255 without leading zeros (e.g. "203.0.113.7/32")',
   health_check_path: 'a path starting with /, without spaces (at most 1024 characters)',
@@ -349,8 +359,11 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
   const auth = isObj(doc.auth) ? doc.auth : undefined;
   const sessionsAt = auth !== undefined && auth.provider === 'session' && auth.enabled !== false ? positionOf(loader.positions, ['auth', 'provider']) : undefined;
   const sessions: ConfigSource | null = sessionsAt ? { kind: 'file', file: loader.path, line: sessionsAt.valueLine, col: sessionsAt.valueCol, table: '[auth]' } : null;
+  const preflight = resolvePreflight(doc, loader.positions, loader.path);
+  diagnostics.push(...preflight.diagnostics);
+  if (hasErrors(preflight.diagnostics)) return { value: undefined, diagnostics };
   return {
-    value: { deploy: deepFreeze(deploy), sources: Object.fromEntries(Object.entries(sources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), hasDeployTable: Boolean(deployDoc), sessions },
+    value: { deploy: deepFreeze(deploy), sources: Object.fromEntries(Object.entries(sources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), hasDeployTable: Boolean(deployDoc), sessions, preflight: deepFreeze(preflight.value) },
     diagnostics,
   };
 }
@@ -402,7 +415,8 @@ function merge(loader: Loader, doc: Obj, environment: Environment, input: LoadIn
       const where = parts.length > 1 ? `${table.slice(0, -1)}.${parts.slice(0, -1).join('.')}]` : table;
       sources[prefix + key] = { kind: 'file', file: loader.path, line: p?.valueLine ?? 1, col: p?.valueCol ?? 1, table: where };
     };
-  const { env: envTables, services: serviceDocs, ...deployRest } = deployDoc ?? {};
+  // [deploy.preflight] is not a deployment setting (see preflight.ts).
+  const { env: envTables, services: serviceDocs, preflight: _preflight, ...deployRest } = deployDoc ?? {};
   apply(out, deployRest as Obj, [], fileSource(['deploy'], '[deploy]'));
   const envDoc = isObj(envTables) && isObj(envTables[environment]) ? (envTables[environment] as Obj) : undefined;
   const { services: envServices, ...envRest } = envDoc ?? {};

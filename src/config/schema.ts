@@ -4,6 +4,7 @@
  * from defaults.ts, so the schema, `config show` and the example cannot drift.
  */
 import { BASE_DEFAULTS, DOCS, PROFILES } from './defaults.js';
+import { PREFLIGHT_SCHEMA } from './preflight.js';
 import { ALB_PATH, ANY_CIDR, DNS_LABEL, DNS_NAME, DOMAIN, DOMAIN_MAX, EMAIL, ENV_VALUE, HEALTH_PATH, IMAGE, KEY_PAIR_NAME, NO_CONTROL, S3_OBJECT, VPC_CIDR } from './forms.js';
 import { AWS_REGIONS, ENVIRONMENTS, FARGATE_SIZES, LOG_RETENTION_DAYS, TIGERBEETLE_SIZES } from './vocabulary.js';
 
@@ -208,6 +209,8 @@ export const DAZZLE_TOML_SCHEMA: Schema = {
         ...refs,
         services,
         secrets,
+        // Not per environment: an acknowledgement names its environment itself.
+        preflight: PREFLIGHT_SCHEMA,
         env: described(
           'env',
           { type: 'object', propertyNames: { enum: [...ENVIRONMENTS] }, additionalProperties: { $ref: '#/definitions/envOverride' } },

@@ -4,13 +4,15 @@
  *
  * Ranges: DZ0xxx project and input files, DZ1xxx lexical, DZ2xxx syntax and
  * construct shape, DZ3xxx linking, DZ4xxx configuration, DZ5xxx lowering,
- * DZ6xxx writing output, DZ7xxx generating and synthesizing, DZ81xx diff, DZ9xxx internal.
+ * DZ6xxx writing output, DZ7xxx generating and synthesizing, DZ8000–DZ8099 preflight
+ * (acknowledgements and reports; the findings themselves are preflight rules, not codes),
+ * DZ81xx diff, DZ9xxx internal.
  */
 
 export type Severity = 'error' | 'warning' | 'note';
 
 /** The pipeline phase that produced a diagnostic. */
-export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'generate' | 'synth' | 'diff' | 'internal';
+export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'generate' | 'synth' | 'preflight' | 'diff' | 'internal';
 
 export interface CatalogueEntry {
   readonly severity: Severity;
@@ -163,6 +165,11 @@ export const CATALOGUE = {
   DZ7102: { severity: 'error', phase: 'synth', title: 'the app failed to synthesize' },
   DZ7103: { severity: 'error', phase: 'synth', title: 'cdk-nag rule failed (unacknowledged error)' },
   DZ7104: { severity: 'warning', phase: 'synth', title: 'cdk-nag rule warning' },
+  DZ8001: { severity: 'error', phase: 'preflight', title: 'acknowledgement names an unknown rule' },
+  DZ8002: { severity: 'warning', phase: 'preflight', title: 'acknowledgement matches no finding' },
+  DZ8003: { severity: 'warning', phase: 'preflight', title: 'acknowledgement has expired' },
+  DZ8004: { severity: 'error', phase: 'usage', title: 'unknown cdk-nag rule pack' },
+  DZ8005: { severity: 'error', phase: 'preflight', title: 'the report file cannot be written' },
   DZ8101: { severity: 'error', phase: 'diff', title: 'the baseline folder holds no generated app or templates' },
   DZ8102: { severity: 'error', phase: 'diff', title: 'the git ref cannot be read' },
   DZ8103: { severity: 'error', phase: 'diff', title: 'the project at the git ref does not generate' },

@@ -1,5 +1,7 @@
 /** The built CLI as a process: exit codes, output formats, no stack traces. */
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { BIN, REPO, runCli, STACK_TRACE, tempProject } from '../helpers.js';
@@ -97,12 +99,12 @@ describe('dazzle CLI', () => {
     expect(r.stdout).toContain('RecordPayment — async, CustomerWallet→Revenue  examples/ledger-app/dsl/ledgers.dsl:19');
   });
 
-  it('deploy preflight and diff are not available yet and say so (exit 2), after checking the project', () => {
-    const r = runCli(['deploy', 'preflight', '-p', EXAMPLE]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("'deploy preflight' is not available");
+  it('preflight without a generated app says to generate (exit 2); every deploy command checks the project first', () => {
+    const p = runCli(['deploy', 'preflight', '-p', EXAMPLE, '--out', join(tmpdir(), 'dazzle-no-such-app')]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/error DZ6003: no generated app in .*dazzle-no-such-app/);
     const bad = tempProject({ 'dsl/app.dsl': 'app x "X"\nentity A\n' });
-    for (const cmd of ['diff', 'generate', 'synth']) {
+    for (const cmd of ['diff', 'generate', 'synth', 'preflight']) {
       const b = runCli(['deploy', cmd, '-p', bad]);
       expect(b.code, cmd).toBe(2);
       expect(b.stderr, cmd).toContain('error DZ2001');
