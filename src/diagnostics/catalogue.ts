@@ -125,6 +125,8 @@ export const CATALOGUE = {
   DZ5014: { severity: 'error', phase: 'lower', title: 'config() name is not an environment variable name' },
   DZ5015: { severity: 'error', phase: 'lower', title: 'two generated variables would have the same name' },
   DZ5016: { severity: 'note', phase: 'lower', title: 'the database name differs from the app name' },
+  DZ5040: { severity: 'error', phase: 'lower', title: "[deploy.secrets] database_user cannot choose the database's user" },
+  DZ5041: { severity: 'error', phase: 'lower', title: 'the database password is an SSM parameter named by ARN' },
   DZ6001: { severity: 'error', phase: 'write', title: 'generated files were edited by hand' },
   DZ6002: { severity: 'error', phase: 'write', title: 'the output cannot be written' },
   DZ6003: { severity: 'error', phase: 'write', title: 'no generated app in the output directory' },
