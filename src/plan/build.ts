@@ -79,10 +79,11 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
   const w = a.wiring.network;
   const sg = w.securityGroups;
   switch (stack) {
+    // The stacks that only place resources in subnets do not read the VPC ID.
     case 'TigerBeetle':
-      return [w.vpcId, w.subnets.private, sg.tigerBeetle];
+      return [w.subnets.private, sg.tigerBeetle];
     case 'Data':
-      return a.database ? [w.vpcId, w.subnets.isolated, sg.database] : [];
+      return a.database ? [w.subnets.isolated, sg.database] : [];
     case 'Compute':
       return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a)];
     default:

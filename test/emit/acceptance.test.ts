@@ -303,6 +303,8 @@ describe.each(CASES.map((c) => [c.key] as const))('%s', (key) => {
     const s = get(key);
     expect(exportsOf(s.json)).toEqual([]);
     expect(importsOf(s.json)).toEqual([]);
+    // A stack that does not read the VPC ID never uses the placeholder it has instead.
+    expect(JSON.stringify([...s.json.values()])).not.toContain('vpc-id-not-read');
     const written = new Map<string, string>();
     for (const st of s.prepared.plan.stacks) for (const name of ssmWrites(s.json.get(st.name) as Record<string, unknown>, st.name, place(s)).keys()) written.set(name, st.name);
     for (const st of s.prepared.plan.stacks) {

@@ -190,7 +190,7 @@ export function computeStack(ctx: EmitContext): StackSource {
   const body: string[] = [];
   const isProd = a.environment === 'prod';
   const reads = [
-    `    const vpc = importVpc(this, { public: true, private: true${a.cache ? ', isolated: true' : ''} });`,
+    `    const vpc = importVpc(this, { vpcId: true, public: true, private: true${a.cache ? ', isolated: true' : ''} });`,
     "    const loadBalancerSecurityGroup = importSecurityGroup(this, 'LoadBalancerSecurityGroup', PARAMETERS.loadBalancerSecurityGroup);",
     "    const serviceSecurityGroup = importSecurityGroup(this, 'ServiceSecurityGroup', PARAMETERS.serviceSecurityGroup);",
     ...(a.cache ? ["    const cacheSecurityGroup = importSecurityGroup(this, 'CacheSecurityGroup', PARAMETERS.cacheSecurityGroup);"] : []),

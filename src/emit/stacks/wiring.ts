@@ -77,7 +77,7 @@ export function alarmTopic(scope: Construct): sns.ITopic {
     ...(a.database?.credentials.kind === 'generated' ? [`  /** The ARN of the secret holding the generated database credentials. */`, `  databaseSecretArn: ${str(w.data.databaseSecretArn)},`] : []),
   ];
   return `${header('How the stacks find each other: fixed names and SSM parameters, never CloudFormation exports.', plan.app, plan.environment)}
-import { ArnFormat, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -124,16 +124,29 @@ function subnetIds(scope: Construct, parameterName: string): string[] {
   return AVAILABILITY_ZONES.map((_, index) => Fn.select(index, Fn.split(',', joined)));
 }
 
-/** The Network stack's VPC, with the subnet tiers this stack uses (each tier read costs one template parameter). */
-export function importVpc(scope: Construct, tiers: { readonly public?: boolean; readonly private?: boolean; readonly isolated?: boolean }): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
-    vpcId: deployTimeValue(scope, PARAMETERS.vpcId),
+/**
+ * What a stack that only places resources in subnets has for the VPC ID, instead of reading one
+ * more parameter it would not use (the tests check that no template ever contains it).
+ */
+export const VPC_ID_NOT_READ = 'vpc-id-not-read';
+
+/**
+ * The Network stack's VPC, with the subnet tiers (and the VPC ID) this stack uses: each one it
+ * reads is one parameter of its template.
+ */
+export function importVpc(scope: Construct, read: { readonly vpcId?: boolean; readonly public?: boolean; readonly private?: boolean; readonly isolated?: boolean }): ec2.IVpc {
+  const tiers = read;
+  const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+    vpcId: read.vpcId ? deployTimeValue(scope, PARAMETERS.vpcId) : VPC_ID_NOT_READ,
     vpcCidrBlock: VPC_CIDR,
     availabilityZones: [...AVAILABILITY_ZONES],
     ...(tiers.public ? { publicSubnetIds: subnetIds(scope, PARAMETERS.publicSubnets) } : {}),
     ...(tiers.private ? { privateSubnetIds: subnetIds(scope, PARAMETERS.privateSubnets) } : {}),
     ...(tiers.isolated ? { isolatedSubnetIds: subnetIds(scope, PARAMETERS.isolatedSubnets) } : {}),
   });
+  // The stacks place resources in these subnets and never read their route tables.
+  Annotations.of(vpc).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId', 'The stacks never read the route tables of the subnets they import.');
+  return vpc;
 }
 
 /** One of the Network stack's security groups. Its rules are the Network stack's: nothing here adds any. */

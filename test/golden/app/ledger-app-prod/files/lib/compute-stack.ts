@@ -99,7 +99,7 @@ export class ComputeStack extends Stack {
     // What the stacks deployed before this one made, read from their SSM parameters when this stack
     // deploys (lib/wiring.ts): the VPC and the security groups (Network), the database endpoints,
     // the creation id that ends the bucket names (Data).
-    const vpc = importVpc(this, { public: true, private: true });
+    const vpc = importVpc(this, { vpcId: true, public: true, private: true });
     const loadBalancerSecurityGroup = importSecurityGroup(this, 'LoadBalancerSecurityGroup', PARAMETERS.loadBalancerSecurityGroup);
     const serviceSecurityGroup = importSecurityGroup(this, 'ServiceSecurityGroup', PARAMETERS.serviceSecurityGroup);
     const databaseHost = deployTimeValue(this, PARAMETERS.databaseHost);
