@@ -18,8 +18,6 @@ type Schedule = AwsRequirements['schedules'][number];
 /** How long a received message stays invisible to other consumers before it is delivered again. */
 export const VISIBILITY_TIMEOUT_SECONDS = 300;
 
-export { retentionDays };
-
 /** A syntactically plain email address (what SES verifies as an email identity); generation stops on any other (DZ7003). */
 export function isAddress(s: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);

@@ -30,11 +30,6 @@ function table(entries: readonly (readonly [string, string])[]): string {
   return `{\n${entries.map(([k, v]) => `    ${propKey(k)}: ${v},`).join('\n')}\n  }`;
 }
 
-/** Whether the generated stacks import the alarm topic (every stack with alarms does). */
-export function hasAlarms(plan: DeploymentPlan, stack: StackName): boolean {
-  return plan.aws.alarms.some((a) => a.stack === stack);
-}
-
 export function wiringFile(ctx: EmitContext): string {
   const { plan } = ctx;
   const a = plan.aws;
