@@ -135,6 +135,8 @@ export const CATALOGUE = {
   DZ5014: { severity: 'error', phase: 'lower', title: 'config() name is not an environment variable name' },
   DZ5015: { severity: 'error', phase: 'lower', title: 'two generated variables would have the same name' },
   DZ5016: { severity: 'note', phase: 'lower', title: 'the database name differs from the app name' },
+  DZ5040: { severity: 'error', phase: 'lower', title: "[deploy.secrets] database_user cannot choose the database's user" },
+  DZ5041: { severity: 'error', phase: 'lower', title: 'the database password is an SSM parameter named by ARN' },
   DZ5060: { severity: 'warning', phase: 'lower', title: 'one availability zone holds a majority of the prod TigerBeetle replicas' },
   DZ5070: { severity: 'error', phase: 'lower', title: 'a resource type the app needs is not available in the region' },
   DZ5080: { severity: 'warning', phase: 'lower', title: 'prod serves plain HTTP: no domain is set' },

@@ -133,6 +133,20 @@ export function lineComment(text: string, indent = ''): string {
   return `${indent}// ${comment(text)}`;
 }
 
+/** `//` comment lines of at most `width` characters (words are never split). */
+export function wrappedComment(text: string, indent = '', width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + 3 + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => lineComment(l, indent)).join('\n');
+}
+
 /** A one-line JSDoc comment. */
 export function jsdoc(text: string, indent = ''): string {
   return `${indent}/** ${comment(text)} */`;

@@ -4,9 +4,9 @@
  * The writer in `cli` puts the files in place atomically.
  */
 import { createHash } from 'node:crypto';
-import { diag, quote, type Diagnostic, type Result } from '../diagnostics/index.js';
+import { diag, InternalError, quote, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { noFromAddress, notGenerated } from '../lower/index.js';
-import type { DeploymentPlan, StackName } from '../plan/index.js';
+import { envName, type DeploymentPlan, type StackName } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.js';
 import { because, secretRef, stackName, type EmitContext, type StackSource } from './model.js';
@@ -16,6 +16,7 @@ import { isAddress, messagingStack } from './stacks/messaging.js';
 import { networkStack } from './stacks/network.js';
 import { observabilityStack } from './stacks/observability.js';
 import { tigerBeetleReadme, tigerBeetleStack } from './stacks/tigerbeetle.js';
+import { wiringFile } from './stacks/wiring.js';
 import { renderTemplate } from './template.js';
 import { TEMPLATES } from './templates.js';
 
@@ -86,9 +87,28 @@ function stacksOf(ctx: EmitContext): StackSource[] {
   return all.filter(([n]) => present.has(n)).map(([, f]) => f(ctx));
 }
 
-/** `lib/app.ts`: every stack, wired through props, in dependency order. */
-function appFile(ctx: EmitContext, stacks: readonly StackSource[]): string {
+/** The stacks in an order in which every stack comes after those it depends on (stable otherwise). */
+function deployOrder(plan: DeploymentPlan, stacks: readonly StackSource[]): StackSource[] {
+  const deps = (s: StackSource) => (plan.stacks.find((p) => p.name === s.name)?.dependsOn ?? []).filter((d) => stacks.some((x) => x.name === d));
+  const out: StackSource[] = [];
+  const placed = new Set<StackName>();
+  while (out.length < stacks.length) {
+    const next = stacks.find((s) => !placed.has(s.name) && deps(s).every((d) => placed.has(d)));
+    if (!next) throw new InternalError(`the stacks depend on each other in a cycle: ${stacks.filter((s) => !placed.has(s.name)).map((s) => s.name).join(', ')}`);
+    out.push(next);
+    placed.add(next.name);
+  }
+  return out;
+}
+
+/**
+ * `lib/app.ts`: every stack, in deployment order. The stacks pass each other no constructs (so
+ * aws-cdk makes no export); the order makes every stack deploy after the stacks whose names and
+ * SSM parameters it uses (lib/wiring.ts).
+ */
+function appFile(ctx: EmitContext, unordered: readonly StackSource[]): string {
   const { plan } = ctx;
+  const stacks = deployOrder(plan, unordered);
   const imports = stacks.map((s) => `import { ${ident(s.className)} } from ${str(`./${s.file.replace(/^lib\//, '').replace(/\.ts$/, '')}`)};`);
   const lines: string[] = [];
   for (const s of stacks) {
@@ -107,7 +127,7 @@ function appFile(ctx: EmitContext, stacks: readonly StackSource[]): string {
     }
   }
   const tags = { 'dazzle:app': plan.app, 'dazzle:environment': plan.environment };
-  return `${header('The stacks of the app, wired together through their props.', plan.app, plan.environment)}
+  return `${header('The stacks of the app, in the order they deploy.', plan.app, plan.environment)}
 import { Tags, type App, type Environment } from 'aws-cdk-lib';
 ${imports.join('\n')}
 
@@ -126,29 +146,135 @@ ${Object.entries(tags).map(([k, v]) => `  Tags.of(app).add(${str(k)}, ${str(v)})
 `;
 }
 
-/** What must exist in the account before the first deploy, or the services cannot start. */
+/** What must exist in the account (and on the deploying machine) before the first deploy, or the services cannot start. */
 function prerequisites(plan: DeploymentPlan): string {
   const a = plan.aws;
   const items: string[] = [];
+  const assets = a.services.filter((s) => s.image.kind === 'asset');
+  if (assets.length) {
+    items.push(
+      `- Docker, running on the machine that runs \`cdk deploy\` (a workstation or a CI runner): \`cdk deploy\` builds the service image from ${[...new Set(assets.map((s) => (s.image.kind === 'asset' ? mdCode(s.image.dockerfile) : '')))].join(', ')} there and pushes it to the bootstrap ECR repository. To deploy without Docker, build and push the image elsewhere and set \`[deploy.compute] image\` to it.`,
+    );
+  }
+  const images = new Map<string, { readonly ecr: boolean; readonly services: string[] }>();
+  for (const s of a.services) {
+    if (s.image.kind !== 'uri') continue;
+    const seen = images.get(s.image.uri) ?? { ecr: s.image.ecrRepositoryArn !== null, services: [] };
+    seen.services.push(s.name);
+    images.set(s.image.uri, seen);
+  }
+  for (const [uri, { ecr, services }] of images) {
+    items.push(`- the image ${mdCode(uri)} (for ${services.map(mdText).join(', ')}), pushed${ecr ? '; the execution role may pull from its ECR repository (a repository in another account must also allow this account to pull)' : ''}`);
+  }
   for (const s of a.secrets) {
     const env = mdText(s.env);
+    const db = s.env === 'DATABASE_PASSWORD' && a.database?.credentials.kind === 'reference' ? ', and the database\'s master password: create it before the Data stack deploys' : '';
     if (s.from.kind === 'reference') {
       const ref = secretRef(s.from.ref);
-      if (ref.service === 'ssm') items.push(`- SSM SecureString parameter ${mdCode(ref.arn ?? ref.name)} (for ${env})`);
-      else items.push(`- Secrets Manager secret ${mdCode(ref.arn ?? ref.name)}${ref.jsonKey === null ? '' : `, with the key ${mdCode(ref.jsonKey)} in its JSON value`} (for ${env})`);
+      if (ref.service === 'ssm') items.push(`- SSM SecureString parameter ${mdCode(ref.arn ?? ref.name)} (for ${env}${db})`);
+      else items.push(`- Secrets Manager secret ${mdCode(ref.arn ?? ref.name)}${ref.jsonKey === null ? '' : `, with the key ${mdCode(ref.jsonKey)} in its JSON value`} (for ${env}${db})`);
     } else {
-      items.push(`- a value in the Secrets Manager secret ${mdCode(s.from.name)} (for ${env}); the Compute stack creates it with a random placeholder: put the real value in before the services need it`);
+      items.push(`- a value in the Secrets Manager secret ${mdCode(`${s.from.name}-<creation id>`)} (for ${env}); the Compute stack creates it with a random placeholder: put the real value in before the services need it`);
     }
   }
-  if (a.services.some((s) => s.image.kind === 'asset')) items.push('- the CDK bootstrap stack in the account and region (`npx cdk bootstrap`): `cdk deploy` builds the service image and pushes it there');
-  else items.push('- the CDK bootstrap stack in the account and region (`npx cdk bootstrap`)');
+  items.push(`- the CDK bootstrap stack in the account and region (\`npx cdk bootstrap\`)${assets.length ? ': `cdk deploy` pushes the service image there' : ''}`);
+  for (const e of a.emailIdentities) {
+    if (e.identity) items.push(`- a mailbox for ${mdCode(e.identity)} (email channel ${mdText(e.name)}): SES sends it a verification link, and mail can be sent from it once the link is followed`);
+  }
   if (a.loadBalancer.https && !a.loadBalancer.hostedZoneId && !a.loadBalancer.certificateArn) items.push(`- DNS for ${mdText(a.loadBalancer.domain)}: the first deploy waits until you add the certificate's validation CNAME (shown in the ACM console)`);
   return `## Before the first deploy\n\n${items.join('\n')}\n\n`;
+}
+
+/** The stacks that place resources in the Network stack's subnets (they read its subnet parameters). */
+function subnetReaders(plan: DeploymentPlan): StackName[] {
+  const subnets = Object.values(plan.aws.wiring.network.subnets) as string[];
+  return plan.stacks.filter((s) => s.reads.some((r) => subnets.includes(r))).map((s) => s.name);
+}
+
+/** How the stacks use each other, and what that means for changes (README section). */
+function wiringSection(plan: DeploymentPlan, stacks: readonly StackSource[]): string {
+  const rows = plan.stacks
+    .filter((s) => stacks.some((x) => x.name === s.name))
+    .map((s) => `| ${s.name} | ${s.dependsOn.length ? s.dependsOn.join(', ') : '—'} | ${s.reads.length ? s.reads.map(mdCode).join('<br>') : '—'} |`);
+  return `## How the stacks connect
+
+No stack uses another stack's constructs, so there is no CloudFormation export between them.
+(An export that another stack imports can be neither changed nor removed: removing a channel,
+turning HTTPS on or changing \`az_count\` would make the owner's update fail.) Instead, in
+\`lib/wiring.ts\`:
+
+- **Fixed names.** Queues, buses, email identities, the alarm topic, the alarms and the
+  TigerBeetle parameters have names fixed at generation; a stack that uses one builds its ARN
+  or URL from the name.
+- **SSM parameters.** What only exists once deployed (the VPC, subnet and security group IDs,
+  the database endpoints and its secret, the Data stack's creation id) is written by the stack
+  that owns it and read by the stacks after it **when they deploy** (a template parameter of
+  type \`AWS::SSM::Parameter::Value<String>\`, resolved again on every deploy of the reader).
+
+| stack | deploys after | reads when it deploys |
+|---|---|---|
+${rows.join('\n')}
+
+What this trades: CloudFormation no longer stops you from deleting a stack another one still
+uses; the deploy order (\`lib/app.ts\`, followed by \`cdk deploy --all\`) keeps every owner
+ahead of its readers instead. A value a stack reads is re-read each time that stack deploys,
+so deploy with \`--all\` after a change. The one change that needs a different order is
+**lowering \`az_count\`**: the subnets of the zone that goes away are still in use, so deploy
+the stacks that use them first, then the Network stack:
+${mdCode(`npx cdk deploy ${subnetReaders(plan).map((s) => stackName(plan, s)).join(' ')} --exclusively`)},
+then \`npx cdk deploy --all\`.
+
+`;
+}
+
+/** Names, credentials and alarms: the choices a reader of the stacks needs explained (README section). */
+function choicesSection(plan: DeploymentPlan): string {
+  const a = plan.aws;
+  const parts: string[] = [];
+  parts.push(`## Names
+
+Every fixed name includes the environment (${mdCode(plan.environment)}), so the environments of
+one app can share an account and region. A resource that can outlive its stack (the buckets,
+the log groups and the secrets, which prod keeps when a stack is deleted; the database
+cluster, kept or snapshotted) must not have a name that creating the stack again would meet,
+so its name ends with its stack's **creation id**: the first 8 characters of the
+CloudFormation stack ID, which is new each time a stack is created. A kept resource stays
+yours, to delete or to restore from.`);
+  if (a.emailIdentities.length) {
+    parts.push(`An SES identity belongs to the account and region, so two environments cannot both create
+one address. Prod sends from the address the channel names; every other environment sends from
+its sub-address (\`orders+staging@example.com\`), a separate identity that reaches the same
+mailbox at most providers. The app is told which address to use: ${a.emailIdentities.map((e) => mdCode(`EMAIL_${envName(e.name)}_FROM`)).join(', ')}.`);
+  }
+  const db = a.database;
+  if (db) {
+    const source =
+      db.credentials.kind === 'generated'
+        ? 'The Data stack generates the master password in Secrets Manager; the cluster and the services read that one secret (`DATABASE_USER`, `DATABASE_PASSWORD`).'
+        : `The master password is the one in ${mdCode(db.credentials.ref)} (\`[deploy.secrets] database_password\`): the cluster is created with it, and the services receive the same reference as \`DATABASE_PASSWORD\`. CloudFormation reads it only when it creates or updates the cluster: to change the password, change it in the database first (\`ALTER USER\`, or \`aws rds modify-db-cluster --master-user-password\`), then the value, then restart the services.`;
+    parts.push(`## Database credentials
+
+The services log in as ${mdCode(db.masterUser)}. ${source} \`DATABASE_URL\` is
+\`postgresql://${mdText(db.masterUser)}@<host>:5432/${mdText(db.databaseName)}?sslmode=require\`, without the password:
+libpq-based drivers (psycopg, and so the Dazzle runtime) take it from \`PGPASSWORD\`, which the
+services receive as an ECS secret like \`DATABASE_PASSWORD\`.${db.readers > 0 ? ' `DATABASE_READER_HOST` is the reader endpoint.' : ''}`);
+  }
+  const byStack = [...new Set(a.alarms.map((x) => x.stack))];
+  parts.push(`## Alarms
+
+Each alarm lives in the stack that owns what it watches (${byStack.join(', ')}), and notifies
+${a.observability.snsTopicArn ? `the topic ${mdCode(a.observability.snsTopicArn)}` : `the topic ${mdCode(a.observability.alarmTopicName)} of the Observability stack, which deploys first so that the topic exists before any alarm names it`}.
+A total outage pages: a web service with no healthy target, or any service running fewer tasks
+than desired, alarms, and these alarms treat missing data as breaching (no data means the
+service or its target group is gone). Each alarm's comment says how it treats missing data and
+why. The Observability dashboard shows every alarm, by name.`);
+  return `${parts.join('\n\n')}\n\n`;
 }
 
 function readme(ctx: EmitContext, stacks: readonly StackSource[]): string {
   const { plan } = ctx;
   const rows = stacks.map((s) => `| ${s.name} | ${mdCode(stackName(plan, s.name))} | ${mdCode(s.file)} |`);
+  const docker = plan.aws.services.some((s) => s.image.kind === 'asset');
   return `# Infrastructure for ${mdText(plan.app)} (${mdText(plan.environment)})
 
 A CDK app in TypeScript, generated by \`dazzle deploy generate\` from the DSL and
@@ -163,7 +289,7 @@ npx cdk deploy --all
 
 \`npx cdk synth\` works offline without AWS credentials: the region (${mdText(plan.region)}) and the
 availability zones are fixed in the code. \`dazzle deploy synth\` synthesizes the same
-app without installing anything here.
+app without installing anything here.${docker ? ' `cdk deploy` (not synth) builds the service image with Docker on the machine that runs it.' : ''}
 
 ${prerequisites(plan)}## Stacks
 
@@ -175,7 +301,7 @@ Every resource has a comment naming the DSL construct or \`dazzle.toml\` key it 
 from. Construct IDs come from names in the DSL; renaming a construct replaces the
 resource in AWS.
 
-${tigerBeetleReadme(plan)}## Checks
+${tigerBeetleReadme(plan)}${wiringSection(plan, stacks)}${choicesSection(plan)}## Checks
 
 The cdk-nag AWS Solutions rules run on every synth (\`bin/app.ts\`). A finding the
 design accepts is acknowledged next to the resource with its reason
@@ -205,6 +331,7 @@ export function emitApp(input: EmitInput): Result<GeneratedApp | undefined> {
     ['.gitignore', 'node_modules/\ncdk.out/\n'],
     ['README.md', readme(input, stacks)],
     ['lib/app.ts', appFile(input, stacks)],
+    ['lib/wiring.ts', wiringFile(input)],
   ]);
   for (const s of stacks) files.set(s.file, s.source);
   const checksums = [...files.entries()].map(([path, text]) => ({ path, checksum: sha256(text) })).sort((a, b) => (a.path < b.path ? -1 : 1));

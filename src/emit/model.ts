@@ -1,7 +1,36 @@
 /**
  * What the stack emitters share: the context they render from, the shape of
- * one rendered stack, and the member names stacks expose to each other (the
- * cross-stack contract, in one place so emitters cannot drift apart).
+ * one rendered stack, and the member names of the generated stacks.
+ *
+ * How the generated stacks connect (the design; `lib/wiring.ts` of the app):
+ *
+ * - No stack uses another stack's constructs, so aws-cdk makes no CloudFormation
+ *   export. An export that another stack imports can be neither removed nor changed,
+ *   so removing a channel, turning HTTPS on or changing `az_count` made the owner's
+ *   update fail. Stacks share values instead by
+ *   - fixed physical names, from which the using stack builds the ARN or URL: queues
+ *     (`<app>-<env>-<name>`), buses, email identities, the alarm topic, the alarms,
+ *     the TigerBeetle parameters; and
+ *   - SSM parameters the owner writes and the stacks after it read when they
+ *     deploy (one template parameter each, so few per stack): the VPC, subnet and
+ *     security group IDs (Network), the database endpoints, the generated
+ *     credentials' secret ARN and the Data stack's creation id (Data). Per-resource
+ *     values never need one: a bucket's name is its fixed prefix and the Data
+ *     stack's creation id, so a stack reads one parameter for any number of buckets.
+ * - Deploy order (lib/app.ts): Observability (the alarm topic) and Network first,
+ *   then TigerBeetle, Data and Messaging, then Compute. Every owner deploys before
+ *   the stacks that read its names and parameters.
+ * - The stack that owns a resource owns its alarms (the plan lists them in
+ *   `plan.aws.alarms`); each alarm notifies the topic by its ARN. The
+ *   Observability dashboard shows every alarm by the ARN built from its name.
+ * - Each service has its own task role, with statements that name the resources
+ *   by their ARNs (never by an import); only the worker consumes the queues.
+ * - A name kept after its stack is deleted (buckets, log groups, the cluster,
+ *   created secrets) ends with the stack's creation id (the first 8 characters of
+ *   its CloudFormation stack ID), so creating the stack again never meets it.
+ *   Every fixed name includes the environment (`src/lower/aws-names.ts`).
+ * - Every resource the emitters make is a resource of the plan first (with its
+ *   CloudFormation expansion), so the plan's counts and costs are the app's.
  */
 import { parseSecretRef, type SecretRef } from '../config/index.js';
 import { InternalError } from '../diagnostics/index.js';

@@ -56,7 +56,7 @@ export const GENERATED_NAMES = {
     variable(`BUCKET_${envName(name)}`),
   ],
   /** A `kind: email` channel: an SES identity. */
-  emailSender: (name: string): GeneratedName[] => [messagingId(`Email${pascal(name)}`)],
+  emailSender: (name: string): GeneratedName[] => [messagingId(`Email${pascal(name)}`), variable(`EMAIL_${envName(name)}_FROM`)],
   /** The address an SES identity verifies (SES compares addresses without regard to case). */
   emailIdentity: (address: string): GeneratedName[] => [{ namespace: 'SES email identity', name: address.toLowerCase() }],
   /** A `schedule` with a cron or interval, or a `job` with a schedule: an EventBridge Scheduler schedule. */
@@ -82,7 +82,7 @@ export const RESERVED_NAMES: readonly (GeneratedName & { readonly what: string }
   { ...messagingId('ScheduleQueue'), what: 'the queue every schedule sends to' },
   { ...messagingId('ScheduleQueueDeadLetters'), what: "the schedule queue's dead-letter queue" },
   { ...messagingId('ScheduleRole'), what: 'the role EventBridge Scheduler sends with' },
-  ...['DAZZLE_ENV', 'DAZZLE_PROCESS', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'TIGERBEETLE_ADDRESSES', 'TIGERBEETLE_CLUSTER_ID', 'SCHEDULE_QUEUE_URL', 'REDIS_URL'].map(
+  ...['DAZZLE_ENV', 'DAZZLE_PROCESS', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_URL', 'DATABASE_READER_HOST', 'PGPASSWORD', 'TIGERBEETLE_ADDRESSES', 'TIGERBEETLE_CLUSTER_ID', 'SCHEDULE_QUEUE_URL', 'REDIS_URL'].map(
     (n) => ({ ...variable(n), what: 'a variable dazzle sets for the services' }),
   ),
 ];

@@ -21,14 +21,19 @@ export const NAME_LIMITS = {
   appName: 128,
   stackName: 128,
   bucketName: 63,
-  /** The part of a bucket name before `-<12-digit account>-<region>`. */
-  bucketPrefix: 34,
+  /** The part of a bucket name before `-<creation id>` (the 8 characters that end every bucket name). */
+  bucketPrefix: 54,
   busName: 256,
   logGroupName: 512,
   /** SSM parameter names (the service counts the full ARN against 1011; a name of 900 always fits). */
   parameterName: 900,
   secretName: 512,
   clusterIdentifier: 63,
+  queueName: 80,
+  topicName: 256,
+  alarmName: 255,
+  /** The local part of an email address (before the `@`). */
+  emailLocalPart: 64,
   databaseName: 63,
   dashboardName: 255,
   topicDisplayName: 100,
@@ -50,6 +55,21 @@ export function shorten(text: string, max: number, sep = '-'): string {
   if (text.length <= max) return text;
   const head = text.slice(0, Math.max(0, max - NAME_HASH_CHARS - sep.length)).replace(/[-_./]+$/, '');
   return `${head}${sep}${nameHash(text)}`;
+}
+
+/**
+ * `<app><sep><env>[<sep><name>]` within `max` characters. When that is too long, the app's part
+ * (and, if need be, the name's) gives up characters, each ending with the hash of itself: the
+ * environment is never shortened away, so two environments of an app never share a name.
+ */
+export function scoped(app: string, environment: string, name: string | null, max: number, sep = '-'): string {
+  const join = (a: string, n: string | null) => [a, environment, ...(n === null ? [] : [n])].join(sep);
+  const full = join(app, name);
+  if (full.length <= max) return full;
+  const budget = max - environment.length - sep.length * (name === null ? 1 : 2);
+  if (name === null) return join(shorten(app, budget, sep), null);
+  const appMax = Math.min(app.length, Math.max(Math.ceil(budget / 2), budget - name.length));
+  return join(shorten(app, appMax, sep), shorten(name, budget - appMax, sep));
 }
 
 const longest = (xs: readonly string[]) => Math.max(...xs.map((x) => x.length));
@@ -75,36 +95,40 @@ export function stackName(app: string, environment: string, stack: string): stri
 const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 
 /**
- * `ledger-app-prod-files`: the bucket's name before `-<account>-<region>` (S3 names are
- * global). Lower-case letters, digits and single hyphens, at most 34 characters so that
- * the whole name fits S3's 63 in every region.
+ * `ledger-app-prod-files`: the bucket's name before `-<creation id>`. Lower-case letters,
+ * digits and single hyphens, at most 54 characters, so that the whole name fits S3's 63.
  */
 export function bucketPrefix(app: string, environment: string, name: string): string {
   const clean = (x: string) => x.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  const full = [clean(app), environment, clean(name)].filter(Boolean).join('-');
-  const allowed = RESERVED_BUCKET_PREFIXES.some((p) => full.startsWith(p)) ? `dz-${full}` : full;
-  return shorten(allowed, NAME_LIMITS.bucketPrefix);
+  const appPart = clean(app) || 'app';
+  const allowed = RESERVED_BUCKET_PREFIXES.some((p) => `${appPart}-`.startsWith(p)) ? `dz-${appPart}` : appPart;
+  return scoped(allowed, environment, clean(name) || null, NAME_LIMITS.bucketPrefix);
 }
 
-/** The length of a bucket's full name, `<prefix>-<12-digit account>-<region>`. */
-export function bucketNameLength(prefix: string, region: string): number {
-  return prefix.length + 1 + 12 + 1 + region.length;
+/** The length of a bucket's full name, `<prefix>-<creation id>`. */
+export function bucketNameLength(prefix: string): number {
+  return withCreationIdLength(prefix);
 }
 
 /** EventBridge bus name: `ledger_app-prod-ledger_events` (letters, digits, `.`, `-`, `_`; at most 256). */
 export function busName(app: string, environment: string, name: string): string {
-  return shorten(`${app}-${environment}-${name}`.replace(/[^A-Za-z0-9._-]+/g, '-'), NAME_LIMITS.busName);
+  const clean = (x: string) => x.replace(/[^A-Za-z0-9._-]+/g, '-');
+  return scoped(clean(app), environment, clean(name), NAME_LIMITS.busName);
 }
 
-/** The Aurora cluster identifier: `ledger-app-prod` (RDS: a letter first, then letters, digits and single hyphens; at most 63). */
+/**
+ * The Aurora cluster identifier before `-<creation id>`: `ledger-app-prod` (RDS: a letter first,
+ * then letters, digits and single hyphens; at most 63 with the creation id).
+ */
 export function clusterIdentifier(app: string, environment: string): string {
-  const id = `${app}-${environment}`
+  const appPart = app
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  const lettered = /^[a-z]/.test(id) ? id : `db-${id}`;
-  // Shortened with a hash of the whole (never cut): the environment must stay part of it.
-  return shorten(lettered, NAME_LIMITS.clusterIdentifier);
+  const lettered = /^[a-z]/.test(appPart) ? appPart : `db${appPart ? `-${appPart}` : ''}`;
+  // The app's part is shortened with its hash (never cut), never the environment. The cluster is
+  // kept on delete (or snapshotted): its identifier ends with the creation id.
+  return scoped(lettered, environment, null, NAME_LIMITS.clusterIdentifier - CREATION_SUFFIX_LENGTH);
 }
 
 /**
@@ -147,39 +171,149 @@ export function databaseName(app: string): { readonly name: string; readonly rea
   return { name, reason: reasons.length ? reasons.join('; ') : null };
 }
 
-/** A log group the plan names: `/ledger_app/prod/services`. */
+/**
+ * A log group the plan names, before `-<creation id>`: `/ledger_app/prod/services`. Log groups
+ * are kept on delete in prod, so the name ends with the creation id of the stack that makes it.
+ */
 export function logGroupName(app: string, environment: string, what: 'services' | 'tigerbeetle'): string {
   return `/${app}/${environment}/${what}`;
 }
 
-/** The RDS log group of the cluster (RDS chooses it; dazzle creates it first to set its retention). */
-export function databaseLogGroupName(app: string, environment: string): string {
-  return `/aws/rds/cluster/${clusterIdentifier(app, environment)}/postgresql`;
+/**
+ * The RDS log group of the cluster with this full identifier (RDS chooses it; dazzle creates it
+ * first to set its retention): `/aws/rds/cluster/<identifier>/postgresql`.
+ */
+export function databaseLogGroupName(identifier: string): string {
+  return `/aws/rds/cluster/${identifier}/postgresql`;
 }
 
 /**
- * Where the TigerBeetle parameters live: `/ledger_app/prod/tigerbeetle`. SSM refuses
+ * Where every SSM parameter of one environment lives: `/ledger_app/prod`. SSM refuses
  * names that begin with `aws` or `ssm` (in any case), so an app named so gets them
  * under `/dazzle/<app>/…`.
  */
-export function tigerBeetleParameterPrefix(app: string, environment: string): string {
+export function parameterBase(app: string, environment: string): string {
   const prefix = /^(aws|ssm)/i.test(app) ? `/dazzle/${app}` : `/${app}`;
-  return `${prefix}/${environment}/tigerbeetle`;
+  return `${prefix}/${environment}`;
 }
 
-/** The Secrets Manager secret the Compute stack creates for a variable: `ledger_app/prod/API_KEY`. */
+/** Where the TigerBeetle parameters live: `/ledger_app/prod/tigerbeetle`. */
+export function tigerBeetleParameterPrefix(app: string, environment: string): string {
+  return `${parameterBase(app, environment)}/tigerbeetle`;
+}
+
+/**
+ * The SSM parameters through which stacks share what only exists once deployed (resource IDs,
+ * endpoints, the creation id of the Data stack): the owner writes each one, the stacks after it
+ * read it when they deploy. No CloudFormation export, so no ordinary change is ever refused
+ * because another stack still imports a value.
+ */
+export function wiringParameters(app: string, environment: string) {
+  const base = parameterBase(app, environment);
+  return {
+    network: {
+      vpcId: `${base}/network/vpc-id`,
+      subnets: { public: `${base}/network/subnets/public`, private: `${base}/network/subnets/private`, isolated: `${base}/network/subnets/isolated` },
+      securityGroups: {
+        loadBalancer: `${base}/network/security-groups/load-balancer`,
+        service: `${base}/network/security-groups/service`,
+        tigerBeetle: `${base}/network/security-groups/tigerbeetle`,
+        database: `${base}/network/security-groups/database`,
+        cache: `${base}/network/security-groups/cache`,
+      },
+    },
+    data: {
+      creationId: `${base}/data/creation-id`,
+      databaseHost: `${base}/data/database/host`,
+      databaseReaderHost: `${base}/data/database/reader-host`,
+      databaseSecretArn: `${base}/data/database/secret-arn`,
+    },
+  } as const;
+}
+
+/**
+ * The Secrets Manager secret the Compute stack creates for a variable, before `-<creation id>`:
+ * `ledger_app/prod/API_KEY` (kept on delete in prod, and a deleted secret's name stays taken
+ * for its recovery window, so the name ends with the creation id).
+ */
 export function createdSecretName(app: string, environment: string, variable: string): string {
-  return shorten(`${app}/${environment}/${variable}`, NAME_LIMITS.secretName);
+  return scoped(app, environment, variable, NAME_LIMITS.secretName - CREATION_SUFFIX_LENGTH, '/');
+}
+
+/**
+ * Characters of the creation id: the first 8 hexadecimal digits of the CloudFormation stack ID
+ * (a UUID given when the stack is created). A name that ends with it is the same for the life of
+ * the stack, and differs from the name of what an earlier, deleted stack left behind.
+ */
+export const CREATION_ID_LENGTH = 8;
+/** `-` and the creation id. */
+export const CREATION_SUFFIX_LENGTH = 1 + CREATION_ID_LENGTH;
+/** How the plan shows the creation id in a name. */
+export const CREATION_ID_PLACEHOLDER = '<creation id>';
+
+/** The length of `name-<creation id>`. */
+export function withCreationIdLength(name: string): number {
+  return name.length + CREATION_SUFFIX_LENGTH;
+}
+
+/** `name` ending with a creation id, as it is checked against its form (a representative id). */
+export function withSampleCreationId(name: string): string {
+  return `${name}-${'0'.repeat(CREATION_ID_LENGTH)}`;
+}
+
+/** An SQS queue name `<app>-<env>-<name>`: letters, digits, `-` and `_`, at most 80. */
+function sqsName(app: string, environment: string, name: string): string {
+  const clean = (x: string) => x.replace(/[^A-Za-z0-9_-]+/g, '-');
+  return scoped(clean(app), environment, clean(name), NAME_LIMITS.queueName);
+}
+
+/**
+ * The queues' names: `ledger_app-prod-payment_jobs` and `ledger_app-prod-payment_jobs-dlq`.
+ * Fixed, so that the stacks that use a queue build its URL and ARN from the name. The schedule
+ * queue is `<app>-<env>-dazzle-schedules`: a DSL name has no hyphen, so no channel's queue can
+ * have it.
+ */
+export function queueNames(app: string, environment: string, name: string): { readonly queue: string; readonly deadLetters: string } {
+  return { queue: sqsName(app, environment, name), deadLetters: sqsName(app, environment, `${name}-dlq`) };
+}
+
+/** The schedule queue's names (see `queueNames`). */
+export function scheduleQueueNames(app: string, environment: string): { readonly queue: string; readonly deadLetters: string } {
+  return queueNames(app, environment, 'dazzle-schedules');
+}
+
+/** The alarm topic: `ledger_app-prod-alarms` (SNS: letters, digits, `-` and `_`; at most 256). */
+export function alarmTopicName(app: string, environment: string): string {
+  return scoped(app.replace(/[^A-Za-z0-9_-]+/g, '-'), environment, 'alarms', NAME_LIMITS.topicName);
+}
+
+/** An alarm: `ledger_app-prod-Compute-ServiceWebCpuAlarm` (at most 255; the Observability dashboard finds it by name). */
+export function alarmName(app: string, environment: string, stack: string, id: string): string {
+  const clean = (x: string) => x.replace(/[^A-Za-z0-9_.-]+/g, '-');
+  return scoped(clean(app), environment, clean(`${stack}-${id}`), NAME_LIMITS.alarmName);
+}
+
+/**
+ * The address an email channel sends from in one environment. An SES identity belongs to the
+ * account and region, so staging and prod cannot both create `shop@example.com`: prod uses the
+ * address as written, every other environment its sub-address `shop+staging@example.com` (a
+ * separate identity; mail to it reaches the same mailbox at most providers).
+ */
+export function emailIdentity(address: string, environment: string): string {
+  if (environment === 'prod') return address;
+  const at = address.lastIndexOf('@');
+  if (at < 1) return address;
+  return `${address.slice(0, at)}+${environment}${address.slice(at)}`;
 }
 
 /** The CloudWatch dashboard: `ledger_app-prod` (letters, digits, `-` and `_`; at most 255). */
 export function dashboardName(app: string, environment: string): string {
-  return shorten(`${app}-${environment}`.replace(/[^A-Za-z0-9_-]/g, '-'), NAME_LIMITS.dashboardName);
+  return scoped(app.replace(/[^A-Za-z0-9_-]/g, '-'), environment, null, NAME_LIMITS.dashboardName);
 }
 
 /** The alarm topic's display name (SNS allows 100 characters). */
 export function alarmTopicDisplayName(app: string, environment: string): string {
-  return `${app} ${environment} alarms`.slice(0, NAME_LIMITS.topicDisplayName);
+  return scoped(app.replace(/[\r\n]+/g, ' '), environment, 'alarms', NAME_LIMITS.topicDisplayName, ' ');
 }
 
 /**
@@ -196,4 +330,6 @@ export const constructId = {
   service: (name: string) => `Service${pascal(name)}`,
   nodes: (name: string) => `Nodes${pascal(name)}`,
   secret: (variable: string) => `Secret${pascal(variable.toLowerCase())}`,
+  /** The task role of a web service (`ServiceWebTaskRole`) or of the worker (`WorkerTaskRole`). */
+  taskRole: (serviceId: string) => `${serviceId}TaskRole`,
 } as const;

@@ -5,21 +5,33 @@
  */
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
 import {
+  alarmTopicName,
   bucketPrefix,
+  busName,
+  clusterIdentifier,
   constructId,
   createdSecretName,
   databaseName,
+  emailIdentity,
   logGroupName,
+  queueNames,
+  scheduleQueueNames,
   subnetLayout,
   tigerBeetleAddress,
   tigerBeetleParameterPrefix,
   tigerBeetleZone,
   TIGERBEETLE_CLIENT_PORT,
+  wiringParameters,
   type InfraRequirements,
   type SubnetLayout,
 } from '../lower/index.js';
+import { plannedAlarms, type AwsAlarm } from './alarms.js';
 
 export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
+export type { AwsAlarm } from './alarms.js';
+
+/** The user name of the database's master user: fixed when the cluster is created (changing it replaces the cluster). */
+export const DATABASE_MASTER_USER = 'dazzle_admin';
 
 export interface TigerBeetleNode {
   readonly index: number;
@@ -38,6 +50,7 @@ export interface AwsTigerBeetle {
   readonly addresses: readonly string[];
   readonly volume: { readonly type: 'gp3' | 'io2'; readonly sizeGb: number; readonly iops: number; readonly throughput: number | null };
   readonly parameterPrefix: string;
+  /** The replicas' log group, before `-<creation id>` of the TigerBeetle stack (it is kept in prod). */
   readonly logGroup: string;
   /** The one port of a replica: clients and the other replicas connect to it (TigerBeetle uses no other). */
   readonly clientPort: 3000;
@@ -60,13 +73,23 @@ export interface AwsDatabase {
   readonly deletionProtection: boolean;
   readonly removalPolicy: 'snapshot' | 'retain' | 'destroy';
   readonly databaseName: string;
+  /** The cluster identifier before `-<creation id>` (the cluster outlives its stack, so its name must not be reused). */
+  readonly clusterIdentifier: string;
+  /** The master user (`dazzle_admin`), the one user the services log in as. */
+  readonly masterUser: string;
+  /**
+   * Where the master password comes from, and so what the services receive as DATABASE_PASSWORD:
+   * a secret the Data stack generates, or the `[deploy.secrets] database_password` reference
+   * (the cluster is created with that password, and the services read the same reference).
+   */
+  readonly credentials: { readonly kind: 'generated' } | { readonly kind: 'reference'; readonly ref: string };
 }
 
 export interface AwsBucket {
   readonly name: string;
   /**
-   * The bucket's name before `-<account>-<region>` (S3 names are global): fixed at
-   * generation so that policies can name the bucket without a cross-stack reference.
+   * The bucket's name before `-<creation id>` of the Data stack: the Compute stack reads the
+   * creation id (one SSM parameter) and names the bucket in its variables and policies with it.
    */
   readonly namePrefix: string;
   readonly fields: readonly string[];
@@ -89,8 +112,48 @@ export interface AwsService {
   readonly logStreamPrefix: string;
   readonly runtime: 'fargate' | 'ec2';
   readonly settings: ServiceConfig;
-  /** Where the image comes from: a pushed image, or a Dockerfile built by `cdk deploy`. */
-  readonly image: { readonly kind: 'uri'; readonly uri: string } | { readonly kind: 'asset'; readonly dockerfile: string } | { readonly kind: 'artifact'; readonly s3: string; readonly command: string };
+  /**
+   * Where the image comes from: a pushed image (with its ECR repository's ARN when it is in a
+   * private ECR registry, whose pull the execution role needs), or a Dockerfile built by
+   * `cdk deploy` (with Docker, on the machine that deploys).
+   */
+  readonly image:
+    | { readonly kind: 'uri'; readonly uri: string; readonly ecrRepositoryArn: string | null }
+    | { readonly kind: 'asset'; readonly dockerfile: string }
+    | { readonly kind: 'artifact'; readonly s3: string; readonly command: string };
+  /** The construct ID of the service's own task role: `ServiceWebTaskRole`, `WorkerTaskRole`. */
+  readonly taskRoleId: string;
+  /** What the service's task role may do: exactly what the service uses. */
+  readonly grants: AwsGrants;
+}
+
+/**
+ * A service's permissions, by the names of what it may use. Web services send to the queues;
+ * only the worker (which consumes them) may receive and delete their messages.
+ */
+export interface AwsGrants {
+  /** Buckets (DSL names): read, write and delete objects, list the bucket. */
+  readonly buckets: readonly string[];
+  /** Queues (DSL names) it may send to. */
+  readonly sendTo: readonly string[];
+  /** Queues (DSL names) it may receive from and delete from. */
+  readonly consumeFrom: readonly string[];
+  /** Whether it consumes the schedule queue. */
+  readonly consumeSchedules: boolean;
+  /** Buses (DSL names) it may put events on. */
+  readonly putEvents: readonly string[];
+  /** Email channels (DSL names) whose identity it may send from. */
+  readonly sendEmail: readonly string[];
+  /** Whether it may read the TigerBeetle cluster parameters. */
+  readonly tigerBeetleParameters: boolean;
+}
+
+/** A queue and its dead-letter queue, with their fixed names. */
+export interface AwsQueue {
+  readonly name: string;
+  readonly deadLetterAfter: number;
+  readonly queueName: string;
+  readonly deadLetterQueueName: string;
 }
 
 export interface AwsRequirements {
@@ -109,16 +172,35 @@ export interface AwsRequirements {
   readonly tigerbeetle: AwsTigerBeetle | null;
   readonly database: AwsDatabase | null;
   readonly buckets: readonly AwsBucket[];
-  readonly queues: readonly { readonly name: string; readonly deadLetterAfter: number }[];
-  readonly buses: readonly { readonly name: string; readonly kind: 'eventbridge' | 'kafka-topic'; readonly retention: string | null }[];
-  readonly emailIdentities: readonly { readonly name: string; readonly fromAddress: string | null }[];
+  readonly queues: readonly AwsQueue[];
+  /** The queue every schedule sends to (fixed names), when there are schedules. */
+  readonly scheduleQueue: { readonly queueName: string; readonly deadLetterQueueName: string } | null;
+  readonly buses: readonly { readonly name: string; readonly kind: 'eventbridge' | 'kafka-topic'; readonly retention: string | null; readonly busName: string }[];
+  /**
+   * SES identities: the channel's from address, and the address this environment sends from
+   * (`identity`: the address in prod, its sub-address `local+<env>@domain` elsewhere).
+   */
+  readonly emailIdentities: readonly { readonly name: string; readonly fromAddress: string | null; readonly identity: string | null }[];
   readonly schedules: readonly { readonly name: string; readonly expression: string; readonly timezone: string | null; readonly target: 'worker' }[];
   readonly kafka: { readonly brokers: number; readonly instanceType: string; readonly version: string; readonly volumeGb: number } | null;
   readonly cache: { readonly engine: 'valkey' | 'redis' | 'kvrocks'; readonly nodeType: string; readonly replicas: number } | null;
   readonly services: readonly AwsService[];
   readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
+  /** Secrets the services receive; a created one is named `name-<creation id>` of the Compute stack. */
   readonly secrets: readonly { readonly env: string; readonly from: { readonly kind: 'reference'; readonly ref: string } | { readonly kind: 'create'; readonly name: string } }[];
-  readonly observability: { readonly alarmEmails: readonly string[]; readonly snsTopicArn: string; readonly logRetentionDays: number };
+  readonly observability: {
+    readonly alarmEmails: readonly string[];
+    readonly snsTopicArn: string;
+    readonly logRetentionDays: number;
+    /** The alarm topic's fixed name (when dazzle creates it): every stack's alarms send to the ARN built from it. */
+    readonly alarmTopicName: string;
+    /** The services' log group, before `-<creation id>` of the Compute stack. */
+    readonly servicesLogGroup: string;
+  };
+  /** The SSM parameters the stacks share values through (see `wiringParameters`). */
+  readonly wiring: ReturnType<typeof wiringParameters>;
+  /** Every alarm, in the stack that owns what it watches. */
+  readonly alarms: readonly AwsAlarm[];
   /** `[deploy.frontend]` when it names files to publish (not generated yet: emission refuses it). */
   readonly frontend: { readonly sourceDir: string; readonly subdomain: string } | null;
   /** `[deploy.api_gateway] enabled` (not generated yet: emission refuses it). */
@@ -128,13 +210,50 @@ export interface AwsRequirements {
 /** The worker's log stream prefix: outside the names configured services can have. */
 export const WORKER_LOG_STREAM_PREFIX = 'dazzle-worker';
 
+/** A private ECR image (`<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]`). */
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9][a-z0-9._/-]*?)(?::[\w][\w.-]*)?(?:@sha256:[0-9a-f]{64})?$/;
+
+/** The ARN of the ECR repository an image URI is in, or null for any other registry. */
+export function ecrRepositoryArn(uri: string): string | null {
+  const m = ECR_IMAGE.exec(uri);
+  if (!m) return null;
+  const [, account, region, china, repository] = m;
+  return `arn:${china ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${repository}`;
+}
+
 function image(s: ServiceConfig): AwsService['image'] {
   if (s.runtime === 'ec2' && s.artifact) return { kind: 'artifact', s3: s.artifact, command: s.command };
-  return s.image ? { kind: 'uri', uri: s.image } : { kind: 'asset', dockerfile: s.dockerfile };
+  return s.image ? { kind: 'uri', uri: s.image, ecrRepositoryArn: ecrRepositoryArn(s.image) } : { kind: 'asset', dockerfile: s.dockerfile };
+}
+
+/** What each service may use: web services send to the queues; the worker also consumes them and the schedules. */
+function grantsFor(req: InfraRequirements, role: 'web' | 'worker'): AwsGrants {
+  const queues = req.queues.map((q) => q.name);
+  return {
+    buckets: req.objectStores.map((s) => s.name),
+    sendTo: queues,
+    consumeFrom: role === 'worker' ? queues : [],
+    consumeSchedules: role === 'worker' && req.schedules.length > 0,
+    putEvents: req.eventBuses.map((b) => b.name),
+    sendEmail: req.emailSenders.map((e) => e.name),
+    tigerBeetleParameters: req.ledgerCluster !== null,
+  };
+}
+
+/** The `[deploy.secrets] database_password` reference, when it supplies the database's password. */
+function databasePasswordRef(req: InfraRequirements): string | null {
+  const s = req.secrets.find((x) => x.env === 'DATABASE_PASSWORD');
+  return req.database && s?.from.kind === 'reference' ? s.from.ref : null;
 }
 
 export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsRequirements {
+  const base = lowerBase(req, config);
+  return { ...base, alarms: plannedAlarms(base) };
+}
+
+function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequirements, 'alarms'> {
   const d = config.deploy;
+  const env = d.environment;
   const azs = d.network.az_count;
   const tb = d.tigerbeetle;
   const io2 = tb.volume_iops > EBS.gp3.maxIops;
@@ -144,12 +263,13 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
   const services: AwsService[] = req.webServices.map((w) => {
     const settings = Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
     const id = settings.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
-    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings) };
+    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings), taskRoleId: constructId.taskRole(id), grants: grantsFor(req, 'web') };
   });
   if (req.worker) {
     const settings: ServiceConfig = { ...d.compute, runtime: 'fargate', desired_count: 1, min_count: 1, max_count: 1 };
-    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute) });
+    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute), taskRoleId: constructId.taskRole('Worker'), grants: grantsFor(req, 'worker') });
   }
+  const passwordRef = databasePasswordRef(req);
   return {
     app: req.app,
     environment: d.environment,
@@ -182,19 +302,33 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsR
           deletionProtection: d.database.deletion_protection,
           removalPolicy: d.database.removal_policy,
           databaseName: databaseName(req.app).name,
+          clusterIdentifier: clusterIdentifier(req.app, env),
+          masterUser: DATABASE_MASTER_USER,
+          credentials: passwordRef === null ? { kind: 'generated' } : { kind: 'reference', ref: passwordRef },
         }
       : null,
-    buckets: req.objectStores.map((s) => ({ name: s.name, namePrefix: bucketPrefix(req.app, d.environment, s.name), fields: s.fields, versioning: d.storage.versioning, removalPolicy: d.storage.removal_policy })),
-    queues: req.queues.map((q) => ({ name: q.name, deadLetterAfter: q.deadLetterAfter })),
-    buses: req.eventBuses.map((b) => ({ name: b.name, kind: d.kafka.enabled ? 'kafka-topic' : 'eventbridge', retention: b.retention })),
-    emailIdentities: req.emailSenders.map((e) => ({ name: e.name, fromAddress: e.fromAddress })),
+    buckets: req.objectStores.map((s) => ({ name: s.name, namePrefix: bucketPrefix(req.app, env, s.name), fields: s.fields, versioning: d.storage.versioning, removalPolicy: d.storage.removal_policy })),
+    queues: req.queues.map((q) => {
+      const n = queueNames(req.app, env, q.name);
+      return { name: q.name, deadLetterAfter: q.deadLetterAfter, queueName: n.queue, deadLetterQueueName: n.deadLetters };
+    }),
+    scheduleQueue: req.schedules.length ? (({ queue, deadLetters }) => ({ queueName: queue, deadLetterQueueName: deadLetters }))(scheduleQueueNames(req.app, env)) : null,
+    buses: req.eventBuses.map((b) => ({ name: b.name, kind: d.kafka.enabled ? 'kafka-topic' : 'eventbridge', retention: b.retention, busName: busName(req.app, env, b.name) })),
+    emailIdentities: req.emailSenders.map((e) => ({ name: e.name, fromAddress: e.fromAddress, identity: e.fromAddress === null ? null : emailIdentity(e.fromAddress, env) })),
     schedules: req.schedules.map((s) => ({ name: s.name, expression: s.expression, timezone: s.timezone, target: s.target })),
     kafka: d.kafka.enabled ? { brokers: d.kafka.broker_count, instanceType: d.kafka.instance_type, version: d.kafka.version, volumeGb: d.kafka.volume_size_gb } : null,
     cache: req.cache ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
     services,
     loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
     secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: createdSecretName(req.app, d.environment, s.env) } })),
-    observability: { alarmEmails: d.alarms.email, snsTopicArn: d.alarms.sns_topic_arn, logRetentionDays: d.logs.retention_days },
+    observability: {
+      alarmEmails: d.alarms.email,
+      snsTopicArn: d.alarms.sns_topic_arn,
+      logRetentionDays: d.logs.retention_days,
+      alarmTopicName: alarmTopicName(req.app, env),
+      servicesLogGroup: logGroupName(req.app, env, 'services'),
+    },
+    wiring: wiringParameters(req.app, env),
     frontend: d.frontend.source_dir ? { sourceDir: d.frontend.source_dir, subdomain: d.frontend.subdomain } : null,
     apiGateway: d.api_gateway.enabled,
   };

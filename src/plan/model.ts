@@ -31,12 +31,24 @@ export interface PlanResource {
   readonly params: readonly (readonly [string, ParamValue])[];
   readonly because: readonly Because[];
   readonly cost: Cost | null;
+  /**
+   * Every CloudFormation resource the generated code makes for it, by type (the main one and
+   * what aws-cdk adds: subnets, policies, the execution role…). Summed per stack, these are the
+   * stack's template: a test compares them with every synthesized app.
+   */
+  readonly cloudformation: Readonly<Record<string, number>>;
 }
 
 export interface PlanStack {
   readonly name: StackName;
+  /** Stacks deployed before this one: what it reads (SSM parameters, names) exists first. */
   readonly dependsOn: readonly StackName[];
   readonly resources: readonly PlanResource[];
+  /**
+   * SSM parameters another stack writes that this stack reads when it deploys (each a
+   * CloudFormation parameter of its template). Stacks share nothing through exports.
+   */
+  readonly reads: readonly string[];
 }
 
 /** A variable a service receives: a plain value, or a secret (never a plain variable). */

@@ -101,6 +101,8 @@ export const FLAT = {
   sesPerThousand: 0.1,
   parameterMonth: 0,
   snsMonth: 0,
+  /** A customer managed KMS key. */
+  kmsKeyMonth: 1,
 } as const;
 
 /**

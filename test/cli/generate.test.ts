@@ -60,6 +60,7 @@ describe('deploy generate', () => {
       'lib/network-stack.ts',
       'lib/observability-stack.ts',
       'lib/tigerbeetle-stack.ts',
+    'lib/wiring.ts',
       'package.json',
       'tsconfig.json',
     ]);
@@ -91,7 +92,7 @@ describe('deploy generate', () => {
     for (const [path, text] of ta) expect(strip(tb.get(path) as string), path).toBe(strip(text));
     const again = runCli(['deploy', 'generate', '-p', project, '-e', 'prod', '--out', a, '--allow-out-anywhere']);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('0 files written, 14 unchanged');
+    expect(again.stdout).toContain('0 files written, 15 unchanged');
     expect(tree(a)).toEqual(ta);
   });
 

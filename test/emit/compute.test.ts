@@ -84,12 +84,49 @@ describe('Compute stack', () => {
     expect(uri).not.toContain('container-assets');
   });
 
-  it('grants the task role exactly the app\'s queues, bucket, bus and TigerBeetle parameters', () => {
-    const policies = resourcesOf(computeJson(plain), 'AWS::IAM::Policy').filter(([id]) => id.startsWith('TaskRole'));
+  /** The actions of the policies attached to the role with this construct ID. */
+  const actionsOf = (s: Synthesized, roleId: string) => {
+    const policies = resourcesOf(computeJson(s), 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties?.Roles).includes(`"${roleId}`));
     const statements = policies.flatMap(([, p]) => (p.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
-    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
-    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'events:PutEvents', 'ssm:GetParameter']));
-    expect(actions.some((a) => a === '*' || a.endsWith(':*'))).toBe(false);
-    for (const s of statements) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
+    for (const st of statements) expect(JSON.stringify(st.Resource)).not.toBe('"*"');
+    return statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])).sort();
+  };
+
+  it('gives the web service and the worker each a task role with exactly what they use', () => {
+    const web = actionsOf(plain, 'ServiceWebTaskRole');
+    const worker = actionsOf(plain, 'WorkerTaskRole');
+    expect(web).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 'sqs:SendMessage', 'events:PutEvents', 'ssm:GetParameter']));
+    // Only the worker consumes the queues: the web service can neither receive nor delete their messages.
+    expect(web).not.toContain('sqs:ReceiveMessage');
+    expect(web).not.toContain('sqs:DeleteMessage');
+    expect(worker).toEqual(expect.arrayContaining(['s3:GetObject', 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'events:PutEvents', 'ssm:GetParameter']));
+    for (const a of [...web, ...worker]) expect(a === '*' || a.endsWith(':*'), a).toBe(false);
+    // Each task definition runs with its own role.
+    const roles = resourcesOf(computeJson(plain), 'AWS::ECS::TaskDefinition').map(([, d]) => JSON.stringify(d.Properties?.TaskRoleArn));
+    expect(new Set(roles).size).toBe(2);
+  });
+
+  it("says truthfully that cdk deploy builds the image with Docker on the deploying machine (and not when the image is given)", () => {
+    const readme = (s: Synthesized) => s.prepared.app.files.get('README.md') ?? '';
+    const before = (s: Synthesized) => readme(s).split('## Before the first deploy')[1]?.split('\n## ')[0] ?? '';
+    expect(before(plain)).toMatch(/^- Docker, running on the machine that runs `cdk deploy`/m);
+    expect(readme(plain)).not.toMatch(/no local Docker/i);
+    expect(before(image)).not.toMatch(/Docker/);
+    expect(before(image)).toContain('- the image `123456789012.dkr.ecr.us-east-1.amazonaws.com/ledger:1.4.2` (for web, worker), pushed; the execution role may pull from its ECR repository');
+  });
+
+  it('lets the execution role pull a private ECR image from exactly its repository', () => {
+    const repository = 'arn:aws:ecr:us-east-1:123456789012:repository/ledger';
+    const pulls = (s: Synthesized) =>
+      resourcesOf(computeJson(s), 'AWS::IAM::Policy')
+        .filter(([id]) => id.includes('ExecutionRole'))
+        .map(([, p]) => (p.Properties?.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.filter((st) => [st.Action].flat().includes('ecr:BatchGetImage')).map((st) => st.Resource));
+    expect(pulls(image)).toEqual([[repository], [repository]]);
+    for (const st of resourcesOf(computeJson(image), 'AWS::IAM::Policy').filter(([id]) => id.includes('ExecutionRole'))) {
+      expect(JSON.stringify(st[1].Properties?.PolicyDocument)).toContain('"ecr:GetAuthorizationToken"');
+    }
+    expect(image.findings).toEqual([]);
+    // An image built by cdk deploy is pulled from the bootstrap repository only (CDK's own grant).
+    expect(JSON.stringify(pulls(plain))).not.toContain('repository/ledger');
   });
 });

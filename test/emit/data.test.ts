@@ -5,6 +5,7 @@ import type { Environment } from '../../src/config/index.js';
 // Every suite here reads corpus projects (synthesized in beforeAll): skipped without ../shared.
 import { CORPUS, describeShared as describe, REPO } from '../helpers.js';
 import { resourceAt, resourcesOf, stackIdOf, synthProject, typeCounts, typecheckApp, type Synthesized } from '../cdk-helpers.js';
+import { evaluate, ssmReads } from './cfn.js';
 
 const LEDGER = join(REPO, 'examples/ledger-app');
 const CASES: Record<string, [string, Environment]> = {
@@ -34,9 +35,13 @@ const counts = (x: Synthesized) => typeCounts(x, 'Data');
 const db = (x: Synthesized) => x.prepared.plan.aws.database as NonNullable<Synthesized['prepared']['plan']['aws']['database']>;
 
 describe('Data stack: resources per project and environment', () => {
-  const cluster = { 'AWS::Logs::LogGroup': 1, 'AWS::RDS::DBSubnetGroup': 1, 'AWS::IAM::Role': 1, 'AWS::SecretsManager::Secret': 1, 'AWS::SecretsManager::SecretTargetAttachment': 1, 'AWS::RDS::DBCluster': 1 };
-  it('ledger-app prod: provisioned writer + 1 reader, the files bucket and the access-log bucket', () => {
-    expect(counts(s('ledgerProd'))).toEqual({ ...cluster, 'AWS::RDS::DBInstance': 2, 'AWS::S3::Bucket': 2, 'AWS::S3::BucketPolicy': 2 });
+  // The cluster, its log group, subnet group and monitoring role, and its two alarms.
+  const cluster = { 'AWS::Logs::LogGroup': 1, 'AWS::RDS::DBSubnetGroup': 1, 'AWS::IAM::Role': 1, 'AWS::RDS::DBCluster': 1, 'AWS::CloudWatch::Alarm': 2 };
+  // With generated credentials: the secret and its attachment to the cluster.
+  const generated = { 'AWS::SecretsManager::Secret': 1, 'AWS::SecretsManager::SecretTargetAttachment': 1 };
+  it('ledger-app prod: provisioned writer + 1 reader (password from [deploy.secrets]), the files bucket and the access-log bucket', () => {
+    // Parameters: the creation id, the writer and the reader endpoint.
+    expect(counts(s('ledgerProd'))).toEqual({ ...cluster, 'AWS::RDS::DBInstance': 2, 'AWS::S3::Bucket': 2, 'AWS::S3::BucketPolicy': 2, 'AWS::SSM::Parameter': 3 });
   });
   it('ledger-app dev: writer only; buckets emptied on deletion (auto-delete custom resource)', () => {
     expect(counts(s('ledgerDev'))).toEqual({
@@ -47,14 +52,16 @@ describe('Data stack: resources per project and environment', () => {
       'AWS::S3::BucketPolicy': 2,
       'Custom::S3AutoDeleteObjects': 2,
       'AWS::Lambda::Function': 1,
+      'AWS::SSM::Parameter': 2,
     });
   });
-  it('simple_task prod and support_tickets prod: the cluster only (no buckets)', () => {
-    expect(counts(s('simpleTaskProd'))).toEqual({ ...cluster, 'AWS::RDS::DBInstance': 2 });
-    expect(counts(s('supportTicketsProd'))).toEqual({ ...cluster, 'AWS::RDS::DBInstance': 2 });
+  it('simple_task prod and support_tickets prod: the cluster with generated credentials only (no buckets)', () => {
+    // Parameters: the writer and the reader endpoint, the secret's ARN.
+    expect(counts(s('simpleTaskProd'))).toEqual({ ...cluster, ...generated, 'AWS::RDS::DBInstance': 2, 'AWS::SSM::Parameter': 3 });
+    expect(counts(s('supportTicketsProd'))).toEqual({ ...cluster, ...generated, 'AWS::RDS::DBInstance': 2, 'AWS::SSM::Parameter': 3 });
   });
   it('acme_billing dev: the cluster with a writer only', () => {
-    expect(counts(s('acmeBillingDev'))).toEqual({ ...cluster, 'AWS::RDS::DBInstance': 1 });
+    expect(counts(s('acmeBillingDev'))).toEqual({ ...cluster, ...generated, 'AWS::RDS::DBInstance': 1, 'AWS::SSM::Parameter': 2 });
   });
 });
 
@@ -84,9 +91,21 @@ describe('Data stack: the Aurora PostgreSQL cluster', () => {
       const [, r] = at(s(key), 'Database/Resource');
       expect(r.Properties?.DeletionProtection, key).toBe(true);
       expect([r.DeletionPolicy, r.UpdateReplacePolicy], key).toEqual(['Snapshot', 'Snapshot']);
+      if (db(s(key)).credentials.kind !== 'generated') continue;
       // The credentials outlive the cluster: the snapshot is useless without them.
       const [, secret] = at(s(key), 'DatabaseSecret/Resource');
       expect([secret.DeletionPolicy, secret.UpdateReplacePolicy], key).toEqual(['Retain', 'Retain']);
+    }
+  });
+
+  it('names the cluster with the environment and the creation id: a kept cluster never blocks creating the stack again', () => {
+    for (const key of Object.keys(CASES)) {
+      const x = s(key);
+      const [, r] = at(x, 'Database/Resource');
+      const evaluated = (uuid: string) => evaluate(r.Properties?.DBClusterIdentifier, stackId(x), { region: 'us-east-1', uuid });
+      expect(evaluated('0a1b2c3d-0000-11e3-aff7-50e2416294e0'), key).toBe(`${db(x).clusterIdentifier}-0a1b2c3d`);
+      expect(evaluated('99999999-0000-11e3-aff7-50e2416294e0'), key).toBe(`${db(x).clusterIdentifier}-99999999`);
+      expect(db(x).clusterIdentifier, key).toContain(`-${x.prepared.plan.environment}`);
     }
   });
 
@@ -97,13 +116,23 @@ describe('Data stack: the Aurora PostgreSQL cluster', () => {
       const [, r] = at(x, 'Database/Resource');
       expect(r.Properties?.DeletionProtection, key).toBe(false);
       expect([r.DeletionPolicy, r.UpdateReplacePolicy], key).toEqual(['Delete', 'Delete']);
+      if (db(x).credentials.kind !== 'generated') continue;
       const [, secret] = at(x, 'DatabaseSecret/Resource');
       expect([secret.DeletionPolicy, secret.UpdateReplacePolicy], key).toEqual(['Delete', 'Delete']);
     }
   });
 
-  it('takes its admin password from a generated Secrets Manager secret', () => {
+  it('with database_password in [deploy.secrets]: the cluster is created with that password (no generated secret)', () => {
     const x = s('ledgerProd');
+    expect(db(x).credentials).toEqual({ kind: 'reference', ref: 'ssm:/myapp/prod/db-password' });
+    const [, cluster] = at(x, 'Database/Resource');
+    expect(cluster.Properties?.MasterUsername).toBe('dazzle_admin');
+    expect(cluster.Properties?.MasterUserPassword).toBe('{{resolve:ssm-secure:/myapp/prod/db-password}}');
+    expect(resourcesOf(template(x), 'AWS::SecretsManager::Secret')).toEqual([]);
+  });
+
+  it('takes its admin password from a generated Secrets Manager secret', () => {
+    const x = s('simpleTaskProd');
     const [secretId, secret] = at(x, 'DatabaseSecret/Resource');
     expect(secret.Type).toBe('AWS::SecretsManager::Secret');
     expect(secret.Properties?.GenerateSecretString).toMatchObject({ GenerateStringKey: 'password', SecretStringTemplate: JSON.stringify({ username: 'dazzle_admin' }) });
@@ -140,17 +169,20 @@ describe('Data stack: the Aurora PostgreSQL cluster', () => {
     for (const i of ['Writer', 'Reader1']) expect(at(x, `Database/${i}/Resource`)[1].Properties?.DBInstanceClass).toBe(db(x).instanceClass);
   });
 
-  it('sits in the isolated subnets, behind the Network stack database security group', () => {
+  it("sits in the isolated subnets, behind the Network stack's database security group (both read from the Network stack's parameters)", () => {
     for (const key of Object.keys(CASES)) {
       const x = s(key);
+      const w = x.prepared.plan.aws.wiring.network;
+      const reads = ssmReads(template(x));
+      // The isolated subnets are one parameter, a subnet per zone in zone order.
+      const isolated = 'a,b,c'.split(',').map((z) => `subnet-isolated-${z}`);
+      const parameters = Object.fromEntries([...reads].map(([id, name]) => [id, name === w.subnets.isolated ? isolated.join(',') : name === w.securityGroups.database ? 'sg-database' : name]));
+      const value = (v: unknown) => evaluate(v, stackId(x), { region: 'us-east-1', parameters });
       const [, group] = at(x, 'Database/Subnets/Default');
-      const subnets = group.Properties?.SubnetIds as { 'Fn::ImportValue': string }[];
-      expect(subnets.length, key).toBe(x.prepared.plan.aws.network.azCount);
-      for (const id of subnets) expect(id['Fn::ImportValue'], key).toMatch(/:ExportsOutputRefVpcIsolatedSubnet\d+Subnet/);
+      expect(value(group.Properties?.SubnetIds), key).toEqual(isolated.slice(0, x.prepared.plan.aws.network.azCount));
       const [, cluster] = at(x, 'Database/Resource');
-      const groups = cluster.Properties?.VpcSecurityGroupIds as { 'Fn::ImportValue': string }[];
-      expect(groups.length, key).toBe(1);
-      expect(groups[0]?.['Fn::ImportValue'], key).toMatch(/DatabaseSecurityGroup/);
+      expect(value(cluster.Properties?.VpcSecurityGroupIds), key).toEqual(['sg-database']);
+      expect(JSON.stringify(template(x)), key).not.toContain('Fn::ImportValue');
     }
   });
 
@@ -159,10 +191,9 @@ describe('Data stack: the Aurora PostgreSQL cluster', () => {
       const x = s(key);
       const [logId, logs] = at(x, 'DatabaseLogs/Resource');
       const [, cluster] = at(x, 'Database/Resource');
-      expect(logs.Properties).toMatchObject({
-        LogGroupName: `/aws/rds/cluster/${cluster.Properties?.DBClusterIdentifier as string}/postgresql`,
-        RetentionInDays: x.prepared.plan.aws.observability.logRetentionDays,
-      });
+      const value = (v: unknown) => evaluate(v, stackId(x), { region: 'us-east-1' });
+      expect(value(logs.Properties?.LogGroupName)).toBe(`/aws/rds/cluster/${value(cluster.Properties?.DBClusterIdentifier) as string}/postgresql`);
+      expect(logs.Properties?.RetentionInDays).toBe(x.prepared.plan.aws.observability.logRetentionDays);
       expect((cluster as { DependsOn?: string[] }).DependsOn ?? [], key).toContain(logId);
     }
   });

@@ -15,6 +15,7 @@ const CASES: Record<string, [string, Environment]> = {
   ledgerProd: [LEDGER, 'prod'],
   ledgerDev: [LEDGER, 'dev'],
   simpleTaskProd: [join(CORPUS, 'simple_task'), 'prod'],
+  simpleTaskStaging: [join(CORPUS, 'simple_task'), 'staging'],
   supportTicketsDev: [join(CORPUS, 'support_tickets'), 'dev'],
   invoiceOpsProd: [join(CORPUS, 'invoice_ops'), 'prod'],
   acmeBillingProd: [join(CORPUS, 'acme_billing'), 'prod'],
@@ -49,6 +50,8 @@ describe('Messaging stack: resources per project', () => {
         'AWS::IAM::Role': 1,
         'AWS::IAM::Policy': 1,
         'AWS::Scheduler::Schedule': 1,
+        // Dead letters and age, for the queue and for the schedule queue.
+        'AWS::CloudWatch::Alarm': 4,
       });
     }
   });
@@ -62,10 +65,11 @@ describe('Messaging stack: resources per project', () => {
       'AWS::IAM::Role': 1,
       'AWS::IAM::Policy': 1,
       'AWS::Scheduler::Schedule': 2,
+      'AWS::CloudWatch::Alarm': 4,
     });
   });
   it('support_tickets: two schedules and the schedule queue', () => {
-    expect(counts(s('supportTicketsDev'))).toEqual({ 'AWS::SQS::Queue': 2, 'AWS::SQS::QueuePolicy': 2, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::Scheduler::Schedule': 2 });
+    expect(counts(s('supportTicketsDev'))).toEqual({ 'AWS::SQS::Queue': 2, 'AWS::SQS::QueuePolicy': 2, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::Scheduler::Schedule': 2, 'AWS::CloudWatch::Alarm': 2 });
   });
   it('invoice_ops: one bus with its archive', () => {
     expect(counts(s('invoiceOpsProd'))).toEqual({ 'AWS::Events::EventBus': 1, 'AWS::Events::Archive': 1 });
@@ -90,6 +94,32 @@ describe('Messaging stack: queues', () => {
         expect(dlq.Properties, id).toEqual(expect.objectContaining({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 }));
       }
     }
+  });
+
+  it('names every queue <app>-<env>-<name> (and -dlq), so that other stacks build its URL and ARN without an export', () => {
+    for (const key of ['ledgerProd', 'ledgerDev', 'simpleTaskProd']) {
+      const x = s(key);
+      const { app, environment } = x.prepared.plan;
+      for (const q of x.prepared.plan.aws.queues) {
+        const id = `Queue${pascal(q.name)}`;
+        expect(at(x, `${id}/Resource`)[1].Properties?.QueueName, key).toBe(`${app}-${environment}-${q.name}`);
+        expect(at(x, `${id}DeadLetters/Resource`)[1].Properties?.QueueName, key).toBe(`${app}-${environment}-${q.name}-dlq`);
+      }
+      // The schedule queue's name has a hyphen where a channel's has none: no channel can take it.
+      expect(at(x, 'ScheduleQueue/Resource')[1].Properties?.QueueName, key).toBe(`${app}-${environment}-dazzle-schedules`);
+    }
+  });
+
+  it('owns the alarms on its queues: dead letters and the oldest message, each to the alarm topic', () => {
+    const x = s('ledgerProd');
+    const alarms = resourcesOf(template(x), 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties as Record<string, any>);
+    const queue = (name: string) => at(x, `${name}/Resource`)[0];
+    const on = (metric: string, id: string) => alarms.filter((a) => a.MetricName === metric && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }]));
+    expect(on('ApproximateNumberOfMessagesVisible', queue('QueuePaymentJobsDeadLetters'))).toHaveLength(1);
+    expect(on('ApproximateAgeOfOldestMessage', queue('QueuePaymentJobs'))).toHaveLength(1);
+    expect(on('ApproximateNumberOfMessagesVisible', queue('ScheduleQueueDeadLetters'))).toHaveLength(1);
+    expect(on('ApproximateAgeOfOldestMessage', queue('ScheduleQueue'))).toHaveLength(1);
+    for (const a of alarms) expect(JSON.stringify(a.AlarmActions)).toContain(':ledger_app-prod-alarms');
   });
 
   it('every queue has a policy denying requests without TLS', () => {
@@ -123,11 +153,19 @@ describe('Messaging stack: buses and email identities', () => {
     }
   });
 
-  it('each email channel is an SES identity for its from address', () => {
+  it('each email channel is an SES identity for its from address in prod, and for its sub-address elsewhere', () => {
     const x = s('simpleTaskProd');
     const identities = x.prepared.plan.aws.emailIdentities;
     expect(identities.map((e) => e.name).sort()).toEqual(['digests', 'notifications']);
     for (const e of identities) expect(at(x, `Email${pascal(e.name)}/Resource`)[1].Properties?.EmailIdentity).toBe(e.fromAddress);
+    // Staging cannot create the address prod has (an identity belongs to the account and region).
+    const staging = s('simpleTaskStaging');
+    const sub = (a: string) => a.replace('@', '+staging@');
+    for (const e of staging.prepared.plan.aws.emailIdentities) expect(at(staging, `Email${pascal(e.name)}/Resource`)[1].Properties?.EmailIdentity).toBe(sub(e.fromAddress ?? ''));
+    // The app is told which address to send from.
+    for (const service of staging.prepared.plan.services) {
+      expect(service.variables).toContainEqual({ name: 'EMAIL_DIGESTS_FROM', kind: 'value', value: 'digest+staging@example.com' });
+    }
   });
 });
 

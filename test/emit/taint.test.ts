@@ -28,7 +28,7 @@ const PLANS = PROJECTS.flatMap((p) => ENVS.map((e) => ({ name: `${p.split('/').p
  * namespace, which generation refuses until it builds one):
  * left as they are.
  */
-const STRUCTURAL = new Set(['kind', 'role', 'runtime', 'type', 'mode', 'engine', 'removalPolicy', 'target', 'ref', 'id', 'address', 'addresses', 'dependsOn', 'fromAddress', 'namespace']);
+const STRUCTURAL = new Set(['kind', 'role', 'runtime', 'type', 'mode', 'engine', 'removalPolicy', 'target', 'ref', 'id', 'address', 'addresses', 'dependsOn', 'fromAddress', 'namespace', 'stack', 'service', 'statistic', 'comparison', 'missing']);
 
 /** The plan with `suffix` after every rendered string (`from` of a variable names the wiring of a generated secret). */
 function taint(plan: DeploymentPlan, suffix: string): DeploymentPlan {
@@ -104,7 +104,7 @@ describe('every string of the plan, made hostile', () => {
   it('the suffix really reaches the generated code (so the property above is not vacuous)', () => {
     const { plan } = PLANS[0] as (typeof PLANS)[number];
     const files = emit(taint(plan, `*/${CANARY}()`)).files;
-    for (const path of ['lib/app.ts', 'lib/compute-stack.ts', 'lib/data-stack.ts', 'lib/messaging-stack.ts', 'lib/network-stack.ts', 'lib/observability-stack.ts', 'lib/tigerbeetle-stack.ts', 'bin/app.ts', 'README.md', 'package.json']) {
+    for (const path of ['lib/app.ts', 'lib/compute-stack.ts', 'lib/data-stack.ts', 'lib/messaging-stack.ts', 'lib/network-stack.ts', 'lib/observability-stack.ts', 'lib/tigerbeetle-stack.ts', 'lib/wiring.ts', 'bin/app.ts', 'README.md', 'package.json']) {
       expect(files.get(path)?.includes(CANARY), path).toBe(true);
     }
   });

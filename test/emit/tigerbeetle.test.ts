@@ -17,6 +17,7 @@ import { isGraviton } from '../../src/emit/stacks/tigerbeetle.js';
 import type { AwsTigerBeetle, DeploymentPlan } from '../../src/plan/index.js';
 import { resourcesOf, synthProject, typecheckApp, type Synthesized } from '../cdk-helpers.js';
 import { copyProject, CORPUS, REPO, sharedCases } from '../helpers.js';
+import { evaluate, ssmReads, ssmWrites } from './cfn.js';
 import { bashSyntax, bootScriptValues, commandWords } from './evaluate.js';
 import { planWith, synthPlan } from './in-process.js';
 
@@ -72,15 +73,23 @@ function text(v: unknown): string {
   throw new Error(`cannot render ${JSON.stringify(v)}`);
 }
 
-/** A subnet reference from the TigerBeetle stack (an export of the Network stack) → that subnet's properties. */
-function subnetOf(ref: unknown, network: Json): { logicalId: string; cidr: string; az: string } {
-  const exportName = text((ref as Json)['Fn::ImportValue']);
-  const outputs = (network.Outputs ?? {}) as Record<string, { Value: Json; Export?: { Name: string } }>;
-  const output = Object.values(outputs).find((o) => o.Export?.Name === exportName);
-  if (!output) throw new Error(`no Network export ${exportName}`);
-  const logicalId = String(output.Value.Ref);
+/**
+ * A value of the TigerBeetle stack as CloudFormation resolves it at deploy time: each SSM
+ * parameter it reads has the value the Network stack writes (resources of the Network stack stay
+ * `{{Ref:X}}`).
+ */
+function deployed(v: unknown, tb: Json, network: Json): unknown {
+  const written = ssmWrites(network, 'Network', { region: 'us-east-1' });
+  const parameters = Object.fromEntries([...ssmReads(tb)].map(([id, name]) => [id, String(written.get(name))]));
+  return evaluate(v, 'TigerBeetle', { region: 'us-east-1', parameters });
+}
+
+/** A subnet reference from the TigerBeetle stack (read from a Network stack parameter) → that subnet's properties. */
+function subnetOf(ref: unknown, tb: Json, network: Json): { logicalId: string; cidr: string; az: string } {
+  const value = String(deployed(ref, tb, network));
+  const logicalId = /^\{\{Ref:(\w+)\}\}$/.exec(value)?.[1] ?? '';
   const subnet = ((network.Resources ?? {}) as Record<string, Resource>)[logicalId];
-  if (subnet?.Type !== 'AWS::EC2::Subnet') throw new Error(`${exportName} is not a subnet`);
+  if (subnet?.Type !== 'AWS::EC2::Subnet') throw new Error(`${value} is not a subnet of the Network stack`);
   return { logicalId, cidr: String(subnet.Properties?.CidrBlock), az: String(subnet.Properties?.AvailabilityZone) };
 }
 
@@ -253,16 +262,17 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
       const [, eni] = at(t, 'AWS::EC2::NetworkInterface', `${node.id}Address`);
       const p = eni.Properties as Json;
       expect(p.PrivateIpAddress).toBe(node.address);
-      const subnet = subnetOf(p.SubnetId, network);
+      const subnet = subnetOf(p.SubnetId, t, network);
       expect(subnet.cidr).toBe(plan.aws.network.subnets.private[node.az]);
       expect(subnet.az).toBe(zones[node.az]);
       expect(inCidr(node.address, subnet.cidr)).toBe(true);
-      // The tier security group from the Network stack, and nothing that deletes it with an instance.
-      expect(text((p.GroupSet as unknown[])[0])).toMatch(/^\{\{ImportValue:.*TigerBeetleSecurityGroup/);
+      // The tier security group from the Network stack (by its parameter, no export), and nothing that deletes it with an instance.
+      const sg = resourcesOf(network, 'AWS::EC2::SecurityGroup').find(([, r]) => pathOf(r as Resource) === 'TigerBeetleSecurityGroup/Resource')?.[0];
+      expect(deployed((p.GroupSet as unknown[])[0], t, network)).toBe(`{{GetAtt:${sg}.GroupId}}`);
       expect(eni.DeletionPolicy).toBeUndefined();
       // The group launches in that same subnet.
       const [, asg] = at(t, 'AWS::AutoScaling::AutoScalingGroup', `${node.id}/ASG`);
-      const zonesOfGroup = (asg.Properties?.VPCZoneIdentifier as unknown[]).map((z) => subnetOf(z, network).logicalId);
+      const zonesOfGroup = (asg.Properties?.VPCZoneIdentifier as unknown[]).map((z) => subnetOf(z, t, network).logicalId);
       expect(zonesOfGroup).toEqual([subnet.logicalId]);
     }
   });
@@ -507,7 +517,8 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
     const groups = resourcesOf(t, 'AWS::Logs::LogGroup');
     expect(groups).toHaveLength(1);
     const [id, group] = groups[0] as [string, Resource];
-    expect(group.Properties?.LogGroupName).toBe(tb.logGroup);
+    // Kept in prod: the name ends with the stack's creation id, so a new stack never meets the kept group.
+    expect(evaluate(group.Properties?.LogGroupName, 'TigerBeetle', { region: 'us-east-1', uuid: 'abcdef01-0000-11e3-aff7-50e2416294e0' })).toBe(`${tb.logGroup}-abcdef01`);
     expect(group.Properties?.RetentionInDays).toBe(plan.aws.observability.logRetentionDays);
     expect(group.DeletionPolicy).toBe(prod ? 'Retain' : 'Delete');
     for (const node of tb.nodes) {

@@ -263,9 +263,32 @@ describe('variables the services receive', () => {
     expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.keyPath, d.sensitive])).toEqual([['DZ5013', 2, 'deploy.secrets.database_host', true]]);
   });
 
-  it('a [deploy.secrets] DATABASE_PASSWORD still replaces the generated credentials (the documented override)', () => {
+  it('a [deploy.secrets] database_password is the database password: the cluster is created with it and the services read it', () => {
     const r = lower(`${APP}${USER}`, '[deploy.secrets]\ndatabase_password = "ssm:/app/db-password"\n');
     expect(r.diagnostics).toEqual([]);
+    expect(r.value?.secrets.map((s) => [s.env, s.from])).toEqual([['DATABASE_PASSWORD', { kind: 'reference', ref: 'ssm:/app/db-password' }]]);
+    // A Secrets Manager secret (by name or by ARN, with a JSON key) is accepted too.
+    expect(lower(`${APP}${USER}`, '[deploy.secrets]\ndatabase_password = "secretsmanager:app/db:password"\n').diagnostics).toEqual([]);
+  });
+
+  it('a [deploy.secrets] database_user cannot choose the database user (fixed at creation): an error at its line, and nothing after it', () => {
+    const r = lower(`${APP}${USER}`, '[deploy]\nregion = "us-east-1"\n[deploy.secrets]\ndatabase_user = "ssm:/app/db-user"\n');
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col, d.keyPath, d.sensitive])).toEqual([['DZ5040', 4, 17, 'deploy.secrets.database_user', true]]);
+    // Without a database there is no master user: DATABASE_USER is an ordinary secret then.
+    expect(lower(APP, '[deploy.secrets]\ndatabase_user = "ssm:/app/db-user"\n').diagnostics).toEqual([]);
+  });
+
+  it('a database_password naming an SSM parameter by ARN is an error at its line (CloudFormation reads the master password by name)', () => {
+    const r = lower(`${APP}${USER}`, '[deploy.secrets]\ndatabase_password = "ssm:arn:aws:ssm:us-east-1:210987654321:parameter/shared/db"\n');
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.keyPath])).toEqual([['DZ5041', 2, 'deploy.secrets.database_password']]);
+    expect(r.diagnostics[0]?.message).toContain("'/shared/db'");
+  });
+
+  it('a [deploy.secrets] PGPASSWORD is an error at its line: it is the database password, set from one source', () => {
+    const r = lower(`${APP}${USER}`, '[deploy.secrets]\npgpassword = "ssm:/app/pg"\n');
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.keyPath])).toEqual([['DZ5012', 2, 'deploy.secrets.pgpassword']]);
   });
 
   it('config("X") of a variable dazzle generates is supplied by it: no secret is created', () => {

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AWS_REGIONS, loadConfig, type Environment } from '../../src/config/index.js';
+import { loadConfig, type Environment } from '../../src/config/index.js';
 import { emitApp } from '../../src/emit/index.js';
-import { bucketNameLength, bucketPrefix, lowerToRequirements, nameProblem, NAME_LIMITS, plannedConstructs, plannedNames, stackName } from '../../src/lower/index.js';
+import { bucketNameLength, bucketPrefix, lowerToRequirements, nameProblem, NAME_LIMITS, plannedConstructs, plannedNames, stackName, withSampleCreationId } from '../../src/lower/index.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { link } from '../../src/ir/index.js';
 import { decodeSource, parseSource } from '../../src/syntax/index.js';
@@ -57,10 +57,17 @@ const codes = (r: { diagnostics: readonly { code: string; span?: { line: number 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('shortened bucket names keep 40 bits of sha256', () => {
-  it('short names are unchanged; a long one keeps its start and ends with 10 hex digits of the sha256 of the whole', () => {
+  it('short names are unchanged; a long part keeps its start and ends with 10 hex digits of its sha256, and the environment stays', () => {
     expect(bucketPrefix('ledger_app', 'prod', 'files')).toBe('ledger-app-prod-files');
-    const full = 'test-app-dev-customer-invoices-2023';
-    expect(bucketPrefix('test_app', 'dev', 'customer_invoices_2023')).toBe(`test-app-dev-customer-i-${sha(full).slice(0, 10)}`);
+    expect(bucketPrefix('test_app', 'dev', 'customer_invoices_2023')).toBe('test-app-dev-customer-invoices-2023');
+    const store = 'customer-invoices-for-the-accounting-team-2023';
+    expect(bucketPrefix('test_app', 'dev', 'customer_invoices_for_the_accounting_team_2023')).toBe(`test-app-dev-customer-invoices-for-the-acco-${sha(store).slice(0, 10)}`);
+    // A long app name gives up its characters, never the environment.
+    const app = `a${'b'.repeat(98)}c`;
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(bucketPrefix(app, env, 'files').length).toBeLessThanOrEqual(NAME_LIMITS.bucketPrefix);
+      expect(bucketPrefix(app, env, 'files')).toMatch(new RegExp(`^abb+-${sha(app).slice(0, 10)}-${env}-files$`));
+    }
   });
 
   it('two stores that differ only at the end get two buckets (the 24-bit hash gave them one name)', () => {
@@ -70,13 +77,13 @@ describe('shortened bucket names keep 40 bits of sha256', () => {
     expect(new Set(buckets).size).toBe(2);
   });
 
-  it('any app and store name gives a valid bucket name of at most 63 characters in every region', () => {
+  it('any app and store name gives a valid bucket name of at most 63 characters, with the creation id', () => {
     const ident = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/);
     fc.assert(
-      fc.property(ident, ident, fc.constantFrom('dev', 'staging', 'prod'), fc.constantFrom(...AWS_REGIONS), (app, store, env, region) => {
+      fc.property(ident, ident, fc.constantFrom('dev', 'staging', 'prod'), (app, store, env) => {
         const prefix = bucketPrefix(app, env, store);
         expect(prefix.length).toBeLessThanOrEqual(NAME_LIMITS.bucketPrefix);
-        expect(nameProblem({ kind: 'S3 bucket', name: prefix, length: bucketNameLength(prefix, region) })).toBeNull();
+        expect(nameProblem({ kind: 'S3 bucket', name: withSampleCreationId(prefix), length: bucketNameLength(prefix) })).toBeNull();
       }),
       { seed: 3, numRuns: 300 },
     );
@@ -101,10 +108,11 @@ describe('names from the app name', () => {
       expect(display.length).toBeGreaterThan(0);
       expect(display.length).toBeLessThanOrEqual(100);
     }
-    // The cluster identifier keeps the environment: dev and prod may share an account.
-    const cluster = (p: typeof dev) => /clusterIdentifier: '([^']+)'/.exec(emit(p).get('lib/data-stack.ts') ?? '')?.[1] ?? '';
-    expect(cluster(dev).length).toBeLessThanOrEqual(63);
+    // The cluster identifier keeps the environment (dev and prod may share an account), with room for the creation id.
+    const cluster = (p: typeof dev) => p.aws.database?.clusterIdentifier ?? '';
+    expect(withSampleCreationId(cluster(dev)).length).toBeLessThanOrEqual(63);
     expect(cluster(dev)).not.toBe(cluster(prod));
+    expect(emit(dev).get('lib/data-stack.ts')).toContain(`const identifier = \`${cluster(dev)}-\${creationId(this)}\`;`);
   });
 
   it('any app name (a DSL identifier of up to 128 characters) gives valid names for everything planned', () => {
@@ -152,7 +160,7 @@ describe('names from the app name', () => {
     expect(p.aws.buckets[0]?.namePrefix).toBe('ledger-app-prod-files');
     expect(p.aws.tigerbeetle).toMatchObject({ parameterPrefix: '/ledger_app/prod/tigerbeetle', logGroup: '/ledger_app/prod/tigerbeetle' });
     expect(p.aws.database?.databaseName).toBe('ledger_app');
-    expect(emit(p).get('lib/data-stack.ts')).toContain("clusterIdentifier: 'ledger-app-prod'");
+    expect(p.aws.database?.clusterIdentifier).toBe('ledger-app-prod');
   });
 });
 
@@ -199,7 +207,7 @@ describe('collisions are errors at plan time, naming both causes', () => {
     const { lowered, config } = lower(`${APP}${USER}entity Doc "Doc":\n  id: uuid pk\n  a: file storage=customer_invoices_2023\n  b: file storage=customer_invoices_2024\n`);
     const names = plannedNames(lowered.value as NonNullable<typeof lowered.value>, config);
     const buckets = names.filter((n) => n.kind === 'S3 bucket').map((n) => n.name);
-    expect(buckets).toEqual(plan(`${APP}${USER}entity Doc "Doc":\n  id: uuid pk\n  a: file storage=customer_invoices_2023\n  b: file storage=customer_invoices_2024\n`).aws.buckets.map((b) => b.namePrefix));
+    expect(buckets).toEqual(plan(`${APP}${USER}entity Doc "Doc":\n  id: uuid pk\n  a: file storage=customer_invoices_2023\n  b: file storage=customer_invoices_2024\n`).aws.buckets.map((b) => withSampleCreationId(b.namePrefix)));
   });
 });
 

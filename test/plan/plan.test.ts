@@ -20,21 +20,50 @@ function planJson(args: string[]): DeploymentPlan {
 describe('the seed deployment in prod', () => {
   const plan = planJson(['-p', EXAMPLE, '--env', 'prod']);
 
-  it('has the six stacks in dependency order', () => {
+  it('has the six stacks, each deployed after the stacks whose names and parameters it uses (Observability first: the alarm topic)', () => {
     expect(plan.format_version).toBe(1);
     expect(plan.stacks.map((s) => [s.name, s.dependsOn])).toEqual([
       ['Network', []],
-      ['TigerBeetle', ['Network']],
-      ['Data', ['Network']],
-      ['Messaging', ['Network']],
-      ['Compute', ['Network', 'TigerBeetle', 'Data', 'Messaging']],
-      ['Observability', ['TigerBeetle', 'Data', 'Messaging', 'Compute']],
+      ['TigerBeetle', ['Network', 'Observability']],
+      ['Data', ['Network', 'Observability']],
+      ['Messaging', ['Observability']],
+      ['Compute', ['Network', 'TigerBeetle', 'Data', 'Messaging', 'Observability']],
+      ['Observability', []],
     ]);
+  });
+
+  it('shares values between stacks through SSM parameters the owner publishes, read by the stacks after it', () => {
+    const published = new Map(plan.stacks.flatMap((s) => s.resources.filter((r) => r.type === 'AWS::SSM::Parameter' && r.id.endsWith('Parameters')).flatMap((r) => (Object.fromEntries(r.params).parameters as string[]).map((p) => [p, s.name] as const))));
+    for (const s of plan.stacks) {
+      for (const read of s.reads) {
+        const owner = published.get(read);
+        expect(owner, `${s.name} reads ${read}`).toBeDefined();
+        expect(s.dependsOn, `${s.name} reads ${read}`).toContain(owner);
+      }
+    }
+    expect(plan.stacks.find((s) => s.name === 'Compute')?.reads).toEqual([
+      '/ledger_app/prod/network/vpc-id',
+      '/ledger_app/prod/network/subnets/public',
+      '/ledger_app/prod/network/subnets/private',
+      '/ledger_app/prod/network/security-groups/load-balancer',
+      '/ledger_app/prod/network/security-groups/service',
+      '/ledger_app/prod/data/creation-id',
+      '/ledger_app/prod/data/database/host',
+      '/ledger_app/prod/data/database/reader-host',
+    ]);
+  });
+
+  it('lists every alarm in the stack that owns what it watches, and prices each', () => {
+    const alarms = plan.stacks.flatMap((s) => s.resources.filter((r) => r.type === 'AWS::CloudWatch::Alarm').map((r) => [s.name, r.id]));
+    expect(alarms).toEqual(plan.aws.alarms.map((a) => [a.stack, a.id]));
+    expect(new Set(alarms.map(([stack]) => stack))).toEqual(new Set(['TigerBeetle', 'Data', 'Messaging', 'Compute']));
+    const dashboard = plan.stacks.find((s) => s.name === 'Observability')?.resources.find((r) => r.id === 'Dashboard');
+    expect(Object.fromEntries(dashboard?.params ?? []).alarms).toBe(alarms.length);
   });
 
   it('runs TigerBeetle as 3 × r6i.large with 100 GB and 10000 IOPS, one ordered address list', () => {
     const tb = plan.stacks.find((s) => s.name === 'TigerBeetle');
-    const replicas = tb?.resources.filter((r) => r.id.startsWith('Replica')) ?? [];
+    const replicas = tb?.resources.filter((r) => r.type === 'AWS::AutoScaling::AutoScalingGroup') ?? [];
     expect(replicas.map((r) => r.id)).toEqual(['Replica0', 'Replica1', 'Replica2']);
     for (const r of replicas) {
       expect(Object.fromEntries(r.params)).toMatchObject({ instance: 'r6i.large', volume: '100 GiB gp3, 10000 IOPS, 500 MiB/s, encrypted' });

@@ -1,37 +1,29 @@
 /**
  * The Compute stack: an ECS cluster, one Fargate service per web service
  * behind the Application Load Balancer (HTTPS when a domain is configured),
- * the worker, the cache, and the secrets the services receive.
+ * the worker, the cache, the secrets the services receive, each service's own
+ * task role, and the alarms on the services and the load balancer.
+ *
+ * It imports no other stack's constructs: the VPC and security groups, the
+ * database endpoints and secret and the Data stack's creation id come from SSM
+ * parameters read when it deploys; queues, buses, email identities and the
+ * TigerBeetle parameters are named by their fixed names (lib/wiring.ts).
  */
-import { logGroupName } from '../../lower/index.js';
 import type { AwsService } from '../../plan/aws.js';
-import { envName, type PlanService, type ServiceVariable } from '../../plan/index.js';
+import { envName, hasGrants, type AlarmMetric, type AwsAlarm, type PlanService, type ServiceVariable } from '../../plan/index.js';
 import { InternalError } from '../../diagnostics/index.js';
-import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl } from '../code.js';
-import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
+import { alarmCode, duration, metricOptions } from '../alarms.js';
+import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl, wrappedComment } from '../code.js';
+import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
 interface Wiring {
   /** Variable name → TypeScript expression for its value. */
   readonly values: Map<string, string>;
-  /** Secret source reference → construct-building expression (an `ecs.Secret`). */
+  /** Secret source (as the plan names it) → the `ecs.Secret` expression. */
   readonly secrets: Map<string, string>;
-}
-
-/** What each plan variable is in code: a literal, or a reference to a resource in another stack. */
-function wiring(ctx: EmitContext): Wiring {
-  const a = ctx.plan.aws;
-  const values = new Map<string, string>();
-  if (a.database) values.set('DATABASE_HOST', 'props.database.clusterEndpoint.hostname');
-  for (const b of a.buckets) values.set(`BUCKET_${envName(b.name)}`, `props.${member.bucket(b.name)}.bucketName`);
-  for (const q of a.queues) values.set(`QUEUE_${envName(q.name)}_URL`, `props.${member.queue(q.name)}.queueUrl`);
-  for (const b of a.buses) values.set(`EVENT_BUS_${envName(b.name)}`, `props.${member.bus(b.name)}.eventBusName`);
-  if (a.schedules.length) values.set('SCHEDULE_QUEUE_URL', 'props.scheduleQueue.queueUrl');
-  if (a.cache) values.set('REDIS_URL', '`rediss://${cache.attrPrimaryEndPointAddress}:${cache.attrPrimaryEndPointPort}`');
-  const secrets = new Map<string, string>();
-  secrets.set('database credentials (username)', "ecs.Secret.fromSecretsManager(databaseSecret, 'username')");
-  secrets.set('database credentials (password)', "ecs.Secret.fromSecretsManager(databaseSecret, 'password')");
-  return { values, secrets };
+  /** A [deploy.secrets] (or created) secret's variable name → its `ecs.Secret` variable. */
+  readonly declared: Map<string, string>;
 }
 
 /** The variable holding a secret's `ecs.Secret`: `secretApiKey`. */
@@ -39,18 +31,42 @@ function secretVar(s: { env: string }): string {
   return ident(`secret${pascal(s.env.toLowerCase())}`);
 }
 
+/** What each plan variable is in code: a literal, a name built here, or a value read when the stack deploys. */
+function wiring(ctx: EmitContext): Wiring {
+  const a = ctx.plan.aws;
+  const values = new Map<string, string>();
+  const db = a.database;
+  if (db) {
+    values.set('DATABASE_HOST', 'databaseHost');
+    values.set('DATABASE_URL', `\`postgresql://${tpl(db.masterUser)}@\${databaseHost}:5432/${tpl(db.databaseName)}?sslmode=require\``);
+    if (db.readers > 0) values.set('DATABASE_READER_HOST', 'databaseReaderHost');
+  }
+  for (const b of a.buckets) values.set(`BUCKET_${envName(b.name)}`, `bucketName(${str(b.name)})`);
+  for (const q of a.queues) values.set(`QUEUE_${envName(q.name)}_URL`, `queueUrl(NAMES.queues[${str(q.name)}].queue)`);
+  for (const b of a.buses) values.set(`EVENT_BUS_${envName(b.name)}`, `NAMES.buses[${str(b.name)}]`);
+  for (const e of a.emailIdentities) if (e.identity !== null) values.set(`EMAIL_${envName(e.name)}_FROM`, `NAMES.emailIdentities[${str(e.name)}]`);
+  if (a.scheduleQueue) values.set('SCHEDULE_QUEUE_URL', 'queueUrl(NAMES.scheduleQueue.queue)');
+  if (a.cache) values.set('REDIS_URL', '`rediss://${cache.attrPrimaryEndPointAddress}:${cache.attrPrimaryEndPointPort}`');
+  const secrets = new Map<string, string>();
+  if (db?.credentials.kind === 'generated') {
+    secrets.set('database credentials (username)', "ecs.Secret.fromSecretsManager(databaseSecret, 'username')");
+    secrets.set('database credentials (password)', "ecs.Secret.fromSecretsManager(databaseSecret, 'password')");
+  }
+  // A reference another variable shares (PGPASSWORD reads the database_password reference).
+  for (const s of a.secrets) if (s.from.kind === 'reference') secrets.set(s.from.ref, secretVar(s));
+  return { values, secrets, declared: new Map(a.secrets.map((s) => [s.env, secretVar(s)])) };
+}
+
 /** The `environment` and `secrets` of one container, in the plan's order (sorted by name). */
-function containerVariables(service: PlanService, w: Wiring, ctx: EmitContext, indent: string): { environment: string; secrets: string } {
+function containerVariables(service: PlanService, w: Wiring, indent: string): { environment: string; secrets: string } {
   const env: string[] = [];
   const sec: string[] = [];
-  const secretsByEnv = new Map(ctx.plan.aws.secrets.map((s) => [s.env, s]));
   const variables = service.variables as readonly ServiceVariable[];
   distinct(`the variables of service ${service.name}`, variables.map((v) => v.name));
   for (const v of variables) {
     if (v.kind === 'value') env.push(`${indent}${propKey(v.name)}: ${w.values.get(v.name) ?? str(v.value)},`);
     else {
-      const declared = secretsByEnv.get(v.name);
-      const expr = declared ? secretVar(declared) : w.secrets.get(v.from);
+      const expr = w.declared.get(v.name) ?? w.secrets.get(v.from);
       if (!expr) throw new InternalError(`no source for the secret ${JSON.stringify(v.name)} of service ${service.name}`);
       sec.push(`${indent}${propKey(v.name)}: ${expr},`);
     }
@@ -71,24 +87,82 @@ function image(s: AwsService, ctx: EmitContext): string {
   throw new InternalError('artifact images run on EC2, which this stack does not generate');
 }
 
+/** The variable of a service's construct in the constructor (`serviceWeb`, `worker`). */
+function fieldOf(s: AwsService): string {
+  return s.role === 'web' ? member.service(s.name) : 'worker';
+}
+
+/** The statements of one service's task role: exactly the resources it uses, by name. */
+function grantLines(s: AwsService, role: string): string[] {
+  const g = s.grants;
+  const out: string[] = [];
+  const list = (xs: readonly string[], f: (x: string) => string) => `[${xs.map(f).join(', ')}]`;
+  if (g.buckets.length) out.push(`    allowObjects(${role}, ${list(g.buckets, (b) => `bucketName(${str(b)})`)});`);
+  const sendTo = g.sendTo.map((q) => `NAMES.queues[${str(q)}].queue`);
+  if (sendTo.length) out.push(`    allowSend(${role}, [${sendTo.map((q) => `queueArn(${q})`).join(', ')}]);`);
+  const consume = [...g.consumeFrom.map((q) => `NAMES.queues[${str(q)}].queue`), ...(g.consumeSchedules ? ['NAMES.scheduleQueue.queue'] : [])];
+  if (consume.length) out.push(`    allowConsume(${role}, [${consume.map((q) => `queueArn(${q})`).join(', ')}]);`);
+  if (g.putEvents.length) out.push(`    allowPutEvents(${role}, ${list(g.putEvents, (b) => `this.formatArn({ service: 'events', resource: 'event-bus', resourceName: NAMES.buses[${str(b)}] })`)});`);
+  if (g.sendEmail.length) out.push(`    allowSendEmail(${role}, ${list(g.sendEmail, (e) => `this.formatArn({ service: 'ses', resource: 'identity', resourceName: NAMES.emailIdentities[${str(e)}] })`)});`);
+  if (g.tigerBeetleParameters) out.push(`    allowParameters(${role}, tigerBeetleParameters.map((name) => parameterArn(this, name)));`);
+  return out;
+}
+
+/** Module-level helpers of the generated file: one IAM statement per kind of access. */
+const GRANT_HELPERS: Readonly<Record<string, string>> = {
+  allowObjects: `/** Read, write and delete objects in these buckets, and list them. */
+function allowObjects(role: iam.Role, buckets: readonly string[]): void {
+  const stack = Stack.of(role);
+  const arns = buckets.map((bucket) => \`arn:\${stack.partition}:s3:::\${bucket}\`);
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: arns.map((arn) => \`\${arn}/*\`) }));
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: arns }));
+  for (const arn of arns) {
+    Validations.of(role).acknowledge({
+      id: \`AwsSolutions-IAM5[Resource::\${nagResource(stack, \`\${arn}/*\`)}]\`,
+      reason: 'Object access is by key, so it needs bucket/*; the bucket is one of this app\\'s own buckets, named by the Data stack.',
+    });
+  }
+}`,
+  allowSend: `/** Send messages to these queues. */
+function allowSend(role: iam.Role, queues: readonly string[]): void {
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [...queues] }));
+}`,
+  allowConsume: `/** Receive, and delete, the messages of these queues. */
+function allowConsume(role: iam.Role, queues: readonly string[]): void {
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      resources: [...queues],
+    }),
+  );
+}`,
+  allowPutEvents: `/** Put events on these buses. */
+function allowPutEvents(role: iam.Role, buses: readonly string[]): void {
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [...buses] }));
+}`,
+  allowSendEmail: `/** Send email from these SES identities. */
+function allowSendEmail(role: iam.Role, identities: readonly string[]): void {
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [...identities] }));
+}`,
+  allowParameters: `/** Read these SSM parameters. */
+function allowParameters(role: iam.Role, parameters: readonly string[]): void {
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [...parameters] }));
+}`,
+};
+
+/** The helpers a set of grant lines calls. */
+function helpersUsed(lines: readonly string[]): string[] {
+  return Object.keys(GRANT_HELPERS).filter((name) => lines.some((l) => l.includes(`${name}(`)));
+}
+
 export function computeStack(ctx: EmitContext): StackSource {
   const { plan, projectRoot } = ctx;
   const a = plan.aws;
   const web = a.services.filter((s) => s.role === 'web');
   const worker = a.services.find((s) => s.role === 'worker');
+  const fargate = a.services.filter((s) => s.runtime === 'fargate');
   const w = wiring(ctx);
-  const props: StackProp[] = [
-    { field: 'vpc', type: 'ec2.IVpc', doc: 'The VPC (Network stack).', value: 'network.vpc' },
-    { field: 'loadBalancerSecurityGroup', type: 'ec2.ISecurityGroup', doc: 'The load balancer tier (Network stack).', value: 'network.loadBalancerSecurityGroup' },
-    { field: 'serviceSecurityGroup', type: 'ec2.ISecurityGroup', doc: 'The service tier (Network stack).', value: 'network.serviceSecurityGroup' },
-  ];
-  if (a.cache) props.push({ field: 'cacheSecurityGroup', type: 'ec2.ISecurityGroup', doc: 'The cache tier (Network stack).', value: 'network.cacheSecurityGroup' });
-  if (a.database) props.push({ field: 'database', type: 'rds.DatabaseCluster', doc: 'The Aurora cluster (Data stack).', value: 'data.database' });
-  for (const b of a.buckets) props.push({ field: member.bucket(b.name), type: 's3.IBucket', doc: `Bucket ${b.name} (Data stack).`, value: `data.${member.bucket(b.name)}` });
-  for (const q of a.queues) props.push({ field: member.queue(q.name), type: 'sqs.IQueue', doc: `Queue ${q.name} (Messaging stack).`, value: `messaging.${member.queue(q.name)}` });
-  for (const b of a.buses) props.push({ field: member.bus(b.name), type: 'events.IEventBus', doc: `Event bus ${b.name} (Messaging stack).`, value: `messaging.${member.bus(b.name)}` });
-  for (const e of a.emailIdentities) props.push({ field: member.email(e.name), type: 'ses.IEmailIdentity', doc: `Email identity ${e.name} (Messaging stack).`, value: `messaging.${member.email(e.name)}` });
-  if (a.schedules.length) props.push({ field: 'scheduleQueue', type: 'sqs.IQueue', doc: 'The queue the schedules send to (Messaging stack).', value: 'messaging.scheduleQueue' });
+  const db = a.database;
 
   const members: string[] = [
     '  /** The ECS cluster every service runs in. */',
@@ -102,53 +176,83 @@ export function computeStack(ctx: EmitContext): StackSource {
     members.push(jsdoc(`Web service ${s.name}.`, '  '), `  readonly ${member.service(s.name)}: ecs.FargateService;`);
     members.push(jsdoc(`The load balancer's targets for ${s.name}.`, '  '), `  readonly ${member.service(s.name)}Targets: elbv2.ApplicationTargetGroup;`);
   }
+  if (worker) members.push('  /** The worker: queues, schedules and async transactions. */', '  readonly worker: ecs.FargateService;');
   distinct('Compute stack members', ['cluster', 'loadBalancer', 'logGroup', ...web.flatMap((s) => [member.service(s.name), `${member.service(s.name)}Targets`]), ...(worker ? ['worker'] : [])]);
-  distinct('Compute stack props', props.map((p) => p.field));
   distinct('Compute stack secrets', a.secrets.map(secretVar));
   // Construct IDs made from names, with the fixed ones they could meet (a service named `logs` is `ServiceLogs`).
   distinct('Compute stack construct IDs', [
-    ...['Cluster', 'ServiceLogs', 'TaskRole', 'LoadBalancer', 'LoadBalancerLogs', 'Certificate', 'Zone', 'DnsRecord', 'Cache', 'CacheSubnets', 'Worker', 'WorkerTask'],
-    ...web.flatMap((s) => [`Service${pascal(s.name)}`, `Service${pascal(s.name)}Task`, `Service${pascal(s.name)}Targets`]),
+    ...['Cluster', 'ServiceLogs', 'Vpc', 'LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'CacheSecurityGroup', 'DatabaseSecret', 'AlarmTopic', 'LoadBalancer', 'LoadBalancerLogs', 'Certificate', 'Zone', 'DnsRecord', 'Url', 'Cache', 'CacheSubnets'],
+    ...a.services.flatMap((s) => [s.id, `${s.id}Task`, s.taskRoleId, ...(s.role === 'web' ? [`${s.id}Targets`] : [])]),
     ...a.secrets.map((s) => `Secret${pascal(s.env.toLowerCase())}`),
+    ...a.alarms.filter((x) => x.stack === 'Compute').map((x) => x.id),
   ]);
-  if (worker) members.push('  /** The worker: queues, schedules and async transactions. */', '  readonly worker: ecs.FargateService;');
 
   const body: string[] = [];
   const isProd = a.environment === 'prod';
+  const reads = [
+    `    const vpc = importVpc(this, { vpcId: true, public: true, private: true${a.cache ? ', isolated: true' : ''} });`,
+    "    const loadBalancerSecurityGroup = importSecurityGroup(this, 'LoadBalancerSecurityGroup', PARAMETERS.loadBalancerSecurityGroup);",
+    "    const serviceSecurityGroup = importSecurityGroup(this, 'ServiceSecurityGroup', PARAMETERS.serviceSecurityGroup);",
+    ...(a.cache ? ["    const cacheSecurityGroup = importSecurityGroup(this, 'CacheSecurityGroup', PARAMETERS.cacheSecurityGroup);"] : []),
+    ...(db ? ['    const databaseHost = deployTimeValue(this, PARAMETERS.databaseHost);'] : []),
+    ...(db && db.readers > 0 ? ['    const databaseReaderHost = deployTimeValue(this, PARAMETERS.databaseReaderHost);'] : []),
+    ...(a.buckets.length ? ['    const dataCreationId = deployTimeValue(this, PARAMETERS.dataCreationId);'] : []),
+  ];
+  body.push(`${wrappedComment(`What the stacks deployed before this one made, read from their SSM parameters when this stack deploys (lib/wiring.ts): the VPC and the security groups (Network)${db ? ', the database endpoints' : ''}${a.buckets.length ? ', the creation id that ends the bucket names' : ''}${db || a.buckets.length ? ' (Data)' : ''}.`, '    ')}
+${reads.join('\n')}`);
+
+  const names: string[] = [];
+  if (a.queues.length || a.scheduleQueue) {
+    names.push(
+      '    // Queues by their fixed names (Messaging stack): the ARN for policies, the URL for the app.',
+      '    const queueArn = (name: string) => this.formatArn({ service: \'sqs\', resource: name });',
+      '    const queueUrl = (name: string) => `https://sqs.${this.region}.${this.urlSuffix}/${this.account}/${name}`;',
+    );
+  }
+  if (a.buckets.length) names.push('    // A bucket\'s name: its fixed prefix and the Data stack\'s creation id.', '    const bucketName = (store: keyof typeof NAMES.bucketPrefixes) => `${NAMES.bucketPrefixes[store]}-${dataCreationId}`;');
+  if (a.tigerbeetle) {
+    const t = a.tigerbeetle;
+    const params = [...t.nodes.map((n) => `/nodes/${n.index}`), '/cluster_id', '/replica_count'];
+    names.push(`    // The TigerBeetle cluster parameters (the addresses are also in TIGERBEETLE_ADDRESSES).\n    const tigerBeetleParameters = ${lit(params)}.map((suffix) => \`\${NAMES.tigerBeetleParameters}\${suffix}\`);`);
+  }
+  if (names.length) body.push(names.join('\n'));
+
   body.push(`    // The cluster, with Container Insights for per-service CPU, memory and task metrics.
     this.cluster = new ecs.Cluster(this, 'Cluster', {
-      vpc: props.vpc,
+      vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
-    // One log group for every container; each service writes its own streams.
+    // One log group for every container; each service writes its own streams. It is kept in prod,
+    // so its name ends with this stack's creation id (creating the stack again never meets it).
     this.logGroup = new logs.LogGroup(this, 'ServiceLogs', {
-      logGroupName: ${str(logGroupName(a.app, a.environment, 'services'))},
+      logGroupName: \`${tpl(a.observability.servicesLogGroup)}-\${creationId(this)}\`,
       retention: ${retention(a.observability.logRetentionDays)},
       removalPolicy: ${isProd ? 'RemovalPolicy.RETAIN' : 'RemovalPolicy.DESTROY'},
     });`);
 
-  if (web.some((s) => s.image.kind === 'asset') || worker?.image.kind === 'asset') {
-    body.push(`    // Images are built from the project's Dockerfile by \`cdk deploy\` (CDK pushes them to the
-    // bootstrap ECR repository), so the first deploy needs nothing pushed by hand.
+  if (a.services.some((s) => s.image.kind === 'asset')) {
+    body.push(`    // Images are built from the project's Dockerfile by \`cdk deploy\`, with Docker on the machine that
+    // deploys (a workstation or a CI runner), and pushed to the bootstrap ECR repository.
     const projectRoot = path.join(__dirname, '..', ${str(ctx.projectFromOut)});`);
   }
 
   // Secrets
-  if (a.database) {
-    body.push(`    // Database credentials, generated by the Data stack in Secrets Manager; passed only as ECS secrets.
-    const databaseSecret = props.database.secret;
-    if (!databaseSecret) throw new Error('the database has no generated credentials secret');`);
+  if (db?.credentials.kind === 'generated') {
+    body.push(`    // Database credentials, generated by the Data stack in Secrets Manager (its ARN from the Data stack's
+    // parameter); the services receive them only as ECS secrets.
+    const databaseSecret = secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseSecret', deployTimeValue(this, PARAMETERS.databaseSecretArn));`);
   }
   if (a.secrets.length) {
     const lines = a.secrets.map((s) => {
       const v = secretVar(s);
       const id = `Secret${pascal(s.env.toLowerCase())}`;
       if (s.from.kind === 'create') {
-        return `${lineComment(`${s.env}: created here; set its value in Secrets Manager (${s.from.name}) before the services need it.`, '    ')}
+        return `${lineComment(`${s.env}: created here; set its value in Secrets Manager (${s.from.name}-<creation id>) before the services need it.`, '    ')}
     const ${v} = ecs.Secret.fromSecretsManager(
       new secretsmanager.Secret(this, ${str(id)}, {
-        secretName: ${str(s.from.name)},
+        // Kept in prod, and a deleted secret's name stays taken for days: the name ends with this stack's creation id.
+        secretName: \`${tpl(s.from.name)}-\${creationId(this)}\`,
         description: ${str(`${s.env} for ${a.app} (${a.environment}), read by the services`)},
         removalPolicy: ${isProd ? 'RemovalPolicy.RETAIN' : 'RemovalPolicy.DESTROY'},
       }),
@@ -160,18 +264,19 @@ export function computeStack(ctx: EmitContext): StackSource {
       }
       // The execution role gets read access to exactly this parameter or secret (ECS grants it from the reference).
       const ref = secretRef(s.from.ref);
+      const db = s.env === 'DATABASE_PASSWORD' && a.database?.credentials.kind === 'reference' ? ' It is also the database\'s master password (the Data stack).' : '';
       if (ref.service === 'ssm' && ref.arn !== null) {
-        return `${lineComment(`${s.env} from SSM Parameter Store (SecureString), by ARN, as [deploy.secrets] says.`, '    ')}
+        return `${lineComment(`${s.env} from SSM Parameter Store (SecureString), by ARN, as [deploy.secrets] says.${db}`, '    ')}
     const ${v} = new ParameterByArn(${str(ref.arn)});`;
       }
       if (ref.service === 'ssm') {
-        return `${lineComment(`${s.env} from SSM Parameter Store (SecureString), as [deploy.secrets] says.`, '    ')}
+        return `${lineComment(`${s.env} from SSM Parameter Store (SecureString), as [deploy.secrets] says.${db}`, '    ')}
     const ${v} = ecs.Secret.fromSsmParameter(
       ssm.StringParameter.fromSecureStringParameterAttributes(this, ${str(id)}, { parameterName: ${str(ref.name)} }),
     );`;
       }
       const secret = ref.arn === null ? `secretsmanager.Secret.fromSecretNameV2(this, ${str(id)}, ${str(ref.name)})` : `secretsmanager.Secret.fromSecretCompleteArn(this, ${str(id)}, ${str(ref.arn)})`;
-      return `${lineComment(`${s.env} from Secrets Manager${ref.arn === null ? '' : ', by ARN'}${ref.jsonKey === null ? '' : `, the key ${ref.jsonKey} of its JSON value`}, as [deploy.secrets] says.`, '    ')}
+      return `${lineComment(`${s.env} from Secrets Manager${ref.arn === null ? '' : ', by ARN'}${ref.jsonKey === null ? '' : `, the key ${ref.jsonKey} of its JSON value`}, as [deploy.secrets] says.${db}`, '    ')}
     const ${v} = ecs.Secret.fromSecretsManager(${secret}${ref.jsonKey === null ? '' : `, ${str(ref.jsonKey)}`});`;
     });
     body.push(`${commentBlock('Secrets the services receive as ECS secrets (never as plain environment variables).', because(plan, 'Compute', 'Secrets'), projectRoot, '    ')}\n${lines.join('\n')}`);
@@ -183,7 +288,7 @@ export function computeStack(ctx: EmitContext): StackSource {
     body.push(`${commentBlock(`ElastiCache ${c.engine}: ${nodes} node${nodes === 1 ? '' : 's'} of ${c.nodeType} in the isolated subnets, encrypted at rest and in transit.`, because(plan, 'Compute', 'Cache'), projectRoot, '    ')}
     const cacheSubnets = new elasticache.CfnSubnetGroup(this, 'CacheSubnets', {
       description: ${str(`Isolated subnets for the ${a.app} cache`)},
-      subnetIds: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
+      subnetIds: vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds,
     });
     const cache = new elasticache.CfnReplicationGroup(this, 'Cache', {
       replicationGroupDescription: ${str(`${a.app} ${a.environment} cache`)},
@@ -195,7 +300,7 @@ export function computeStack(ctx: EmitContext): StackSource {
       atRestEncryptionEnabled: true,
       transitEncryptionEnabled: true,
       cacheSubnetGroupName: cacheSubnets.ref,
-      securityGroupIds: [props.cacheSecurityGroup.securityGroupId],
+      securityGroupIds: [cacheSecurityGroup.securityGroupId],
       snapshotRetentionLimit: ${isProd ? 7 : 0},
     });
     cache.applyRemovalPolicy(RemovalPolicy.DESTROY);
@@ -217,40 +322,21 @@ export function computeStack(ctx: EmitContext): StackSource {
     }`);
   }
 
-  // The task role: exactly what the services use.
-  const grants: string[] = [];
-  for (const b of a.buckets) {
-    // Named, not referenced: the bucket's name is fixed at generation (see the Data stack), so the
-    // object wildcard below can be acknowledged by its exact resource.
-    const arn = `arn:\${this.partition}:s3:::${tpl(b.namePrefix)}-\${this.account}-\${this.region}`;
-    grants.push(`${lineComment(`Bucket ${b.name}: read, write and delete objects; list the bucket.`, '    ')}
-    taskRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [\`${arn}/*\`] }));
-    taskRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [\`${arn}\`] }));
-    Validations.of(taskRole).acknowledge({
-      id: ${str(`AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${b.namePrefix}-<AWS::AccountId>-${a.region}/*]`)},
-      reason: ${str(`Object access is by key, so it needs bucket/*; the bucket is this app's own ${b.name} bucket.`)},
-    });`);
-  }
-  for (const q of a.queues) grants.push(`    props.${member.queue(q.name)}.grantSendMessages(taskRole);\n    props.${member.queue(q.name)}.grantConsumeMessages(taskRole);`);
-  if (a.schedules.length) grants.push('    props.scheduleQueue.grantConsumeMessages(taskRole);');
-  for (const b of a.buses) grants.push(`    props.${member.bus(b.name)}.grantPutEventsTo(taskRole);`);
-  for (const e of a.emailIdentities) grants.push(`    props.${member.email(e.name)}.grantSendEmail(taskRole);`);
-  if (a.tigerbeetle) {
-    const t = a.tigerbeetle;
-    const names = [...t.nodes.map((n) => `${t.parameterPrefix}/nodes/${n.index}`), `${t.parameterPrefix}/cluster_id`, `${t.parameterPrefix}/replica_count`];
-    grants.push(`    // The TigerBeetle cluster parameters (the addresses are also in TIGERBEETLE_ADDRESSES).
-    taskRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['ssm:GetParameter', 'ssm:GetParameters'],
-        resources: ${lit(names)}.map((name) => \`arn:\${this.partition}:ssm:\${this.region}:\${this.account}:parameter\${name}\`),
-      }),
-    );`);
-  }
-  body.push(`    // The role the app's code runs with: exactly the queues, buckets, buses and parameters it is given.
-    const taskRole = new iam.Role(this, 'TaskRole', {
+  // Task roles: each service its own, with exactly what it uses.
+  const allGrants: string[] = [];
+  const roles = fargate.map((s) => {
+    const role = `${fieldOf(s)}TaskRole`;
+    const grants = grantLines(s, role);
+    allGrants.push(...grants);
+    const what = s.role === 'worker' ? 'the worker' : `web service ${s.name}`;
+    const note = s.role === 'worker' ? 'it consumes the queues and the schedules' : 'it sends to the queues; only the worker may receive or delete their messages';
+    return `${wrappedComment(`The role ${what}'s code runs with: ${hasGrants(s) ? note : 'it uses no AWS resource of the app'}.`, '    ')}
+    const ${role} = new iam.Role(this, ${str(s.taskRoleId)}, {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: ${str(`Role of the ${a.app} (${a.environment}) containers`)},
-    });${grants.length ? `\n${grants.join('\n')}` : ''}`);
+      description: ${str(`Task role of ${what} (${a.app}, ${a.environment})`)},
+    });${grants.length ? `\n${grants.join('\n')}` : ''}`;
+  });
+  body.push(roles.join('\n\n'));
 
   // Load balancer
   const lb = a.loadBalancer;
@@ -268,10 +354,10 @@ export function computeStack(ctx: EmitContext): StackSource {
       reason: 'This bucket holds the load balancer access logs; logging access to it would only log the log writes.',
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
+      vpc,
       internetFacing: true,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-      securityGroup: props.loadBalancerSecurityGroup,
+      securityGroup: loadBalancerSecurityGroup,
       dropInvalidHeaderFields: true,
     });
     this.loadBalancer.logAccessLogs(accessLogs);`);
@@ -313,30 +399,39 @@ export function computeStack(ctx: EmitContext): StackSource {
       open: false,
     });`);
   }
+  lbLines.push(`    // Where the app answers (an output without an export: nothing imports it).
+    new CfnOutput(this, 'Url', { value: ${lb.https ? str(`https://${lb.domain}`) : '`http://${this.loadBalancer.loadBalancerDnsName}`'}, description: 'The address of the app' });`);
   body.push(lbLines.join('\n'));
 
   // Services
-  const serviceBlock = (s: AwsService, role: 'web' | 'worker'): string => {
+  const serviceBlock = (s: AwsService): string => {
     const id = s.id;
-    const field = role === 'web' ? member.service(s.name) : 'worker';
-    const planService = plan.services.find((p) => p.name === s.name && (p.role === role || (role === 'web' && p.role === 'web'))) as PlanService;
-    const vars = containerVariables(planService, w, ctx, '        ');
+    const field = fieldOf(s);
+    const planService = plan.services.find((p) => p.name === s.name && (s.role === 'worker' ? p.role === 'worker' : p.role === 'web')) as PlanService;
+    const vars = containerVariables(planService, w, '        ');
     const st = s.settings;
+    const web = s.role === 'web';
+    const pull =
+      s.image.kind === 'uri' && s.image.ecrRepositoryArn !== null
+        ? `
+    // The image is in a private ECR repository: the execution role may pull from exactly that repository.
+    ecr.Repository.fromRepositoryArn(this, ${str(`${id}Repository`)}, ${str(s.image.ecrRepositoryArn)}).grantPull(${field}Task.obtainExecutionRole());`
+        : '';
     const lines = [
-      `${commentBlock(role === 'web' ? `Fargate service ${s.name}: ${st.cpu} CPU units, ${st.memory} MiB, ${st.desired_count} task${st.desired_count === 1 ? '' : 's'} (autoscaling ${st.min_count}-${st.max_count} at ${st.cpu_target}% CPU).` : `The worker: ${st.cpu} CPU units, ${st.memory} MiB, one task.`, because(plan, 'Compute', id), projectRoot, '    ')}
+      `${commentBlock(web ? `Fargate service ${s.name}: ${st.cpu} CPU units, ${st.memory} MiB, ${st.desired_count} task${st.desired_count === 1 ? '' : 's'} (autoscaling ${st.min_count}-${st.max_count} at ${st.cpu_target}% CPU).` : `The worker: ${st.cpu} CPU units, ${st.memory} MiB, one task.`, because(plan, 'Compute', id), projectRoot, '    ')}
     const ${field}Task = new ecs.FargateTaskDefinition(this, ${str(`${id}Task`)}, {
       cpu: ${lit(st.cpu)},
       memoryLimitMiB: ${lit(st.memory)},
-      taskRole,
+      taskRole: ${field}TaskRole,
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     ${field}Task.addContainer('App', {
       image: ${image(s, ctx)},
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: ${str(s.logStreamPrefix)} }),${role === 'web' ? `\n      portMappings: [{ containerPort: ${lit(st.port)} }],` : ''}
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: ${str(s.logStreamPrefix)} }),${web ? `\n      portMappings: [{ containerPort: ${lit(st.port)} }],` : ''}
       environment: {
 ${vars.environment}
       },${vars.secrets ? `\n      secrets: {\n${vars.secrets}\n      },` : ''}
-    });
+    });${pull}
     Validations.of(${field}Task).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'The execution role\\'s ecr:GetAuthorizationToken has no resource-level permissions; image pulls and logs are scoped by CDK.',
@@ -349,18 +444,18 @@ ${vars.environment}
       cluster: this.cluster,
       taskDefinition: ${field}Task,
       desiredCount: ${lit(st.desired_count)},
-      securityGroups: [props.serviceSecurityGroup],
+      securityGroups: [serviceSecurityGroup],
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
       // A deployment that does not become healthy is rolled back automatically.
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
-      maxHealthyPercent: 200,${role === 'web' ? '\n      healthCheckGracePeriod: Duration.seconds(60),' : ''}
+      maxHealthyPercent: 200,${web ? '\n      healthCheckGracePeriod: Duration.seconds(60),' : ''}
     });`,
     ];
-    if (role === 'web') {
+    if (web) {
       lines.push(`    this.${field}Targets = new elbv2.ApplicationTargetGroup(this, ${str(`${id}Targets`)}, {
-      vpc: props.vpc,
+      vpc,
       port: ${lit(st.port)},
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
@@ -373,7 +468,7 @@ ${vars.environment}
     }
     return lines.join('\n');
   };
-  for (const s of web) body.push(serviceBlock(s, 'web'));
+  for (const s of web) body.push(serviceBlock(s));
   // Routing: the first web service (by name) is the default; the others by their paths.
   const [first, ...rest] = web;
   const routes: string[] = [];
@@ -387,9 +482,35 @@ ${vars.environment}
     });`);
   });
   if (routes.length) body.push(`${lineComment(`Routing: ${first?.name} is the default target${rest.length ? '; the others by path' : ''}.`, '    ')}\n${routes.join('\n')}`);
-  if (worker) body.push(serviceBlock(worker, 'worker'));
+  if (worker) body.push(serviceBlock(worker));
+
+  // Alarms
+  const byId = new Map(a.services.map((s) => [s.id, s]));
+  const metric = (m: AlarmMetric, x: AwsAlarm): string => {
+    if (m.kind === 'load-balancer-5xx') return `this.loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, ${metricOptions(x)})`;
+    if (!('service' in m)) throw new InternalError(`a ${m.kind} alarm in the Compute stack`);
+    const s = byId.get(m.service);
+    if (!s) throw new InternalError(`an alarm on the unknown service ${m.service}`);
+    const f = `this.${fieldOf(s)}`;
+    switch (m.kind) {
+      case 'service-cpu':
+        return `${f}.metricCpuUtilization(${metricOptions(x)})`;
+      case 'service-memory':
+        return `${f}.metricMemoryUtilization(${metricOptions(x)})`;
+      case 'unhealthy-targets':
+        return `${f}Targets.metrics.unhealthyHostCount(${metricOptions(x)})`;
+      case 'healthy-targets':
+        return `${f}Targets.metrics.healthyHostCount(${metricOptions(x)})`;
+      case 'tasks-below-desired':
+        return `tasksBelowDesired(this.cluster, ${f}, ${duration(x.period)})`;
+    }
+  };
+  body.push(`    // Alarms on the services and the load balancer. A total outage pages: no healthy target, or fewer tasks
+    // running than desired. This stack owns them, so it imports nothing.
+${alarmCode(ctx, 'Compute', metric)}`);
 
   const usesAsset = a.services.some((s) => s.image.kind === 'asset');
+  const usesEcr = a.services.some((s) => s.image.kind === 'uri' && s.image.ecrRepositoryArn !== null);
   const references = a.secrets.flatMap((s) => (s.from.kind === 'reference' ? [secretRef(s.from.ref)] : []));
   const byArn = references.some((r) => r.service === 'ssm' && r.arn !== null)
     ? `
@@ -414,33 +535,69 @@ class ParameterByArn extends ecs.Secret {
 }
 `
     : '';
+  const helpers = helpersUsed(allGrants);
+  const tasksMetric = `
+/**
+ * Desired minus running tasks of a service (Container Insights): above zero means tasks are missing.
+ * Both counts are published every minute while the service exists.
+ */
+function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, period: Duration): cloudwatch.IMetric {
+  const count = (metricName: string, statistic: string) =>
+    new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName,
+      dimensionsMap: { ClusterName: cluster.clusterName, ServiceName: service.serviceName },
+      statistic,
+      period,
+    });
+  return new cloudwatch.MathExpression({
+    expression: 'desired - running',
+    usingMetrics: { desired: count('DesiredTaskCount', cloudwatch.Stats.MAXIMUM), running: count('RunningTaskCount', cloudwatch.Stats.MINIMUM) },
+    label: 'tasks below desired',
+    period,
+  });
+}
+`;
+  const wiringImports = [
+    'ALARMS',
+    'creationId',
+    'deployTimeValue',
+    'importSecurityGroup',
+    'importVpc',
+    ...(helpers.includes('allowObjects') ? ['nagResource'] : []),
+    'NAMES',
+    'notify',
+    'PARAMETERS',
+    ...(a.tigerbeetle ? ['parameterArn'] : []),
+  ];
   const imports = [
-    `import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';`,
+    `import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';`,
     lb.https ? `import * as acm from 'aws-cdk-lib/aws-certificatemanager';` : '',
+    `import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';`,
     `import * as ec2 from 'aws-cdk-lib/aws-ec2';`,
+    usesEcr ? `import * as ecr from 'aws-cdk-lib/aws-ecr';` : '',
     usesAsset ? `import { Platform } from 'aws-cdk-lib/aws-ecr-assets';` : '',
     `import * as ecs from 'aws-cdk-lib/aws-ecs';`,
     a.cache ? `import * as elasticache from 'aws-cdk-lib/aws-elasticache';` : '',
     `import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';`,
-    a.buses.length ? `import type * as events from 'aws-cdk-lib/aws-events';` : '',
     `import * as iam from 'aws-cdk-lib/aws-iam';`,
     `import * as logs from 'aws-cdk-lib/aws-logs';`,
-    a.database ? `import type * as rds from 'aws-cdk-lib/aws-rds';` : '',
     lb.https && lb.hostedZoneId ? `import * as route53 from 'aws-cdk-lib/aws-route53';\nimport * as route53targets from 'aws-cdk-lib/aws-route53-targets';` : '',
     `import * as s3 from 'aws-cdk-lib/aws-s3';`,
-    a.secrets.length ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
-    a.emailIdentities.length ? `import type * as ses from 'aws-cdk-lib/aws-ses';` : '',
-    a.queues.length || a.schedules.length ? `import type * as sqs from 'aws-cdk-lib/aws-sqs';` : '',
+    a.secrets.length || db?.credentials.kind === 'generated' ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
     references.some((r) => r.service === 'ssm' && r.arn === null) ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
     `import type { Construct } from 'constructs';`,
     usesAsset ? `import * as path from 'node:path';` : '',
+    `import { ${wiringImports.join(', ')} } from './wiring';`,
   ].filter(Boolean);
 
-  const source = `${header('Compute stack: ECS Fargate services behind the load balancer, the worker, the cache and the secrets.', plan.app, plan.environment)}
+  const source = `${header('Compute stack: ECS Fargate services behind the load balancer, the worker, the cache, the secrets and the alarms on them.', plan.app, plan.environment)}
 ${imports.join('\n')}
 
-${propsInterface('ComputeStack', props)}
-${byArn}
+${propsInterface('ComputeStack', [])}
+${byArn}${tasksMetric}
+${helpers.map((h) => GRANT_HELPERS[h]).join('\n\n')}
+
 export class ComputeStack extends Stack {
 ${members.join('\n')}
 
@@ -451,5 +608,5 @@ ${body.join('\n\n')}
   }
 }
 `;
-  return stackSource('Compute', props, source);
+  return stackSource('Compute', [], source);
 }

@@ -1,8 +1,16 @@
-/** The Data stack: the Aurora PostgreSQL cluster and the S3 buckets (with a bucket for their access logs). */
-import { clusterIdentifier, databaseLogGroupName } from '../../lower/index.js';
-import type { AwsRequirements } from '../../plan/index.js';
-import { commentBlock, header, jsdoc, lineComment, lit, pascal, str, tpl } from '../code.js';
-import { because, distinct, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackProp, type StackSource } from '../model.js';
+/**
+ * The Data stack: the Aurora PostgreSQL cluster, the S3 buckets (with a bucket for their access
+ * logs) and the alarms on the database. It reads the VPC from the Network stack's parameters,
+ * and publishes what the Compute stack needs (endpoints, the credentials secret, its creation id)
+ * as SSM parameters: nothing is exported.
+ */
+import { databaseLogGroupName } from '../../lower/index.js';
+import { secretRef } from '../model.js';
+import type { AlarmMetric, AwsRequirements } from '../../plan/index.js';
+import { InternalError } from '../../diagnostics/index.js';
+import { alarmCode, alarmsOf, metricOptions } from '../alarms.js';
+import { commentBlock, header, jsdoc, lineComment, lit, pascal, str, tpl, wrappedComment } from '../code.js';
+import { because, distinct, member, propsInterface, removalPolicy, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
 type AwsDatabase = NonNullable<AwsRequirements['database']>;
@@ -21,8 +29,6 @@ function instanceType(instanceClass: string): string {
 function databaseBlock(ctx: EmitContext, db: AwsDatabase): string {
   const { plan, projectRoot } = ctx;
   const serverless = db.mode === 'serverless';
-  const identifier = clusterIdentifier(plan.app, plan.environment);
-  const logGroupName = databaseLogGroupName(plan.app, plan.environment);
   const days = plan.aws.observability.logRetentionDays;
   // A log group cannot be snapshotted: it is kept whenever the database is.
   const logRemoval = db.removalPolicy === 'destroy' ? 'RemovalPolicy.DESTROY' : 'RemovalPolicy.RETAIN';
@@ -50,37 +56,47 @@ function databaseBlock(ctx: EmitContext, db: AwsDatabase): string {
       reason: ${str(`Deletion protection is off for the ${plan.environment} environment (deploy.database.deletion_protection = false): ${deletionReason}.`)},
     });`);
   }
-  acks.push(`    Validations.of(databaseSecret).acknowledge({
+  const generated = db.credentials.kind === 'generated';
+  if (generated) {
+    acks.push(`    Validations.of(databaseSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'The services read the password from this secret when a task starts; rotating it on a schedule would break connections from running tasks until they restart. Rotate deliberately (rotate, then redeploy the services), or add rotation once the app re-reads the secret.',
-    });
-    Validations.of(this.database).acknowledge({
+    });`);
+  }
+  acks.push(`    Validations.of(this.database).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
       reason: 'The enhanced-monitoring role uses the AWS-managed AmazonRDSEnhancedMonitoringRole policy, the documented minimal policy for RDS to publish OS metrics to CloudWatch Logs.',
     });`);
+  const credentials = generated
+    ? `${lineComment(`The admin user (${db.masterUser}) and a generated password, in Secrets Manager; the services read both from there.`, '    ')}
+    // ${db.removalPolicy === 'destroy' ? 'Deleted with the stack, like the database.' : 'Kept when the stack is deleted, like the database (or its final snapshot).'}
+    const databaseSecret = new rds.DatabaseSecret(this, 'DatabaseSecret', { username: ${str(db.masterUser)} });
+    databaseSecret.applyRemovalPolicy(${db.removalPolicy === 'destroy' ? 'RemovalPolicy.DESTROY' : 'RemovalPolicy.RETAIN'});
+    const credentials = rds.Credentials.fromSecret(databaseSecret);`
+    : passwordFrom(db.masterUser, db.credentials.ref);
   return `${commentBlock(title, because(plan, 'Data', 'Database'), projectRoot, '    ')}
+    // The cluster is kept (or snapshotted) when the stack is deleted, so its identifier ends with this
+    // stack's creation id: creating the stack again never meets the identifier of the kept one.
+    const identifier = \`${tpl(db.clusterIdentifier)}-\${creationId(this)}\`;
     // PostgreSQL logs go to this group, made before the cluster so that the retention
 ${lineComment(`(deploy.logs.retention_days = ${days}) applies from the first line.`, '    ')}
     const databaseLogs = new logs.LogGroup(this, 'DatabaseLogs', {
-      logGroupName: ${str(logGroupName)},
+      logGroupName: \`${databaseLogGroupName('@').split('@').map(tpl).join('${identifier}')}\`,
       retention: ${retention(days)},
       removalPolicy: ${logRemoval},
     });
-    // The admin user (dazzle_admin) and a generated password, in Secrets Manager; the services read it from there.
-    // ${db.removalPolicy === 'destroy' ? 'Deleted with the stack, like the database.' : 'Kept when the stack is deleted, like the database (or its final snapshot).'}
-    const databaseSecret = new rds.DatabaseSecret(this, 'DatabaseSecret', { username: 'dazzle_admin' });
-    databaseSecret.applyRemovalPolicy(${db.removalPolicy === 'destroy' ? 'RemovalPolicy.DESTROY' : 'RemovalPolicy.RETAIN'});
+${credentials}
     this.database = new rds.DatabaseCluster(this, 'Database', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({
         version: rds.AuroraPostgresEngineVersion.of(${str(db.engineVersion)}, ${str(majorVersion(db.engineVersion))}),
       }),
-      clusterIdentifier: ${str(identifier)},
+      clusterIdentifier: identifier,
       writer: ${writer},
       readers: [${readers.length ? `\n${readers.join('\n')}\n      ` : ''}],
-${capacity}      vpc: props.vpc,
+${capacity}      vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      securityGroups: [props.databaseSecurityGroup],
-      credentials: rds.Credentials.fromSecret(databaseSecret),
+      securityGroups: [importSecurityGroup(this, 'DatabaseSecurityGroup', PARAMETERS.databaseSecurityGroup)],
+      credentials,
       defaultDatabaseName: ${str(db.databaseName)},
       iamAuthentication: true,
       storageEncrypted: true,
@@ -94,6 +110,44 @@ ${capacity}      vpc: props.vpc,
     });
     this.database.node.addDependency(databaseLogs);
 ${acks.join('\n')}`;
+}
+
+/**
+ * Cluster credentials from the [deploy.secrets] database_password reference: the cluster is
+ * created with that password, and the services receive the same reference as DATABASE_PASSWORD,
+ * so the app and the cluster read one secret.
+ */
+function passwordFrom(user: string, ref: string): string {
+  const r = secretRef(ref);
+  // An SSM parameter by ARN is refused at plan (DZ5041): CloudFormation reads a SecureString by name.
+  if (r.service === 'ssm' && r.arn !== null) throw new InternalError('the database password names an SSM parameter by ARN');
+  const value =
+    r.service === 'ssm'
+      ? `SecretValue.ssmSecure(${str(r.name)})`
+      : `SecretValue.secretsManager(${str(r.arn ?? r.name)}${r.jsonKey === null ? '' : `, { jsonField: ${str(r.jsonKey)} }`})`;
+  const where = r.service === 'ssm' ? `the SSM SecureString parameter ${r.name}` : `the Secrets Manager secret ${r.arn ?? r.name}${r.jsonKey === null ? '' : ` (its key ${r.jsonKey})`}`;
+  return `${wrappedComment(`The master password is the one in ${where} ([deploy.secrets] database_password): CloudFormation reads it when it creates or updates the cluster, and the services receive the same reference as DATABASE_PASSWORD. Changing the value later changes neither: see the README.`, '    ')}
+    const credentials = rds.Credentials.fromPassword(${str(user)}, ${value});`;
+}
+
+/** The parameters the Data stack publishes for the Compute stack (read when it deploys). */
+function publication(ctx: EmitContext): string {
+  const a = ctx.plan.aws;
+  const db = a.database;
+  const parameter = (id: string, name: string, value: string, description: string) => `    new ssm.StringParameter(this, ${str(id)}, {
+      parameterName: PARAMETERS.${name},
+      stringValue: ${value},
+      description: ${str(description)},
+    });`;
+  const lines = [
+    ...(a.buckets.length ? [parameter('CreationIdParameter', 'dataCreationId', 'creationId(this)', 'The creation id of the Data stack: the end of its bucket names')] : []),
+    ...(db ? [parameter('DatabaseHostParameter', 'databaseHost', 'this.database.clusterEndpoint.hostname', 'The database writer endpoint')] : []),
+    ...(db && db.readers > 0 ? [parameter('DatabaseReaderHostParameter', 'databaseReaderHost', 'this.database.clusterReadEndpoint.hostname', 'The database reader endpoint')] : []),
+    ...(db?.credentials.kind === 'generated' ? [parameter('DatabaseSecretArnParameter', 'databaseSecretArn', 'databaseSecret.secretArn', 'The secret with the generated database credentials')] : []),
+  ];
+  if (!lines.length) return '';
+  return `    // Published for the Compute stack, which reads them when it deploys (lib/wiring.ts): no export.
+${lines.join('\n')}`;
 }
 
 function accessLogsBlock(ctx: EmitContext, buckets: readonly AwsBucket[]): string {
@@ -118,9 +172,10 @@ function bucketBlock(ctx: EmitContext, b: AwsBucket): string {
   const destroy = b.removalPolicy === 'destroy';
   return `${commentBlock(`S3 bucket ${b.name} (${b.fields.join(', ')}): private, encrypted, TLS only${b.versioning ? ', versioned' : ''}.`, because(plan, 'Data', id), projectRoot, '    ')}
     this.${member.bucket(b.name)} = new s3.Bucket(this, ${str(id)}, {
-      // A fixed name (S3 names are global, hence the account and region): the Compute stack's
-      // task role names this bucket in its policy without a cross-stack reference.
-      bucketName: \`${tpl(b.namePrefix)}-\${this.account}-\${this.region}\`,
+      // The prefix is fixed and ends with this stack's creation id: the Compute stack names the bucket
+      // in its variables and policies from both (no export), and a bucket kept after the stack is
+      // deleted never blocks creating the stack again.
+      bucketName: \`\${NAMES.bucketPrefixes[${str(b.name)}]}-\${creationId(this)}\`,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -138,11 +193,8 @@ export function dataStack(ctx: EmitContext): StackSource {
   const db = a.database;
   const buckets = a.buckets;
   const members: string[] = [];
-  if (db) members.push('  /** Aurora PostgreSQL: credentials in Secrets Manager (`database.secret`), reachable from the services only. */', '  readonly database: rds.DatabaseCluster;');
+  if (db) members.push('  /** Aurora PostgreSQL, reachable from the services only. */', '  readonly database: rds.DatabaseCluster;');
   for (const b of buckets) members.push(jsdoc(`S3 bucket ${b.name}: ${b.fields.join(', ')}.`, '  '), `  readonly ${member.bucket(b.name)}: s3.Bucket;`);
-
-  const props: StackProp[] = [{ field: 'vpc', type: 'ec2.IVpc', doc: db ? 'The VPC (the database goes in its isolated subnets).' : 'The VPC.', value: 'network.vpc' }];
-  if (db) props.push({ field: 'databaseSecurityGroup', type: 'ec2.ISecurityGroup', doc: 'The database tier: 5432 from the services only.', value: 'network.databaseSecurityGroup' });
 
   distinct('Data stack members', buckets.map((b) => member.bucket(b.name)));
 
@@ -152,23 +204,48 @@ export function dataStack(ctx: EmitContext): StackSource {
     // (the aws-cdk-lib feature flag, set for this stack only).
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);`);
   }
-  if (db) body.push(databaseBlock(ctx, db));
+  if (db) {
+    body.push(`    // The VPC and the database tier's security group, from the Network stack's parameters.
+    const vpc = importVpc(this, { isolated: true });`);
+    body.push(databaseBlock(ctx, db));
+  }
   if (buckets.length) {
     body.push(accessLogsBlock(ctx, buckets));
     for (const b of buckets) body.push(bucketBlock(ctx, b));
   }
+  body.push(publication(ctx));
+  const alarms = alarmsOf(ctx, 'Data');
+  if (alarms.length) {
+    const metric = (m: AlarmMetric, x: (typeof alarms)[number]): string => {
+      if (m.kind === 'database-cpu') return `this.database.metricCPUUtilization(${metricOptions(x)})`;
+      if (m.kind === 'database-connections') return `this.database.metricDatabaseConnections(${metricOptions(x)})`;
+      throw new InternalError(`a ${m.kind} alarm in the Data stack`);
+    };
+    body.push(`    // Alarms on the database (by its cluster identifier). This stack owns them, so it imports nothing.\n${alarmCode(ctx, 'Data', metric)}`);
+  }
 
+  const reference = db?.credentials.kind === 'reference';
+  const wiring = [
+    ...(alarms.length ? ['ALARMS'] : []),
+    'creationId',
+    ...(db ? ['importSecurityGroup', 'importVpc'] : []),
+    ...(buckets.length ? ['NAMES'] : []),
+    ...(alarms.length ? ['notify'] : []),
+    'PARAMETERS',
+  ];
   const imports = [
-    `import { ${['Duration', 'RemovalPolicy', 'Stack', ...(db ? ['Validations'] : [])].join(', ')}, type StackProps } from 'aws-cdk-lib';`,
-    "import * as ec2 from 'aws-cdk-lib/aws-ec2';",
-    ...(db ? ["import * as logs from 'aws-cdk-lib/aws-logs';", "import * as rds from 'aws-cdk-lib/aws-rds';"] : []),
+    `import { ${['Duration', 'RemovalPolicy', ...(reference ? ['SecretValue'] : []), 'Stack', ...(db ? ['Validations'] : [])].join(', ')}, type StackProps } from 'aws-cdk-lib';`,
+    ...(alarms.length ? ["import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';"] : []),
+    ...(db ? ["import * as ec2 from 'aws-cdk-lib/aws-ec2';", "import * as logs from 'aws-cdk-lib/aws-logs';", "import * as rds from 'aws-cdk-lib/aws-rds';"] : []),
     ...(buckets.length ? ["import * as s3 from 'aws-cdk-lib/aws-s3';"] : []),
+    "import * as ssm from 'aws-cdk-lib/aws-ssm';",
     "import type { Construct } from 'constructs';",
+    `import { ${wiring.join(', ')} } from './wiring';`,
   ];
   const source = `${header(`Data stack: ${[db ? 'the Aurora PostgreSQL cluster' : '', buckets.length ? 'the S3 buckets and their access logs' : ''].filter(Boolean).join(', ') || 'nothing yet'}.`, plan.app, plan.environment)}
 ${imports.join('\n')}
 
-${propsInterface('DataStack', props)}
+${propsInterface('DataStack', [])}
 
 export class DataStack extends Stack {
 ${members.join('\n')}
@@ -176,9 +253,9 @@ ${members.join('\n')}
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
 
-${body.join('\n\n')}
+${body.filter(Boolean).join('\n\n')}
   }
 }
 `;
-  return stackSource('Data', props, source);
+  return stackSource('Data', [], source);
 }

@@ -1,6 +1,12 @@
-/** The Messaging stack: SQS queues with dead-letter queues, EventBridge buses, SES identities, and schedules. */
-import type { AwsRequirements } from '../../plan/index.js';
-import { busName, type Because } from '../../lower/index.js';
+/**
+ * The Messaging stack: SQS queues with dead-letter queues, EventBridge buses, SES identities,
+ * schedules, and the alarms on the queues. Queues and buses have fixed names, from which the
+ * Compute stack builds their URLs and ARNs (no export).
+ */
+import { retentionDays, type AlarmMetric, type AwsRequirements } from '../../plan/index.js';
+import { InternalError } from '../../diagnostics/index.js';
+import type { Because } from '../../lower/index.js';
+import { alarmCode, alarmsOf, metricOptions } from '../alarms.js';
 import { commentBlock, header, jsdoc, lineComment, lit, pascal, str } from '../code.js';
 import { because, distinct, member, propsInterface, stackSource, type EmitContext, type StackSource } from '../model.js';
 
@@ -11,15 +17,6 @@ type Schedule = AwsRequirements['schedules'][number];
 
 /** How long a received message stays invisible to other consumers before it is delivered again. */
 export const VISIBILITY_TIMEOUT_SECONDS = 300;
-
-/** A topic's retention as days (`7`, `7d`, `2w`), or null when it is not a whole number of days or weeks. */
-export function retentionDays(retention: string | null): number | null {
-  if (retention === null) return null;
-  const m = /^\s*(\d+)\s*(d|days?|w|weeks?)?\s*$/i.exec(retention);
-  if (!m) return null;
-  const n = Number(m[1]) * (m[2] && /^w/i.test(m[2]) ? 7 : 1);
-  return n > 0 ? n : null;
-}
 
 /** A syntactically plain email address (what SES verifies as an email identity); generation stops on any other (DZ7003). */
 export function isAddress(s: string): boolean {
@@ -32,12 +29,14 @@ function queueBlock(ctx: EmitContext, q: Queue): string {
   const dlq = member.deadLetterQueue(q.name);
   return `${commentBlock(`SQS queue ${q.name}: a message received ${q.deadLetterAfter} time${q.deadLetterAfter === 1 ? '' : 's'} without being deleted moves to its dead-letter queue.`, because(plan, 'Messaging', id), projectRoot, '    ')}
     this.${dlq} = new sqs.Queue(this, ${str(`${id}DeadLetters`)}, {
+      queueName: NAMES.queues[${str(q.name)}].deadLetters,
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     // A received message stays hidden from other consumers for ${VISIBILITY_TIMEOUT_SECONDS / 60} minutes: the time a consumer has to finish and delete it.
     this.${member.queue(q.name)} = new sqs.Queue(this, ${str(id)}, {
+      queueName: NAMES.queues[${str(q.name)}].queue,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(${VISIBILITY_TIMEOUT_SECONDS}),
@@ -48,7 +47,7 @@ function queueBlock(ctx: EmitContext, q: Queue): string {
 function busBlock(ctx: EmitContext, b: Bus): string {
   const { plan, projectRoot } = ctx;
   const id = `Bus${pascal(b.name)}`;
-  const name = busName(plan.app, plan.environment, b.name);
+  const name = b.busName;
   const days = retentionDays(b.retention);
   const archive =
     days !== null
@@ -64,17 +63,21 @@ ${lineComment(`retention ${b.retention}: every event on the bus is archived for 
         : '';
   return `${commentBlock(`EventBridge bus ${b.name}.`, because(plan, 'Messaging', id), projectRoot, '    ')}
     this.${member.bus(b.name)} = new events.EventBus(this, ${str(id)}, {
-      eventBusName: ${str(name)},
+      eventBusName: NAMES.buses[${str(b.name)}],
     });${archive}`;
 }
 
 function emailBlock(ctx: EmitContext, e: EmailIdentity): string {
   const { plan, projectRoot } = ctx;
   const id = `Email${pascal(e.name)}`;
-  const address = e.fromAddress ?? '';
-  return `${commentBlock(`SES identity for ${e.name}: SES sends a verification link to ${address}; mail can be sent from it once the link is followed.`, because(plan, 'Messaging', id), projectRoot, '    ')}
+  const address = e.identity ?? '';
+  const scheme =
+    address === e.fromAddress
+      ? ''
+      : `\n${lineComment(`An SES identity belongs to the account and region: ${plan.environment} sends from the sub-address ${address}, so that it never takes ${e.fromAddress ?? ''} from another environment.`, '    ')}`;
+  return `${commentBlock(`SES identity for ${e.name}: SES sends a verification link to ${address}; mail can be sent from it once the link is followed.`, because(plan, 'Messaging', id), projectRoot, '    ')}${scheme}
     this.${member.email(e.name)} = new ses.EmailIdentity(this, ${str(id)}, {
-      identity: ses.Identity.email(${str(address)}),
+      identity: ses.Identity.email(NAMES.emailIdentities[${str(e.name)}]),
     });`;
 }
 
@@ -84,11 +87,13 @@ function schedulesBlock(ctx: EmitContext, schedules: readonly Schedule[]): strin
   const out: string[] = [];
   out.push(`${commentBlock('Schedule queue: every schedule sends a message {"schedule": "<name>"} here and the worker consumes it; a run received 3 times without success moves to its dead-letter queue.', all, projectRoot, '    ')}
     this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleQueueDeadLetters', {
+      queueName: NAMES.scheduleQueue.deadLetters,
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     this.scheduleQueue = new sqs.Queue(this, 'ScheduleQueue', {
+      queueName: NAMES.scheduleQueue.queue,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(${VISIBILITY_TIMEOUT_SECONDS}),
@@ -154,17 +159,29 @@ export function messagingStack(ctx: EmitContext): StackSource {
   // emitApp renders no plan with an email channel whose from_address is missing or not an address (DZ7001, DZ7003).
   for (const e of a.emailIdentities) body.push(emailBlock(ctx, e));
   if (a.schedules.length) body.push(schedulesBlock(ctx, a.schedules));
+  const alarms = alarmsOf(ctx, 'Messaging');
+  if (alarms.length) {
+    const metric = (m: AlarmMetric, x: (typeof alarms)[number]): string => {
+      if (m.kind !== 'dead-letters' && m.kind !== 'oldest-message') throw new InternalError(`a ${m.kind} alarm in the Messaging stack`);
+      const queue = m.queue === null ? (m.kind === 'dead-letters' ? 'scheduleDeadLetterQueue' : 'scheduleQueue') : m.kind === 'dead-letters' ? member.deadLetterQueue(m.queue) : member.queue(m.queue);
+      return m.kind === 'dead-letters' ? `this.${queue}.metricApproximateNumberOfMessagesVisible(${metricOptions(x)})` : `this.${queue}.metricApproximateAgeOfOldestMessage(${metricOptions(x)})`;
+    };
+    body.push(`    // Alarms on the queues: dead letters, and messages waiting too long. This stack owns them, so it imports nothing.
+${alarmCode(ctx, 'Messaging', metric)}`);
+  }
 
   const usesQueues = a.queues.length > 0 || a.schedules.length > 0;
   const usesDuration = usesQueues || buses.some((b) => retentionDays(b.retention) !== null);
-  const core = [usesDuration && 'Duration', 'Stack', a.schedules.some((s) => s.timezone) && 'TimeZone'].filter((x): x is string => typeof x === 'string');
+  const core = [(usesDuration || alarms.length > 0) && 'Duration', 'Stack', a.schedules.some((s) => s.timezone) && 'TimeZone'].filter((x): x is string => typeof x === 'string');
   const imports = [
     `import { ${core.join(', ')}, type StackProps } from 'aws-cdk-lib';`,
+    ...(alarms.length ? ["import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';"] : []),
     ...(buses.length ? ["import * as events from 'aws-cdk-lib/aws-events';"] : []),
     ...(a.schedules.length ? ["import * as iam from 'aws-cdk-lib/aws-iam';", "import * as scheduler from 'aws-cdk-lib/aws-scheduler';", "import * as targets from 'aws-cdk-lib/aws-scheduler-targets';"] : []),
     ...(a.emailIdentities.length ? ["import * as ses from 'aws-cdk-lib/aws-ses';"] : []),
     ...(usesQueues ? ["import * as sqs from 'aws-cdk-lib/aws-sqs';"] : []),
     "import type { Construct } from 'constructs';",
+    `import { ${[...(alarms.length ? ['ALARMS'] : []), 'NAMES', ...(alarms.length ? ['notify'] : [])].join(', ')} } from './wiring';`,
   ];
   const what = [a.queues.length && 'queues', buses.length && 'event buses', a.emailIdentities.length && 'email identities', a.schedules.length && 'schedules'].filter((x): x is string => typeof x === 'string');
   const source = `${header(`Messaging stack: ${what.join(', ') || 'nothing yet'}.`, plan.app, plan.environment)}

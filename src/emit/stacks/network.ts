@@ -102,11 +102,15 @@ ${ports.map((p) => `    this.serviceSecurityGroup.addIngressRule(this.loadBalanc
     this.cacheSecurityGroup.addIngressRule(this.serviceSecurityGroup, ec2.Port.tcp(6379), 'Redis protocol from the services');`);
   }
 
+  body.push(publication(ctx));
+
   const source = `${header('Network stack: VPC, subnets, NAT, flow logs and one security group per tier.', plan.app, plan.environment)}
-import { RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { AVAILABILITY_ZONES, PARAMETERS } from './wiring';
 
 export class NetworkStack extends Stack {
 ${members.join('\n')}
@@ -119,6 +123,35 @@ ${body.join('\n\n')}
 }
 `;
   return stackSource('Network', [], source);
+}
+
+/**
+ * The identifiers the other stacks need, published as SSM parameters (read when they deploy):
+ * no CloudFormation export, so a change here (another zone, a new tier) is never refused because
+ * another stack imports a value.
+ */
+function publication(ctx: EmitContext): string {
+  const t = tiers(ctx.plan);
+  const parameter = (id: string, name: string, value: string, description: string) => `    new ssm.StringParameter(this, ${str(id)}, {
+      parameterName: PARAMETERS.${name},
+      stringValue: ${value},
+      description: ${str(description)},
+    });`;
+  const subnets = (type: string) => `Fn.join(',', AVAILABILITY_ZONES.map((zone) => this.vpc.selectSubnets({ subnetType: ec2.SubnetType.${type}, availabilityZones: [zone] }).subnetIds[0] as string))`;
+  const lines = [
+    parameter('VpcIdParameter', 'vpcId', 'this.vpc.vpcId', 'The VPC'),
+    parameter('PublicSubnetsParameter', 'publicSubnets', subnets('PUBLIC'), 'Public subnets, one per availability zone, in zone order'),
+    parameter('PrivateSubnetsParameter', 'privateSubnets', subnets('PRIVATE_WITH_EGRESS'), 'Private subnets (egress through NAT), one per availability zone, in zone order'),
+    parameter('IsolatedSubnetsParameter', 'isolatedSubnets', subnets('PRIVATE_ISOLATED'), 'Isolated subnets, one per availability zone, in zone order'),
+    parameter('LoadBalancerSecurityGroupParameter', 'loadBalancerSecurityGroup', 'this.loadBalancerSecurityGroup.securityGroupId', 'Security group of the load balancer tier'),
+    parameter('ServiceSecurityGroupParameter', 'serviceSecurityGroup', 'this.serviceSecurityGroup.securityGroupId', 'Security group of the service tier'),
+    ...(t.tigerBeetle ? [parameter('TigerBeetleSecurityGroupParameter', 'tigerBeetleSecurityGroup', 'this.tigerBeetleSecurityGroup.securityGroupId', 'Security group of the TigerBeetle tier')] : []),
+    ...(t.database ? [parameter('DatabaseSecurityGroupParameter', 'databaseSecurityGroup', 'this.databaseSecurityGroup.securityGroupId', 'Security group of the database tier')] : []),
+    ...(t.cache ? [parameter('CacheSecurityGroupParameter', 'cacheSecurityGroup', 'this.cacheSecurityGroup.securityGroupId', 'Security group of the cache tier')] : []),
+  ];
+  return `    // Published for the stacks deployed after this one, which read them when they deploy (lib/wiring.ts).
+    // Not CloudFormation exports: a change here is never refused because another stack still imports a value.
+${lines.join('\n')}`;
 }
 
 /**

@@ -5,11 +5,12 @@
  * instance comes back with the same address and the same data. Rendered only
  * from `plan.aws.tigerbeetle`.
  */
-import type { AwsTigerBeetle, DeploymentPlan } from '../../plan/index.js';
+import type { AlarmMetric, AwsAlarm, AwsTigerBeetle, DeploymentPlan } from '../../plan/index.js';
 import { InternalError } from '../../diagnostics/index.js';
 import { TIGERBEETLE_HARDWARE_DOCS, TIGERBEETLE_INSTANCE_TYPES, TIGERBEETLE_MIN_MEMORY_GIB } from '../../config/tigerbeetle-sizes.js';
 import { replicaList, sharedZones } from '../../lower/index.js';
-import { commentBlock, header, ident, jsdoc, lineComment, lit, mdCode, mdText, SHELL_WORD_FUNCTION, str } from '../code.js';
+import { alarmCode } from '../alarms.js';
+import { commentBlock, header, ident, jsdoc, lineComment, lit, mdCode, mdText, SHELL_WORD_FUNCTION, str, tpl } from '../code.js';
 import { availabilityZones, because, propsInterface, removalPolicy, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
@@ -374,10 +375,6 @@ function checkPlan(plan: DeploymentPlan): void {
 export function tigerBeetleStack(ctx: EmitContext): StackSource {
   const { plan, projectRoot } = ctx;
   const tb = plan.aws.tigerbeetle;
-  const props = [
-    { field: 'vpc', type: 'ec2.IVpc', doc: "The Network stack's VPC; each replica lives in the private subnet of its zone.", value: 'network.vpc' },
-    { field: 'securityGroup', type: 'ec2.ISecurityGroup', doc: 'The TigerBeetle tier security group from the Network stack.', value: 'network.tigerBeetleSecurityGroup' },
-  ];
   // The plan has a TigerBeetle stack only when it has a ledger cluster (index.ts composes only planned stacks).
   if (!tb) throw new InternalError('tigerBeetleStack: the plan has no TigerBeetle cluster');
   checkPlan(plan);
@@ -392,7 +389,7 @@ export function tigerBeetleStack(ctx: EmitContext): StackSource {
     const spec = { address: n.address, availabilityZone: zones[n.az] as string, id: n.id, index: n.index };
     const cidr = plan.aws.network.subnets.private[n.az] as string;
     return `${commentBlock(`Replica ${n.index}: ${n.address} in ${spec.availabilityZone} (private subnet ${cidr}), ${tb.instanceType}, ${volumeLine}.`, because(plan, 'TigerBeetle', n.id), projectRoot, '    ')}
-    const ${varName(n.index)} = this.replica(props, ${lit(spec)});${n.index > 0 ? `\n${lineComment(`One replica at a time: created, and rolled on update, only after replica ${n.index - 1} has signalled.`, '    ')}\n    ${varName(n.index)}.node.addDependency(${varName(n.index - 1)});` : ''}`;
+    const ${varName(n.index)} = this.replica(network, ${lit(spec)});${n.index > 0 ? `\n${lineComment(`One replica at a time: created, and rolled on update, only after replica ${n.index - 1} has signalled.`, '    ')}\n    ${varName(n.index)}.node.addDependency(${varName(n.index - 1)});` : ''}`;
   });
 
   const source = `${header('TigerBeetle stack: one self-healing replica per zone, each with a fixed address and a persistent data volume.', plan.app, plan.environment)}
@@ -401,8 +398,10 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as ssm from 'aws-cdk-lib/aws-ssm';${tb.image.kind === 'first-deploy' ? "\nimport * as cr from 'aws-cdk-lib/custom-resources';" : ''}
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';${tb.image.kind === 'first-deploy' ? "\nimport * as cr from 'aws-cdk-lib/custom-resources';" : ''}
 import type { Construct } from 'constructs';
+import { ALARMS, creationId, importSecurityGroup, importVpc, notify, PARAMETERS } from './wiring';
 
 /** The pinned TigerBeetle release every replica runs (downloaded at boot from GitHub; never "latest"). */
 const RELEASE = ${str(tb.version)};
@@ -454,10 +453,27 @@ function releaseUrl(): string {
   return \`https://github.com/tigerbeetle/tigerbeetle/releases/download/\${RELEASE}/tigerbeetle-\${ARCH}-linux.zip\`;
 }
 
-${propsInterface('TigerBeetleStack', props)}
+${propsInterface('TigerBeetleStack', [])}
+
+/** Where the replicas live: the Network stack's VPC (a replica in the private subnet of its zone) and the TigerBeetle tier's security group. */
+interface ReplicaNetwork {
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.ISecurityGroup;
+}
+
+/** Instances in service in one replica's group (published because the group enables it). */
+function inService(group: autoscaling.AutoScalingGroup): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/AutoScaling',
+    metricName: 'GroupInServiceInstances',
+    dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
+    statistic: cloudwatch.Stats.MINIMUM,
+    period: Duration.minutes(1),
+  });
+}
 
 export class TigerBeetleStack extends Stack {
-  /** The replicas' single-instance groups, by replica index (the Observability stack alarms on each). */
+  /** The replicas' single-instance groups, by replica index (this stack alarms on each). */
   readonly replicas: autoscaling.AutoScalingGroup[];
   /** The replicas' logs: one stream per replica and instance, plus its boot output. */
   readonly logGroup: logs.LogGroup;
@@ -465,9 +481,17 @@ export class TigerBeetleStack extends Stack {
   constructor(scope: Construct, id: string, props: TigerBeetleStackProps) {
     super(scope, id, props);
 
-${commentBlock(`Log group ${tb.logGroup}, kept ${plan.aws.observability.logRetentionDays} days${prod ? ' and retained when the stack is deleted' : ''}.`, clusterBecause, projectRoot, '    ')}
+    // The VPC (private subnets) and the TigerBeetle tier's security group, from the Network stack's SSM
+    // parameters, read when this stack deploys (lib/wiring.ts): no CloudFormation export.
+    const network: ReplicaNetwork = {
+      vpc: importVpc(this, { private: true }),
+      securityGroup: importSecurityGroup(this, 'SecurityGroup', PARAMETERS.tigerBeetleSecurityGroup),
+    };
+
+${commentBlock(`Log group ${tb.logGroup}-<creation id>, kept ${plan.aws.observability.logRetentionDays} days${prod ? ' and retained when the stack is deleted' : ''}.`, clusterBecause, projectRoot, '    ')}
+    // It can be kept after the stack is deleted, so its name ends with this stack's creation id.
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: ${str(tb.logGroup)},
+      logGroupName: \`${tpl(tb.logGroup)}-\${creationId(this)}\`,
       retention: ${retention(plan.aws.observability.logRetentionDays)},
       removalPolicy: ${removalPolicy(prod ? 'retain' : 'destroy')},
     });
@@ -486,6 +510,9 @@ ${commentBlock(`Cluster parameters for clients and operators: ${tb.parameterPref
 
 ${replicaCalls.join('\n\n')}
     this.replicas = [${tb.nodes.map((n) => varName(n.index)).join(', ')}];
+
+    // Alarms on the replicas: each group keeps its one instance in service. This stack owns them.
+${alarmCode(ctx, 'TigerBeetle', replicaMetric)}
   }
 
   /**
@@ -493,7 +520,7 @@ ${replicaCalls.join('\n\n')}
    * encrypted data volume (attached at boot), and a single-instance Auto Scaling group
    * that replaces a failed instance. The address and the data outlive every instance.
    */
-  private replica(props: TigerBeetleStackProps, r: Replica): autoscaling.AutoScalingGroup {
+  private replica(props: ReplicaNetwork, r: Replica): autoscaling.AutoScalingGroup {
     const subnets = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [r.availabilityZone] });
     if (subnets.subnetIds.length !== 1) {
       throw new Error(\`\${r.id}: expected one private subnet in \${r.availabilityZone}, found \${subnets.subnetIds.length}\`);
@@ -613,13 +640,13 @@ ${replicaCalls.join('\n\n')}
       maxCapacity: 1,
       signals: autoscaling.Signals.waitForCount(1, { timeout: Duration.minutes(15) }),
       updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: 1, minInstancesInService: 0 }),
-      // The Observability stack alarms on GroupInServiceInstances < 1: the metric must be collected.
+      // This stack alarms on GroupInServiceInstances < 1: the metric must be collected.
       groupMetrics: [new autoscaling.GroupMetrics(autoscaling.GroupMetric.IN_SERVICE_INSTANCES, autoscaling.GroupMetric.DESIRED_CAPACITY)],
     });
     Tags.of(group).add('Name', name);
     Validations.of(group).acknowledge({
       id: 'AwsSolutions-AS3',
-      reason: 'A fixed single-instance group never scales; a missing replica is alarmed on GroupInServiceInstances by the Observability stack.',
+      reason: 'A fixed single-instance group never scales; a missing replica is alarmed on GroupInServiceInstances by this stack.',
     });
 
     userData.addCommands(bootScript(r, {
@@ -639,7 +666,13 @@ ${SHELL_WORD_FUNCTION}
 
 ${BOOT_SCRIPT}
 `;
-  return stackSource('TigerBeetle', props, source);
+  return stackSource('TigerBeetle', [], source);
+}
+
+/** A replica alarm's metric: its group's instances in service. */
+function replicaMetric(m: AlarmMetric, _a: AwsAlarm): string {
+  if (m.kind !== 'replica-in-service') throw new InternalError(`a ${m.kind} alarm in the TigerBeetle stack`);
+  return `inService(${varName(m.replica)})`;
 }
 
 /**

@@ -4,14 +4,17 @@
  * one AWS name, and no two constructs with one construct ID in a stack.
  * A collision names both causes (the DSL constructs or dazzle.toml lines).
  *
- * Resources whose names CloudFormation chooses (queues, schedules, ECS
- * clusters and services, load balancers, target groups, IAM roles, topics,
- * alarms, cache clusters) cannot collide and are not listed.
+ * Resources whose names CloudFormation chooses (schedules, ECS clusters and
+ * services, load balancers, target groups, IAM roles, cache clusters) cannot
+ * collide and are not listed. A name that ends with its stack's creation id
+ * (what is kept when its stack is deleted) is checked with the id's length.
  */
 import { diag, quote, type Span } from '../../diagnostics/index.js';
 import type { ResolvedConfig } from '../../config/index.js';
 import {
+  alarmName,
   alarmTopicDisplayName,
+  alarmTopicName,
   bucketNameLength,
   bucketPrefix,
   busName,
@@ -21,10 +24,16 @@ import {
   dashboardName,
   databaseLogGroupName,
   databaseName,
+  emailIdentity,
   logGroupName,
   NAME_LIMITS,
+  queueNames,
+  scheduleQueueNames,
   stackName,
   tigerBeetleParameterPrefix,
+  wiringParameters,
+  withCreationIdLength,
+  withSampleCreationId,
 } from '../aws-names.js';
 import { configKey, relatedAt, spanOf, type Pass } from '../context.js';
 import type { Because, InfraRequirements } from '../requirements.js';
@@ -34,7 +43,10 @@ export const NAME_RULES = {
   'CloudFormation stack': { limit: NAME_LIMITS.stackName, form: /^[A-Za-z][A-Za-z0-9-]*$/, allowed: 'a letter, then letters, digits and hyphens' },
   'S3 bucket': { limit: NAME_LIMITS.bucketName, form: /^[a-z0-9][a-z0-9-]*[a-z0-9]$/, allowed: 'lower-case letters, digits and hyphens, starting and ending with a letter or digit' },
   'EventBridge bus': { limit: NAME_LIMITS.busName, form: /^[A-Za-z0-9._-]+$/, allowed: 'letters, digits, ".", "-" and "_"' },
-  'SES identity': { limit: 320, form: /^[^\s@]+@[^\s@]+$/, allowed: 'an email address' },
+  'SES identity': { limit: 320, form: new RegExp(`^[^\\s@]{1,${NAME_LIMITS.emailLocalPart}}@[^\\s@]+$`), allowed: `an email address whose part before the @ has at most ${NAME_LIMITS.emailLocalPart} characters` },
+  'SQS queue': { limit: NAME_LIMITS.queueName, form: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, "-" and "_"' },
+  'SNS topic': { limit: NAME_LIMITS.topicName, form: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, "-" and "_"' },
+  'CloudWatch alarm': { limit: NAME_LIMITS.alarmName, form: /^[A-Za-z0-9_.-]+$/, allowed: 'letters, digits, "-", "_" and "."' },
   'CloudWatch log group': { limit: NAME_LIMITS.logGroupName, form: /^[A-Za-z0-9_\-/.#]+$/, allowed: 'letters, digits and "_-/.#"' },
   'SSM parameter': { limit: NAME_LIMITS.parameterName, form: /^\/(?!(aws|ssm))[A-Za-z0-9_.\-/]+$/i, allowed: 'a path of letters, digits and "_.-/", not beginning with "aws" or "ssm"' },
   'Secrets Manager secret': { limit: NAME_LIMITS.secretName, form: /^[A-Za-z0-9/_+=.@-]+$/, allowed: 'letters, digits and "/_+=.@-"' },
@@ -90,35 +102,58 @@ function serviceCause(config: ResolvedConfig, name: string, fallback: Because | 
   return first ? configKey(config, first[0]) : (fallback ?? null);
 }
 
-/** Every AWS name the plan fixes. */
+/** Every AWS name the plan fixes. A name that ends with its stack's creation id is listed with a sample id. */
 export function plannedNames(draft: InfraRequirements, config: ResolvedConfig): PlannedName[] {
   const d = config.deploy;
   const { app } = draft;
   const env = d.environment;
   const out: PlannedName[] = [];
   const add = (kind: NameKind, name: string, what: string, because: Because | null, length = name.length) => out.push({ kind, name, length, what, because });
-  for (const s of stacks(draft, config)) add('CloudFormation stack', stackName(app, env, s), `the ${s} stack`, null);
+  /** A name that ends with `-<creation id>`: checked with the id in place. */
+  const addWithId = (kind: NameKind, base: string, what: string, because: Because | null) => add(kind, withSampleCreationId(base), what, because, withCreationIdLength(base));
+  const present = stacks(draft, config);
+  for (const s of present) add('CloudFormation stack', stackName(app, env, s), `the ${s} stack`, null);
   for (const s of draft.objectStores) {
     const prefix = bucketPrefix(app, env, s.name);
-    add('S3 bucket', prefix, `bucket ${quote(s.name)}`, s.because[0] ?? null, bucketNameLength(prefix, d.region));
+    add('S3 bucket', withSampleCreationId(prefix), `bucket ${quote(s.name)}`, s.because[0] ?? null, bucketNameLength(prefix));
+  }
+  for (const q of draft.queues) {
+    const n = queueNames(app, env, q.name);
+    add('SQS queue', n.queue, `queue ${quote(q.name)}`, q.because[0] ?? null);
+    add('SQS queue', n.deadLetters, `the dead-letter queue of ${quote(q.name)}`, q.because[0] ?? null);
+  }
+  if (draft.schedules.length) {
+    const n = scheduleQueueNames(app, env);
+    add('SQS queue', n.queue, 'the schedule queue', null);
+    add('SQS queue', n.deadLetters, "the schedule queue's dead-letter queue", null);
   }
   if (!d.kafka.enabled) for (const b of draft.eventBuses) add('EventBridge bus', busName(app, env, b.name), `${b.source === 'topic' ? 'event topic' : 'stream'} ${quote(b.name)}`, b.because[0] ?? null);
-  for (const e of draft.emailSenders) if (e.fromAddress) add('SES identity', e.fromAddress.toLowerCase(), `email channel ${quote(e.name)}`, e.because[0] ?? null);
-  add('CloudWatch log group', logGroupName(app, env, 'services'), "the services' log group", null);
+  for (const e of draft.emailSenders) if (e.fromAddress) add('SES identity', emailIdentity(e.fromAddress, env).toLowerCase(), `email channel ${quote(e.name)}`, e.because[0] ?? null);
+  addWithId('CloudWatch log group', logGroupName(app, env, 'services'), "the services' log group", null);
+  const base = wiringParameters(app, env);
+  const network = base.network;
+  for (const p of [network.vpcId, ...Object.values(network.subnets), ...Object.values(network.securityGroups)]) add('SSM parameter', p, 'a parameter of the Network stack', null);
+  if (present.includes('Data')) for (const p of Object.values(base.data)) add('SSM parameter', p, 'a parameter of the Data stack', null);
   if (draft.ledgerCluster) {
-    add('CloudWatch log group', logGroupName(app, env, 'tigerbeetle'), "TigerBeetle's log group", null);
+    addWithId('CloudWatch log group', logGroupName(app, env, 'tigerbeetle'), "TigerBeetle's log group", null);
     const prefix = tigerBeetleParameterPrefix(app, env);
     const nodes = Array.from({ length: d.tigerbeetle.node_count }, (_, i) => i);
     for (const p of ['cluster_id', 'replica_count', ...nodes.flatMap((i) => [`nodes/${i}`, `formatted/${i}`])]) add('SSM parameter', `${prefix}/${p}`, 'a TigerBeetle parameter', null);
   }
   if (draft.database) {
-    add('Aurora cluster identifier', clusterIdentifier(app, env), 'the database cluster', null);
+    const identifier = clusterIdentifier(app, env);
+    addWithId('Aurora cluster identifier', identifier, 'the database cluster', null);
     add('Aurora database name', databaseName(app).name, 'the database', null);
-    add('CloudWatch log group', databaseLogGroupName(app, env), "the database's log group", null);
+    const logs = databaseLogGroupName(withSampleCreationId(identifier));
+    add('CloudWatch log group', logs, "the database's log group", null);
   }
-  for (const s of draft.secrets) if (s.from.kind === 'create') add('Secrets Manager secret', createdSecretName(app, env, s.env), `the secret ${s.env}`, s.because[0] ?? null);
+  for (const s of draft.secrets) if (s.from.kind === 'create') addWithId('Secrets Manager secret', createdSecretName(app, env, s.env), `the secret ${s.env}`, s.because[0] ?? null);
   add('CloudWatch dashboard', dashboardName(app, env), 'the dashboard', null);
-  if (!d.alarms.sns_topic_arn) add('SNS display name', alarmTopicDisplayName(app, env), 'the alarm topic', null);
+  if (!d.alarms.sns_topic_arn) {
+    add('SNS display name', alarmTopicDisplayName(app, env), 'the alarm topic', null);
+    add('SNS topic', alarmTopicName(app, env), 'the alarm topic', null);
+  }
+  for (const c of plannedConstructs(draft, config)) if (c.id.endsWith('Alarm')) add('CloudWatch alarm', alarmName(app, env, c.stack, c.id), `the alarm ${c.id}`, c.because);
   return out;
 }
 
@@ -142,43 +177,49 @@ export function plannedConstructs(draft: InfraRequirements, config: ResolvedConf
     for (const id of ids) out.push({ stack, id, what, because });
   };
   const azs = Array.from({ length: d.network.az_count }, (_, i) => i);
+  // Constructs that import what another stack made (no resource) have IDs too: `Vpc`, the tier security groups, `AlarmTopic`.
+  const importsAlarmTopic = (stack: Stack) => own(stack, 'the alarm topic (imported by name)', 'AlarmTopic');
   own('Network', 'the network', 'Vpc', 'FlowLogs', 'LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'TigerBeetleSecurityGroup', 'DatabaseSecurityGroup', 'CacheSecurityGroup', ...azs.map((i) => `TigerBeetleAddresses${'ABCDEF'[i]}`));
+  own('Network', 'the parameters the Network stack publishes', 'VpcIdParameter', 'PublicSubnetsParameter', 'PrivateSubnetsParameter', 'IsolatedSubnetsParameter', 'LoadBalancerSecurityGroupParameter', 'ServiceSecurityGroupParameter', 'TigerBeetleSecurityGroupParameter', 'DatabaseSecurityGroupParameter', 'CacheSecurityGroupParameter');
   if (present.has('TigerBeetle')) {
-    own('TigerBeetle', 'the TigerBeetle cluster', 'LogGroup', 'ClusterIdParameter', 'ReplicaCountParameter');
-    for (let i = 0; i < d.tigerbeetle.node_count; i++) own('TigerBeetle', `TigerBeetle replica ${i}`, ...['', 'Address', 'Data', 'FormatMarker', 'Parameter', 'Role', 'LaunchTemplate'].map((s) => `Replica${i}${s}`));
+    own('TigerBeetle', 'the TigerBeetle cluster', 'LogGroup', 'ClusterIdParameter', 'ReplicaCountParameter', 'Vpc', 'SecurityGroup');
+    importsAlarmTopic('TigerBeetle');
+    for (let i = 0; i < d.tigerbeetle.node_count; i++) own('TigerBeetle', `TigerBeetle replica ${i}`, ...['', 'Address', 'Data', 'FormatMarker', 'Parameter', 'Role', 'LaunchTemplate', 'InServiceAlarm'].map((s) => `Replica${i}${s}`));
   }
   if (present.has('Data')) {
-    own('Data', 'the database', 'Database', 'DatabaseLogs', 'DatabaseSecret');
+    own('Data', 'the database', 'Database', 'DatabaseLogs', 'DatabaseSecret', 'Vpc', 'DatabaseSecurityGroup', 'DatabaseCpuAlarm', 'DatabaseConnectionsAlarm');
+    own('Data', 'the parameters the Data stack publishes', 'CreationIdParameter', 'DatabaseHostParameter', 'DatabaseReaderHostParameter', 'DatabaseSecretArnParameter');
     own('Data', "the buckets' access logs", 'AccessLogs');
+    importsAlarmTopic('Data');
     for (const s of draft.objectStores) user('Data', `bucket ${quote(s.name)}`, s.because[0] ?? null, constructId.bucket(s.name));
   }
   if (present.has('Messaging')) {
-    for (const q of draft.queues) user('Messaging', `queue ${quote(q.name)}`, q.because[0] ?? null, constructId.queue(q.name), constructId.deadLetterQueue(q.name));
+    importsAlarmTopic('Messaging');
+    for (const q of draft.queues) {
+      const id = constructId.queue(q.name);
+      user('Messaging', `queue ${quote(q.name)}`, q.because[0] ?? null, id, constructId.deadLetterQueue(q.name), `${id}DeadLettersAlarm`, `${id}AgeAlarm`);
+    }
     for (const b of draft.eventBuses) user('Messaging', `${b.source === 'topic' ? 'event topic' : 'stream'} ${quote(b.name)}`, b.because[0] ?? null, constructId.bus(b.name));
     for (const e of draft.emailSenders) user('Messaging', `email channel ${quote(e.name)}`, e.because[0] ?? null, constructId.email(e.name));
-    if (draft.schedules.length) own('Messaging', 'the queue dazzle creates for the schedules', 'ScheduleQueue', 'ScheduleQueueDeadLetters', 'ScheduleRole');
+    if (draft.schedules.length) own('Messaging', 'the queue dazzle creates for the schedules', 'ScheduleQueue', 'ScheduleQueueDeadLetters', 'ScheduleRole', 'ScheduleQueueDeadLettersAlarm', 'ScheduleQueueAgeAlarm');
     for (const s of draft.schedules) user('Messaging', `schedule ${quote(s.name)}`, s.because[0] ?? null, constructId.schedule(s.name));
   }
   own('Compute', 'the ECS cluster', 'Cluster');
   own('Compute', 'the log group dazzle creates for the services', 'ServiceLogs');
-  own('Compute', 'the task role', 'TaskRole');
-  own('Compute', 'the load balancer', 'LoadBalancer', 'LoadBalancerLogs', 'Zone', 'Certificate', 'DnsRecord');
+  own('Compute', 'what the Compute stack imports', 'Vpc', 'LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'CacheSecurityGroup', 'DatabaseSecret');
+  importsAlarmTopic('Compute');
+  own('Compute', 'the load balancer', 'LoadBalancer', 'LoadBalancerLogs', 'Zone', 'Certificate', 'DnsRecord', 'Url', 'LoadBalancer5xxAlarm');
   own('Compute', 'the cache', 'Cache', 'CacheSubnets');
-  if (draft.worker) own('Compute', 'the worker', 'Worker', 'WorkerTask');
+  const serviceAlarms = (id: string, web: boolean) => [`${id}CpuAlarm`, `${id}MemoryAlarm`, `${id}TasksBelowDesiredAlarm`, ...(web ? [`${id}UnhealthyTargetsAlarm`, `${id}NoHealthyTargetsAlarm`] : [])];
+  if (draft.worker) own('Compute', 'the worker', 'Worker', 'WorkerTask', constructId.taskRole('Worker'), 'WorkerRepository', ...serviceAlarms('Worker', false));
   for (const w of draft.webServices) {
     const because = serviceCause(config, w.name, w.because[0]);
     const id = w.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
-    user('Compute', `web service ${quote(w.name)}`, because, id, `${id}Task`, `${id}Targets`);
-    user('Observability', `web service ${quote(w.name)}`, because, `${id}CpuAlarm`, `${id}MemoryAlarm`, `${id}UnhealthyTargetsAlarm`);
+    user('Compute', `web service ${quote(w.name)}`, because, id, `${id}Task`, `${id}Targets`, constructId.taskRole(id), `${id}Repository`, ...(w.runtime === 'fargate' ? serviceAlarms(id, true) : []));
   }
   for (const s of draft.secrets) user('Compute', `the secret ${s.env}`, s.because[0] ?? null, constructId.secret(s.env));
   own('Observability', 'the alarm topic', 'AlarmTopic', 'AlarmTopicKey');
-  own('Observability', 'the dashboard', 'Dashboard', 'LoadBalancer5xxAlarm');
-  if (draft.worker) own('Observability', 'the worker', 'WorkerCpuAlarm', 'WorkerMemoryAlarm');
-  if (draft.database) own('Observability', 'the database', 'DatabaseCpuAlarm', 'DatabaseConnectionsAlarm');
-  for (const q of draft.queues) user('Observability', `queue ${quote(q.name)}`, q.because[0] ?? null, `${constructId.queue(q.name)}DeadLettersAlarm`, `${constructId.queue(q.name)}AgeAlarm`);
-  if (draft.schedules.length) own('Observability', 'the queue dazzle creates for the schedules', 'ScheduleQueueDeadLettersAlarm', 'ScheduleQueueAgeAlarm');
-  for (let i = 0; draft.ledgerCluster && i < d.tigerbeetle.node_count; i++) own('Observability', `TigerBeetle replica ${i}`, `TigerBeetleReplica${i}Alarm`);
+  own('Observability', 'the dashboard', 'Dashboard');
   return out.filter((c) => present.has(c.stack));
 }
 

@@ -5,8 +5,9 @@
  * DSL reads with config("NAME") that are neither plain variables nor
  * variables dazzle generates.
  */
-import { diag } from '../../diagnostics/index.js';
-import { configKey, dsl, type Pass } from '../context.js';
+import { parseSecretRef } from '../../config/index.js';
+import { diag, quote } from '../../diagnostics/index.js';
+import { configKey, dsl, spanOf, type Pass } from '../context.js';
 import type { SecretNeed } from '../requirements.js';
 import { generatedVariables, VARIABLE_NAME } from './variables.js';
 
@@ -28,7 +29,34 @@ export const secrets: Pass = ({ spec, config, draft, report }) => {
   };
   // Declared references first: a need below with the same name uses the reference.
   for (const [key, ref] of Object.entries(config.deploy.secrets)) {
-    put({ id: `secret:${key.toUpperCase()}`, env: key.toUpperCase(), from: { kind: 'reference', ref }, because: [configKey(config, `secrets.${key}`)] });
+    const because = configKey(config, `secrets.${key}`);
+    const env = key.toUpperCase();
+    if (draft.database && env === 'DATABASE_USER') {
+      // Reported here, and left out: nothing after this pass sees a second source of the user.
+      report(
+        diag('DZ5040', `[deploy.secrets] ${key} cannot choose the database's user: the cluster's master user is dazzle_admin, fixed when the cluster is created (another name would replace the cluster)`, {
+          ...spanOf(config, because),
+          keyPath: `deploy.secrets.${key}`,
+          sensitive: true,
+          hint: 'remove it: the services receive DATABASE_USER = dazzle_admin; to choose the password, set database_password = "ssm:/…" or "secretsmanager:…"',
+        }),
+      );
+      continue;
+    }
+    if (draft.database && env === 'DATABASE_PASSWORD') {
+      const parsed = parseSecretRef(ref);
+      if (parsed.ok && parsed.value.service === 'ssm' && parsed.value.arn !== null) {
+        report(
+          diag('DZ5041', `[deploy.secrets] ${key} names the SSM parameter ${quote(parsed.value.name)} by its ARN, but the database's master password is read by CloudFormation, which takes a SecureString parameter by name in the stack's own account and region`, {
+            ...spanOf(config, because),
+            keyPath: `deploy.secrets.${key}`,
+            hint: `write ${key} = "ssm:${parsed.value.name}" for a parameter in this account and region, or use a Secrets Manager secret ("secretsmanager:<name or ARN>"), which CloudFormation reads across accounts`,
+          }),
+        );
+        continue;
+      }
+    }
+    put({ id: `secret:${env}`, env, from: { kind: 'reference', ref }, because: [because] });
   }
   const need = (env: string, description: string, because: SecretNeed['because']) => {
     put({ id: `secret:${env}`, env, from: byEnv.get(env)?.from ?? { kind: 'create', description }, because });

@@ -3,12 +3,14 @@
 // files edited by hand are kept unless you pass --force.
 
 import { Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ALARMS, NAMES, notify } from './wiring';
 
 export interface MessagingStackProps extends StackProps {}
 
@@ -30,12 +32,14 @@ export class MessagingStack extends Stack {
     // SQS queue payment_jobs: a message received 5 times without being deleted moves to its dead-letter queue.
     // From: channel (kind: queue) payment_jobs (dsl/messaging.dsl:9)
     this.deadLetterQueuePaymentJobs = new sqs.Queue(this, 'QueuePaymentJobsDeadLetters', {
+      queueName: NAMES.queues['payment_jobs'].deadLetters,
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     // A received message stays hidden from other consumers for 5 minutes: the time a consumer has to finish and delete it.
     this.queuePaymentJobs = new sqs.Queue(this, 'QueuePaymentJobs', {
+      queueName: NAMES.queues['payment_jobs'].queue,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(300),
@@ -45,7 +49,7 @@ export class MessagingStack extends Stack {
     // EventBridge bus ledger_events.
     // From: channel (kind: stream) ledger_events (dsl/messaging.dsl:20)
     this.busLedgerEvents = new events.EventBus(this, 'BusLedgerEvents', {
-      eventBusName: 'ledger_app-prod-ledger_events',
+      eventBusName: NAMES.buses['ledger_events'],
     });
     // retention 7d: every event on the bus is archived for 7 days and can be replayed.
     this.busLedgerEvents.archive('Archive', {
@@ -57,11 +61,13 @@ export class MessagingStack extends Stack {
     // Schedule queue: every schedule sends a message {"schedule": "<name>"} here and the worker consumes it; a run received 3 times without success moves to its dead-letter queue.
     // From: schedule nightly_reconciliation (dsl/messaging.dsl:27)
     this.scheduleDeadLetterQueue = new sqs.Queue(this, 'ScheduleQueueDeadLetters', {
+      queueName: NAMES.scheduleQueue.deadLetters,
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
     this.scheduleQueue = new sqs.Queue(this, 'ScheduleQueue', {
+      queueName: NAMES.scheduleQueue.queue,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(300),
@@ -86,5 +92,59 @@ export class MessagingStack extends Stack {
         input: scheduler.ScheduleTargetInput.fromObject({ schedule: 'nightly_reconciliation' }),
       }),
     });
+
+    // Alarms on the queues: dead letters, and messages waiting too long. This stack owns them, so it imports nothing.
+    // Missing data: not breaching. SQS stops publishing a queue's metrics after six hours without
+    // messages or requests: a queue that holds messages is active, so no data means none are
+    // waiting.
+    notify(new cloudwatch.Alarm(this, 'QueuePaymentJobsDeadLettersAlarm', {
+      alarmName: ALARMS['Messaging']['QueuePaymentJobsDeadLettersAlarm'],
+      alarmDescription: 'payment_jobs: messages in the dead-letter queue.',
+      metric: this.deadLetterQueuePaymentJobs.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+    // Missing data: not breaching. SQS stops publishing a queue's metrics after six hours without
+    // messages or requests: a queue that holds messages is active, so no data means none are
+    // waiting.
+    notify(new cloudwatch.Alarm(this, 'QueuePaymentJobsAgeAlarm', {
+      alarmName: ALARMS['Messaging']['QueuePaymentJobsAgeAlarm'],
+      alarmDescription: 'payment_jobs: the oldest message has waited more than 15 minutes.',
+      metric: this.queuePaymentJobs.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 900,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+    // Missing data: not breaching. SQS stops publishing a queue's metrics after six hours without
+    // messages or requests: a queue that holds messages is active, so no data means none are
+    // waiting.
+    notify(new cloudwatch.Alarm(this, 'ScheduleQueueDeadLettersAlarm', {
+      alarmName: ALARMS['Messaging']['ScheduleQueueDeadLettersAlarm'],
+      alarmDescription: 'schedules: messages in the dead-letter queue.',
+      metric: this.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
+    // Missing data: not breaching. SQS stops publishing a queue's metrics after six hours without
+    // messages or requests: a queue that holds messages is active, so no data means none are
+    // waiting.
+    notify(new cloudwatch.Alarm(this, 'ScheduleQueueAgeAlarm', {
+      alarmName: ALARMS['Messaging']['ScheduleQueueAgeAlarm'],
+      alarmDescription: 'schedules: the oldest message has waited more than 15 minutes.',
+      metric: this.scheduleQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 900,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
   }
 }

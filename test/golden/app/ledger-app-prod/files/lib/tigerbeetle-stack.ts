@@ -8,8 +8,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { ALARMS, creationId, importSecurityGroup, importVpc, notify, PARAMETERS } from './wiring';
 
 /** The pinned TigerBeetle release every replica runs (downloaded at boot from GitHub; never "latest"). */
 const RELEASE = '0.17.9';
@@ -100,15 +102,27 @@ function releaseUrl(): string {
   return `https://github.com/tigerbeetle/tigerbeetle/releases/download/${RELEASE}/tigerbeetle-${ARCH}-linux.zip`;
 }
 
-export interface TigerBeetleStackProps extends StackProps {
-  /** The Network stack's VPC; each replica lives in the private subnet of its zone. */
+export interface TigerBeetleStackProps extends StackProps {}
+
+/** Where the replicas live: the Network stack's VPC (a replica in the private subnet of its zone) and the TigerBeetle tier's security group. */
+interface ReplicaNetwork {
   readonly vpc: ec2.IVpc;
-  /** The TigerBeetle tier security group from the Network stack. */
   readonly securityGroup: ec2.ISecurityGroup;
 }
 
+/** Instances in service in one replica's group (published because the group enables it). */
+function inService(group: autoscaling.AutoScalingGroup): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/AutoScaling',
+    metricName: 'GroupInServiceInstances',
+    dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
+    statistic: cloudwatch.Stats.MINIMUM,
+    period: Duration.minutes(1),
+  });
+}
+
 export class TigerBeetleStack extends Stack {
-  /** The replicas' single-instance groups, by replica index (the Observability stack alarms on each). */
+  /** The replicas' single-instance groups, by replica index (this stack alarms on each). */
   readonly replicas: autoscaling.AutoScalingGroup[];
   /** The replicas' logs: one stream per replica and instance, plus its boot output. */
   readonly logGroup: logs.LogGroup;
@@ -116,12 +130,20 @@ export class TigerBeetleStack extends Stack {
   constructor(scope: Construct, id: string, props: TigerBeetleStackProps) {
     super(scope, id, props);
 
-    // Log group /ledger_app/prod/tigerbeetle, kept 90 days and retained when the stack is deleted.
+    // The VPC (private subnets) and the TigerBeetle tier's security group, from the Network stack's SSM
+    // parameters, read when this stack deploys (lib/wiring.ts): no CloudFormation export.
+    const network: ReplicaNetwork = {
+      vpc: importVpc(this, { private: true }),
+      securityGroup: importSecurityGroup(this, 'SecurityGroup', PARAMETERS.tigerBeetleSecurityGroup),
+    };
+
+    // Log group /ledger_app/prod/tigerbeetle-<creation id>, kept 90 days and retained when the stack is deleted.
     // From: ledger CustomerWallet (dsl/ledgers.dsl:5)
     //       ledger Revenue (dsl/ledgers.dsl:13)
     //       deploy.tigerbeetle.enabled = true
+    // It can be kept after the stack is deleted, so its name ends with this stack's creation id.
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      logGroupName: '/ledger_app/prod/tigerbeetle',
+      logGroupName: `/ledger_app/prod/tigerbeetle-${creationId(this)}`,
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -147,7 +169,7 @@ export class TigerBeetleStack extends Stack {
     //       deploy.tigerbeetle.enabled = true
     //       deploy.tigerbeetle.node_count = 3
     //       deploy.tigerbeetle.size = "r6i.large"
-    const replica0 = this.replica(props, { address: '10.0.3.10', availabilityZone: 'us-east-1a', id: 'Replica0', index: 0 });
+    const replica0 = this.replica(network, { address: '10.0.3.10', availabilityZone: 'us-east-1a', id: 'Replica0', index: 0 });
 
     // Replica 1: 10.0.4.10 in us-east-1b (private subnet 10.0.4.0/24), r6i.large, 100 GiB gp3, 10000 IOPS, 500 MiB/s.
     // From: ledger CustomerWallet (dsl/ledgers.dsl:5)
@@ -155,7 +177,7 @@ export class TigerBeetleStack extends Stack {
     //       deploy.tigerbeetle.enabled = true
     //       deploy.tigerbeetle.node_count = 3
     //       deploy.tigerbeetle.size = "r6i.large"
-    const replica1 = this.replica(props, { address: '10.0.4.10', availabilityZone: 'us-east-1b', id: 'Replica1', index: 1 });
+    const replica1 = this.replica(network, { address: '10.0.4.10', availabilityZone: 'us-east-1b', id: 'Replica1', index: 1 });
     // One replica at a time: created, and rolled on update, only after replica 0 has signalled.
     replica1.node.addDependency(replica0);
 
@@ -165,10 +187,48 @@ export class TigerBeetleStack extends Stack {
     //       deploy.tigerbeetle.enabled = true
     //       deploy.tigerbeetle.node_count = 3
     //       deploy.tigerbeetle.size = "r6i.large"
-    const replica2 = this.replica(props, { address: '10.0.5.10', availabilityZone: 'us-east-1c', id: 'Replica2', index: 2 });
+    const replica2 = this.replica(network, { address: '10.0.5.10', availabilityZone: 'us-east-1c', id: 'Replica2', index: 2 });
     // One replica at a time: created, and rolled on update, only after replica 1 has signalled.
     replica2.node.addDependency(replica1);
     this.replicas = [replica0, replica1, replica2];
+
+    // Alarms on the replicas: each group keeps its one instance in service. This stack owns them.
+    // Missing data: breaching. The group publishes GroupInServiceInstances every minute (the stack
+    // enables it): no data means the group is gone.
+    notify(new cloudwatch.Alarm(this, 'Replica0InServiceAlarm', {
+      alarmName: ALARMS['TigerBeetle']['Replica0InServiceAlarm'],
+      alarmDescription: 'TigerBeetle replica 0 has no instance in service.',
+      metric: inService(replica0),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    }));
+    // Missing data: breaching. The group publishes GroupInServiceInstances every minute (the stack
+    // enables it): no data means the group is gone.
+    notify(new cloudwatch.Alarm(this, 'Replica1InServiceAlarm', {
+      alarmName: ALARMS['TigerBeetle']['Replica1InServiceAlarm'],
+      alarmDescription: 'TigerBeetle replica 1 has no instance in service.',
+      metric: inService(replica1),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    }));
+    // Missing data: breaching. The group publishes GroupInServiceInstances every minute (the stack
+    // enables it): no data means the group is gone.
+    notify(new cloudwatch.Alarm(this, 'Replica2InServiceAlarm', {
+      alarmName: ALARMS['TigerBeetle']['Replica2InServiceAlarm'],
+      alarmDescription: 'TigerBeetle replica 2 has no instance in service.',
+      metric: inService(replica2),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    }));
   }
 
   /**
@@ -176,7 +236,7 @@ export class TigerBeetleStack extends Stack {
    * encrypted data volume (attached at boot), and a single-instance Auto Scaling group
    * that replaces a failed instance. The address and the data outlive every instance.
    */
-  private replica(props: TigerBeetleStackProps, r: Replica): autoscaling.AutoScalingGroup {
+  private replica(props: ReplicaNetwork, r: Replica): autoscaling.AutoScalingGroup {
     const subnets = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: [r.availabilityZone] });
     if (subnets.subnetIds.length !== 1) {
       throw new Error(`${r.id}: expected one private subnet in ${r.availabilityZone}, found ${subnets.subnetIds.length}`);
@@ -297,13 +357,13 @@ export class TigerBeetleStack extends Stack {
       maxCapacity: 1,
       signals: autoscaling.Signals.waitForCount(1, { timeout: Duration.minutes(15) }),
       updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({ maxBatchSize: 1, minInstancesInService: 0 }),
-      // The Observability stack alarms on GroupInServiceInstances < 1: the metric must be collected.
+      // This stack alarms on GroupInServiceInstances < 1: the metric must be collected.
       groupMetrics: [new autoscaling.GroupMetrics(autoscaling.GroupMetric.IN_SERVICE_INSTANCES, autoscaling.GroupMetric.DESIRED_CAPACITY)],
     });
     Tags.of(group).add('Name', name);
     Validations.of(group).acknowledge({
       id: 'AwsSolutions-AS3',
-      reason: 'A fixed single-instance group never scales; a missing replica is alarmed on GroupInServiceInstances by the Observability stack.',
+      reason: 'A fixed single-instance group never scales; a missing replica is alarmed on GroupInServiceInstances by this stack.',
     });
 
     userData.addCommands(bootScript(r, {
