@@ -595,10 +595,15 @@ export function link(files: readonly FileAst[], projectFiles: readonly string[])
   return { value: spec ? deepFreeze(spec) : undefined, diagnostics: l.diagnostics };
 }
 
+/** Freeze the IR and everything in it. Indexed and for-in loops: an AppSpec can hold millions of objects. */
 function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o as object)) deepFreeze(v);
+  if (typeof o !== 'object' || o === null || Object.isFrozen(o)) return o;
+  Object.freeze(o);
+  if (Array.isArray(o)) {
+    for (let i = 0; i < o.length; i++) deepFreeze(o[i]);
+  } else {
+    const r = o as Record<string, unknown>;
+    for (const k in r) deepFreeze(r[k]);
   }
   return o;
 }
