@@ -222,13 +222,12 @@ class AstBuilder {
     return this.source.text.slice(s.offset, s.offset + s.length);
   }
 
-  file(cst: CstNode): FileAst {
-    const decls: Decl[] = [];
+  /** Append the declarations of a `spec` node (a whole file, or a run of its top-level statements). */
+  statements(cst: CstNode, decls: Decl[]): void {
     for (const [key, st] of inOrder(cst)) {
       const d = this.statement(key, st);
       if (d) decls.push(d);
     }
-    return { path: this.source.path, decls };
   }
 
   statement(key: string, n: CstNode): Decl | undefined {
@@ -642,8 +641,30 @@ class AstBuilder {
   }
 }
 
+/**
+ * Builds one file's AST from the CSTs of consecutive runs of its top-level
+ * statements, in order, so that each CST can be dropped once it is read.
+ */
+export class FileAstBuilder {
+  private readonly builder: AstBuilder;
+  private readonly decls: Decl[] = [];
+  constructor(private readonly source: SourceText) {
+    this.builder = new AstBuilder(source);
+  }
+
+  /** Read the next run of statements (a `spec` node). */
+  add(cst: CstNode): void {
+    this.builder.statements(cst, this.decls);
+  }
+
+  finish(): { ast: FileAst; diagnostics: Diagnostic[] } {
+    return { ast: { path: this.source.path, decls: this.decls }, diagnostics: this.builder.diagnostics };
+  }
+}
+
+/** The AST of a whole file's CST. */
 export function buildAst(source: SourceText, cst: CstNode): { ast: FileAst; diagnostics: Diagnostic[] } {
-  const b = new AstBuilder(source);
-  const ast = b.file(cst);
-  return { ast, diagnostics: b.diagnostics };
+  const b = new FileAstBuilder(source);
+  b.add(cst);
+  return b.finish();
 }

@@ -4,8 +4,8 @@
  */
 import { diag, hasErrors, type Diagnostic, type Result, type SourceText } from '../diagnostics/index.js';
 import type { FileAst } from './ast.js';
-import { buildAst } from './build-ast.js';
-import { lex } from './lexer.js';
+import { buildAst, FileAstBuilder } from './build-ast.js';
+import { lex, lexStatements, PIECE_CHARS } from './lexer.js';
 import { parseTokens } from './parser.js';
 
 export type * from './ast.js';
@@ -44,8 +44,33 @@ const RULE_HINTS: Record<string, string> = {
   qualifiedName: 'a qualified name is words separated by dots, e.g. app.core',
 };
 
-/** Lex, parse and build the AST of one file. */
-export function parseSource(source: SourceText): Result<FileAst | undefined> {
+/**
+ * Lex, parse and build the AST of one file. The file is read a run of
+ * top-level statements at a time (see {@link lexStatements}), so its tokens and
+ * CST never exist whole; a file with a lexical or syntax mistake is read again
+ * whole by {@link parseWholeSource}, which gives the same result and reports
+ * the mistake. `pieceChars` is the size of the pieces lexed at a time (tests
+ * vary it to put piece boundaries everywhere).
+ */
+export function parseSource(source: SourceText, pieceChars = PIECE_CHARS): Result<FileAst | undefined> {
+  const ast = new FileAstBuilder(source);
+  const warnings = lexStatements(
+    source,
+    (tokens) => {
+      const parsed = parseTokens(tokens);
+      if (parsed.error || !parsed.cst) return false;
+      ast.add(parsed.cst);
+      return true;
+    },
+    pieceChars,
+  );
+  if (!warnings) return parseWholeSource(source);
+  const built = ast.finish();
+  return { value: built.ast, diagnostics: [...warnings, ...built.diagnostics] };
+}
+
+/** {@link parseSource} over the whole file's tokens and CST at once. */
+export function parseWholeSource(source: SourceText): Result<FileAst | undefined> {
   const lexed = lex(source);
   if (hasErrors(lexed.diagnostics)) return { value: undefined, diagnostics: lexed.diagnostics };
   const parsed = parseTokens(lexed.tokens);

@@ -6,8 +6,8 @@
  * Producing INDENT/DEDENT in a separate pass (rather than in a custom token
  * pattern) keeps Chevrotain's first-character optimisation on.
  */
-import { Lexer, type IToken, type TokenType } from 'chevrotain';
-import { diag, quote, type Diagnostic, type SourceText } from '../diagnostics/index.js';
+import { Lexer, type ILexingError, type IToken, type TokenType } from 'chevrotain';
+import { diag, hasErrors, quote, type Diagnostic, type SourceText } from '../diagnostics/index.js';
 import {
   ALL_TOKENS,
   Dedent,
@@ -64,41 +64,46 @@ function synthetic(tokenType: TokenType, offset: number): IToken {
   return { image: '', startOffset: offset, tokenTypeIdx: tokenType.tokenTypeIdx as number, tokenType } as IToken;
 }
 
-/** Tokenize one source file into the token stream the parser reads. */
-export function lex(source: SourceText): LexResult {
-  const text = source.text;
-  const raw = getLexer().tokenize(text);
-  const diagnostics: Diagnostic[] = [];
+/**
+ * The layout pass as a state machine fed one lexed token at a time, so that a
+ * file can be lexed whole ({@link lex}) or piece by piece ({@link lexStatements})
+ * with the same result.
+ */
+class Layout {
+  /** Tokens for the parser not yet handed over. */
+  out: IToken[] = [];
+  /** Index in `out` of the first token of the latest top-level statement. */
+  statementStart = 0;
+  private readonly indents: number[] = [0];
+  private readonly brackets: IToken[] = [];
+  private started = false;
+  private lineOpen = false;
+  private tabsSeen: number | undefined;
+  private spacesSeen: number | undefined;
+  private mixedReported = false;
 
-  for (const e of raw.errors.slice(0, MAX_LEX_ERRORS)) {
-    const ch = String.fromCodePoint(text.codePointAt(e.offset) ?? 63);
-    diagnostics.push(
-      diag('DZ1001', `unexpected character ${quote(ch)} (U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`, {
-        span: source.span(e.offset, e.offset + ch.length),
-        hint: 'outside strings and comments, the DSL uses ASCII names, numbers and punctuation; put other text inside "quotes"',
-      }),
-    );
-  }
+  constructor(
+    private readonly source: SourceText,
+    readonly diagnostics: Diagnostic[],
+  ) {}
 
-  const out: IToken[] = [];
-  const indents: number[] = [0];
-  const brackets: IToken[] = [];
-  let lineOpen = false;
-  let tabsSeen: number | undefined;
-  let spacesSeen: number | undefined;
-  let mixedReported = false;
-
-  for (const tok of raw.tokens) {
+  /** Feed the next lexed token (offsets into the whole file). False when a mistake ends the pass. */
+  push(tok: IToken): boolean {
     const type = tok.tokenType;
+    const source = this.source;
+    const text = source.text;
+    const diagnostics = this.diagnostics;
+    const indents = this.indents;
+    const brackets = this.brackets;
     if (type === Newline) {
-      if (brackets.length > 0) continue; // implicit line joining inside brackets
-      if (lineOpen) {
-        out.push(tok);
-        lineOpen = false;
+      if (brackets.length > 0) return true; // implicit line joining inside brackets
+      if (this.lineOpen) {
+        this.out.push(tok);
+        this.lineOpen = false;
       }
-      continue;
+      return true;
     }
-    if (!lineOpen) {
+    if (!this.lineOpen) {
       // First token of a logical line: measure its indentation.
       let i = tok.startOffset;
       let width = 0;
@@ -115,8 +120,8 @@ export function lex(source: SourceText): LexResult {
         const c = text.charCodeAt(k);
         width += c === 9 ? TAB_WIDTH : c === 32 ? 1 : 0;
       }
-      if (tabs && spaces && !mixedReported) {
-        mixedReported = true;
+      if (tabs && spaces && !this.mixedReported) {
+        this.mixedReported = true;
         diagnostics.push(
           diag('DZ1003', `this line's indentation mixes tabs and spaces`, {
             span: source.span(i, tok.startOffset),
@@ -124,18 +129,18 @@ export function lex(source: SourceText): LexResult {
           }),
         );
       }
-      if (tabs) tabsSeen ??= i;
-      if (spaces) spacesSeen ??= i;
+      if (tabs) this.tabsSeen ??= i;
+      if (spaces) this.spacesSeen ??= i;
       const top = indents[indents.length - 1] as number;
       if (width > top) {
-        if (out.length === 0) {
+        if (!this.started) {
           diagnostics.push(
             diag('DZ1005', `the first line is indented by ${width}; top-level declarations start in column 1`, {
               span: source.span(i, tok.startOffset),
               hint: 'remove the leading whitespace',
             }),
           );
-          return { tokens: [], diagnostics };
+          return false;
         }
         if (indents.length > MAX_NESTING) {
           diagnostics.push(
@@ -144,14 +149,14 @@ export function lex(source: SourceText): LexResult {
               hint: 'flatten the structure; no construct of the language needs this depth',
             }),
           );
-          return { tokens: [], diagnostics };
+          return false;
         }
         indents.push(width);
-        out.push(synthetic(Indent, tok.startOffset));
+        this.out.push(synthetic(Indent, tok.startOffset));
       } else if (width < top) {
         while (width < (indents[indents.length - 1] as number)) {
           indents.pop();
-          out.push(synthetic(Dedent, tok.startOffset));
+          this.out.push(synthetic(Dedent, tok.startOffset));
         }
         const now = indents[indents.length - 1] as number;
         if (width !== now) {
@@ -161,10 +166,11 @@ export function lex(source: SourceText): LexResult {
               hint: `align the line with the block it belongs to`,
             }),
           );
-          return { tokens: [], diagnostics };
+          return false;
         }
       }
-      lineOpen = true;
+      if (indents.length === 1) this.statementStart = this.out.length;
+      this.lineOpen = true;
     }
 
     let parsedType = type;
@@ -178,7 +184,7 @@ export function lex(source: SourceText): LexResult {
             hint: 'flatten the expression',
           }),
         );
-        return { tokens: [], diagnostics };
+        return false;
       }
       brackets.push(tok);
     } else if (CLOSERS.has(type)) {
@@ -198,7 +204,7 @@ export function lex(source: SourceText): LexResult {
             },
           ),
         );
-        return { tokens: [], diagnostics };
+        return false;
       }
     } else if (type === UnterminatedString) {
       diagnostics.push(
@@ -212,33 +218,118 @@ export function lex(source: SourceText): LexResult {
       tok.tokenType = parsedType;
       tok.tokenTypeIdx = parsedType.tokenTypeIdx as number;
     }
-    out.push(tok);
+    this.started = true;
+    this.out.push(tok);
+    return true;
   }
 
-  if (brackets.length > 0) {
-    const open = brackets[brackets.length - 1] as IToken;
+  /** After the last token: report open brackets and mixed indentation, end the last line and close every block. */
+  finish(): void {
+    const source = this.source;
+    if (this.brackets.length > 0) {
+      const open = this.brackets[this.brackets.length - 1] as IToken;
+      this.diagnostics.push(
+        diag('DZ1006', `${quote(open.image)} is never closed`, {
+          span: source.span(open.startOffset, open.startOffset + open.image.length),
+          hint: `add the closing ${quote(OPENERS.get(open.tokenType)?.char ?? ')')} (a bracket joins the following lines until it is closed)`,
+        }),
+      );
+    }
+    if (this.tabsSeen !== undefined && this.spacesSeen !== undefined && !this.mixedReported) {
+      const at = Math.max(this.tabsSeen, this.spacesSeen);
+      const p = source.position(at);
+      this.diagnostics.push(
+        diag('DZ1009', `some lines are indented with tabs and others with spaces (first mix at line ${p.line})`, {
+          span: source.span(at, at + 1),
+          hint: `use one kind throughout; tabs count as ${TAB_WIDTH} spaces`,
+        }),
+      );
+    }
+    const end = source.text.length;
+    if (this.lineOpen) this.out.push(synthetic(Newline, end));
+    while (this.indents.length > 1) {
+      this.indents.pop();
+      this.out.push(synthetic(Dedent, end));
+    }
+    this.statementStart = this.out.length;
+  }
+
+  /** Hand over the tokens of the complete top-level statements seen so far. */
+  take(): IToken[] {
+    const s = this.statementStart;
+    const done = this.out;
+    this.out = done.slice(s);
+    done.length = s;
+    this.statementStart = 0;
+    return done;
+  }
+}
+
+function lexErrors(source: SourceText, errors: readonly ILexingError[], diagnostics: Diagnostic[]): void {
+  const text = source.text;
+  for (const e of errors.slice(0, MAX_LEX_ERRORS)) {
+    const ch = String.fromCodePoint(text.codePointAt(e.offset) ?? 63);
     diagnostics.push(
-      diag('DZ1006', `${quote(open.image)} is never closed`, {
-        span: source.span(open.startOffset, open.startOffset + open.image.length),
-        hint: `add the closing ${quote(OPENERS.get(open.tokenType)?.char ?? ')')} (a bracket joins the following lines until it is closed)`,
+      diag('DZ1001', `unexpected character ${quote(ch)} (U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`, {
+        span: source.span(e.offset, e.offset + ch.length),
+        hint: 'outside strings and comments, the DSL uses ASCII names, numbers and punctuation; put other text inside "quotes"',
       }),
     );
   }
-  if (tabsSeen !== undefined && spacesSeen !== undefined && !mixedReported) {
-    const at = Math.max(tabsSeen, spacesSeen);
-    const p = source.position(at);
-    diagnostics.push(
-      diag('DZ1009', `some lines are indented with tabs and others with spaces (first mix at line ${p.line})`, {
-        span: source.span(at, at + 1),
-        hint: `use one kind throughout; tabs count as ${TAB_WIDTH} spaces`,
-      }),
-    );
+}
+
+/** Tokenize one source file into the token stream the parser reads. */
+export function lex(source: SourceText): LexResult {
+  const raw = getLexer().tokenize(source.text);
+  const diagnostics: Diagnostic[] = [];
+  lexErrors(source, raw.errors, diagnostics);
+  const layout = new Layout(source, diagnostics);
+  for (const tok of raw.tokens) if (!layout.push(tok)) return { tokens: [], diagnostics };
+  layout.finish();
+  return { tokens: layout.out, diagnostics };
+}
+
+/**
+ * Characters of source lexed at a time by {@link lexStatements} (extended to the end of a line).
+ * Small, so that a piece's tokens and syntax trees die young: measured on a 4.5 MB file, pieces
+ * of 1–2 kB spend least in garbage collection, and 64 kB about twice as much.
+ */
+export const PIECE_CHARS = 2048;
+
+/**
+ * Lex a file a piece at a time and hand the tokens of its top-level statements
+ * to `consume` as soon as each run of them is complete, so that no more than a
+ * piece's tokens are alive at once. Pieces end after a line feed, and no token
+ * spans a line, so the tokens are exactly those of {@link lex}.
+ *
+ * Returns the diagnostics (warnings only), or undefined as soon as the file has
+ * a lexical mistake or `consume` returns false: the caller then runs the
+ * whole-file path, which reports everything in the usual order.
+ */
+export function lexStatements(source: SourceText, consume: (tokens: IToken[]) => boolean, pieceChars = PIECE_CHARS): Diagnostic[] | undefined {
+  const text = source.text;
+  const n = text.length;
+  const lexer = getLexer();
+  const layout = new Layout(source, []);
+  for (let pos = 0; pos < n; ) {
+    let end = n;
+    if (n - pos > pieceChars) {
+      const nl = text.indexOf('\n', pos + pieceChars);
+      if (nl >= 0) end = nl + 1;
+    }
+    const raw = lexer.tokenize(pos === 0 && end === n ? text : text.slice(pos, end));
+    if (raw.errors.length > 0) return undefined;
+    for (const tok of raw.tokens) {
+      tok.startOffset += pos;
+      if (!layout.push(tok)) return undefined;
+    }
+    if (layout.diagnostics.length > 0) return undefined;
+    if (layout.statementStart > 0 && !consume(layout.take())) return undefined;
+    pos = end;
   }
-  const end = text.length;
-  if (lineOpen) out.push(synthetic(Newline, end));
-  while (indents.length > 1) {
-    indents.pop();
-    out.push(synthetic(Dedent, end));
-  }
-  return { tokens: out, diagnostics };
+  layout.finish();
+  if (hasErrors(layout.diagnostics)) return undefined;
+  const rest = layout.take();
+  if (rest.length > 0 && !consume(rest)) return undefined;
+  return layout.diagnostics;
 }

@@ -2,7 +2,8 @@
  * Property tests of the front end's robustness: mutated corpus files, random
  * text and random bytes never make it throw, hang or report a diagnostic that
  * is not in the catalogue or points nowhere; and the built CLI answers such
- * input with exit 0 or 2, never an internal error or a stack trace.
+ * input with exit 0 or 2, never an internal error or a stack trace. Reading a
+ * file a run of statements at a time gives the same result as reading it whole.
  *
  * Seeds are fixed so a failure reproduces; fast-check prints the shrunk
  * counterexample (the project, the file and the list of mutations).
@@ -11,7 +12,8 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, type Diagnostic } from '../../src/diagnostics/index.js';
+import { CATALOGUE, SourceText, type Diagnostic } from '../../src/diagnostics/index.js';
+import { parseSource, parseWholeSource } from '../../src/syntax/index.js';
 import { APP, checkTexts, CORPUS, corpusFiles, corpusProjects, runCli, STACK_TRACE, tempProject } from '../helpers.js';
 
 type Files = Record<string, string | Uint8Array>;
@@ -201,6 +203,19 @@ describe('front end on mutated corpus files', () => {
         frontEndHolds(files);
       }),
       { seed: 42, numRuns: 1000 },
+    );
+  });
+});
+
+describe('reading a file a run of statements at a time', () => {
+  it('gives the whole-file result on mutated corpus files, for any piece size', () => {
+    fc.assert(
+      fc.property(mutatedProjectArb, fc.integer({ min: 0, max: 600 }), ({ path, files }, piece) => {
+        const text = files[path] as string;
+        const streamed = JSON.stringify(parseSource(new SourceText(path, text), piece));
+        ensure(streamed === JSON.stringify(parseWholeSource(new SourceText(path, text))), `reading ${path} in pieces of ${piece} gives another result`);
+      }),
+      { seed: 42, numRuns: 500 },
     );
   });
 });

@@ -1,0 +1,124 @@
+/**
+ * A file is read a run of top-level statements at a time (`lexStatements`), so
+ * that its tokens and syntax trees never exist whole. That must change nothing:
+ * the runs carry exactly the tokens of the whole-file lexer, each parses on its
+ * own, valid files never fall back to the whole-file path, and the result of
+ * `parseSource` equals `parseWholeSource`'s for any piece size, mistakes
+ * included. (Mutated corpus files are checked the same way in fuzz.test.ts.)
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IToken } from 'chevrotain';
+import { describe, expect, it } from 'vitest';
+import { SourceText, type Diagnostic } from '../../src/diagnostics/index.js';
+import { lex, parseSource, parseWholeSource } from '../../src/syntax/index.js';
+import { lexStatements, PIECE_CHARS } from '../../src/syntax/lexer.js';
+import { parseTokens } from '../../src/syntax/parser.js';
+import { APP, CORPUS, REPO } from '../helpers.js';
+
+function dslFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) dslFiles(p, out);
+    else if (name.endsWith('.dsl')) out.push(p);
+  }
+  return out;
+}
+
+/** Every DSL file of the corpus (projects and appspec corpora) and of the examples. */
+const FILES = [...dslFiles(CORPUS), ...dslFiles(join(REPO, 'examples'))].map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+const PIECES = [0, 1, 7, 64, 500, PIECE_CHARS, 1e9];
+
+const shape = (t: IToken) => `${t.tokenType.name}:${t.image}@${t.startOffset}`;
+const errors = (ds: readonly Diagnostic[]) => ds.filter((d) => d.severity === 'error');
+
+/** The runs lexStatements hands over, or undefined when it gives up. */
+function runs(text: string, piece: number): { runs: IToken[][]; warnings: Diagnostic[] } | undefined {
+  const out: IToken[][] = [];
+  const warnings = lexStatements(new SourceText('t.dsl', text), (tokens) => (out.push(tokens), true), piece);
+  return warnings && { runs: out, warnings };
+}
+
+/** `count` entities, one of which (`bad`) has the given body line instead of its second field. */
+function entities(count: number, bad = -1, badLine = ''): string {
+  const out = [APP];
+  for (let i = 0; i < count; i++) out.push(`entity Thing${i} "Thing ${i}":\n  id: uuid pk\n${i === bad ? badLine : '  n: str(9) required'}\n\n`);
+  return out.join('');
+}
+
+describe('lexStatements', () => {
+  it('hands over exactly the tokens of lex(), in runs that each parse on their own, for any piece size', () => {
+    let streamed = 0;
+    for (const f of FILES) {
+      const whole = lex(new SourceText('t.dsl', f.text));
+      if (errors(whole.diagnostics).length > 0 || parseTokens([...whole.tokens]).error) continue;
+      for (const piece of PIECES) {
+        const r = runs(f.text, piece);
+        expect(r, `${f.path}, pieces of ${piece}`).toBeDefined();
+        if (!r) continue;
+        expect(r.runs.flat().map(shape), `${f.path}, pieces of ${piece}`).toEqual(whole.tokens.map(shape));
+        expect(r.warnings).toEqual(whole.diagnostics);
+        for (const run of r.runs) expect(parseTokens(run).error, `${f.path}, pieces of ${piece}`).toBeUndefined();
+      }
+      streamed++;
+    }
+    expect(streamed).toBeGreaterThan(10);
+  });
+
+  it('splits a file into many runs, each made of whole top-level statements', () => {
+    const text = entities(300);
+    const r = runs(text, PIECE_CHARS);
+    expect(r?.runs.length).toBeGreaterThan(5);
+    for (const run of r?.runs ?? []) {
+      // A run starts with a declaration's keyword in column 1, and ends with the block of its last one closed.
+      const first = run[0] as IToken;
+      expect(['module', 'entity']).toContain(first.image);
+      expect(first.startOffset === 0 || text[first.startOffset - 1] === '\n').toBe(true);
+      const depth = run.reduce((d, t) => d + (t.tokenType.name === 'Indent' ? 1 : t.tokenType.name === 'Dedent' ? -1 : 0), 0);
+      expect([depth, run[run.length - 1]?.tokenType.name]).toEqual([0, 'Dedent']);
+    }
+  });
+
+  it('gives up on a lexical mistake anywhere, and when a run does not parse', () => {
+    const late = entities(200, 150, '  n: str(9) €');
+    expect(runs(late, 64)).toBeUndefined();
+    expect(runs(entities(200, 150, '\t  n: int'), 64)).toBeUndefined();
+    expect(runs(entities(200, 150, '  n: [int'), 64)).toBeUndefined();
+    expect(lexStatements(new SourceText('t.dsl', entities(50)), () => false, 64)).toBeUndefined();
+  });
+});
+
+describe('parseSource', () => {
+  it('equals parseWholeSource on every corpus file, for any piece size', () => {
+    for (const f of FILES) {
+      const source = new SourceText(f.path, f.text);
+      const whole = JSON.stringify(parseWholeSource(source));
+      for (const piece of PIECES) expect(JSON.stringify(parseSource(new SourceText(f.path, f.text), piece)), `${f.path}, pieces of ${piece}`).toBe(whole);
+    }
+  });
+
+  it('reports a mistake far into a large file exactly as the whole-file parse does', () => {
+    const cases: [string, string, number][] = [
+      // [the bad line, the code, the line of the first error]
+      ['  n: str(9) required )', 'DZ1007', 3 + 150 * 4 + 2],
+      ['  n: str(9) required\n  x: enum[a b]', 'DZ2001', 3 + 150 * 4 + 3],
+      ['  n: decimal(0,2)', 'DZ2102', 3 + 150 * 4 + 2],
+      ['  n: str(9) requird', 'DZ2103', 3 + 150 * 4 + 2],
+      ['    n: str(9)', 'DZ1005', 3 + 150 * 4 + 2],
+    ];
+    for (const [line, code, at] of cases) {
+      const text = entities(200, 150, line);
+      const streamed = parseSource(new SourceText('t.dsl', text));
+      expect(JSON.stringify(streamed)).toBe(JSON.stringify(parseWholeSource(new SourceText('t.dsl', text))));
+      const first = streamed.diagnostics[0];
+      expect([first?.code, first?.span?.line]).toEqual([code, at]);
+    }
+  });
+
+  it('reads a file with an unfinished last statement like the whole-file parse', () => {
+    for (const tail of ['entity Last:', 'entity Last:\n', 'entity', 'entity Last "T":\n  id: uuid pk\n    # x\n  n: ', 'app extra "x"\n  description: "y"']) {
+      const text = entities(100) + tail;
+      expect(JSON.stringify(parseSource(new SourceText('t.dsl', text), 64))).toBe(JSON.stringify(parseWholeSource(new SourceText('t.dsl', text))));
+    }
+  });
+});
