@@ -53,7 +53,6 @@ const OPENERS = new Map<TokenType, { close: TokenType; char: string }>([
   [LBracket, { close: RBracket, char: ']' }],
   [LBrace, { close: RBrace, char: '}' }],
 ]);
-const CLOSERS = new Set<TokenType>([RParen, RBracket, RBrace]);
 
 /**
  * A layout token: it covers no text (empty image) and sits at `offset`. Same
@@ -89,94 +88,112 @@ class Layout {
 
   /** Feed the next lexed token (offsets into the whole file). False when a mistake ends the pass. */
   push(tok: IToken): boolean {
+    // Kept small (the rare cases are methods of their own) so that it is inlined into the lexing loop.
     const type = tok.tokenType;
-    const source = this.source;
-    const text = source.text;
-    const diagnostics = this.diagnostics;
-    const indents = this.indents;
-    const brackets = this.brackets;
     if (type === Newline) {
-      if (brackets.length > 0) return true; // implicit line joining inside brackets
+      if (this.brackets.length > 0) return true; // implicit line joining inside brackets
       if (this.lineOpen) {
         this.out.push(tok);
         this.lineOpen = false;
       }
       return true;
     }
-    if (!this.lineOpen) {
-      // First token of a logical line: measure its indentation.
-      let i = tok.startOffset;
-      let width = 0;
-      let tabs = false;
-      let spaces = false;
-      while (i > 0) {
-        const c = text.charCodeAt(i - 1);
-        if (c === 32) spaces = true;
-        else if (c === 9) tabs = true;
-        else if (c !== 12 && c !== 11) break;
-        i--;
+    if (!this.lineOpen && !this.startLine(tok)) return false;
+    if (type === Identifier) {
+      const keyword = KEYWORDS.get(tok.image);
+      if (keyword) {
+        tok.tokenType = keyword;
+        tok.tokenTypeIdx = keyword.tokenTypeIdx as number;
       }
-      for (let k = i; k < tok.startOffset; k++) {
-        const c = text.charCodeAt(k);
-        width += c === 9 ? TAB_WIDTH : c === 32 ? 1 : 0;
-      }
-      if (tabs && spaces && !this.mixedReported) {
-        this.mixedReported = true;
+    } else if (type === LParen || type === LBracket || type === LBrace || type === RParen || type === RBracket || type === RBrace || type === UnterminatedString) {
+      if (!this.bracketOrString(tok, type)) return false;
+    }
+    this.out.push(tok);
+    return true;
+  }
+
+  /** The first token of a logical line: measure its indentation, open and close blocks. */
+  private startLine(tok: IToken): boolean {
+    const source = this.source;
+    const diagnostics = this.diagnostics;
+    const text = source.text;
+    const indents = this.indents;
+    let i = tok.startOffset;
+    let width = 0;
+    let tabs = false;
+    let spaces = false;
+    while (i > 0) {
+      const c = text.charCodeAt(i - 1);
+      if (c === 32) spaces = true;
+      else if (c === 9) tabs = true;
+      else if (c !== 12 && c !== 11) break;
+      i--;
+    }
+    for (let k = i; k < tok.startOffset; k++) {
+      const c = text.charCodeAt(k);
+      width += c === 9 ? TAB_WIDTH : c === 32 ? 1 : 0;
+    }
+    if (tabs && spaces && !this.mixedReported) {
+      this.mixedReported = true;
+      diagnostics.push(
+        diag('DZ1003', `this line's indentation mixes tabs and spaces`, {
+          span: source.span(i, tok.startOffset),
+          hint: `indent with spaces only (a tab counts as ${TAB_WIDTH} spaces, which may not be what your editor shows)`,
+        }),
+      );
+    }
+    if (tabs) this.tabsSeen ??= i;
+    if (spaces) this.spacesSeen ??= i;
+    const top = indents[indents.length - 1] as number;
+    if (width > top) {
+      if (!this.started) {
         diagnostics.push(
-          diag('DZ1003', `this line's indentation mixes tabs and spaces`, {
+          diag('DZ1005', `the first line is indented by ${width}; top-level declarations start in column 1`, {
             span: source.span(i, tok.startOffset),
-            hint: `indent with spaces only (a tab counts as ${TAB_WIDTH} spaces, which may not be what your editor shows)`,
+            hint: 'remove the leading whitespace',
           }),
         );
+        return false;
       }
-      if (tabs) this.tabsSeen ??= i;
-      if (spaces) this.spacesSeen ??= i;
-      const top = indents[indents.length - 1] as number;
-      if (width > top) {
-        if (!this.started) {
-          diagnostics.push(
-            diag('DZ1005', `the first line is indented by ${width}; top-level declarations start in column 1`, {
-              span: source.span(i, tok.startOffset),
-              hint: 'remove the leading whitespace',
-            }),
-          );
-          return false;
-        }
-        if (indents.length > MAX_NESTING) {
-          diagnostics.push(
-            diag('DZ1008', `blocks are nested more than ${MAX_NESTING} levels deep`, {
-              span: source.span(i, tok.startOffset),
-              hint: 'flatten the structure; no construct of the language needs this depth',
-            }),
-          );
-          return false;
-        }
-        indents.push(width);
-        this.out.push(synthetic(Indent, tok.startOffset));
-      } else if (width < top) {
-        while (width < (indents[indents.length - 1] as number)) {
-          indents.pop();
-          this.out.push(synthetic(Dedent, tok.startOffset));
-        }
-        const now = indents[indents.length - 1] as number;
-        if (width !== now) {
-          diagnostics.push(
-            diag('DZ1004', `this line is indented by ${width}, which matches no enclosing block (expected ${now} or ${top})`, {
-              span: source.span(i, tok.startOffset),
-              hint: `align the line with the block it belongs to`,
-            }),
-          );
-          return false;
-        }
+      if (indents.length > MAX_NESTING) {
+        diagnostics.push(
+          diag('DZ1008', `blocks are nested more than ${MAX_NESTING} levels deep`, {
+            span: source.span(i, tok.startOffset),
+            hint: 'flatten the structure; no construct of the language needs this depth',
+          }),
+        );
+        return false;
       }
-      if (indents.length === 1) this.statementStart = this.out.length;
-      this.lineOpen = true;
+      indents.push(width);
+      this.out.push(synthetic(Indent, tok.startOffset));
+    } else if (width < top) {
+      while (width < (indents[indents.length - 1] as number)) {
+        indents.pop();
+        this.out.push(synthetic(Dedent, tok.startOffset));
+      }
+      const now = indents[indents.length - 1] as number;
+      if (width !== now) {
+        diagnostics.push(
+          diag('DZ1004', `this line is indented by ${width}, which matches no enclosing block (expected ${now} or ${top})`, {
+            span: source.span(i, tok.startOffset),
+            hint: `align the line with the block it belongs to`,
+          }),
+        );
+        return false;
+      }
     }
+    if (indents.length === 1) this.statementStart = this.out.length;
+    this.started = true;
+    this.lineOpen = true;
+    return true;
+  }
 
-    let parsedType = type;
-    if (type === Identifier) {
-      parsedType = KEYWORDS.get(tok.image) ?? type;
-    } else if (OPENERS.has(type)) {
+  /** Brackets (nesting and matching) and unterminated strings. */
+  private bracketOrString(tok: IToken, type: TokenType): boolean {
+    const source = this.source;
+    const diagnostics = this.diagnostics;
+    const brackets = this.brackets;
+    if (type === LParen || type === LBracket || type === LBrace) {
       if (brackets.length >= MAX_NESTING) {
         diagnostics.push(
           diag('DZ1008', `brackets are nested more than ${MAX_NESTING} levels deep`, {
@@ -187,7 +204,7 @@ class Layout {
         return false;
       }
       brackets.push(tok);
-    } else if (CLOSERS.has(type)) {
+    } else if (type === RParen || type === RBracket || type === RBrace) {
       const open = brackets.pop();
       const want = open ? OPENERS.get(open.tokenType) : undefined;
       if (!open || want?.close !== type) {
@@ -206,7 +223,7 @@ class Layout {
         );
         return false;
       }
-    } else if (type === UnterminatedString) {
+    } else {
       diagnostics.push(
         diag('DZ1002', `the string starting here is not closed before the end of the line`, {
           span: source.span(tok.startOffset, tok.startOffset + tok.image.length),
@@ -214,12 +231,6 @@ class Layout {
         }),
       );
     }
-    if (parsedType !== type) {
-      tok.tokenType = parsedType;
-      tok.tokenTypeIdx = parsedType.tokenTypeIdx as number;
-    }
-    this.started = true;
-    this.out.push(tok);
     return true;
   }
 
