@@ -100,6 +100,10 @@ function firstStart(n: CstNode): number {
       const t = tok(c, 'Minus') ?? tok(c, 'String') ?? tok(c, 'Duration') ?? tok(c, 'Number');
       return t ? t.startOffset : firstStart(sub(c, 'qualifiedName') as CstNode);
     }
+    case 'typeSpec':
+      return firstStart((sub(c, 'scalarType') ?? sub(c, 'enumType') ?? sub(c, 'refType') ?? sub(c, 'computedType')) as CstNode);
+    case 'entityDecl':
+      return (tok(c, 'Kw_entity') as IToken).startOffset;
     default:
       // Rules that begin with a keyword of their own: the earliest direct token.
       if (STARTS_WITH_TOKEN.has(n.name)) return firstToken(n).startOffset;
@@ -213,7 +217,8 @@ function firstToken(n: CstNode): IToken {
 }
 
 function typeArgValue(n: CstNode): string | number {
-  const a = firstToken(n);
+  const c = ch(n);
+  const a = (tok(c, 'Number') ?? tok(c, 'Name') ?? tok(c, 'String')) as IToken;
   return a.tokenType === NumberLit ? Number(a.image) : a.tokenType === StringLit ? unquote(a.image) : a.image;
 }
 
