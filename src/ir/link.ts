@@ -159,8 +159,15 @@ class Linker {
       }
     }
 
-    const of = <K extends Decl['kind']>(kind: K) => all.filter((x): x is Located<DeclOf<K>> => x.decl.kind === kind);
-    const opaque = all.filter((x): x is Located<OpaqueDecl> => x.decl.kind === 'opaque');
+    // The declarations of each kind, in file order, grouped in one pass (a project may have 100,000).
+    const byKind = new Map<Decl['kind'], Located<Decl>[]>();
+    for (const x of all) {
+      const list = byKind.get(x.decl.kind);
+      if (list) list.push(x);
+      else byKind.set(x.decl.kind, [x]);
+    }
+    const of = <K extends Decl['kind']>(kind: K) => [...(byKind.get(kind) ?? [])] as Located<DeclOf<K>>[];
+    const opaque = of('opaque');
 
     // Exactly one app.
     const apps = of('app');
@@ -201,7 +208,7 @@ class Linker {
       span: decl.span,
     }));
 
-    const pc = (k: PropertyConstructDecl['kind']) => all.filter((x): x is Located<PropertyConstructDecl> => x.decl.kind === k);
+    const pc = (k: PropertyConstructDecl['kind']) => of(k);
 
     const ledgerDecls = pc('ledger');
     this.unique('ledger', ledgerDecls, (d) => ({ name: d.name, span: d.nameSpan }));
@@ -331,7 +338,7 @@ class Linker {
     });
 
     const section = (k: 'llm_config' | 'tenancy'): PropertyConstruct | null => {
-      const ds = all.filter((x): x is Located<SectionDecl> => x.decl.kind === k);
+      const ds = of(k);
       for (const extra of ds.slice(1)) {
         this.diagnostics.push(
           diag('DZ3003', `'${k}' is declared twice`, { span: extra.decl.span, related: ds[0] ? [{ message: 'first declared here', span: ds[0].decl.span }] : [], hint: 'merge them into one block' }),
