@@ -437,27 +437,25 @@ class Linker {
       }
       const mods = f.modifiers.map((m) => m.name);
       const storage = f.modifiers.find((m) => m.name === 'storage')?.value;
-      fields.push({
+      // Built up in the IR's key order, without spreads (this runs for every field of the project).
+      const field: { -readonly [K in keyof Field]: Field[K] } = {
         name: f.name,
         type,
         required: mods.includes('required') || mods.includes('pk'),
         primaryKey: mods.includes('pk'),
         unique: mods.includes('unique') || mods.includes('pk'),
         sensitive: mods.includes('sensitive'),
-        ...(storage !== undefined ? { storage } : {}),
-        ...(f.default !== undefined ? { default: f.default } : {}),
-        modifiers: mods,
-        span: f.span,
-      });
+      } as Field;
+      if (storage !== undefined) field.storage = storage;
+      if (f.default !== undefined) field.default = f.default;
+      field.modifiers = mods;
+      field.span = f.span;
+      fields.push(field);
     }
-    return {
-      name: decl.name,
-      ...(decl.title !== undefined ? { title: decl.title } : {}),
-      module,
-      fields,
-      directives: decl.directives.map((d) => d.text),
-      span: decl.span,
-    };
+    const directives = decl.directives.map((d) => d.text);
+    return decl.title !== undefined
+      ? { name: decl.name, title: decl.title, module, fields, directives, span: decl.span }
+      : { name: decl.name, module, fields, directives, span: decl.span };
   }
 
   unknownType(name: string, span: Span, decl: EntityDecl, field: string, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>): void {
