@@ -136,6 +136,20 @@ const mutatedProjectArb = fc
     return { project: project.name, path, mutations, toml: project.toml, files: { ...project.files, [path]: text } as Files };
   });
 
+/** A line of DSL-ish words, indented 0 to 4 steps. */
+const dslLineArb = fc
+  .tuple(
+    fc.integer({ min: 0, max: 4 }),
+    fc.array(
+      fc.constantFrom(
+        'entity', 'ledger', 'transaction', 'transfer', 'channel', 'send', 'schedule', 'enum', 'ref', 'use', 'app', 'module',
+        'X', 'id', 'uuid', 'pk', 'str(10)', 'decimal(10,2)', 'kind', 'email', 'debit', 'cron', '"T"', '"', ':', '(', ')', '[', ']', ',', '=', '#', '\t',
+      ),
+      { maxLength: 6 },
+    ),
+  )
+  .map(([n, ws]) => '  '.repeat(n) + ws.join(' '));
+
 // ---- the invariants every front-end result must satisfy ----
 
 /** Codes that describe the project as a whole and so have no place in a file. */
@@ -218,6 +232,17 @@ describe('reading a file a run of statements at a time', () => {
       { seed: 42, numRuns: 500 },
     );
   });
+
+  it('gives the whole-file result on random lines of DSL-ish tokens, for any piece size', () => {
+    fc.assert(
+      fc.property(fc.array(dslLineArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 200 }), (ls, piece) => {
+        const text = `${APP}${ls.join('\n')}\n`;
+        const streamed = JSON.stringify(parseSource(new SourceText('dsl/app.dsl', text), piece));
+        ensure(streamed === JSON.stringify(parseWholeSource(new SourceText('dsl/app.dsl', text))), `reading in pieces of ${piece} gives another result`);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
 });
 
 describe('front end on random input as a single file', () => {
@@ -236,13 +261,8 @@ describe('front end on random input as a single file', () => {
   });
 
   it('random lines of DSL-ish tokens with random indentation', () => {
-    const word = fc.constantFrom(
-      'entity', 'ledger', 'transaction', 'transfer', 'channel', 'send', 'schedule', 'enum', 'ref', 'use', 'app', 'module',
-      'X', 'id', 'uuid', 'pk', 'str(10)', 'decimal(10,2)', 'kind', 'email', 'debit', 'cron', '"T"', '"', ':', '(', ')', '[', ']', ',', '=', '#', '\t',
-    );
-    const line = fc.tuple(fc.integer({ min: 0, max: 4 }), fc.array(word, { maxLength: 6 })).map(([n, ws]) => '  '.repeat(n) + ws.join(' '));
     fc.assert(
-      fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), (ls) => frontEndHolds({ 'dsl/app.dsl': `${APP}${ls.join('\n')}\n` })),
+      fc.property(fc.array(dslLineArb, { minLength: 1, maxLength: 20 }), (ls) => frontEndHolds({ 'dsl/app.dsl': `${APP}${ls.join('\n')}\n` })),
       { seed: 42, numRuns: 300 },
     );
   });

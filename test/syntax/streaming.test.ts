@@ -1,5 +1,5 @@
 /**
- * A file is read a run of top-level statements at a time (`lexStatements`), so
+ * A file is read a run of top-level statements at a time (`StatementLexer`), so
  * that its tokens and syntax trees never exist whole. That must change nothing:
  * the runs carry exactly the tokens of the whole-file lexer, each parses on its
  * own, valid files never fall back to the whole-file path, and the result of
@@ -12,7 +12,7 @@ import type { IToken } from 'chevrotain';
 import { describe, expect, it } from 'vitest';
 import { SourceText, type Diagnostic } from '../../src/diagnostics/index.js';
 import { lex, parseSource, parseWholeSource } from '../../src/syntax/index.js';
-import { lexStatements, PIECE_CHARS } from '../../src/syntax/lexer.js';
+import { PIECE_CHARS, StatementLexer } from '../../src/syntax/lexer.js';
 import { parseTokens } from '../../src/syntax/parser.js';
 import { APP, CORPUS, REPO } from '../helpers.js';
 
@@ -32,11 +32,12 @@ const PIECES = [0, 1, 7, 64, 500, PIECE_CHARS, 1e9];
 const shape = (t: IToken) => `${t.tokenType.name}:${t.image}@${t.startOffset}`;
 const errors = (ds: readonly Diagnostic[]) => ds.filter((d) => d.severity === 'error');
 
-/** The runs lexStatements hands over, or undefined when it gives up. */
+/** The runs a StatementLexer hands over, or undefined when the file has a lexical mistake. */
 function runs(text: string, piece: number): { runs: IToken[][]; warnings: Diagnostic[] } | undefined {
+  const lexer = new StatementLexer(new SourceText('t.dsl', text), piece);
   const out: IToken[][] = [];
-  const warnings = lexStatements(new SourceText('t.dsl', text), (tokens) => (out.push(tokens), true), piece);
-  return warnings && { runs: out, warnings };
+  for (let run = lexer.next(); run; run = lexer.next()) out.push(run);
+  return lexer.failed ? undefined : { runs: out, warnings: lexer.warnings };
 }
 
 /** `count` entities, one of which (`bad`) has the given body line instead of its second field. */
@@ -46,7 +47,7 @@ function entities(count: number, bad = -1, badLine = ''): string {
   return out.join('');
 }
 
-describe('lexStatements', () => {
+describe('StatementLexer', () => {
   it('hands over exactly the tokens of lex(), in runs that each parse on their own, for any piece size', () => {
     let streamed = 0;
     for (const f of FILES) {
@@ -79,12 +80,11 @@ describe('lexStatements', () => {
     }
   });
 
-  it('gives up on a lexical mistake anywhere, and when a run does not parse', () => {
-    const late = entities(200, 150, '  n: str(9) €');
-    expect(runs(late, 64)).toBeUndefined();
+  it('fails on a lexical mistake anywhere in the file', () => {
+    expect(runs(entities(200, 150, '  n: str(9) €'), 64)).toBeUndefined();
     expect(runs(entities(200, 150, '\t  n: int'), 64)).toBeUndefined();
     expect(runs(entities(200, 150, '  n: [int'), 64)).toBeUndefined();
-    expect(lexStatements(new SourceText('t.dsl', entities(50)), () => false, 64)).toBeUndefined();
+    expect(runs(entities(200, 150, '  n: str(9) ]'), 64)).toBeUndefined();
   });
 });
 
@@ -112,6 +112,24 @@ describe('parseSource', () => {
       expect(JSON.stringify(streamed)).toBe(JSON.stringify(parseWholeSource(new SourceText('t.dsl', text))));
       const first = streamed.diagnostics[0];
       expect([first?.code, first?.span?.line]).toEqual([code, at]);
+    }
+  });
+
+  it('reports a syntax error met at the next statement, or before a later lexical mistake or tab warning, as the whole-file parse does', () => {
+    const cases: [string, string[]][] = [
+      // an entity without a body: the whole-file parse finds the next entity where the block should be
+      [`${entities(100)}entity Broken "x":\n\n${entities(100).slice(APP.length)}`, ['DZ2001']],
+      // the same as the last statement of the file
+      [`${entities(100)}entity Broken "x":\n`, ['DZ2002']],
+      // a syntax error, then a character that is not part of the language: lexical mistakes come first
+      [`${entities(100, 50, '  n: enum[a b]')}entity Late:\n  x: int ¤\n`, ['DZ1001']],
+      // a syntax error in a file that indents with tabs in one place: the warning, then the error
+      [`${entities(100, 50, '  n: enum[a b]')}entity Late:\n\tx: int\n`, ['DZ1009', 'DZ2001']],
+    ];
+    for (const [text, codes] of cases) {
+      const streamed = parseSource(new SourceText('t.dsl', text), 300);
+      expect(JSON.stringify(streamed)).toBe(JSON.stringify(parseWholeSource(new SourceText('t.dsl', text))));
+      expect(streamed.diagnostics.map((d) => d.code)).toEqual(codes);
     }
   });
 
