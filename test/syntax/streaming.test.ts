@@ -14,7 +14,7 @@ import { SourceText, type Diagnostic } from '../../src/diagnostics/index.js';
 import { lex, parseSource, parseWholeSource } from '../../src/syntax/index.js';
 import { PIECE_CHARS, StatementLexer } from '../../src/syntax/lexer.js';
 import { parseTokens } from '../../src/syntax/parser.js';
-import { APP, CORPUS, REPO } from '../helpers.js';
+import { APP, checkTexts, CORPUS, REPO } from '../helpers.js';
 
 function dslFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -138,5 +138,14 @@ describe('parseSource', () => {
       const text = entities(100) + tail;
       expect(JSON.stringify(parseSource(new SourceText('t.dsl', text), 64))).toBe(JSON.stringify(parseWholeSource(new SourceText('t.dsl', text))));
     }
+  });
+});
+
+describe('front end at scale', () => {
+  it('reports 150,000 warnings in one file without running out of stack', () => {
+    const r = checkTexts({ 'dsl/app.dsl': `${APP}entity A:\n  id: uuid pk${' x'.repeat(150_000)}\n` });
+    expect(r.diagnostics.length).toBe(150_000);
+    expect(new Set(r.diagnostics.map((d) => d.code))).toEqual(new Set(['DZ2103']));
+    expect(r.value.spec?.entities.map((e) => e.name)).toEqual(['A']);
   });
 });
