@@ -191,11 +191,11 @@ function lastOf(list: readonly CstNode[] | undefined): number {
   return list && list.length > 0 ? lastEnd(list[list.length - 1] as CstNode) : -1;
 }
 
-/** A node's child nodes (all of them, or those of the given rules), in source order, with their rule names. */
-function inOrder(n: CstNode, keys?: readonly string[]): [string, CstNode][] {
+/** A node's child nodes, in source order, with their rule names. */
+function inOrder(n: CstNode): [string, CstNode][] {
   const out: [string, CstNode, number][] = [];
   const c = n.children as Children;
-  for (const key of keys ?? Object.keys(c)) {
+  for (const key of Object.keys(c)) {
     const list = c[key];
     if (!list) continue;
     for (const item of list) if (!('tokenType' in item)) out.push([key, item, firstStart(item)]);

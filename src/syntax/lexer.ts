@@ -65,7 +65,7 @@ function synthetic(tokenType: TokenType, offset: number): IToken {
 
 /**
  * The layout pass as a state machine fed one lexed token at a time, so that a
- * file can be lexed whole ({@link lex}) or piece by piece ({@link lexStatements})
+ * file can be lexed whole ({@link lex}) or piece by piece ({@link StatementLexer})
  * with the same result.
  */
 class Layout {
