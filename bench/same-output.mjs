@@ -22,7 +22,7 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
 };
-const REF = arg('--ref', execFileSync('git', ['merge-base', 'HEAD', 'main'], { cwd: ROOT, encoding: 'utf8' }).trim());
+const REF = arg('--ref', undefined) ?? execFileSync('git', ['merge-base', 'HEAD', 'main'], { cwd: ROOT, encoding: 'utf8' }).trim();
 const MUTANTS = Number(arg('--mutants', '2000'));
 
 /** Bundle `src/project/index.ts` of the tree at `root` (modules resolved from this checkout). */
