@@ -55,6 +55,7 @@ export interface ServiceConfig {
   readonly instance_type: string;
   readonly node_count: number;
   readonly ip_offset: number;
+  readonly seed_addresses: readonly string[];
   readonly peer_ports: readonly number[];
   readonly public_ports: readonly number[];
   readonly volume_size_gb: number;
@@ -63,6 +64,7 @@ export interface ServiceConfig {
   readonly artifact: string;
   readonly command: string;
   readonly snapshot_retention_days: number;
+  readonly backup_retention_days: number;
   readonly private_dns: string;
   readonly env: Readonly<Record<string, string>>;
 }
@@ -143,13 +145,16 @@ export const EC2_ONLY_KEYS = [
   'instance_type',
   'node_count',
   'ip_offset',
+  'seed_addresses',
   'peer_ports',
+  'public_ports',
   'volume_size_gb',
   'ssh_cidr',
   'key_name',
   'artifact',
   'command',
   'snapshot_retention_days',
+  'backup_retention_days',
   'private_dns',
 ] as const;
 
@@ -170,6 +175,7 @@ const SERVICE: ServiceConfig = {
   instance_type: 't3.small',
   node_count: 1,
   ip_offset: 10,
+  seed_addresses: [],
   peer_ports: [],
   public_ports: [],
   volume_size_gb: 0,
@@ -178,6 +184,7 @@ const SERVICE: ServiceConfig = {
   artifact: '',
   command: '',
   snapshot_retention_days: 0,
+  backup_retention_days: 0,
   private_dns: '',
   env: {},
 };
@@ -292,16 +299,18 @@ export const DOCS: Readonly<Record<string, string>> = {
   'compute.paths': 'ALB path patterns routed to this service (e.g. ["/api/user/*"]); empty: the default route',
   'compute.instance_type': 'EC2 instance type (runtime = "ec2")',
   'compute.node_count': 'EC2 nodes (runtime = "ec2")',
-  'compute.ip_offset': 'host number of node 0 in its subnet, so nodes get fixed addresses (10 → 10.0.1.10)',
-  'compute.peer_ports': 'TCP ports open only between the nodes of this service',
-  'compute.public_ports': 'TCP ports open to the internet (e.g. a P2P port)',
+  'compute.ip_offset': 'host number of the first nodes in their private subnets: node i is in zone i mod az_count at host ip_offset + i div az_count (10 → 10.0.2.10, 10.0.3.10, 10.0.2.11, …)',
+  'compute.seed_addresses': 'the fixed addresses of the seed nodes, which the others join through (SEED_IPS; empty: node 0); each must be a node\'s address',
+  'compute.peer_ports': 'TCP ports open only between the nodes of this service (e.g. a cluster or P2P port)',
+  'compute.public_ports': 'ports the load balancer listens on for the nodes (empty: 80, or 443 with HTTP redirected when [deploy.domain] name is set)',
   'compute.volume_size_gb': 'persistent encrypted data volume per node in GiB (runtime = "ec2"; 0: none)',
   'compute.ssh_cidr': 'CIDR allowed to SSH to the nodes (empty: no SSH; use SSM Session Manager)',
   'compute.key_name': 'EC2 key pair for SSH (requires ssh_cidr)',
   'compute.artifact': 'S3 URI of a CI-built binary or archive the nodes install and run under systemd instead of an image (runtime = "ec2")',
   'compute.command': 'command that starts the artifact, relative to where it is unpacked (required with artifact)',
   'compute.snapshot_retention_days': 'daily snapshots of the data volume, kept this many days (runtime = "ec2"; 0: none)',
-  'compute.private_dns': 'private DNS zone for node names, <service>-<n>.<zone> (runtime = "ec2"; empty: none)',
+  'compute.backup_retention_days': 'an S3 backup bucket for the nodes (BACKUP_BUCKET), whose objects expire after this many days (runtime = "ec2"; 0: none)',
+  'compute.private_dns': 'private DNS zone with a record node-<n>.<zone> per node (runtime = "ec2"; empty: none)',
   'compute.env': 'plain environment variables for the service (never secrets, and no name of a secret: use [deploy.secrets])',
   services: 'named services, each a table of the [deploy.compute] keys; [deploy.compute] gives their defaults',
   database: 'Aurora PostgreSQL, deployed when the DSL has entities',

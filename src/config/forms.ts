@@ -46,6 +46,8 @@ const IPV4 = `${OCTET}(?:\\.${OCTET}){3}`;
 
 /** An IPv4 CIDR block for a VPC: octets 0-255 without leading zeros, prefix /16 to /28 (what a VPC allows). */
 export const VPC_CIDR = `^${IPV4}/(?:1[6-9]|2[0-8])$`;
+/** One IPv4 address, octets 0-255 without leading zeros (a node group's seed address). */
+export const IPV4_ADDRESS = `^${IPV4}$`;
 /** An IPv4 CIDR block for a security group rule (/0 to /32), or empty. */
 export const ANY_CIDR = `^$|^${IPV4}/(?:3[0-2]|[12]?[0-9])$`;
 

@@ -12,6 +12,7 @@
 import type { ErrorObject } from 'ajv';
 import { closest, credentialRanges, diag, escapeUnprintable, hasErrors, quote, type Diagnostic, type DiagnosticCode, type RelatedLocation, type Result, type Severity, type Span } from '../diagnostics/index.js';
 import { AVAILABILITY_ZONES_AS_OF, defaultZones, isZoneOfRegion, regionZones } from './availability-zones.js';
+import { LAST_NODE_HOST, lastNodeHost, nodeGroupProblems } from './node-groups.js';
 import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type ServiceConfig } from './defaults.js';
 import { codePoint, DOMAIN_MAX, firstControl, formatCidr, imageProblem, networkOf, parseCidr } from './forms.js';
 import { couldBeSecret, hasSecretName, isSecretPath, secretMasks, withSecretMasks } from './redact.js';
@@ -247,6 +248,7 @@ const FORMS: Record<string, string> = {
   sns_topic_arn: 'an SNS topic ARN',
   artifact: 'an S3 URI such as "s3://my-bucket/releases/node.tar.gz"',
   private_dns: 'a DNS name such as "internal" (labels of at most 63 characters)',
+  seed_addresses: 'an IPv4 address such as "10.0.2.10"',
   namespace: 'a DNS name such as "app.local" (labels of at most 63 characters)',
   availability_zones: 'an availability zone name such as "us-east-1a"',
   ami: 'an EC2 image ID such as "ami-0123456789abcdef0" (empty: Amazon Linux 2023, resolved at the first deploy and kept)',
@@ -730,8 +732,16 @@ class Checks {
         if (this.sources[k(only)]?.kind === 'file') this.report('DZ4018', [k(only)], `${label}: ${only} applies to runtime = "ec2", not "fargate"`, `set runtime = "ec2" for a node group, or remove ${only}`);
       }
     } else {
-      if (s.ip_offset + s.node_count - 1 > 250) {
-        this.report('DZ4020', [k('ip_offset'), k('node_count')], `${label}: ${s.node_count} nodes from host ${s.ip_offset} do not fit a /24 subnet (last usable host is 250)`, 'lower ip_offset or node_count');
+      // Nodes are spread over the zones: each private subnet holds node_count / az_count of them.
+      const azs = this.c.network.az_count;
+      if (lastNodeHost(s, azs) > LAST_NODE_HOST) {
+        const room = (LAST_NODE_HOST - s.ip_offset + 1) * azs;
+        this.report('DZ4020', [k('node_count'), k('ip_offset')], `${label}: ${s.node_count} nodes from host ${s.ip_offset} do not fit ${azs} private /24 subnets: there are ${room} free addresses from host ${s.ip_offset} to ${LAST_NODE_HOST} in ${azs} zones`, `use at most ${room} nodes, or lower ip_offset`);
+      }
+      for (const p of nodeGroupProblems(label, s, this.c.network, this.c.domain.name !== '')) {
+        const source = p.element ? this.fileSource(k(p.element.key)) : undefined;
+        const where = p.element && source ? this.loader.span([...source.table.replace(/^\[|\]$/g, '').split('.'), p.element.key, p.element.index]) : undefined;
+        this.report(p.code, p.keys.map(k), p.message, p.hint, where ? { where } : {});
       }
       if (s.artifact && !s.command) this.report('DZ4018', [k('artifact')], `${label}: artifact is set but command is empty, so nothing would start it`, 'set command to the program to run, e.g. command = "bin/node --data /data"');
       if (s.artifact && s.image && this.sources[k('image')]?.kind === 'file') this.report('DZ4017', [k('artifact'), k('image')], `${label}: both artifact and image are set`, 'keep artifact to install a binary, or image to run a container');

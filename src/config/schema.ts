@@ -5,7 +5,7 @@
  */
 import { BASE_DEFAULTS, DOCS, PROFILES } from './defaults.js';
 import { PREFLIGHT_SCHEMA } from './preflight.js';
-import { ALB_PATH, ANY_CIDR, DNS_LABEL, DNS_NAME, DOMAIN, DOMAIN_MAX, EMAIL, ENV_VALUE, HEALTH_PATH, IMAGE, KEY_PAIR_NAME, NO_CONTROL, S3_OBJECT, VPC_CIDR } from './forms.js';
+import { ALB_PATH, ANY_CIDR, DNS_LABEL, DNS_NAME, DOMAIN, DOMAIN_MAX, EMAIL, ENV_VALUE, HEALTH_PATH, IMAGE, IPV4_ADDRESS, KEY_PAIR_NAME, NO_CONTROL, S3_OBJECT, VPC_CIDR } from './forms.js';
 import { AWS_REGIONS, ENVIRONMENTS, FARGATE_SIZES, LOG_RETENTION_DAYS, TIGERBEETLE_SIZES } from './vocabulary.js';
 
 type Schema = Record<string, unknown>;
@@ -64,6 +64,7 @@ const serviceProps: Record<string, Schema> = {
   instance_type: str({ pattern: '^[a-z][a-z0-9-]*\\.[a-z0-9]+$' }),
   node_count: int(1, 100),
   ip_offset: int(4, 250),
+  seed_addresses: { type: 'array', items: str({ pattern: IPV4_ADDRESS }), uniqueItems: true },
   peer_ports: { type: 'array', items: port, uniqueItems: true },
   public_ports: { type: 'array', items: port, uniqueItems: true },
   volume_size_gb: int(0, 16384),
@@ -72,6 +73,7 @@ const serviceProps: Record<string, Schema> = {
   artifact: str({ pattern: S3_OBJECT }),
   command: str({ pattern: NO_CONTROL }),
   snapshot_retention_days: int(0, 3650),
+  backup_retention_days: int(0, 3650),
   private_dns: dnsName,
   env: { type: 'object', propertyNames: { pattern: '^[A-Z_][A-Z0-9_]*$' }, additionalProperties: { type: 'string', pattern: ENV_VALUE } },
 };

@@ -161,7 +161,14 @@ const ROWS: readonly BadRow[] = [
   { name: 'an artifact with no command to start it', toml: '[deploy.services.node]\nruntime = "ec2"\nartifact = "s3://builds/node.tar.gz"\n', code: 'DZ4018', line: 3, col: 12, hint: 'command', single: true },
   { name: 'an artifact on a fargate service', toml: '[deploy.services.api]\nartifact = "s3://builds/api.tar.gz"\ncommand = "bin/api"\n', code: 'DZ4018', line: 2, col: 12, hint: 'runtime = "ec2"' },
   { name: 'an artifact that is not an S3 URI', toml: '[deploy.services.node]\nruntime = "ec2"\nartifact = "https://example.com/node.tar.gz"\n', code: 'DZ4005', line: 3, col: 12, hint: 'S3', single: true },
-  { name: 'fixed addresses overflow the /24 (ip_offset 245, 10 nodes)', toml: '[deploy.services.nodes]\nruntime = "ec2"\nip_offset = 245\nnode_count = 10\n', code: 'DZ4020', line: 3, col: 13, single: true },
+  { name: 'more nodes than free addresses (ip_offset 248, 10 nodes over 2 zones), at node_count', toml: '[deploy.services.nodes]\nruntime = "ec2"\nip_offset = 248\nnode_count = 10\n', code: 'DZ4020', line: 4, col: 14, hint: 'at most 6 nodes', single: true },
+  { name: '10 nodes from host 245 fit: 5 per zone', toml: '[deploy.services.nodes]\nruntime = "ec2"\nip_offset = 245\nnode_count = 10\nport = 70000\n', code: 'DZ4004', line: 5, col: 8, single: true },
+  { name: 'a peer port that is also a public port', toml: '[deploy.services.nodes]\nruntime = "ec2"\nimage = "nginx:1.27"\npeer_ports = [25520, 80]\npublic_ports = [80]\n', code: 'DZ4100', line: 4, col: 14, hint: 'remove it from one list', single: true },
+  { name: 'the service port as a peer port', toml: '[deploy.services.nodes]\nruntime = "ec2"\nport = 8000\npeer_ports = [8000]\n', code: 'DZ4100', line: 4, col: 14, single: true },
+  { name: 'a seed address outside the private subnets, at the address', toml: '[deploy.services.casty]\nruntime = "ec2"\nnode_count = 10\nseed_addresses = ["10.0.2.10", "10.0.1.10"]\n', code: 'DZ4101', line: 4, col: 32, hint: '10.0.2.10, 10.0.3.10', single: true },
+  { name: 'a seed address no node has', toml: '[deploy.services.casty]\nruntime = "ec2"\nnode_count = 4\nseed_addresses = ["10.0.2.12"]\n', code: 'DZ4102', line: 4, col: 19, single: true },
+  { name: 'a seed address that is not an address', toml: '[deploy.services.casty]\nruntime = "ec2"\nseed_addresses = ["10.0.2.300"]\n', code: 'DZ4005', line: 3, col: 19, single: true },
+  { name: 'public port 443 without a domain', toml: '[deploy.services.pulse]\nruntime = "ec2"\npublic_ports = [443]\n', code: 'DZ4103', line: 3, col: 16, hint: '[deploy.domain] name', single: true },
 
   // ---- control characters (DZ4022): at the value, in any string a name, address, path or command ----
   { name: 'a line break in an ec2 command (shell injection)', toml: '[deploy.services.node]\nruntime = "ec2"\ncommand = "bin/node\\nrm -rf /"\n', code: 'DZ4022', line: 3, col: 11, hint: 'one line', single: true },
