@@ -9,6 +9,7 @@ import { pascal } from '../ir/index.js';
 import { alarmName } from '../lower/index.js';
 import type { AwsRequirements } from './aws.js';
 import type { StackName } from './model.js';
+import { computeStackNeeded, nodeAlarms } from './nodes.js';
 
 /** What an alarm reads; the owner stack turns it into a CloudWatch metric of its own resource. */
 export type AlarmMetric =
@@ -17,7 +18,8 @@ export type AlarmMetric =
   | { readonly kind: 'unhealthy-targets' | 'healthy-targets'; /** The service's construct ID. */ readonly service: string }
   | { readonly kind: 'database-cpu' | 'database-connections' }
   | { readonly kind: 'dead-letters' | 'oldest-message'; readonly queue: string | null }
-  | { readonly kind: 'replica-in-service'; readonly replica: number };
+  | { readonly kind: 'replica-in-service'; readonly replica: number }
+  | { readonly kind: 'node-in-service' | 'node-cpu' | 'node-memory' | 'node-disk'; /** The node's construct ID (`Node0`). */ readonly node: string };
 
 export interface AwsAlarm {
   readonly stack: StackName;
@@ -132,9 +134,11 @@ export function plannedAlarms(a: Omit<AwsRequirements, 'alarms'>): AwsAlarm[] {
       { id: 'DatabaseConnectionsAlarm', metric: { kind: 'database-connections' }, description: `Database: more than ${maxConnections} connections for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: maxConnections, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: why },
     ]);
   }
+  // EC2 node groups: each node's single-instance group keeps its instance in service; CPU, and memory and disk from the CloudWatch agent.
+  for (const n of a.nodeGroups.flatMap((g) => g.nodes)) add('Nodes', nodeAlarms(n.id, `Node ${n.index}`));
   for (const q of a.queues) add('Messaging', queueAlarms(`Queue${pascal(q.name)}`, q.name, q.name));
   if (a.scheduleQueue) add('Messaging', queueAlarms('ScheduleQueue', 'schedules', null));
-  add('Compute', [
+  if (computeStackNeeded(a)) add('Compute', [
     {
       id: 'LoadBalancer5xxAlarm',
       metric: { kind: 'load-balancer-5xx' },

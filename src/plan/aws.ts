@@ -26,6 +26,7 @@ import {
   type SubnetLayout,
 } from '../lower/index.js';
 import { plannedAlarms, type AwsAlarm } from './alarms.js';
+import { nodeGroupOf, type AwsNodeGroup } from './nodes.js';
 
 export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
 export type { AwsAlarm } from './alarms.js';
@@ -185,6 +186,8 @@ export interface AwsRequirements {
   readonly kafka: { readonly brokers: number; readonly instanceType: string; readonly version: string; readonly volumeGb: number } | null;
   readonly cache: { readonly engine: 'valkey' | 'redis' | 'kvrocks'; readonly nodeType: string; readonly replicas: number } | null;
   readonly services: readonly AwsService[];
+  /** The EC2 node groups (`runtime = "ec2"` services), rendered by the Nodes stack. */
+  readonly nodeGroups: readonly AwsNodeGroup[];
   readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
   /** Secrets the services receive; a created one is named `name-<creation id>` of the Compute stack. */
   readonly secrets: readonly { readonly env: string; readonly from: { readonly kind: 'reference'; readonly ref: string } | { readonly kind: 'create'; readonly name: string } }[];
@@ -319,6 +322,7 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
     kafka: d.kafka.enabled ? { brokers: d.kafka.broker_count, instanceType: d.kafka.instance_type, version: d.kafka.version, volumeGb: d.kafka.volume_size_gb } : null,
     cache: req.cache ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
     services,
+    nodeGroups: services.filter((s) => s.runtime === 'ec2').map((s) => nodeGroupOf(req, config, s.name, s.settings, ecrRepositoryArn)),
     loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
     secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: createdSecretName(req.app, d.environment, s.env) } })),
     observability: {

@@ -13,6 +13,7 @@ import { configKey, constructId, CREATION_ID_PLACEHOLDER, createdSecretName, dat
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsAlarm, type AwsRequirements, type AwsService } from './aws.js';
+import { computeStackNeeded, nodeStackResources, nodeVariables } from './nodes.js';
 import { retentionDays } from './retention.js';
 import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, PRICE_TABLE_DATE, pricesFor } from './prices.js';
 
@@ -99,6 +100,8 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
       return [w.subnets.private, sg.tigerBeetle];
     case 'Data':
       return a.database ? [w.subnets.isolated, sg.database] : [];
+    case 'Nodes':
+      return [w.vpcId, w.subnets.public, w.subnets.private];
     case 'Compute':
       return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a)];
     default:
@@ -541,23 +544,8 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
         cost: null,
         cloudformation: cfn({ 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': hasGrants(svc) ? 1 : 0 }),
       });
-    } else {
-      compute.push({
-        id: constructId.nodes(w.name),
-        type: 'AWS::EC2::Instance',
-        title: `EC2 node group ${w.name} with fixed private addresses`,
-        params: [
-          ['instances', `${s.node_count} × ${s.instance_type}`],
-          ['first address host', s.ip_offset],
-          ['port', s.port],
-          ...(s.peer_ports.length ? ([['peer ports', s.peer_ports.map(String)]] as [string, ParamValue][]) : []),
-          ...(s.public_ports.length ? ([['public ports', s.public_ports.map(String)]] as [string, ParamValue][]) : []),
-        ],
-        because: w.because,
-        cost: ifPriced(hourlyPrice(prices.ec2, s.instance_type, w.name in d.services ? `services.${w.name}.instance_type` : 'compute.instance_type', notes), (h) => fixed(s.node_count * h * HOURS_PER_MONTH, `${s.node_count} × ${s.instance_type} on demand`)),
-        cloudformation: {},
-      });
     }
+    // An EC2 node group is a resource of the Nodes stack (below).
   }
   if (req.worker) {
     const svc = aws.services.find((x) => x.role === 'worker') as AwsService;
@@ -646,7 +634,12 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     return req.webServices.find((w) => w.name === svc?.name)?.because ?? [cfg(config, 'domain.name')];
   }));
   const computeDeps: StackName[] = ['Network', ...(req.ledgerCluster ? (['TigerBeetle'] as StackName[]) : []), ...(data.length ? (['Data'] as StackName[]) : []), ...(messaging.length ? (['Messaging'] as StackName[]) : []), 'Observability'];
-  add('Compute', computeDeps, compute);
+  // EC2 node groups: the Nodes stack, before Compute, so that their fixed addresses are taken before any task is placed in the subnets.
+  const nodes = aws.nodeGroups.flatMap((g) => nodeStackResources(g, config, prices, notes));
+  if (nodes.length) nodes.push(...alarmResources(aws, 'Nodes', (x) => req.webServices.find((w) => aws.nodeGroups.some((g) => g.service === w.name && g.nodes.some((n) => 'node' in x.metric && x.metric.node === n.id)))?.because ?? []));
+  add('Nodes', computeDeps, nodes);
+  // With only node groups (their own load balancer), there is nothing for the Compute stack to run.
+  if (computeStackNeeded(aws)) add('Compute', [...computeDeps, ...(nodes.length ? (['Nodes'] as StackName[]) : [])], compute);
 
   // Observability: deployed first, so that the alarm topic exists before any alarm names it.
   const observability: PlanResource[] = [];
@@ -691,11 +684,15 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       ...Object.entries(env).map(([name, value]): ServiceVariable => ({ name, kind: 'value', value })),
       ...req.secrets.filter((s) => !generated(role).has(s.env)).map((s): ServiceVariable => ({ name: s.env, kind: 'secret', from: s.from.kind === 'reference' ? s.from.ref : `Secrets Manager: ${withId(createdSecretName(req.app, d.environment, s.env))}` })),
     ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const services: PlanService[] = aws.services.map((s) => ({
-    name: s.name,
-    role: s.role === 'worker' ? 'worker' : s.runtime === 'ec2' ? 'nodes' : 'web',
-    variables: variables(s.settings.env, s.role),
-  }));
+  const services: PlanService[] = aws.services.map((s) => {
+    const group = s.runtime === 'ec2' ? aws.nodeGroups.find((g) => g.service === s.name) : undefined;
+    const vars = variables(s.settings.env, s.role);
+    return {
+      name: s.name,
+      role: s.role === 'worker' ? 'worker' : s.runtime === 'ec2' ? 'nodes' : 'web',
+      variables: group ? [...vars, ...nodeVariables(group)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : vars,
+    };
+  });
 
   const costs = stacks.flatMap((s) => s.resources.map((r) => r.cost)).filter((c): c is Cost => c !== null);
   return {

@@ -10,6 +10,7 @@ import { ledgerCluster } from './ledger-cluster.js';
 import { messaging } from './messaging.js';
 import { names } from './names.js';
 import { network } from './network.js';
+import { nodeGroups } from './node-groups.js';
 import { notGeneratedYet } from './not-generated.js';
 import { objectStores } from './object-stores.js';
 import { regionTypes } from './region-types.js';
@@ -31,6 +32,7 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['cache', cache],
   ['secrets', secrets],
   ['web-services', webServices],
+  ['node-groups', nodeGroups],
   ['variables', variables],
   ['names', names],
   ['region-types', regionTypes],
