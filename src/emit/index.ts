@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { diag, InternalError, quote, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { noFromAddress, notGenerated } from '../lower/index.js';
-import { envName, type DeploymentPlan, type StackName } from '../plan/index.js';
+import { computeStackNeeded, envName, type DeploymentPlan, type StackName } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.js';
 import { because, secretRef, stackName, type EmitContext, type StackSource } from './model.js';
@@ -14,6 +14,7 @@ import { computeStack } from './stacks/compute.js';
 import { dataStack } from './stacks/data.js';
 import { isAddress, messagingStack } from './stacks/messaging.js';
 import { networkStack } from './stacks/network.js';
+import { nodeGroupFile, nodesReadme, nodesStack } from './stacks/nodes.js';
 import { observabilityStack } from './stacks/observability.js';
 import { tigerBeetleReadme, tigerBeetleStack } from './stacks/tigerbeetle.js';
 import { wiringFile } from './stacks/wiring.js';
@@ -66,7 +67,11 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
       );
     }
   }
-  for (const s of a.services.filter((x) => x.runtime === 'ec2')) say(`the EC2 node group for service '${s.name}' (runtime = "ec2")`, `services.${s.name}.runtime`, 'use runtime = "fargate"; `dazzle deploy plan` still shows the EC2 plan');
+  // One EC2 node group as the whole web tier (the lowering refuses anything else at its line: DZ5101).
+  if (a.nodeGroups.length > 1 || (a.nodeGroups.length && computeStackNeeded(a))) {
+    const g = a.nodeGroups[0] as { service: string };
+    out.push(diag('DZ7060', `dazzle ${VERSION} generates one EC2 node group as the whole web tier, without ECS services, a cache or secrets beside it; service '${g.service}' has company`, { keyPath: `deploy.services.${g.service}.runtime`, hint: 'deploy the node group as an app of its own, or use runtime = "fargate"' }));
+  }
   // Settings that build nothing yet (the lowering pass not-generated.ts stops plan and generate at their line first).
   if (a.frontend) out.push(notGenerated('frontend.source_dir', a.frontend.sourceDir));
   if (a.apiGateway) out.push(notGenerated('api_gateway.enabled', true));
@@ -81,6 +86,7 @@ function stacksOf(ctx: EmitContext): StackSource[] {
     ['TigerBeetle', tigerBeetleStack],
     ['Data', dataStack],
     ['Messaging', messagingStack],
+    ['Nodes', nodesStack],
     ['Compute', computeStack],
     ['Observability', observabilityStack],
   ];
@@ -301,7 +307,7 @@ Every resource has a comment naming the DSL construct or \`dazzle.toml\` key it 
 from. Construct IDs come from names in the DSL; renaming a construct replaces the
 resource in AWS.
 
-${tigerBeetleReadme(plan)}${wiringSection(plan, stacks)}${choicesSection(plan)}## Checks
+${tigerBeetleReadme(plan)}${nodesReadme(plan)}${wiringSection(plan, stacks)}${choicesSection(plan)}## Checks
 
 The cdk-nag AWS Solutions rules run on every synth (\`bin/app.ts\`). A finding the
 design accepts is acknowledged next to the resource with its reason
@@ -334,6 +340,7 @@ export function emitApp(input: EmitInput): Result<GeneratedApp | undefined> {
     ['lib/wiring.ts', wiringFile(input)],
   ]);
   for (const s of stacks) files.set(s.file, s.source);
+  if (plan.aws.nodeGroups.length) files.set('lib/node-group.ts', nodeGroupFile());
   const checksums = [...files.entries()].map(([path, text]) => ({ path, checksum: sha256(text) })).sort((a, b) => (a.path < b.path ? -1 : 1));
   const version = sha256(JSON.stringify({ files: checksums, inputs: input.inputsChecksum })).slice(0, 12);
   const manifest = {

@@ -5,6 +5,7 @@
 import binApp from '../../templates/bin/app.ts.tmpl';
 import cdkJson from '../../templates/cdk.json.tmpl';
 import packageJson from '../../templates/package.json.tmpl';
+import nodeGroup from '../../templates/lib/node-group.ts.tmpl';
 import tsconfigJson from '../../templates/tsconfig.json.tmpl';
 
-export const TEMPLATES = { binApp, cdkJson, packageJson, tsconfigJson } as const;
+export const TEMPLATES = { binApp, cdkJson, nodeGroup, packageJson, tsconfigJson } as const;

@@ -1,0 +1,187 @@
+/**
+ * The Nodes stack: an EC2 node group (`runtime = "ec2"`) rendered from `plan.aws.nodeGroups`.
+ * The generated `lib/nodes-stack.ts` holds the plan's values (every one through `lit`/`str`, every
+ * name in a comment through `commentBlock`) and the node alarms; `lib/node-group.ts` is the static
+ * construct code (templates/lib/node-group.ts.tmpl) that builds the nodes the way the TigerBeetle
+ * stack builds its replicas: a fixed-address network interface and a persistent encrypted volume
+ * per node, each attached at boot by the node's single-instance Auto Scaling group.
+ */
+import { InternalError } from '../../diagnostics/index.js';
+import type { AlarmMetric, AwsAlarm, AwsNodeGroup, DeploymentPlan } from '../../plan/index.js';
+import { alarmCode, metricOptions } from '../alarms.js';
+import { commentBlock, header, lit, mdCode, mdText, SHELL_WORD_FUNCTION, str } from '../code.js';
+import { availabilityZones, because, propsInterface, stackName, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { renderTemplate } from '../template.js';
+import { TEMPLATES } from '../templates.js';
+import { retention } from './network.js';
+import { isGraviton } from './tigerbeetle.js';
+
+/** The one node group of the plan (the lowering refuses more than one: DZ5101). */
+function groupOf(plan: DeploymentPlan): AwsNodeGroup {
+  const [group, ...more] = plan.aws.nodeGroups;
+  if (!group || more.length) throw new InternalError(`the Nodes stack renders one node group; the plan has ${plan.aws.nodeGroups.length}`);
+  return group;
+}
+
+/** `lib/node-group.ts`: the static node group construct, and the shell quoting its boot script uses. */
+export function nodeGroupFile(): string {
+  return `${renderTemplate('lib/node-group.ts', TEMPLATES.nodeGroup, {})}\n${SHELL_WORD_FUNCTION}\n`;
+}
+
+/** The props of `addNodeGroup` as a TypeScript object literal: every value from the plan through `lit`. */
+function groupProps(ctx: EmitContext, g: AwsNodeGroup): string {
+  const { plan } = ctx;
+  const a = plan.aws;
+  const lb = a.loadBalancer;
+  const https = g.listeners.some((l) => l.protocol === 'HTTPS');
+  const run =
+    g.run.kind === 'image'
+      ? { kind: 'image', uri: g.run.uri, ...(g.run.ecrRepositoryArn ? { ecrRepositoryArn: g.run.ecrRepositoryArn } : {}) }
+      : g.run.kind === 'artifact'
+        ? { kind: 'artifact', bucket: g.run.bucket, key: g.run.key, command: g.run.command }
+        : null;
+  const fields: [string, string][] = [
+    ['service', str(g.service)],
+    ['instanceType', str(g.instanceType)],
+    ['arm', lit(isGraviton(g.instanceType))],
+    ['nodes', 'NODES'],
+    ['seeds', lit(g.seeds)],
+    ['port', lit(g.port)],
+    ['healthCheckPath', str(g.healthCheckPath)],
+    ['peerPorts', lit(g.peerPorts)],
+    ['listeners', lit(g.listeners.map((l) => ({ port: l.port, protocol: l.protocol })))],
+    ...(g.volume ? ([['volumeSizeGb', lit(g.volume.sizeGb)]] as [string, string][]) : []),
+    ['snapshotRetentionDays', lit(g.snapshotRetentionDays)],
+    ['snapshotTag', str(`${stackName(plan, 'Nodes')}/${g.service}`)],
+    ...(g.backup ? ([['backup', lit({ namePrefix: g.backup.namePrefix, retentionDays: g.backup.retentionDays })]] as [string, string][]) : []),
+    ...(g.privateDns ? ([['privateDns', str(g.privateDns)]] as [string, string][]) : []),
+    ...(g.ssh ? ([['ssh', lit({ cidr: g.ssh.cidr, ...(g.ssh.keyName ? { keyName: g.ssh.keyName } : {}) })]] as [string, string][]) : []),
+    // The image built from the project's Dockerfile by cdk deploy: the build context is the project.
+    ['run', run ? lit(run) : `{ kind: 'asset', directory: path.join(__dirname, '..', ${str(ctx.projectFromOut)}), file: ${str(g.run.kind === 'asset' ? g.run.dockerfile : '')} }`],
+    ['logGroupName', str(g.logGroup)],
+    ['logRetention', retention(a.observability.logRetentionDays)],
+    ['env', lit(g.env)],
+    ['prod', lit(a.environment === 'prod')],
+    ...(https
+      ? ([['https', lit({ domain: lb.domain, ...(lb.certificateArn ? { certificateArn: lb.certificateArn } : {}), ...(lb.hostedZoneId ? { hostedZone: { id: lb.hostedZoneId, name: lb.hostedZone } } : {}) })]] as [string, string][])
+      : []),
+  ];
+  return `{\n${fields.map(([k, v]) => `      ${k}: ${v},`).join('\n')}\n    }`;
+}
+
+/** A node alarm's metric: its group's instances in service, CPU, memory or disk. */
+function nodeAlarmMetric(g: AwsNodeGroup): (m: AlarmMetric, a: AwsAlarm) => string {
+  return (m, a) => {
+    if (!('node' in m)) throw new InternalError(`a ${m.kind} alarm in the Nodes stack`);
+    const index = g.nodes.findIndex((n) => n.id === m.node);
+    if (index < 0) throw new InternalError(`an alarm on the unknown node ${m.node}`);
+    const kind = m.kind === 'node-in-service' ? 'in-service' : m.kind === 'node-cpu' ? 'cpu' : m.kind === 'node-memory' ? 'memory' : 'disk';
+    return `nodeMetric(this.nodes[${lit(index)}] as autoscaling.AutoScalingGroup, ${str(kind)}, ${metricOptions(a)})`;
+  };
+}
+
+export function nodesStack(ctx: EmitContext): StackSource {
+  const { plan, projectRoot } = ctx;
+  const g = groupOf(plan);
+  const zones = availabilityZones(plan);
+  const nodes = g.nodes.map((n) => {
+    const spec = { address: n.address, availabilityZone: zones[n.az] as string, id: n.id, index: n.index, seed: n.seed, ...(n.dnsName ? { dnsName: n.dnsName } : {}) };
+    return `${commentBlock(`Node ${n.index}${n.seed ? ' (a seed)' : ''}: ${n.address} in ${spec.availabilityZone}, ${g.instanceType}${g.volume ? `, ${g.volume.sizeGb} GiB data volume` : ''}.`, because(plan, 'Nodes', n.id), projectRoot, '  ')}
+  ${lit(spec)},`;
+  });
+  const asset = g.run.kind === 'asset';
+  const source = `${header(`Nodes stack: the EC2 node group ${g.service}, ${g.nodes.length} node${g.nodes.length === 1 ? '' : 's'} with fixed addresses behind a load balancer.`, plan.app, plan.environment)}
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';${asset ? "\nimport * as path from 'node:path';" : ''}
+import { addNodeGroup, nodeMetric, type NodeSpec } from './node-group';
+import { ALARMS, notify } from './wiring';
+
+/**
+ * The nodes, in order: NODE_INDEX is a node's position here, and PEER_IPS lists their addresses in
+ * this order. Node i is in zone i mod ${plan.aws.network.azCount}, in that zone's private subnet.
+ */
+const NODES: readonly NodeSpec[] = [
+${nodes.join('\n')}
+];
+
+${propsInterface('NodesStack', [])}
+
+export class NodesStack extends Stack {
+  /** Each node's single-instance Auto Scaling group, by node index (this stack alarms on each). */
+  readonly nodes: autoscaling.AutoScalingGroup[];
+  /** The internet-facing load balancer in front of every node. */
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  constructor(scope: Construct, id: string, props: NodesStackProps) {
+    super(scope, id, props);
+
+${commentBlock(`The load balancer (${g.listeners.map((l) => (l.protocol === 'REDIRECT' ? `${l.port} → 443` : `${l.port} ${l.protocol}`)).join(', ')}) → every node on ${g.port}; the security groups, the instance role and the log group.`, because(plan, 'Nodes', 'LoadBalancer'), projectRoot, '    ')}
+${commentBlock(`${g.run.kind === 'artifact' ? `Runs ${g.run.s3} with ${JSON.stringify(g.run.command)}` : g.run.kind === 'image' ? `Runs the image ${g.run.uri}` : `Runs the image built from ${g.run.dockerfile}`}.`, because(plan, 'Nodes', 'NodeRole'), projectRoot, '    ')}
+    const group = addNodeGroup(this, ${groupProps(ctx, g)});
+    this.nodes = group.nodes;
+    this.loadBalancer = group.loadBalancer;
+
+    // Alarms on the nodes: each group keeps its instance in service; CPU, memory and disk (the agent's). This stack owns them.
+${alarmCode(ctx, 'Nodes', nodeAlarmMetric(g))}
+  }
+}
+`;
+  return stackSource('Nodes', [], source);
+}
+
+/**
+ * The generated README's node group section: the nodes and their addresses, how to reach the
+ * cluster port through Session Manager (instead of SSH tunnels), and what a replacement keeps.
+ */
+export function nodesReadme(plan: DeploymentPlan): string {
+  const g = plan.aws.nodeGroups[0];
+  if (!g) return '';
+  const zones = availabilityZones(plan);
+  const stack = stackName(plan, 'Nodes');
+  const rows = g.nodes.map((n) => `| ${n.index} | ${mdCode(n.address)} | ${mdText(zones[n.az] ?? '?')} | ${n.seed ? 'yes' : ''} | ${n.dnsName ? mdCode(n.dnsName) : ''} |`);
+  const seed = g.nodes.find((n) => n.seed) ?? g.nodes[0];
+  const forward = g.peerPorts.length && seed
+    ? `Each seed's peer ports are forwarded by the commands in the stack's outputs (\`${mdText(`${seed.id}PortForward${g.peerPorts[0]}`)}\`, …): for node ${seed.index},
+
+\`\`\`sh
+aws ssm start-session --region ${plan.region} \\
+  --target "$(aws autoscaling describe-auto-scaling-groups --region ${plan.region} --auto-scaling-group-names <the ${seed.id} group, see the outputs> --query 'AutoScalingGroups[0].Instances[0].InstanceId' --output text)" \\
+  --document-name AWS-StartPortForwardingSessionToRemoteHost \\
+  --parameters host=${seed.address},portNumber=${g.peerPorts[0]},localPortNumber=${g.peerPorts[0]}
+\`\`\`
+
+A client outside the VPC (Casty's \`ClusterClient\`) then connects to \`127.0.0.1:${g.peerPorts[0]}\` and maps the node's
+address to it (\`address_map\`), as it would through an SSH tunnel. One session per node you want to reach, on its own
+local port. Session Manager needs no inbound port and no key: the nodes' role has \`AmazonSSMManagedInstanceCore\`.`
+    : 'Open a shell on a node with `aws ssm start-session --target <instance id>` (Session Manager: no inbound port, no key).';
+  return `## Node group ${mdText(g.service)}
+
+${g.nodes.length} node${g.nodes.length === 1 ? '' : 's'} of ${mdText(g.instanceType)} in the ${mdCode(stack)} stack, each in its own self-healing
+single-instance Auto Scaling group, behind the stack's load balancer (port ${g.port}, health check ${mdCode(g.healthCheckPath)}).
+
+| node | address | zone | seed | name |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+- **Replacement keeps the address and the data.** Each node's address is a network interface, and its data
+  ${g.volume ? `(${g.volume.sizeGb} GiB, encrypted, mounted at \`/data\`) an EBS volume, ` : ''}created once by the stack; the boot script of a new
+  instance waits until the old one has let go of them and attaches them. A node that fails its EC2 status checks,
+  or its health check for 10 minutes (the node asks it every minute), is replaced by its group.
+- **What each node receives.** \`NODE_INDEX\`, \`NODE_COUNT\`, \`NODE_ADDRESS\`, \`PEER_IPS\` (every address, in node order),
+  \`SEED_IPS\`, \`PORT\`${g.volume ? ', `DATA_DIR`' : ''}${g.backup ? ', `BACKUP_BUCKET`' : ''}, and the service's \`env\`.
+- **Ports.** ${g.port} only from the load balancer${g.peerPorts.length ? `; ${g.peerPorts.join(', ')} only between the nodes` : ''}${g.ssh ? `; SSH (22) only from ${mdCode(g.ssh.cidr)}` : '; no SSH'}.
+- **Logs and alarms.** The CloudWatch agent sends the service's output and each boot's to the log group, and
+  memory and disk use as metrics; each node has alarms for its instance in service, CPU, memory and disk.${g.snapshotRetentionDays ? `\n- **Snapshots.** Data Lifecycle Manager snapshots the data volumes daily at 03:00 UTC and keeps them ${g.snapshotRetentionDays} days.` : ''}
+- **Updates.** The nodes are created, and replaced on update, one at a time: each after the one before it runs.
+  A new Amazon Linux 2023 release is picked up at the next deploy, which replaces the nodes one by one.
+
+### Reaching the nodes
+
+${forward}
+
+`;
+}

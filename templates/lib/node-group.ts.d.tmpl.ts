@@ -1,0 +1,3 @@
+/** The template, imported as its text. */
+declare const text: string;
+export default text;
