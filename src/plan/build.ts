@@ -101,7 +101,7 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
     case 'Data':
       return a.database ? [w.subnets.isolated, sg.database] : [];
     case 'Nodes':
-      return [w.vpcId, w.subnets.public, w.subnets.private];
+      return [w.vpcId, w.subnets.public, w.subnets.private, sg.loadBalancer];
     case 'Compute':
       return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a)];
     default:

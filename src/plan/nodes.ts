@@ -229,7 +229,7 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
     title: `Application Load Balancer for ${g.service}: ${g.listeners.map((l) => (l.protocol === 'REDIRECT' ? `${l.port} → 443` : `${l.port} (${l.protocol})`)).join(', ')} → every node on ${g.port}`,
     params: [
       ['listeners', g.listeners.map((l) => (l.protocol === 'REDIRECT' ? `${l.port} redirects to 443` : `${l.port} ${l.protocol}`))],
-      ['targets', `${g.nodes.length} fixed addresses on port ${g.port}`],
+      ['targets', `${g.nodes.length} fixed address${g.nodes.length === 1 ? '' : 'es'} on port ${g.port}`],
       ['health check', g.healthCheckPath],
       ['access logs', prod ? 'kept 90 days, retained' : 'kept 90 days'],
     ],
@@ -251,7 +251,7 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
   out.push({
     id: NODES_STACK_IDS.securityGroups,
     type: 'AWS::EC2::SecurityGroup',
-    title: `the load balancer's and the nodes' security groups: ${g.port} only from the load balancer${g.peerPorts.length ? `, ${g.peerPorts.join(', ')} only between nodes` : ''}${g.ssh ? `, SSH from ${g.ssh.cidr}` : ''}`,
+    title: `the nodes' security group, and its rules with the load balancer's: ${g.port} only from the load balancer${g.peerPorts.length ? `, ${g.peerPorts.join(', ')} only between nodes` : ''}${g.ssh ? `, SSH from ${g.ssh.cidr}` : ''}`,
     params: [
       ['public (load balancer)', g.listeners.map((l) => String(l.port))],
       ['service port (from the load balancer)', String(g.port)],
@@ -261,7 +261,13 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
     because: [key('peer_ports'), key('public_ports'), ...(g.ssh ? [key('ssh_cidr')] : [])],
     cost: null,
     // The nodes' rules between groups are resources of their own; CIDR rules are inline.
-    cloudformation: cfn({ 'AWS::EC2::SecurityGroup': 2, 'AWS::EC2::SecurityGroupIngress': 1 + g.peerPorts.length, 'AWS::EC2::SecurityGroupEgress': 1 }),
+    // The nodes' group (the load balancer's is the Network stack's); rules between groups, and listener ports the
+    // Network stack does not open (it opens 80, and 443 with HTTPS), are resources of their own.
+    cloudformation: cfn({
+      'AWS::EC2::SecurityGroup': 1,
+      'AWS::EC2::SecurityGroupIngress': 1 + g.peerPorts.length + g.listeners.filter((l) => l.port !== 80 && !(l.port === 443 && https)).length,
+      'AWS::EC2::SecurityGroupEgress': 1,
+    }),
   });
   out.push({
     id: NODES_STACK_IDS.role,

@@ -1,0 +1,298 @@
+/**
+ * EC2 node groups on synthesized CloudFormation: the Casty cluster (seeds 000/001) and the Pulse
+ * node (seed 003) generate, type-check and synthesize with cdk-nag and CloudFormation validation
+ * clean; every node has its fixed address and (Pulse) its own persistent volume; the ports are open
+ * to whom the seeds need and no one else; plan and templates agree on every count; and changing what
+ * a node runs replaces its instance but keeps its address and its volume.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthApp, type NagFinding } from '../../src/cli/synth.js';
+import type { Environment } from '../../src/config/index.js';
+import type { DeploymentPlan, StackName } from '../../src/plan/index.js';
+import { generateApp, projectCopy, writeApp } from '../cdk-helpers.js';
+import { REPO } from '../helpers.js';
+import { bashSyntax, bootScriptValues } from './evaluate.js';
+import { cfnText, typecheckApps } from './in-process.js';
+
+type Json = Record<string, any>;
+type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string | string[]; UpdatePolicy?: Json; CreationPolicy?: Json; Metadata?: Json };
+
+interface Synth {
+  readonly dir: string;
+  readonly plan: DeploymentPlan;
+  readonly templates: ReadonlyMap<StackName, Json>;
+  readonly findings: readonly NagFinding[];
+}
+
+/** Generate `project` (after `edit` of its dazzle.toml) and synthesize it with cdk-nag and template validation on. */
+async function synth(project: string, env: Environment, edit: (toml: string) => string = (t) => t): Promise<Synth> {
+  const copy = projectCopy(project);
+  const tomlPath = join(copy, 'dazzle.toml');
+  writeFileSync(tomlPath, edit(readFileSync(tomlPath, 'utf8')));
+  const prepared = generateApp(copy, env);
+  const dir = writeApp(prepared.app.files, join(copy, 'infra'));
+  const out = await synthApp(dir, { validate: true });
+  if (!out.templates.size) throw new Error(`synth failed: ${out.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  const templates = new Map<StackName, Json>();
+  for (const s of prepared.app.stacks) templates.set(s.name, JSON.parse(readFileSync(join(out.outdir, out.templates.get(s.id) as string), 'utf8')) as Json);
+  return { dir, plan: prepared.plan, templates, findings: out.findings };
+}
+
+function resources(t: Json, type?: string): [string, Resource][] {
+  return (Object.entries(t.Resources ?? {}) as [string, Resource][]).filter(([, r]) => type === undefined || r.Type === type);
+}
+
+/** A resource's construct path below its stack (`Node0Address`). */
+function pathOf(r: Resource): string {
+  return String(r.Metadata?.['aws:cdk:path'] ?? '').replace(/^[^/]+\//, '');
+}
+
+function at(t: Json, type: string, path: string): [string, Resource] {
+  const found = resources(t, type).filter(([, r]) => pathOf(r) === path);
+  expect(found.map(([id]) => id), `${type} at ${path}`).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
+/** Every ingress rule of every template: inline (on a group) and standalone, with the group it opens. */
+function ingressRules(templates: ReadonlyMap<StackName, Json>): { stack: StackName; group: unknown; from: number; to: number; cidr?: string; source?: unknown }[] {
+  const out: { stack: StackName; group: unknown; from: number; to: number; cidr?: string; source?: unknown }[] = [];
+  for (const [stack, t] of templates) {
+    for (const [id, r] of resources(t, 'AWS::EC2::SecurityGroup')) {
+      for (const rule of (r.Properties?.SecurityGroupIngress ?? []) as Json[]) out.push({ stack, group: { Ref: id }, from: rule.FromPort, to: rule.ToPort, cidr: rule.CidrIp, source: rule.SourceSecurityGroupId });
+    }
+    for (const [, r] of resources(t, 'AWS::EC2::SecurityGroupIngress')) {
+      const p = r.Properties as Json;
+      out.push({ stack, group: p.GroupId, from: p.FromPort, to: p.ToPort, cidr: p.CidrIp, source: p.SourceSecurityGroupId });
+    }
+  }
+  return out;
+}
+
+/** The plan's CloudFormation expansion of a stack, summed by type. */
+function planned(plan: DeploymentPlan, stack: StackName): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of plan.stacks.find((s) => s.name === stack)?.resources ?? []) for (const [type, n] of Object.entries(r.cloudformation)) out[type] = (out[type] ?? 0) + n;
+  return out;
+}
+
+function counts(t: Json): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [, r] of resources(t)) out[r.Type] = (out[r.Type] ?? 0) + 1;
+  return out;
+}
+
+function bootScriptOf(t: Json, node: string): string {
+  const data = (at(t, 'AWS::EC2::LaunchTemplate', `${node}LaunchTemplate/Resource`)[1].Properties as Json).LaunchTemplateData as Json;
+  return cfnText(data.UserData['Fn::Base64']);
+}
+
+/** The only CloudFormation validation finding a node group may have: its data volumes are in their node's zone, fixed at generation. */
+const VOLUME_ZONE_WARNING = /^W3010 .*Node\d+Data\/Resource$/;
+
+function expectClean(x: Synth): void {
+  const nag = x.findings.filter((f) => (f.source ?? 'cdk-nag') === 'cdk-nag');
+  expect(nag.map((f) => `${f.rule} ${f.path}`)).toEqual([]);
+  const validation = x.findings.filter((f) => (f.source ?? 'cdk-nag') !== 'cdk-nag');
+  expect(validation.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.path}: ${f.description}`)).toEqual([]);
+  for (const f of validation) expect(`${f.rule} ${f.path}`).toMatch(VOLUME_ZONE_WARNING);
+}
+
+const CASTY = join(REPO, 'examples', 'casty-cluster');
+const PULSE = join(REPO, 'examples', 'pulse');
+/** The seed's cluster: node 0 is the seed, 10 nodes over the two private subnets, host 10 upwards. */
+const CASTY_ADDRESSES = ['10.0.2.10', '10.0.3.10', '10.0.2.11', '10.0.3.11', '10.0.2.12', '10.0.3.12', '10.0.2.13', '10.0.3.13', '10.0.2.14', '10.0.3.14'];
+
+describe('the Casty cluster (seeds 000 and 001)', () => {
+  let x: Synth;
+  let nodes: Json;
+  beforeAll(async () => {
+    x = await synth(CASTY, 'dev');
+    nodes = x.templates.get('Nodes') as Json;
+  });
+
+  it('synthesizes with cdk-nag and CloudFormation validation clean, and the app type-checks', () => {
+    expect([...x.templates.keys()].sort()).toEqual(['Network', 'Nodes', 'Observability']);
+    expectClean(x);
+    expect(typecheckApps([x.dir])).toBe('');
+  });
+
+  it('has 10 nodes, each a single-instance group with its fixed address in its zone', () => {
+    expect(resources(nodes, 'AWS::AutoScaling::AutoScalingGroup')).toHaveLength(10);
+    const subnets = (i: number) => `${i % 2}`;
+    CASTY_ADDRESSES.forEach((address, i) => {
+      const eni = at(nodes, 'AWS::EC2::NetworkInterface', `Node${i}Address`)[1].Properties as Json;
+      expect(eni.PrivateIpAddress).toBe(address);
+      // The subnet of the node's zone: element i mod 2 of the private subnet list.
+      expect(JSON.stringify(eni.SubnetId)).toContain(`"Fn::Select":[${subnets(i)},`);
+      const group = at(nodes, 'AWS::AutoScaling::AutoScalingGroup', `Node${i}/ASG`)[1];
+      expect(group.Properties?.MinSize).toBe('1');
+      expect(group.Properties?.MaxSize).toBe('1');
+      const values = bootScriptValues(bootScriptOf(nodes, `Node${i}`));
+      expect(values.get('ADDRESS')).toBe(address);
+      const start = values.get('START') as string;
+      expect(start).toContain(`export NODE_INDEX='${i}'`);
+      expect(start).toContain("export SEED_IPS='10.0.2.10'");
+      expect(start).toContain(`export PEER_IPS='${CASTY_ADDRESSES.join(',')}'`);
+      expect(start).toContain("export CASTY_PORT='25520'");
+      expect(start).toContain("export NODE_COUNT='10'");
+    });
+  });
+
+  it('opens 25520 only between the nodes, and 8000 only from the load balancer', () => {
+    const rules = ingressRules(x.templates);
+    const peer = rules.filter((r) => r.from <= 25520 && 25520 <= r.to);
+    expect(peer).toHaveLength(1);
+    expect(peer[0]?.cidr).toBeUndefined();
+    // Source and target are the same group: the nodes'.
+    expect(peer[0]?.source).toEqual(peer[0]?.group);
+    const nodeGroup = at(nodes, 'AWS::EC2::SecurityGroup', 'SecurityGroupsNodes/Resource')[0];
+    expect(peer[0]?.group).toEqual({ 'Fn::GetAtt': [nodeGroup, 'GroupId'] });
+    const service = rules.filter((r) => r.stack === 'Nodes' && r.from <= 8000 && 8000 <= r.to);
+    expect(service).toHaveLength(1);
+    expect(service[0]?.cidr).toBeUndefined();
+    // From the Network stack's load balancer group, read from its SSM parameter.
+    expect(JSON.stringify(service[0]?.source)).toMatch(/^\{"Ref":"SsmParameterValue/);
+    // Nothing from the internet but the load balancer's 80.
+    expect(rules.filter((r) => r.cidr === '0.0.0.0/0').map((r) => [r.stack, r.from])).toEqual([['Network', 80]]);
+  });
+
+  it('serves HTTP on the load balancer port 80 and forwards to every node on 8000, health check /health', () => {
+    const [, listener] = at(nodes, 'AWS::ElasticLoadBalancingV2::Listener', 'LoadBalancer/Http80/Resource');
+    expect(listener.Properties?.Port).toBe(80);
+    const [, targets] = at(nodes, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'LoadBalancerTargets/Resource');
+    expect(targets.Properties?.Port).toBe(8000);
+    expect(targets.Properties?.TargetType).toBe('ip');
+    expect(targets.Properties?.HealthCheckPath).toBe('/health');
+    expect((targets.Properties?.Targets as Json[]).map((t) => [t.Id, t.Port])).toEqual(CASTY_ADDRESSES.map((a) => [a, 8000]));
+  });
+
+  it('pulls its image from ECR with the instance role, runs it under systemd, IMDSv2 only, Session Manager', () => {
+    const [, template] = at(nodes, 'AWS::EC2::LaunchTemplate', 'Node0LaunchTemplate/Resource');
+    const data = template.Properties?.LaunchTemplateData as Json;
+    expect(data.MetadataOptions.HttpTokens).toBe('required');
+    expect(data.KeyName).toBeUndefined();
+    const policy = JSON.stringify(resources(nodes, 'AWS::IAM::Policy').map(([, r]) => r.Properties));
+    expect(policy).toContain('arn:aws:ecr:us-east-1:123456789012:repository/casty-cluster');
+    expect(policy).toContain('ecr:BatchGetImage');
+    const [, role] = at(nodes, 'AWS::IAM::Role', 'NodeRole/Resource');
+    expect(JSON.stringify(role.Properties?.ManagedPolicyArns)).toContain('AmazonSSMManagedInstanceCore');
+    const script = bootScriptOf(nodes, 'Node0');
+    expect(bashSyntax(script)).toBe('');
+    const values = bootScriptValues(script);
+    expect(bashSyntax(values.get('START') as string)).toBe('');
+    expect(values.get('START')).toContain('exec docker run --rm --name dazzle-node --network host');
+    expect(values.get('UNIT')).toContain('Restart=always');
+    expect(JSON.parse(values.get('AGENT_CONFIG') as string).metrics.metrics_collected).toHaveProperty('mem');
+  });
+
+  it('names every node in the private zone and offers Session Manager port forwarding to the seed', () => {
+    expect(resources(nodes, 'AWS::Route53::HostedZone').map(([, r]) => r.Properties?.Name)).toEqual(['casty.internal.']);
+    const records = resources(nodes, 'AWS::Route53::RecordSet').map(([, r]) => [r.Properties?.Name, r.Properties?.ResourceRecords?.[0]]);
+    expect(records).toEqual(CASTY_ADDRESSES.map((a, i) => [`node-${i}.casty.internal.`, a]));
+    const outputs = Object.keys(nodes.Outputs ?? {});
+    expect(outputs).toContain('Node0PortForward25520');
+    expect(cfnText(nodes.Outputs.Node0PortForward25520.Value)).toContain('AWS-StartPortForwardingSessionToRemoteHost --parameters host=10.0.2.10,portNumber=25520');
+  });
+
+  it('has the alarms of every node (in service, CPU, memory, disk), and plan and templates agree on every count', () => {
+    expect(resources(nodes, 'AWS::CloudWatch::Alarm')).toHaveLength(40);
+    for (const stack of x.templates.keys()) expect(counts(x.templates.get(stack) as Json), stack).toEqual(planned(x.plan, stack));
+    expect(x.plan.aws.nodeGroups[0]?.nodes.map((n) => n.address)).toEqual(CASTY_ADDRESSES);
+  });
+});
+
+describe('the Pulse node (seed 003)', () => {
+  let x: Synth;
+  let nodes: Json;
+  beforeAll(async () => {
+    x = await synth(PULSE, 'prod');
+    nodes = x.templates.get('Nodes') as Json;
+  });
+
+  it('synthesizes with cdk-nag and CloudFormation validation clean, and the app type-checks', () => {
+    expectClean(x);
+    expect(typecheckApps([x.dir])).toBe('');
+    for (const stack of x.templates.keys()) expect(counts(x.templates.get(stack) as Json), stack).toEqual(planned(x.plan, stack));
+  });
+
+  it('keeps the ledger on an encrypted gp3 volume that outlives the stack, snapshotted daily and kept 14 days', () => {
+    const [, volume] = at(nodes, 'AWS::EC2::Volume', 'Node0Data/Resource');
+    expect(volume.Properties).toMatchObject({ Encrypted: true, Size: 50, VolumeType: 'gp3', AvailabilityZone: 'us-east-2a' });
+    expect(volume.DeletionPolicy).toBe('Retain');
+    const tags = (volume.Properties?.Tags as Json[]).map((t) => [t.Key, t.Value]);
+    expect(tags).toContainEqual(['dazzle:snapshots', 'Pulse-prod-Nodes/pulse']);
+    const [, policy] = at(nodes, 'AWS::DLM::LifecyclePolicy', 'SnapshotPolicy');
+    const details = policy.Properties?.PolicyDetails as Json;
+    expect(details.ResourceTypes).toEqual(['VOLUME']);
+    expect(details.TargetTags).toEqual([{ Key: 'dazzle:snapshots', Value: 'Pulse-prod-Nodes/pulse' }]);
+    expect(details.Schedules[0].RetainRule).toEqual({ Interval: 14, IntervalUnit: 'DAYS' });
+    expect(policy.Properties?.State).toBe('ENABLED');
+  });
+
+  it('has a backup bucket: public access blocked, encrypted, versioned, expiring, kept', () => {
+    const [, bucket] = at(nodes, 'AWS::S3::Bucket', 'BackupBucket/Resource');
+    expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties?.BucketEncryption).toBeDefined();
+    expect(bucket.Properties?.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties?.LifecycleConfiguration.Rules[0]).toMatchObject({ ExpirationInDays: 90, Status: 'Enabled' });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    // The bucket's name (pulse-prod-pulse-backups-<creation id>) reaches the node as BACKUP_BUCKET.
+    expect(JSON.stringify(bucket.Properties?.BucketName)).toMatch(/^\{"Fn::Join":\["",\["pulse-prod-pulse-backups-",\{"Fn::Select"/);
+    const [bucketId] = at(nodes, 'AWS::S3::Bucket', 'BackupBucket/Resource');
+    expect(bootScriptValues(bootScriptOf(nodes, 'Node0')).get('START')).toContain(`export BACKUP_BUCKET='{{Ref:${bucketId}}}'`);
+  });
+
+  it('serves HTTPS at api.pulse.example.com with a certificate, redirects HTTP, and opens 4001 only between nodes', () => {
+    const [, https] = at(nodes, 'AWS::ElasticLoadBalancingV2::Listener', 'LoadBalancer/Https443/Resource');
+    expect(https.Properties?.Protocol).toBe('HTTPS');
+    expect(https.Properties?.Certificates).toHaveLength(1);
+    const [, redirect] = at(nodes, 'AWS::ElasticLoadBalancingV2::Listener', 'LoadBalancer/Redirect80To443/Resource');
+    expect(redirect.Properties?.DefaultActions[0].RedirectConfig).toMatchObject({ Port: '443', Protocol: 'HTTPS' });
+    expect(at(nodes, 'AWS::CertificateManager::Certificate', 'LoadBalancerCertificate/Resource')[1].Properties?.DomainName).toBe('api.pulse.example.com');
+    expect(at(nodes, 'AWS::Route53::RecordSet', 'LoadBalancerRecord/Resource')[1].Properties?.Name).toBe('api.pulse.example.com.');
+    const rules = ingressRules(x.templates);
+    const p2p = rules.filter((r) => r.from <= 4001 && 4001 <= r.to);
+    expect(p2p).toHaveLength(1);
+    expect(p2p[0]?.source).toEqual(p2p[0]?.group);
+    expect(rules.filter((r) => r.cidr === '0.0.0.0/0').map((r) => r.from).sort()).toEqual([443, 80]);
+  });
+
+  it('installs the CI-built artifact from S3 with read access to exactly that object, and runs its command under its own user', () => {
+    const policy = JSON.stringify(resources(nodes, 'AWS::IAM::Policy').map(([, r]) => r.Properties));
+    expect(policy).toContain('s3:::pulse-artifacts/nodes/linux/pulse-node-0.4.2.tar.gz');
+    const values = bootScriptValues(bootScriptOf(nodes, 'Node0'));
+    expect(values.get('ARTIFACT')).toBe('s3://pulse-artifacts/nodes/linux/pulse-node-0.4.2.tar.gz');
+    const start = values.get('START') as string;
+    expect(bashSyntax(start)).toBe('');
+    expect(start.trim().split('\n').slice(-2)).toEqual(['cd /opt/dazzle-node/app', 'exec ./pulse-node --data-dir /data --port 8080 --p2p-port 4001']);
+    expect(values.get('UNIT')).toContain('User=dazzle-node');
+    expect(values.get('RUN_KIND')).toBe('artifact');
+  });
+});
+
+describe('replacing a node', () => {
+  it('keeps its address and its volume: a new instance type and artifact change the launch template only', async () => {
+    const before = (await synth(PULSE, 'prod')).templates.get('Nodes') as Json;
+    const after = (await synth(PULSE, 'prod', (t) => t.replace('instance_type = "t3.micro"', 'instance_type = "t3.small"').replace('pulse-node-0.4.2', 'pulse-node-0.5.0'))).templates.get('Nodes') as Json;
+    for (const type of ['AWS::EC2::NetworkInterface', 'AWS::EC2::Volume']) {
+      expect(resources(after, type), type).toEqual(resources(before, type));
+      expect(resources(after, type)).toHaveLength(1);
+    }
+    const [, lt0] = at(before, 'AWS::EC2::LaunchTemplate', 'Node0LaunchTemplate/Resource');
+    const [, lt1] = at(after, 'AWS::EC2::LaunchTemplate', 'Node0LaunchTemplate/Resource');
+    expect(lt1.Properties?.LaunchTemplateData.InstanceType).toBe('t3.small');
+    expect(lt0.Properties?.LaunchTemplateData.InstanceType).toBe('t3.micro');
+    // The data volume is not one of the instance's own (deleted with it): it is attached at boot, by its ID.
+    expect(JSON.stringify(lt1.Properties?.LaunchTemplateData.BlockDeviceMappings)).not.toContain('sdf');
+    const [eniId] = at(after, 'AWS::EC2::NetworkInterface', 'Node0Address');
+    const [volumeId] = at(after, 'AWS::EC2::Volume', 'Node0Data/Resource');
+    const values = bootScriptValues(bootScriptOf(after, 'Node0'));
+    expect(values.get('ENI_ID')).toBe(`{{Ref:${eniId}}}`);
+    expect(values.get('VOLUME_ID')).toBe(`{{Ref:${volumeId}}}`);
+    // The group replaces its instance on update, the old one first (minimum 0 in service): the address and the volume attach to one instance at a time.
+    const [, group] = at(after, 'AWS::AutoScaling::AutoScalingGroup', 'Node0/ASG');
+    expect(group.UpdatePolicy?.AutoScalingRollingUpdate).toMatchObject({ MaxBatchSize: 1, MinInstancesInService: 0 });
+  });
+});
