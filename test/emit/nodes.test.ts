@@ -14,7 +14,8 @@ import type { DeploymentPlan, StackName } from '../../src/plan/index.js';
 import { generateApp, projectCopy, writeApp } from '../cdk-helpers.js';
 import { REPO } from '../helpers.js';
 import { bashSyntax, bootScriptValues } from './evaluate.js';
-import { cfnText, typecheckApps } from './in-process.js';
+import { emitApp } from '../../src/emit/index.js';
+import { cfnText, planWith, typecheckApps } from './in-process.js';
 
 type Json = Record<string, any>;
 type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string | string[]; UpdatePolicy?: Json; CreationPolicy?: Json; Metadata?: Json };
@@ -294,5 +295,16 @@ describe('replacing a node', () => {
     // The group replaces its instance on update, the old one first (minimum 0 in service): the address and the volume attach to one instance at a time.
     const [, group] = at(after, 'AWS::AutoScaling::AutoScalingGroup', 'Node0/ASG');
     expect(group.UpdatePolicy?.AutoScalingRollingUpdate).toMatchObject({ MaxBatchSize: 1, MinInstancesInService: 0 });
+  });
+});
+
+describe('plans generate cannot render', () => {
+  it('a node group beside an ECS service in a plan built past the lowering is DZ7060, never a half-rendered app', () => {
+    const plan = planWith(CASTY, 'dev');
+    const web = plan.aws.services[0] as DeploymentPlan['aws']['services'][number];
+    const mixed: DeploymentPlan = { ...plan, aws: { ...plan.aws, services: [...plan.aws.services, { ...web, id: 'ServiceApi', name: 'api', runtime: 'fargate' }] } };
+    const r = emitApp({ plan: mixed, projectRoot: '.', outDir: 'infra', projectFromOut: '..', inputsChecksum: '0'.repeat(64), generatedAt: '2026-01-01T00:00:00Z' });
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.keyPath])).toEqual([['DZ7060', 'deploy.services.casty.runtime']]);
   });
 });

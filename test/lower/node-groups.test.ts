@@ -1,0 +1,67 @@
+/**
+ * EC2 node groups at plan time: nodes spread over the zones at fixed hosts, a node on a TigerBeetle
+ * replica's address (DZ5100), and a node group beside what only the Compute stack runs (DZ5101),
+ * each at its dazzle.toml line; the plan shows every node with its address and cost.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { lowerToRequirements } from '../../src/lower/index.js';
+import { buildPlan } from '../../src/plan/index.js';
+import { APP, checkTexts } from '../helpers.js';
+
+function lower(dsl: string, toml: string) {
+  const front = checkTexts({ 'dsl/app.dsl': dsl });
+  const config = loadConfig({ path: 'dazzle.toml', text: toml });
+  expect(config.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  if (!front.value.spec || !config.value) throw new Error('bad fixture');
+  return { r: lowerToRequirements(front.value.spec, config.value), config: config.value };
+}
+
+const GROUP = '[deploy.services.nodes]\nruntime = "ec2"\nimage = "nginx:1.27"\nnode_count = 3\n';
+const LEDGER = 'ledger Wallet "Wallet":\n  account_code: 1001\n  ledger_id: 1\n  account_type: asset\n  currency: GBP\n';
+
+describe('node groups in the plan', () => {
+  it('spreads the nodes over the zones and shows each with its address, zone and cost', () => {
+    const { r, config } = lower(APP, GROUP);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    const stack = plan.stacks.find((s) => s.name === 'Nodes');
+    const nodes = stack?.resources.filter((x) => /^Node\d+$/.test(x.id)) ?? [];
+    expect(nodes.map((n) => [n.id, n.params.find(([k]) => k === 'address')?.[1], n.params.find(([k]) => k === 'availability zone')?.[1]])).toEqual([
+      ['Node0', '10.0.2.10', '#1'],
+      ['Node1', '10.0.3.10', '#2'],
+      ['Node2', '10.0.2.11', '#1'],
+    ]);
+    for (const n of nodes) expect(n.cost?.low).toBeGreaterThan(0);
+    // Only node groups: no Compute stack (the node group has its own load balancer).
+    expect(plan.stacks.map((s) => s.name)).toEqual(['Network', 'Nodes', 'Observability']);
+    expect(plan.services).toEqual([expect.objectContaining({ name: 'nodes', role: 'nodes' })]);
+    expect(plan.services[0]?.variables.find((v) => v.name === 'SEED_IPS')).toEqual({ name: 'SEED_IPS', kind: 'value', value: '10.0.2.10' });
+  });
+
+  it('a node on a TigerBeetle replica address is DZ5100 at ip_offset', () => {
+    const { r } = lower(`${APP}${LEDGER}`, `${GROUP}ip_offset = 10\n`);
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([['DZ5100', 5, 13]]);
+    expect(r.diagnostics[0]?.hint).toContain('ip_offset = 11');
+  });
+
+  it('above the replicas the node group plans', () => {
+    const { r } = lower(`${APP}${LEDGER}`, `${GROUP}ip_offset = 20\n`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('a node group beside a Fargate service is DZ5101 at its runtime line', () => {
+    const { r } = lower(APP, `${GROUP}\n[deploy.services.api]\nport = 8080\n`);
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([['DZ5101', 2, 11]]);
+    expect(r.diagnostics[0]?.message).toContain("the Fargate service 'api'");
+  });
+
+  it('a node group beside the worker (a queue channel) is DZ5101', () => {
+    const queue = 'channel jobs "Jobs":\n  kind: queue\n';
+    const { r } = lower(`${APP}${queue}`, GROUP);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['DZ5101']);
+    expect(r.diagnostics[0]?.message).toContain('the worker');
+  });
+});
