@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { diag, hasErrors, SourceText, type Diagnostic, type Span } from '../diagnostics/index.js';
 import { emitApp, VERSION_FILE, type GeneratedApp } from '../emit/index.js';
-import { lowerToRequirements } from '../lower/index.js';
+import { configKey, lowerToRequirements, spanOf } from '../lower/index.js';
 import { buildPlan, type DeploymentPlan } from '../plan/index.js';
 import { modulePaths } from '../project/index.js';
 import type { CommonOptions } from './commands.js';
@@ -101,6 +101,17 @@ export function prepare(opts: GenerateOptions, cwd: string, now: Date): { value?
         }),
       );
     }
+  }
+  // The front end's files are uploaded from this folder by cdk deploy: synth fails without it.
+  const front = plan.aws.frontend;
+  if (front && !lstatQuiet(join(loaded.files.root, front.sourceDir))?.isDirectory()) {
+    diagnostics.push(
+      diag('DZ7061', `the front end is uploaded from ${displayPath(join(loaded.files.root, front.sourceDir), cwd)}, which is not a folder; synth and deploy fail until it is`, {
+        ...spanOf(loaded.config, configKey(loaded.config, 'frontend.source_dir')),
+        keyPath: 'deploy.frontend.source_dir',
+        hint: 'build the front end into that folder before synth (in CI: before cdk deploy), or point source_dir at the folder your build writes',
+      }),
+    );
   }
   if (!emitted.value || hasErrors(diagnostics)) return { diagnostics, loaded };
   return { value: { loaded, plan, app: emitted.value, outDir, diagnostics }, diagnostics, loaded };

@@ -129,6 +129,7 @@ export interface LogsConfig {
 export interface FrontendConfig {
   readonly source_dir: string;
   readonly subdomain: string;
+  readonly spa: boolean;
 }
 
 export interface ApiGatewayConfig {
@@ -227,7 +228,7 @@ export const BASE_DEFAULTS: DeployConfig = {
   alarms: { email: [], sns_topic_arn: '' },
   logs: { retention_days: 30 },
   storage: { versioning: true, removal_policy: 'retain' },
-  frontend: { source_dir: '', subdomain: 'app' },
+  frontend: { source_dir: '', subdomain: 'app', spa: false },
   api_gateway: { enabled: false },
   secrets: {},
 };
@@ -362,6 +363,7 @@ export const DOCS: Readonly<Record<string, string>> = {
   frontend: 'a static front end on S3 behind CloudFront',
   'frontend.source_dir': 'folder of built static files to publish, relative to the project (empty: no front end)',
   'frontend.subdomain': 'record for the front end under domain.name (app → app.example.com)',
+  'frontend.spa': 'a single-page app: a path that is no file answers with /index.html (the app\'s own routes)',
   api_gateway: 'an HTTP API in front of the load balancer',
   'api_gateway.enabled': 'route requests through API Gateway (each service\'s paths become routes) instead of exposing the ALB directly',
   secrets: 'secrets: name = "ssm:/path", "ssm:name", "secretsmanager:name[:json-key]", or ssm: or secretsmanager: and a full ARN; each becomes the variable NAME in every service',

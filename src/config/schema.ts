@@ -161,7 +161,7 @@ const tables = {
   ),
   logs: table('logs', { retention_days: { type: 'integer', enum: [...LOG_RETENTION_DAYS] } }, { ...d.logs }),
   storage: table('storage', { versioning: { type: 'boolean' }, removal_policy: { enum: ['retain', 'destroy'] } }, { ...d.storage }),
-  frontend: table('frontend', { source_dir: str({ pattern: NO_CONTROL }), subdomain: str({ pattern: DNS_LABEL }) }, { ...d.frontend }),
+  frontend: table('frontend', { source_dir: str({ pattern: NO_CONTROL }), subdomain: str({ pattern: DNS_LABEL }), spa: { type: 'boolean' } }, { ...d.frontend }),
   api_gateway: table('api_gateway', { enabled: { type: 'boolean' } }, { ...d.api_gateway }),
 };
 

@@ -170,6 +170,7 @@ export const CATALOGUE = {
   DZ7030: { severity: 'error', phase: 'synth', title: 'CloudFormation template validation error' },
   DZ7031: { severity: 'warning', phase: 'synth', title: 'CloudFormation template validation warning' },
   DZ7060: { severity: 'error', phase: 'generate', title: 'the plan has EC2 node groups this version cannot generate together' },
+  DZ7061: { severity: 'warning', phase: 'generate', title: "the front end's source folder does not exist" },
   DZ7101: { severity: 'error', phase: 'synth', title: 'the app does not compile' },
   DZ7102: { severity: 'error', phase: 'synth', title: 'the app failed to synthesize' },
   DZ7103: { severity: 'error', phase: 'synth', title: 'cdk-nag rule failed (unacknowledged error)' },

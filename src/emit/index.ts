@@ -12,6 +12,7 @@ import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.
 import { because, secretRef, stackName, type EmitContext, type StackSource } from './model.js';
 import { computeStack } from './stacks/compute.js';
 import { dataStack } from './stacks/data.js';
+import { frontendStack } from './stacks/frontend.js';
 import { isAddress, messagingStack } from './stacks/messaging.js';
 import { networkStack } from './stacks/network.js';
 import { nodeGroupFile, nodesReadme, nodesStack } from './stacks/nodes.js';
@@ -73,7 +74,6 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
     out.push(diag('DZ7060', `dazzle ${VERSION} generates one EC2 node group as the whole web tier, without ECS services, a cache or secrets beside it; service '${g.service}' has company`, { keyPath: `deploy.services.${g.service}.runtime`, hint: 'deploy the node group as an app of its own, or use runtime = "fargate"' }));
   }
   // Settings that build nothing yet (the lowering pass not-generated.ts stops plan and generate at their line first).
-  if (a.frontend) out.push(notGenerated('frontend.source_dir', a.frontend.sourceDir));
   if (a.apiGateway) out.push(notGenerated('api_gateway.enabled', true));
   if (a.network.namespace) out.push(notGenerated('network.namespace', a.network.namespace));
   return out;
@@ -88,6 +88,7 @@ function stacksOf(ctx: EmitContext): StackSource[] {
     ['Messaging', messagingStack],
     ['Nodes', nodesStack],
     ['Compute', computeStack],
+    ['Frontend', frontendStack],
     ['Observability', observabilityStack],
   ];
   return all.filter(([n]) => present.has(n)).map(([, f]) => f(ctx));
@@ -184,6 +185,7 @@ function prerequisites(plan: DeploymentPlan): string {
     }
   }
   items.push(`- the CDK bootstrap stack in the account and region (\`npx cdk bootstrap\`)${assets.length ? ': `cdk deploy` pushes the service image there' : ''}`);
+  if (a.frontend) items.push(`- the CDK bootstrap stack in us-east-1 too (\`npx cdk bootstrap aws://<account>/us-east-1\`), where the Frontend stack deploys (CloudFront's certificates), and the built front end in ${mdCode(a.frontend.sourceDir)} before \`cdk deploy\` uploads it`);
   for (const e of a.emailIdentities) {
     if (e.identity) items.push(`- a mailbox for ${mdCode(e.identity)} (email channel ${mdText(e.name)}): SES sends it a verification link, and mail can be sent from it once the link is followed`);
   }

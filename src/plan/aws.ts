@@ -26,6 +26,7 @@ import {
   type SubnetLayout,
 } from '../lower/index.js';
 import { plannedAlarms, type AwsAlarm } from './alarms.js';
+import { frontendOf, type AwsFrontend } from './frontend.js';
 import { nodeGroupOf, type AwsNodeGroup } from './nodes.js';
 
 export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
@@ -204,8 +205,8 @@ export interface AwsRequirements {
   readonly wiring: ReturnType<typeof wiringParameters>;
   /** Every alarm, in the stack that owns what it watches. */
   readonly alarms: readonly AwsAlarm[];
-  /** `[deploy.frontend]` when it names files to publish (not generated yet: emission refuses it). */
-  readonly frontend: { readonly sourceDir: string; readonly subdomain: string } | null;
+  /** `[deploy.frontend]` when it names files to publish: the Frontend stack. */
+  readonly frontend: AwsFrontend | null;
   /** `[deploy.api_gateway] enabled` (not generated yet: emission refuses it). */
   readonly apiGateway: boolean;
 }
@@ -333,7 +334,7 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
       servicesLogGroup: logGroupName(req.app, env, 'services'),
     },
     wiring: wiringParameters(req.app, env),
-    frontend: d.frontend.source_dir ? { sourceDir: d.frontend.source_dir, subdomain: d.frontend.subdomain } : null,
+    frontend: frontendOf(config),
     apiGateway: d.api_gateway.enabled,
   };
 }

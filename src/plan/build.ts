@@ -13,6 +13,7 @@ import { configKey, constructId, CREATION_ID_PLACEHOLDER, createdSecretName, dat
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsAlarm, type AwsRequirements, type AwsService } from './aws.js';
+import { frontendResources } from './frontend.js';
 import { computeStackNeeded, nodeStackResources, nodeVariables } from './nodes.js';
 import { retentionDays } from './retention.js';
 import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, PRICE_TABLE_DATE, pricesFor } from './prices.js';
@@ -640,6 +641,9 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   add('Nodes', computeDeps, nodes);
   // With only node groups (their own load balancer), there is nothing for the Compute stack to run.
   if (computeStackNeeded(aws)) add('Compute', [...computeDeps, ...(nodes.length ? (['Nodes'] as StackName[]) : [])], compute);
+
+  // The static front end: its own stack, in us-east-1 (CloudFront's certificates), using nothing of the others.
+  if (aws.frontend) add('Frontend', [], frontendResources(aws.frontend, config));
 
   // Observability: deployed first, so that the alarm topic exists before any alarm names it.
   const observability: PlanResource[] = [];

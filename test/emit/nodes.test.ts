@@ -260,6 +260,29 @@ describe('the Pulse node (seed 003)', () => {
     expect(rules.filter((r) => r.cidr === '0.0.0.0/0').map((r) => r.from).sort()).toEqual([443, 80]);
   });
 
+  it('serves the front end from a private bucket through CloudFront with origin access control, HTTPS at app.pulse.example.com, in us-east-1', () => {
+    const front = x.templates.get('Frontend') as Json;
+    const [bucketId, bucket] = at(front, 'AWS::S3::Bucket', 'FrontendBucket/Resource');
+    expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    const [, distribution] = at(front, 'AWS::CloudFront::Distribution', 'FrontendDistribution/Resource');
+    const config = distribution.Properties?.DistributionConfig as Json;
+    expect(config.Aliases).toEqual(['app.pulse.example.com']);
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.ViewerCertificate).toMatchObject({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    expect(config.CustomErrorResponses.map((r: Json) => [r.ErrorCode, r.ResponseCode, r.ResponsePagePath])).toEqual([[403, 200, '/index.html'], [404, 200, '/index.html']]);
+    // The origin is the bucket, read through origin access control (no public bucket, no origin access identity).
+    const [oacId] = at(front, 'AWS::CloudFront::OriginAccessControl', 'FrontendDistribution/Origin1/S3OriginAccessControl/Resource');
+    expect(config.Origins[0].OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
+    expect(JSON.stringify(config.Origins[0].DomainName)).toContain(bucketId);
+    const policy = resources(front, 'AWS::S3::BucketPolicy').find(([, r]) => JSON.stringify(r.Properties?.Bucket) === JSON.stringify({ Ref: bucketId }));
+    expect(JSON.stringify(policy?.[1].Properties?.PolicyDocument)).toContain('cloudfront.amazonaws.com');
+    expect(at(front, 'AWS::CertificateManager::Certificate', 'FrontendDistributionCertificate/Resource')[1].Properties?.DomainName).toBe('app.pulse.example.com');
+    expect(at(front, 'AWS::Route53::RecordSet', 'FrontendDistributionRecord/Resource')[1].Properties?.Name).toBe('app.pulse.example.com.');
+    expect(resources(front, 'Custom::CDKBucketDeployment')).toHaveLength(1);
+    const manifest = JSON.parse(readFileSync(join(x.dir, 'cdk.out', 'manifest.json'), 'utf8')) as Json;
+    expect(manifest.artifacts['Pulse-prod-Frontend'].environment).toBe('aws://unknown-account/us-east-1');
+  });
+
   it('installs the CI-built artifact from S3 with read access to exactly that object, and runs its command under its own user', () => {
     const policy = JSON.stringify(resources(nodes, 'AWS::IAM::Policy').map(([, r]) => r.Properties));
     expect(policy).toContain('s3:::pulse-artifacts/nodes/linux/pulse-node-0.4.2.tar.gz');

@@ -65,9 +65,6 @@ region = "eu-west-1"
 [deploy.network]
 namespace = "shop.local"
 
-[deploy.frontend]
-source_dir = "web/dist"
-
 [deploy.api_gateway]
 enabled = true
 `;
@@ -81,19 +78,18 @@ enabled = true
     expect(g.code).toBe(2);
     expect(p.list.map((d) => [d.code, d.keyPath, d.line, d.col])).toEqual([
       ['DZ7001', 'deploy.network.namespace', 5, 13],
-      ['DZ7001', 'deploy.frontend.source_dir', 8, 14],
-      ['DZ7001', 'deploy.api_gateway.enabled', 11, 11],
+      ['DZ7001', 'deploy.api_gateway.enabled', 8, 11],
     ]);
     expect(p.list[0]?.message).toContain(`namespace = 'shop.local'`);
     expect(g.list).toEqual(p.list);
   });
 
-  it('in one environment only: [deploy.env.prod.frontend] stops prod, and dev plans', () => {
-    const dir = tempProject({ 'dazzle.toml': '[deploy.env.prod.frontend]\nsource_dir = "web/dist"\n', 'dsl/app.dsl': APP });
+  it('in one environment only: [deploy.env.prod.api_gateway] stops prod, and dev plans', () => {
+    const dir = tempProject({ 'dazzle.toml': '[deploy.env.prod.api_gateway]\nenabled = true\n', 'dsl/app.dsl': APP });
     expect(runCli(['deploy', 'plan', '-p', dir, '--env', 'dev']).code).toBe(0);
     const prod = diagnostics(['deploy', 'plan', '-p', dir, '--env', 'prod']);
     expect(prod.code).toBe(2);
-    expect(prod.list.filter((d) => d.code === 'DZ7001').map((d) => [d.code, d.keyPath, d.line])).toEqual([['DZ7001', 'deploy.frontend.source_dir', 2]]);
+    expect(prod.list.filter((d) => d.code === 'DZ7001').map((d) => [d.code, d.keyPath, d.line])).toEqual([['DZ7001', 'deploy.api_gateway.enabled', 2]]);
   });
 
   it('their empty defaults, as dazzle.toml.example writes them, ask for nothing', () => {
@@ -105,11 +101,10 @@ enabled = true
 
   it('emission refuses a plan that asks for them, whatever built it', () => {
     const plan = planWith(join(REPO, 'examples', 'ledger-app'), 'dev');
-    const asks: DeploymentPlan = { ...plan, aws: { ...plan.aws, frontend: { sourceDir: 'web/dist', subdomain: 'app' }, apiGateway: true, network: { ...plan.aws.network, namespace: 'shop.local' } } };
+    const asks: DeploymentPlan = { ...plan, aws: { ...plan.aws, apiGateway: true, network: { ...plan.aws.network, namespace: 'shop.local' } } };
     const r = emitApp({ plan: asks, projectRoot: '.', outDir: 'infra', projectFromOut: '..', inputsChecksum: '0'.repeat(64), generatedAt: '2026-01-01T00:00:00Z' });
     expect(r.value).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.code, d.keyPath])).toEqual([
-      ['DZ7001', 'deploy.frontend.source_dir'],
       ['DZ7001', 'deploy.api_gateway.enabled'],
       ['DZ7001', 'deploy.network.namespace'],
     ]);
