@@ -133,6 +133,3 @@ export function nodeGroupProblems(label: string, s: ServiceConfig, network: { re
   }
   return out;
 }
-
-/** Whether `address` is in `subnet` (both of the schema's form). */
-export { inSubnet as addressInSubnet };

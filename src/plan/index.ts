@@ -9,4 +9,4 @@ export { PRICE_TABLE_DATE, PRICES, pricesFor } from './prices.js';
 export { becauseText, costText, planJson, planMarkdown, planText } from './render.js';
 export { buildProvenance, type CfnResource, type CfnTemplate, type Provenance, type ResourceOrigin, type StackTemplate } from './provenance.js';
 export { FRONTEND_REGION, type AwsFrontend } from './frontend.js';
-export { computeStackNeeded, NODE_DATA_DIR, NODE_ROOT_VOLUME_GB, NODE_VARIABLES, NODES_STACK_IDS, nodeVariables, type AwsNode, type AwsNodeGroup, type NodeRun } from './nodes.js';
+export { computeStackNeeded, type AwsNode, type AwsNodeGroup, type NodeRun } from './nodes.js';

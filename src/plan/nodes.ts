@@ -106,9 +106,6 @@ export interface AwsNodeGroup {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** The variables dazzle gives each node (the app reads them; config cannot set them). */
-export const NODE_VARIABLES = ['NODE_INDEX', 'NODE_COUNT', 'NODE_ADDRESS', 'PEER_IPS', 'SEED_IPS', 'PORT'] as const;
-
 function run(s: ServiceConfig, ecrRepositoryArn: (uri: string) => string | null): NodeRun {
   if (s.artifact) {
     const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(s.artifact);
