@@ -111,6 +111,8 @@ async function collect(opts: PreflightOptions, cwd: string, env: PreflightEnviro
   diagnostics.push(...lowered.diagnostics);
   if (!lowered.value) return { diagnostics, loaded };
   const plan = buildPlan(lowered.value, config);
+  // The validator gets ready for the app's resource types while the app is synthesized.
+  validator.warm([...new Set(plan.stacks.flatMap((st) => st.resources.flatMap((r) => Object.keys(r.cloudformation))))].sort(), plan.region);
 
   const appDir = appFolder({ ...opts, format: 'text' }, config.deploy.output, loaded.files.root, cwd);
   const shown = displayPath(appDir, cwd);
