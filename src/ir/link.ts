@@ -205,10 +205,12 @@ class Linker {
       };
     });
     const ledgerNames = ledgers.map((l) => l.name);
+    // One lookup per transfer side, not a scan of every ledger (thousands of transfers and ledgers).
+    const ledgerSet: ReadonlySet<string> = new Set(ledgerNames);
 
     const txDecls = of('transaction');
     this.unique('transaction', txDecls, (d) => ({ name: d.name, span: d.nameSpan }));
-    const transactions = txDecls.map(({ decl }) => this.transaction(decl, ledgerNames));
+    const transactions = txDecls.map(({ decl }) => this.transaction(decl, ledgerNames, ledgerSet));
 
     const messageNames = new Set(opaque.filter((o) => o.decl.keyword === 'message' && o.decl.name).map((o) => o.decl.name as string));
     const channelDecls = of('channel');
@@ -221,6 +223,7 @@ class Linker {
     this.unique('topic', topicBlocks.map((t) => ({ decl: t, module: null, file: t.span.file })), (t) => ({ name: t.name, span: t.nameSpan }));
     this.unique('event', eventBlocks.map((t) => ({ decl: t, module: null, file: t.span.file })), (t) => ({ name: t.name, span: t.nameSpan }));
     const topicNames = topicBlocks.map((t) => t.name);
+    const topicSet: ReadonlySet<string> = new Set(topicNames);
     const eventTopics = topicBlocks.map((t) => {
       const p = props(t.members);
       return { name: t.name, retention: text(p.get('retention')), partitionKey: text(p.get('partition_key')), span: t.span };
@@ -228,7 +231,7 @@ class Linker {
     const events = eventBlocks.map((e) => {
       const topic = props(e.members).get('topic');
       const topicName = text(topic);
-      if (topic && topicName && !topicNames.includes(topicName)) {
+      if (topic && topicName && !topicSet.has(topicName)) {
         const hint = didYouMean(topicName, topicNames);
         this.diagnostics.push(
           diag('DZ3009', `event '${e.name}' names topic ${quote(topicName)}, which is not declared`, {
@@ -452,14 +455,14 @@ class Linker {
     );
   }
 
-  transaction(decl: TransactionDecl, ledgerNames: readonly string[]): Transaction {
+  transaction(decl: TransactionDecl, ledgerNames: readonly string[], ledgerSet: ReadonlySet<string>): Transaction {
     const p = props(decl.members);
     const transfers = decl.transfers.map((t: SubBlock) => {
       const tp = props(t.members);
       for (const side of ['debit', 'credit'] as const) {
         const prop = tp.get(side);
         const name = text(prop);
-        if (prop && name && !ledgerNames.includes(name)) {
+        if (prop && name && !ledgerSet.has(name)) {
           const hint = didYouMean(name, ledgerNames);
           this.diagnostics.push(
             diag('DZ3005', `transfer '${t.name}' in transaction '${decl.name}' ${side}s ledger ${quote(name)}, which is not declared`, {
@@ -583,7 +586,9 @@ export function link(files: readonly FileAst[], projectFiles: readonly string[])
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
-    for (const v of Object.values(o as object)) deepFreeze(v);
+    // In place: no array of values per object (an AppSpec of a million lines has millions of objects).
+    if (Array.isArray(o)) for (let i = 0; i < o.length; i++) deepFreeze(o[i]);
+    else for (const k in o) deepFreeze((o as Record<string, unknown>)[k]);
   }
   return o;
 }
