@@ -185,9 +185,13 @@ export function deployGenerate(opts: GenerateOptions, io: Io, cwd: string, now: 
   return hasErrors(diagnostics) ? 2 : 0;
 }
 
-/** `dazzle deploy synth`: synthesize the generated app in-process, offline, with cdk-nag. */
+/**
+ * `dazzle deploy synth`: synthesize the generated app in-process, offline, with cdk-nag. It reads
+ * the project's files and configuration but does not parse the DSL again: whether the app is
+ * stale is the inputs' checksum against the one generate recorded.
+ */
 export async function deploySynth(opts: GenerateOptions, io: Io, cwd: string): Promise<number> {
-  const loaded = loadProject(opts.project, cwd, opts.env);
+  const loaded = loadProject(opts.project, cwd, opts.env, false);
   if (!loaded.ok || !loaded.config) {
     report(io, opts, loaded, loaded.diagnostics, {}, '');
     return 2;
