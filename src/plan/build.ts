@@ -406,18 +406,18 @@ function tigerBeetleResources(c: Ctx): Draft[] {
     ],
     because: req.ledgerCluster.because,
     cost: null,
-    // The parameters, the log group, and the custom resource (with its function and role) that resolves the image once.
+    // The parameters and the log group.
     cloudformation: cfn({ 'AWS::SSM::Parameter': 2, 'AWS::Logs::LogGroup': 1 }),
   });
   if (t.image.kind === 'first-deploy') {
     out.push({
       id: 'Image',
       type: 'Custom::TigerBeetleImage',
-      title: 'the image the replicas run: the latest Amazon Linux 2023 when the stack is created, then kept (set tigerbeetle.ami to move it)',
-      params: [['resolved', 'once, from the public SSM parameter of the latest Amazon Linux 2023 for the size\'s architecture']],
-      because: [cfg(config, 'tigerbeetle.ami')],
-      cost: null,
-      // aws-cdk's AwsCustomResource: the resource, and the function (with its role and policy) that reads the parameter once.
+      title: 'the Amazon Linux 2023 image, read once when the stack is created and kept',
+      params: [['image', image]],
+      because: [...req.ledgerCluster.because, cfg(config, 'tigerbeetle.ami')],
+      cost: fixed(0, 'a function that runs when the stack is created'),
+      // aws-cdk's AwsCustomResource: the resource, its function, and the function's role and policy.
       cloudformation: cfn({ 'Custom::TigerBeetleImage': 1, 'AWS::Lambda::Function': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1 }),
     });
   }
