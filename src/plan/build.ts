@@ -192,7 +192,8 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
   const sg = w.securityGroups;
   const data = [...bucketStacks(a).map((s) => creationIdOf(a, s)), ...dataParameters(a).filter((p) => p !== a.wiring.data.creationId)];
   if (stack === 'Compute') return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...data];
-  if (stackFamily(stack) === 'Compute') return [w.vpcId, w.subnets.private, sg.service, ...data, ...computeParameters(a)];
+  // A further Compute stack adds its services to the first one's listener, which it imports with the load balancer's security group.
+  if (stackFamily(stack) === 'Compute') return [w.vpcId, w.subnets.private, sg.loadBalancer, sg.service, ...data, ...computeParameters(a)];
   switch (stack) {
     // The stacks that only place resources in subnets do not read the VPC ID.
     case 'TigerBeetle':

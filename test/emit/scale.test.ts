@@ -1,5 +1,6 @@
 /**
- * Issue 11's acceptance at scale: a project with 300 queue channels (bench/project.mjs) plans,
+ * Issue 11's acceptance at scale: a project with 300 queue channels and 10 web services
+ * (bench/project.mjs; each service's container receives every queue's URL, so Compute splits too) plans,
  * generates and synthesizes within every limit (cdk-nag on, template validation off, one
  * synthesis), the plan's numbers are the templates', and adding one more queue (whose name sorts
  * first) changes the deployment only by additions: no existing queue moves, is replaced or is
@@ -18,12 +19,13 @@ import { generateApp, synthProject, writeApp, type Synthesized } from '../cdk-he
 import { usageProblems } from './usage.js';
 
 const QUEUES = 300;
+const SERVICES = 10;
 let before: Synthesized;
 let after: { templates: Map<string, Template>; version: VersionRecord; prepared: ReturnType<typeof generateApp> };
 
 beforeAll(async () => {
   const project = mkdtempSync(join(tmpdir(), 'dazzle-scale-'));
-  writeProject(project, scaleProject({ queues: QUEUES }));
+  writeProject(project, scaleProject({ queues: QUEUES, services: SERVICES }));
   before = await synthProject(project, 'prod');
   // One more queue, whose name sorts before every other, in the project copy whose infra/ holds the first generation.
   const copy = dirname(before.dir);
@@ -37,10 +39,13 @@ beforeAll(async () => {
   after = { templates, version: JSON.parse(prepared.app.files.get(VERSION_FILE) as string) as VersionRecord, prepared };
 }, 600_000);
 
-describe(`a project with ${QUEUES} queues`, () => {
-  it('splits Messaging into stacks below 80% of their limits, synthesizes every one within every limit, cdk-nag clean, as the plan counted', () => {
+describe(`a project with ${QUEUES} queues and ${SERVICES} web services`, () => {
+  it('splits Messaging and Compute into stacks below 80% of their limits, synthesizes every one within every limit, cdk-nag clean, as the plan counted', () => {
     const plan = before.prepared.plan;
     expect(plan.stacks.map((s) => s.name).filter((s) => s.startsWith('Messaging'))).toEqual(['Messaging', 'Messaging2', 'Messaging3', 'Messaging4', 'Messaging5']);
+    // A further Compute stack runs its services in the first one's cluster, and owns their alarms.
+    expect(plan.stacks.map((s) => s.name).filter((s) => s.startsWith('Compute'))).toEqual(['Compute', 'Compute2']);
+    expect(plan.aws.services.filter((s) => s.stack === 'Compute2').length).toBeGreaterThan(0);
     expect(before.prepared.diagnostics.filter((d) => d.severity !== 'note' && d.code.startsWith('DZ509'))).toEqual([]);
     expect(before.findings).toEqual([]);
     const ids = new Map(before.prepared.app.stacks.map((s) => [s.name, s.id]));
@@ -51,14 +56,14 @@ describe(`a project with ${QUEUES} queues`, () => {
     expect(compute).toMatch(/the naming rules give every queue of this app in this environment that prefix/);
     // The generated README says how the app is split, and by which rule.
     const readme = before.prepared.app.files.get('README.md') ?? '';
-    expect(readme).toContain('This app is split so now: Messaging into `Messaging`, `Messaging2`, `Messaging3`, `Messaging4`, `Messaging5`.');
+    expect(readme).toContain('This app is split so now: Messaging into `Messaging`, `Messaging2`, `Messaging3`, `Messaging4`, `Messaging5`; Compute into `Compute`, `Compute2`.');
     expect(readme).toMatch(/A resource stays in the stack it was first placed in/);
   });
 
   it('records where each queue went, and adding one more changes the deployment only by additions: no queue moves, is replaced or removed', () => {
     const was = JSON.parse(before.prepared.app.files.get(VERSION_FILE) as string) as { placement: Record<string, string> };
     const now = after.prepared.plan.placement;
-    expect(Object.keys(was.placement)).toHaveLength(QUEUES + 1);
+    expect(Object.keys(was.placement)).toHaveLength(QUEUES + SERVICES);
     for (const [key, stack] of Object.entries(was.placement)) expect(now[key], key).toBe(stack);
     const report = diffDeployments({
       baseline: { templates: new Map([...before.json].map(([name, t]) => [before.prepared.app.stacks.find((s) => s.name === name)?.id as string, t as Template])), version: JSON.parse(before.prepared.app.files.get(VERSION_FILE) as string) as VersionRecord, plan: before.prepared.plan },

@@ -513,7 +513,11 @@ ${vars.environment}
     Validations.of(${field}Task).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'The execution role\\'s ecr:GetAuthorizationToken has no resource-level permissions; image pulls and logs are scoped by CDK.',
-    });
+    });${first ? '' : `
+    Validations.of(${field}Task).acknowledge({
+      id: \`AwsSolutions-IAM5[Resource::\${nagResource(this, ${logGroup}.logGroupArn)}]\`,
+      reason: 'The containers write their log streams (log-group:<name>:*) in the one log group the first Compute stack makes, named by the parameter it publishes.',
+    });`}
     Validations.of(${field}Task).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'Only non-secret settings (names, endpoints, the ledger addresses) are plain environment variables; every secret is an ECS secret.',
@@ -600,7 +604,7 @@ ${[
       case 'healthy-targets':
         return `${f}Targets.metrics.healthyHostCount(${metricOptions(x)})`;
       case 'tasks-below-desired':
-        return `tasksBelowDesired(this.cluster, ${f}, ${duration(x.period)})`;
+        return `tasksBelowDesired(${cluster}, ${f}, ${duration(x.period)})`;
     }
   };
   if (a.alarms.some((x) => x.stack === name)) {
@@ -667,7 +671,7 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
     'deployTimeValue',
     'importSecurityGroup',
     'importVpc',
-    ...(helpers.includes('allowObjects') || helpers.includes('acknowledgePatterns') ? ['nagResource'] : []),
+    ...(helpers.includes('allowObjects') || helpers.includes('acknowledgePatterns') || (!first && fargate.length) ? ['nagResource'] : []),
     'NAMES',
     'notify',
     'PARAMETERS',
