@@ -114,6 +114,35 @@ describe('limits at plan time', () => {
     expect(p.diagnostics.every((d) => d.span?.file === 'dsl/queues.dsl')).toBe(true);
   });
 
+  it('a recorded placement that fills a stack past 80% of its resources is a warning at the queues that drive it (DZ5090), not an error', () => {
+    const all = new Map<string, StackName>(Array.from({ length: 70 }, (_, i) => [`queue:queue_${String(i).padStart(4, '0')}`, 'Messaging']));
+    const p = planned(scaleProject({ queues: 70 }), all);
+    const warnings = p.diagnostics.filter((d) => d.code === 'DZ5090');
+    expect(warnings.map((d) => [d.span?.file, d.span?.line])).toEqual([['dsl/queues.dsl', 3]]);
+    expect(warnings[0]?.message).toMatch(/stack Messaging would have 4\d\d resources, 8\d% of CloudFormation's limit of 500/);
+    expect(codes(p)).not.toContain('DZ5091');
+  });
+
+  it("85 email channels: a task role's policy near IAM's managed policy size, a warning at the email channels (DZ5092)", () => {
+    const files = new Map(scaleProject({ queues: 1 }));
+    const channels = Array.from({ length: 85 }, (_, i) => `channel mail_${i} "Mail ${i}":\n  kind: email\n  config:\n    from_address: "sender${i}@example.com"\n`);
+    files.set('dsl/mail.dsl', `module scale.mail\n\n${channels.join('\n')}`);
+    const p = planned(files);
+    const warnings = p.diagnostics.filter((d) => d.code === 'DZ5092');
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.every((d) => d.span?.file === 'dsl/mail.dsl' && d.span.line === 3)).toBe(true);
+    expect(codes(p)).not.toContain('DZ5093');
+  });
+
+  it("a container with a variable for each of 480 queues nears ECS's 64 KiB task definition, a warning at the queue channels (DZ5096)", () => {
+    const p = planned(scaleProject({ queues: 480 }));
+    const warnings = p.diagnostics.filter((d) => d.code === 'DZ5096');
+    expect(warnings.length).toBe(1);
+    expect(warnings[0]?.message).toMatch(/^the task definitions of 2 services \(service web, the worker\) would be about [\d,]+ bytes each, (8|9)\d% of ECS's limit/);
+    expect(warnings.every((d) => d.span?.file === 'dsl/queues.dsl' && d.span.line === 3)).toBe(true);
+    expect(codes(p)).not.toContain('DZ5097');
+  });
+
   it("a task role names the app's queues by prefix before aws-cdk-lib would split its policy; the prefix is this app's and environment's only", () => {
     const small = planned(scaleProject({ queues: 10 }));
     const worker = (p: Planned) => p.plan.aws.services.find((s) => s.role === 'worker');
