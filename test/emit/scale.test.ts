@@ -6,7 +6,7 @@
  * first) changes the deployment only by additions: no existing queue moves, is replaced or is
  * removed (`deploy diff`'s own comparison of the two syntheses).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ import { synthApp } from '../../src/cli/synth.js';
 import { diffDeployments, type Template, type VersionRecord } from '../../src/diff/index.js';
 import { VERSION_FILE } from '../../src/emit/index.js';
 import type { StackName } from '../../src/plan/index.js';
-import { generateApp, synthProject, writeApp, type Synthesized } from '../cdk-helpers.js';
+import { generateApp, synthProject, typecheckApp, writeApp, type Synthesized } from '../cdk-helpers.js';
+import { REPO } from '../helpers.js';
 import { usageProblems } from './usage.js';
 
 const QUEUES = 300;
@@ -59,6 +60,11 @@ describe(`a project with ${QUEUES} queues and ${SERVICES} web services`, () => {
     expect(readme).toContain('This app is split so now: Messaging into `Messaging`, `Messaging2`, `Messaging3`, `Messaging4`, `Messaging5`; Compute into `Compute`, `Compute2`.');
     expect(readme).toMatch(/A resource stays in the stack it was first placed in/);
   });
+
+  it('type-checks with its further stacks (Messaging2…, Compute2) under its own strict tsconfig', () => {
+    if (!existsSync(join(before.dir, 'node_modules'))) symlinkSync(join(REPO, 'node_modules'), join(before.dir, 'node_modules'), 'dir');
+    expect(typecheckApp(before.dir)).toBe('');
+  }, 120_000);
 
   it('records where each queue went, and adding one more changes the deployment only by additions: no queue moves, is replaced or removed', () => {
     const was = JSON.parse(before.prepared.app.files.get(VERSION_FILE) as string) as { placement: Record<string, string> };
