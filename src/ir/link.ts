@@ -212,10 +212,12 @@ class Linker {
       };
     });
     const ledgerNames = ledgers.map((l) => l.name);
+    // One lookup per transfer side, not a scan of every ledger (thousands of transfers and ledgers).
+    const ledgerSet: ReadonlySet<string> = new Set(ledgerNames);
 
     const txDecls = of('transaction');
     this.unique('transaction', txDecls, (d) => ({ name: d.name, span: d.nameSpan }));
-    const transactions = txDecls.map(({ decl }) => this.transaction(decl, ledgerNames));
+    const transactions = txDecls.map(({ decl }) => this.transaction(decl, ledgerNames, ledgerSet));
 
     const messageNames = new Set(opaque.filter((o) => o.decl.keyword === 'message' && o.decl.name).map((o) => o.decl.name as string));
     const channelDecls = of('channel');
@@ -228,6 +230,7 @@ class Linker {
     this.unique('topic', topicBlocks.map((t) => ({ decl: t, module: null, file: t.span.file })), (t) => ({ name: t.name, span: t.nameSpan }));
     this.unique('event', eventBlocks.map((t) => ({ decl: t, module: null, file: t.span.file })), (t) => ({ name: t.name, span: t.nameSpan }));
     const topicNames = topicBlocks.map((t) => t.name);
+    const topicSet: ReadonlySet<string> = new Set(topicNames);
     const eventTopics = topicBlocks.map((t) => {
       const p = props(t.members);
       return { name: t.name, retention: text(p.get('retention')), partitionKey: text(p.get('partition_key')), span: t.span };
@@ -235,7 +238,7 @@ class Linker {
     const events = eventBlocks.map((e) => {
       const topic = props(e.members).get('topic');
       const topicName = text(topic);
-      if (topic && topicName && !topicNames.includes(topicName)) {
+      if (topic && topicName && !topicSet.has(topicName)) {
         const hint = didYouMean(topicName, topicNames);
         this.diagnostics.push(
           diag('DZ3009', `event '${e.name}' names topic ${quote(topicName)}, which is not declared`, {
@@ -457,14 +460,14 @@ class Linker {
     );
   }
 
-  transaction(decl: TransactionDecl, ledgerNames: readonly string[]): Transaction {
+  transaction(decl: TransactionDecl, ledgerNames: readonly string[], ledgerSet: ReadonlySet<string>): Transaction {
     const p = props(decl.members);
     const transfers = decl.transfers.map((t: SubBlock) => {
       const tp = props(t.members);
       for (const side of ['debit', 'credit'] as const) {
         const prop = tp.get(side);
         const name = text(prop);
-        if (prop && name && !ledgerNames.includes(name)) {
+        if (prop && name && !ledgerSet.has(name)) {
           const hint = didYouMean(name, ledgerNames);
           this.diagnostics.push(
             diag('DZ3005', `transfer '${t.name}' in transaction '${decl.name}' ${side}s ledger ${quote(name)}, which is not declared`, {

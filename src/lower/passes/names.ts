@@ -92,14 +92,22 @@ function stacks(draft: InfraRequirements, config: ResolvedConfig): Stack[] {
   ];
 }
 
-/** A web service's cause: the first line written in its [deploy.services.<name>] table (or its runtime key). */
-function serviceCause(config: ResolvedConfig, name: string, fallback: Because | undefined): Because | null {
-  const prefix = `services.${name}.`;
-  const written = Object.entries(config.sources)
-    .filter(([k, s]) => k.startsWith(prefix) && s.kind === 'file')
-    .sort(([, a], [, b]) => (a.kind === 'file' && b.kind === 'file' ? a.line - b.line : 0));
-  const first = written[0];
-  return first ? configKey(config, first[0]) : (fallback ?? null);
+/**
+ * Each web service's cause: the first line written in its [deploy.services.<name>] table (or, when
+ * none is written, its runtime key). One pass over the configuration's sources for all services.
+ */
+function serviceCauses(config: ResolvedConfig): (name: string, fallback: Because | undefined) => Because | null {
+  const first = new Map<string, { key: string; line: number }>();
+  for (const [k, s] of Object.entries(config.sources)) {
+    if (!k.startsWith('services.') || s.kind !== 'file') continue;
+    const name = k.slice('services.'.length, k.indexOf('.', 'services.'.length));
+    const known = first.get(name);
+    if (!known || s.line < known.line) first.set(name, { key: k, line: s.line });
+  }
+  return (name, fallback) => {
+    const f = first.get(name);
+    return f ? configKey(config, f.key) : (fallback ?? null);
+  };
 }
 
 /** Every AWS name the plan fixes. A name that ends with its stack's creation id is listed with a sample id. */
@@ -210,10 +218,11 @@ export function plannedConstructs(draft: InfraRequirements, config: ResolvedConf
   importsAlarmTopic('Compute');
   own('Compute', 'the load balancer', 'LoadBalancer', 'LoadBalancerLogs', 'Zone', 'Certificate', 'DnsRecord', 'Url', 'LoadBalancer5xxAlarm');
   own('Compute', 'the cache', 'Cache', 'CacheSubnets');
+  const serviceCause = serviceCauses(config);
   const serviceAlarms = (id: string, web: boolean) => [`${id}CpuAlarm`, `${id}MemoryAlarm`, `${id}TasksBelowDesiredAlarm`, ...(web ? [`${id}UnhealthyTargetsAlarm`, `${id}NoHealthyTargetsAlarm`] : [])];
   if (draft.worker) own('Compute', 'the worker', 'Worker', 'WorkerTask', constructId.taskRole('Worker'), 'WorkerRepository', ...serviceAlarms('Worker', false));
   for (const w of draft.webServices) {
-    const because = serviceCause(config, w.name, w.because[0]);
+    const because = serviceCause(w.name, w.because[0]);
     const id = w.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
     user('Compute', `web service ${quote(w.name)}`, because, id, `${id}Task`, `${id}Targets`, constructId.taskRole(id), `${id}Repository`, ...(w.runtime === 'fargate' ? serviceAlarms(id, true) : []));
   }
