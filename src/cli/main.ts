@@ -89,6 +89,17 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
     .option('--base-ref <ref>', 'compare with the project as it was at this git ref (e.g. the pull request\'s base)')
     .addOption(new Option('--fail-on <what>', 'exit 1 only for: destructive (data destroyed), replacement (a stateful resource replaced or removed, a deploy that breaks, a service interrupted), any change (default)').choices(['destructive', 'replacement', 'any']).default('any'))
     .action(action(async (o) => (await import('./diff-command.js')).deployDiff(o as never, io, cwd, new Date(), Boolean(process.stdout.isTTY))));
+  const ci = deploy.command('ci').description('GitHub Actions: the pull request report and the deploy workflow');
+  common(ci.command('report').description('write the job summary, step outputs, annotations and pull request comment from the reports of check, plan, preflight and diff (exit 1 when a gate fails)'), ['text'])
+    .option('--check <file>', 'the output of `dazzle check --format json`')
+    .option('--plan <file>', 'the output of `dazzle deploy plan --format json`')
+    .option('--preflight <file>', 'the SARIF of `dazzle deploy preflight --format sarif --output FILE`')
+    .option('--diff <file>', 'the output of `dazzle deploy diff --format json`')
+    .addOption(new Option('--fail-on <level>', 'fail on an unacknowledged preflight finding at this severity or above').choices(['critical', 'high', 'medium', 'low', 'info']).default('high'))
+    .addOption(new Option('--fail-on-diff <what>', 'fail on a change of this class: destructive (data destroyed), replacement, any, or none').choices(['destructive', 'replacement', 'any', 'none']).default('destructive'))
+    .option('--comment', 'create or update the pull request comment (gh, with GH_TOKEN or GITHUB_TOKEN)')
+    .action(action(async (o) => (await import('./ci-command.js')).deployCiReport(o as never, io, cwd, { env: process.env, gh: (await import('./ci-github.js')).gh })));
+  ci.exitOverride();
   deploy.exitOverride();
 
   if (argv.length === 0) {
