@@ -15,6 +15,7 @@ import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsAlarm, type AwsRequirements, type AwsService } from './aws.js';
 import { retentionDays } from './retention.js';
 import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, PRICE_TABLE_DATE, pricesFor } from './prices.js';
+import { IMAGE_TAG_CONTEXT, KEPT_IMAGES } from './images.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const fixed = (usd: number, basis: string): Cost => ({ low: round2(usd), high: round2(usd), basis });
@@ -502,7 +503,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
           ['tasks', `${s.desired_count} (autoscaling ${s.min_count}-${s.max_count} at ${s.cpu_target}% CPU)`],
           ['port', s.port],
           ['health check', s.health_check_path],
-          ['image', s.image || `built from ${s.dockerfile} by cdk deploy (Docker on the deploying machine)`],
+          ['image', s.image || `built from ${s.dockerfile}: by the workflow into ImageRepository, or by cdk deploy (Docker on the deploying machine)`],
           ...(s.paths.length ? ([['paths', s.paths]] as [string, ParamValue][]) : []),
         ],
         because: w.because,
@@ -633,7 +634,27 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     if (svc?.role === 'worker') return req.worker?.because ?? [];
     return req.webServices.find((w) => w.name === svc?.name)?.because ?? [cfg(config, 'domain.name')];
   }));
-  const computeDeps: StackName[] = ['Network', ...(req.ledgerCluster ? (['TigerBeetle'] as StackName[]) : []), ...(data.length ? (['Data'] as StackName[]) : []), ...(messaging.length ? (['Messaging'] as StackName[]) : []), 'Observability'];
+  // Images: the repository the workflow pushes the images built from the project's Dockerfile to.
+  if (aws.images) {
+    const causes = (id: string) => (id === 'Worker' ? (req.worker?.because ?? []) : (req.webServices.find((w) => constructId.service(w.name) === id)?.because ?? []));
+    add('Images', [], [
+      {
+        id: 'ImageRepository',
+        type: 'AWS::ECR::Repository',
+        title: "the app's images, built from the project's Dockerfile and pushed by the workflow (immutable tags, scanned on push)",
+        params: [
+          ['name', aws.images.repositoryName],
+          ['images', aws.images.builds.map((b) => `${b.dockerfile} → <tag>${b.tagSuffix}`)],
+          ['deploy with', `cdk deploy -c ${IMAGE_TAG_CONTEXT}=<tag> (without it, cdk deploy builds with Docker)`],
+          ['keeps', `the newest ${KEPT_IMAGES} images`],
+        ],
+        because: [...aws.images.builds.flatMap((b) => b.services.flatMap(causes)), cfg(config, 'compute.dockerfile')],
+        cost: range(KEPT_IMAGES * 0.2 * FLAT.ecrGbMonth, KEPT_IMAGES * 1 * FLAT.ecrGbMonth, `${KEPT_IMAGES} images of 0.2 GB (low) to 1 GB (high)`),
+        cloudformation: cfn({ 'AWS::ECR::Repository': 1 }),
+      },
+    ]);
+  }
+  const computeDeps: StackName[] = ['Network', ...(req.ledgerCluster ? (['TigerBeetle'] as StackName[]) : []), ...(data.length ? (['Data'] as StackName[]) : []), ...(messaging.length ? (['Messaging'] as StackName[]) : []), ...(aws.images ? (['Images'] as StackName[]) : []), 'Observability'];
   add('Compute', computeDeps, compute);
 
   // Observability: deployed first, so that the alarm topic exists before any alarm names it.
