@@ -61,7 +61,7 @@ describe('the image the workflow pushed, with no Docker where cdk deploy runs', 
     const uri = { 'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, '.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/ledger-app-staging:sha-0123abc']] };
     expect(images(compute)).toEqual([uri, uri]);
     // The execution roles may pull from exactly that repository.
-    const pulls = resourcesOf(compute, 'AWS::IAM::Policy').flatMap(([, p]) => (p.Properties?.PolicyDocument?.Statement as Json[]).filter((s) => [s.Action].flat().includes('ecr:BatchGetImage')));
+    const pulls = resourcesOf(compute, 'AWS::IAM::Policy').flatMap(([, p]) => ((p.Properties?.PolicyDocument as Json).Statement as Json[]).filter((s) => [s.Action].flat().includes('ecr:BatchGetImage')));
     expect(pulls.length).toBe(2);
     for (const s of pulls) expect(JSON.stringify(s.Resource)).toContain(':repository/ledger-app-staging');
     // The repository: its own stack, with no dependency, before Compute.
