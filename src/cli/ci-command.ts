@@ -6,6 +6,9 @@
  * project and environment; exits 1 when preflight fails at --fail-on or the
  * diff has a change at --fail-on-diff.
  *
+ * Standard output carries the summary outside GitHub Actions (and the annotations in it);
+ * what the command did and its verdict go to standard error.
+ *
  * Exit codes: 0 the run passes, 1 it fails a gate, 2 bad input (a report that
  * is not dazzle's, a summary or outputs file that cannot be written).
  */
@@ -148,15 +151,15 @@ export function deployCiReport(opts: CiReportOptions, io: Io, cwd: string, world
             hint: 'give the job `permissions: pull-requests: write` (a pull request from a fork gets a read-only token: the job summary still has the report)',
           }),
         );
-      } else io.stdout(`dazzle: ${done.action} the comment on pull request #${pr} (${project}, ${result.marker.match(/environment=([^ ]*)/)?.[1] ?? ''})\n`);
+      } else io.stderr(`dazzle: ${done.action} the comment on pull request #${pr} (${project}, ${result.marker.match(/environment=([^ ]*)/)?.[1] ?? ''})\n`);
     }
     printDiagnostics(io, notes);
   }
   const outputs = Object.entries(result.outputs).map(([k, v]) => `${k}=${v || '(unknown)'}`).join(', ');
   if (result.failures.length) {
-    io.stdout(`dazzle deploy ci report: failed: ${result.failures.join('; ')} [${outputs}]\n`);
+    io.stderr(`dazzle deploy ci report: failed: ${result.failures.join('; ')} [${outputs}]\n`);
     return 1;
   }
-  io.stdout(`dazzle deploy ci report: passed [${outputs}]\n`);
+  io.stderr(`dazzle deploy ci report: passed [${outputs}]\n`);
   return 0;
 }

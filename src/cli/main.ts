@@ -99,6 +99,15 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
     .addOption(new Option('--fail-on-diff <what>', 'fail on a change of this class: destructive (data destroyed), replacement, any, or none').choices(['destructive', 'replacement', 'any', 'none']).default('destructive'))
     .option('--comment', 'create or update the pull request comment (gh, with GH_TOKEN or GITHUB_TOKEN)')
     .action(action(async (o) => (await import('./ci-command.js')).deployCiReport(o as never, io, cwd, { env: process.env, gh: (await import('./ci-github.js')).gh })));
+  common(ci.command('init').description('write .github/workflows/dazzle.yml: the pull request check with the Action, and the deploy on the default branch through OIDC'), ['text'])
+    .option('--environments <names>', 'the environments to deploy, in order, comma-separated (default: the project\'s environment)')
+    .option('--branch <name>', 'the branch that deploys', 'main')
+    .option('--role-arn <arn>', 'the IAM role the deploy assumes (default: the DAZZLE_AWS_ROLE_ARN variable of each GitHub environment)')
+    .option('--action <ref>', 'the Action to use, owner/repo@ref (default: dazzle/dazzle@v<this version>)')
+    .option('--aws-role', 'also write the CloudFormation template of the OIDC provider and the deploy roles, scoped to the repository')
+    .option('--repository <owner/name>', 'the GitHub repository the deploy roles trust (default: from the origin remote)')
+    .option('--force', 'overwrite the workflow dazzle wrote even if it was edited by hand (never a file dazzle did not write)')
+    .action(action(async (o) => (await import('./ci-init-command.js')).deployCiInit(o as never, io, cwd)));
   ci.exitOverride();
   deploy.exitOverride();
 

@@ -11,7 +11,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from '../helpers.js';
+import { itShared, REPO } from '../helpers.js';
+import { schemaValidator } from './schemas.js';
 import { fakeGh, parseCommandFile, readAction, runAction, seedComment, type RunOptions, type RunResult } from './runner.js';
 
 const ACTION = readAction(join(REPO, 'action.yml'));
@@ -83,7 +84,7 @@ describe('the Action under a simulated runner', () => {
     ]);
     expect(first.ok).toBe(false);
     expect(first.step(REPORT).status).toBe(1);
-    expect(first.step(REPORT).stdout).toMatch(/failed: preflight: \d+ unacknowledged findings? at high or above \(fail-on: high\); diff: the change destroys data \(fail-on-diff: destructive\)/);
+    expect(first.step(REPORT).stderr).toMatch(/failed: preflight: \d+ unacknowledged findings? at high or above \(fail-on: high\); diff: the change destroys data \(fail-on-diff: destructive\)/);
   });
 
   it('sets the outputs', () => {
@@ -135,14 +136,14 @@ describe('the Action under a simulated runner', () => {
   it('fails for the destructive change alone when preflight fails only at critical', () => {
     const r = reportAgain({ 'fail-on': 'critical', comment: 'false' });
     expect(r.step(REPORT).status).toBe(1);
-    expect(r.step(REPORT).stdout).toContain('failed: diff: the change destroys data (fail-on-diff: destructive)');
-    expect(r.step(REPORT).stdout).not.toContain('preflight:');
+    expect(r.step(REPORT).stderr).toContain('failed: diff: the change destroys data (fail-on-diff: destructive)');
+    expect(r.step(REPORT).stderr).not.toContain('preflight:');
   });
 
   it('fails for the preflight finding alone when the diff is not a gate', () => {
     const r = reportAgain({ 'fail-on-diff': 'none', comment: 'false' });
     expect(r.step(REPORT).status).toBe(1);
-    expect(r.step(REPORT).stdout).toMatch(/failed: preflight: \d+ unacknowledged findings? at high or above \(fail-on: high\) \[/);
+    expect(r.step(REPORT).stderr).toMatch(/failed: preflight: \d+ unacknowledged findings? at high or above \(fail-on: high\) \[/);
   });
 
   it('passes when neither gate applies, and updates the comment in place', () => {
@@ -164,8 +165,85 @@ describe('the Action under a simulated runner', () => {
     expect(r.step(REPORT).stderr).toContain('DZ8204');
   });
 
+  itShared('writes SARIF that the SARIF 2.1.0 schema accepts', () => {
+    expect(schemaValidator()('sarif-2.1.0', JSON.parse(readFileSync(first.outputs.sarif as string, 'utf8')))).toEqual([]);
+  });
+
   it('writes the outputs in the runner file format', () => {
     const text = Object.entries(first.step(REPORT).outputs).map(([k, v]) => `${k}=${v}\n`).join('');
     expect(parseCommandFile(text)).toEqual(first.step(REPORT).outputs);
+  });
+});
+
+describe('the Action when a step cannot run', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'dazzle-action-fail-'));
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  const run = (workspace: string, extra: Partial<RunOptions> = {}) => {
+    const gh = fakeGh(join(workspace, '..', 'gh'));
+    return {
+      gh,
+      result: runAction(ACTION, {
+        with: { project: 'shop' },
+        workspace,
+        temp: join(workspace, '..', 'runner'),
+        actionPath: REPO,
+        eventName: 'pull_request',
+        event: { pull_request: { number: 3, base: { ref: 'main', sha: '' } } },
+        path: [gh.bin],
+        ...extra,
+      }),
+    };
+  };
+
+  it('a DSL error: check fails, the report still annotates its line, writes the summary and comments', () => {
+    const workspace = join(root, 'broken', 'repo');
+    mkdirSync(workspace, { recursive: true });
+    cpSync(join(REPO, 'examples', 'ledger-app'), join(workspace, 'shop'), { recursive: true, filter: (src) => !src.includes('/infra') });
+    const dsl = join(workspace, 'shop', 'dsl', 'ledgers.dsl');
+    const lines = readFileSync(dsl, 'utf8').split('\n');
+    const at = lines.findIndex((l) => /^\s+\S+:\s*\S/.test(l) && !l.trim().startsWith('#'));
+    lines[at] = lines[at]!.replace(/:(\s*)(\S)/, ':$1%$2');
+    writeFileSync(dsl, lines.join('\n'));
+    const { result, gh } = run(workspace, { with: { project: 'shop', 'base-ref': '' } });
+    expect(result.steps.map((s) => s.outcome)).toEqual(['success', 'failure', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'failure']);
+    const report = result.step(REPORT);
+    expect(report.stdout).toMatch(new RegExp(`::error file=shop/dsl/ledgers\\.dsl,line=${at + 1},col=\\d+`));
+    expect(result.summary).toMatch(/\*\*Failed:\*\* dazzle check found \d+ errors?; no plan report: its step failed or did not run/);
+    expect(result.summary).toMatch(/\| error \| DZ\d{4} \| `shop\/dsl\/ledgers\.dsl:/);
+    expect(gh.comments()).toHaveLength(1);
+    expect(result.outputs).toMatchObject({ 'has-changes': '', destructive: '', findings: '', 'cost-delta': '' });
+  });
+
+  it('refuses to run as another dazzle version than the workflow asks for', () => {
+    const workspace = join(root, 'version', 'repo');
+    mkdirSync(workspace, { recursive: true });
+    const { result } = run(workspace, { with: { project: 'shop', version: '9.9.9' } });
+    expect(result.ok).toBe(false);
+    expect(result.steps.map((s) => s.outcome)).toEqual(['failure', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(result.step('Install dazzle').stdout).toContain('::error title=dazzle version::this Action is dazzle 0.1.0, and the workflow asks for 9.9.9');
+  });
+
+  it('installs its own checkout with npm ci (the lockfile\'s versions) when it is not built, and puts dazzle on PATH', () => {
+    const workspace = join(root, 'install', 'repo');
+    mkdirSync(workspace, { recursive: true });
+    // A checkout of the Action that is not built yet, and an npm that records what it is asked.
+    const checkout = join(root, 'install', 'action');
+    mkdirSync(join(checkout, 'bin'), { recursive: true });
+    cpSync(join(REPO, 'package.json'), join(checkout, 'package.json'));
+    writeFileSync(join(checkout, 'bin', 'dazzle'), `#!/usr/bin/env node\nimport { existsSync } from 'node:fs';\nconsole.log(existsSync(new URL('../dist/dazzle.mjs', import.meta.url)) ? '0.1.0' : 'not built');\n`, { mode: 0o755 });
+    const fake = join(root, 'install', 'npm-bin');
+    mkdirSync(fake);
+    writeFileSync(join(fake, 'npm'), `#!/usr/bin/env bash\necho "$PWD $*" >> ${JSON.stringify(join(root, 'install', 'npm-calls'))}\nmkdir -p dist && touch dist/dazzle.mjs\n`, { mode: 0o755 });
+    const { result } = run(workspace, { actionPath: checkout, path: [fake], only: ['Install dazzle'] });
+    expect(result.step('Install dazzle').outcome, result.step('Install dazzle').stderr).toBe('success');
+    expect(readFileSync(join(root, 'install', 'npm-calls'), 'utf8')).toBe(`${checkout} ci --no-audit --no-fund\n`);
+    expect(result.step('Install dazzle').stdout.trim()).toBe('0.1.0');
+    expect(readFileSync(join(workspace, '..', 'runner', 'path.txt'), 'utf8')).toBe(`${checkout}/bin\n`);
   });
 });
