@@ -1,6 +1,6 @@
 /** House rules that keep the pipeline honest: one-way imports, and only the CLI touches the outside world. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,5 +102,9 @@ describe('architecture', () => {
     // The probe sees them when they are loaded.
     expect(loaded(['deploy', 'synth', '-p', example, '--out', out]).heavy).toEqual(['aws-cdk-lib', 'cdk-nag', 'esbuild']);
     expect(loaded(['deploy', 'diff', '-p', example, '--out', out]).heavy).toEqual(['aws-cdk-lib', 'esbuild', '@aws-cdk/cloudformation-diff']);
+    // The Action's report reads JSON: none of them.
+    const plan = join(out, 'plan.json');
+    writeFileSync(plan, spawnSync(process.execPath, [join(REPO, 'bin', 'dazzle'), 'deploy', 'plan', '-p', example, '--format', 'json'], { encoding: 'utf8' }).stdout);
+    expect(loaded(['deploy', 'ci', 'report', '--plan', plan])).toEqual({ code: 0, heavy: [] });
   });
 });

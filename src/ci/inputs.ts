@@ -6,8 +6,8 @@
  * is used, and a report that is not one is DZ8201 naming the file and why.
  */
 import { diag, quote, type Diagnostic } from '../diagnostics/index.js';
-import { DIFF_FORMAT_VERSION, type DiffReport } from '../diff/index.js';
-import { LEVELS, type Level } from '../preflight/index.js';
+import { DIFF_FORMAT_VERSION, type DiffReport } from '../diff/model.js';
+import { LEVELS, type Level } from '../preflight/model.js';
 import { PLAN_FORMAT_VERSION, type DeploymentPlan } from '../plan/index.js';
 
 /** A diagnostic as `--format json` prints it. */

@@ -5,11 +5,13 @@
  * reports and the GitHub environment, and writes what this returns.
  */
 import { escapeUnprintable } from '../diagnostics/index.js';
-import { failsOn, IMPACT_TITLES, IMPACTS, diffMarkdown, type Change, type DiffReport, type FailOn } from '../diff/index.js';
-import { costLine } from '../diff/render.js';
+// Not diff's index: that loads the comparison and its CloudFormation diff engine, which a report never needs.
+import { failsOn } from '../diff/gate.js';
+import { IMPACT_TITLES, IMPACTS, type Change, type DiffReport, type FailOn } from '../diff/model.js';
+import { costLine, diffMarkdown } from '../diff/render.js';
 import { usd } from '../diff/plan-changes.js';
 import { costText, planMarkdown, type DeploymentPlan } from '../plan/index.js';
-import { atOrAbove, LEVELS, type Level } from '../preflight/index.js';
+import { atOrAbove, LEVELS, type Level } from '../preflight/model.js';
 import type { CiReports, DiagnosticJson, ReportKind, SarifFinding } from './inputs.js';
 
 /** `fail-on-diff`: diff's `--fail-on` classes, or `none` to report changes without failing. */
