@@ -26,6 +26,8 @@ export class SourceText {
   readonly path: string;
   readonly text: string;
   private lineStarts: number[] | undefined;
+  /** The line of the last position found (see lineIndex). */
+  private lastLine = 0;
 
   constructor(path: string, text: string) {
     this.path = path;
@@ -48,30 +50,51 @@ export class SourceText {
     return starts;
   }
 
-  /** 1-based line and column of a 0-based offset (clamped to the text). */
-  position(offset: number): Position {
+  /**
+   * 0-based index of the line holding offset `o` (already clamped). Spans are
+   * mostly made in file order, so the line of the previous answer, or the next
+   * one, is tried before a binary search.
+   */
+  private lineIndex(o: number): number {
     const starts = this.starts();
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    const last = starts.length - 1;
+    const h = this.lastLine;
+    if ((starts[h] as number) <= o) {
+      if (h === last || (starts[h + 1] as number) > o) return h;
+      if (h + 1 === last || (starts[h + 2] as number) > o) return (this.lastLine = h + 1);
+    }
     let lo = 0;
-    let hi = starts.length - 1;
+    let hi = last;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if ((starts[mid] as number) <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, col: o - (starts[lo] as number) + 1 };
+    this.lastLine = lo;
+    return lo;
+  }
+
+  /** 1-based line and column of a 0-based offset (clamped to the text). */
+  position(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineIndex(o);
+    return { line: line + 1, col: o - (this.starts()[line] as number) + 1 };
   }
 
   /** The span from `start` (inclusive) to `end` (exclusive), both 0-based offsets. */
   span(start: number, end: number): Span {
-    const s = this.position(start);
-    const e = this.position(Math.max(start, end));
+    // As position(start) and position(max(start, end)), without the intermediate objects.
+    const starts = this.starts();
+    const s = Math.max(0, Math.min(start, this.text.length));
+    const e = Math.max(0, Math.min(Math.max(start, end), this.text.length));
+    const sl = this.lineIndex(s);
+    const el = e === s ? sl : this.lineIndex(e);
     return {
       file: this.path,
-      line: s.line,
-      col: s.col,
-      endLine: e.line,
-      endCol: e.col,
+      line: sl + 1,
+      col: s - (starts[sl] as number) + 1,
+      endLine: el + 1,
+      endCol: e - (starts[el] as number) + 1,
       offset: start,
       length: Math.max(0, end - start),
     };

@@ -143,8 +143,15 @@ class Linker {
       }
     }
 
-    const of = <K extends Decl['kind']>(kind: K) => all.filter((x): x is Located<DeclOf<K>> => x.decl.kind === kind);
-    const opaque = all.filter((x): x is Located<OpaqueDecl> => x.decl.kind === 'opaque');
+    // The declarations of each kind, in file order, grouped in one pass (a project may have 100,000).
+    const byKind = new Map<Decl['kind'], Located<Decl>[]>();
+    for (const x of all) {
+      const list = byKind.get(x.decl.kind);
+      if (list) list.push(x);
+      else byKind.set(x.decl.kind, [x]);
+    }
+    const of = <K extends Decl['kind']>(kind: K) => [...(byKind.get(kind) ?? [])] as Located<DeclOf<K>>[];
+    const opaque = of('opaque');
 
     // Exactly one app.
     const apps = of('app');
@@ -185,7 +192,7 @@ class Linker {
       span: decl.span,
     }));
 
-    const pc = (k: PropertyConstructDecl['kind']) => all.filter((x): x is Located<PropertyConstructDecl> => x.decl.kind === k);
+    const pc = (k: PropertyConstructDecl['kind']) => of(k);
 
     const ledgerDecls = pc('ledger');
     this.unique('ledger', ledgerDecls, (d) => ({ name: d.name, span: d.nameSpan }));
@@ -315,7 +322,7 @@ class Linker {
     });
 
     const section = (k: 'llm_config' | 'tenancy'): PropertyConstruct | null => {
-      const ds = all.filter((x): x is Located<SectionDecl> => x.decl.kind === k);
+      const ds = of(k);
       for (const extra of ds.slice(1)) {
         this.diagnostics.push(
           diag('DZ3003', `'${k}' is declared twice`, { span: extra.decl.span, related: ds[0] ? [{ message: 'first declared here', span: ds[0].decl.span }] : [], hint: 'merge them into one block' }),
@@ -415,27 +422,25 @@ class Linker {
       }
       const mods = f.modifiers.map((m) => m.name);
       const storage = f.modifiers.find((m) => m.name === 'storage')?.value;
-      fields.push({
+      // Built up in the IR's key order, without spreads (this runs for every field of the project).
+      const field: { -readonly [K in keyof Field]: Field[K] } = {
         name: f.name,
         type,
         required: mods.includes('required') || mods.includes('pk'),
         primaryKey: mods.includes('pk'),
         unique: mods.includes('unique') || mods.includes('pk'),
         sensitive: mods.includes('sensitive'),
-        ...(storage !== undefined ? { storage } : {}),
-        ...(f.default !== undefined ? { default: f.default } : {}),
-        modifiers: mods,
-        span: f.span,
-      });
+      } as Field;
+      if (storage !== undefined) field.storage = storage;
+      if (f.default !== undefined) field.default = f.default;
+      field.modifiers = mods;
+      field.span = f.span;
+      fields.push(field);
     }
-    return {
-      name: decl.name,
-      ...(decl.title !== undefined ? { title: decl.title } : {}),
-      module,
-      fields,
-      directives: decl.directives.map((d) => d.text),
-      span: decl.span,
-    };
+    const directives = decl.directives.map((d) => d.text);
+    return decl.title !== undefined
+      ? { name: decl.name, title: decl.title, module, fields, directives, span: decl.span }
+      : { name: decl.name, module, fields, directives, span: decl.span };
   }
 
   unknownType(name: string, span: Span, decl: EntityDecl, field: string, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>): void {
@@ -580,10 +585,15 @@ export function link(files: readonly FileAst[], projectFiles: readonly string[])
   return { value: spec ? deepFreeze(spec) : undefined, diagnostics: l.diagnostics };
 }
 
+/** Freeze the IR and everything in it. Indexed and for-in loops: an AppSpec can hold millions of objects. */
 function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o as object)) deepFreeze(v);
+  if (typeof o !== 'object' || o === null || Object.isFrozen(o)) return o;
+  Object.freeze(o);
+  if (Array.isArray(o)) {
+    for (let i = 0; i < o.length; i++) deepFreeze(o[i]);
+  } else {
+    const r = o as Record<string, unknown>;
+    for (const k in r) deepFreeze(r[k]);
   }
   return o;
 }

@@ -277,6 +277,18 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       cost: null,
       cloudformation: cfn({ 'AWS::SSM::Parameter': 2, 'AWS::Logs::LogGroup': 1 }),
     });
+    if (t.image.kind === 'first-deploy') {
+      resources.push({
+        id: 'Image',
+        type: 'Custom::TigerBeetleImage',
+        title: 'the Amazon Linux 2023 image, read once when the stack is created and kept',
+        params: [['image', image]],
+        because: [...req.ledgerCluster.because, cfg(config, 'tigerbeetle.ami')],
+        cost: fixed(0, 'a function that runs when the stack is created'),
+        // aws-cdk's AwsCustomResource: the resource, its function, and the function's role and policy.
+        cloudformation: cfn({ 'Custom::TigerBeetleImage': 1, 'AWS::Lambda::Function': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1 }),
+      });
+    }
     resources.push(...alarmResources(aws, 'TigerBeetle', () => nodeBecause));
     add('TigerBeetle', ['Network', 'Observability'], resources);
   }

@@ -1,5 +1,5 @@
 /** The plan for people (text), tools (json) and pull requests (markdown with a Mermaid diagram). */
-import { sourceText } from '../config/index.js';
+import { shownValue, sourceText } from '../config/index.js';
 import type { Because } from '../lower/index.js';
 import type { Cost, DeploymentPlan, ParamValue } from './model.js';
 
@@ -25,7 +25,25 @@ export function becauseText(because: readonly Because[]): string {
   return shown.join('; ') + (parts.length > 4 ? `; and ${parts.length - 4} more` : '');
 }
 
-export function planText(plan: DeploymentPlan): string {
+/** An environment variable's value as printed: a value that looks like a credential is not shown (DZ4029 warns of it). */
+const shownEnv = (name: string, v: string): string => String(shownValue(['env', name], v));
+
+/**
+ * The plan as printed: plain variables the configuration sets (`[deploy.compute.env]`,
+ * a service's `env`) pass through the config's own redaction, in the services' variables and in
+ * the typed AWS choices. The plan `generate` renders keeps the values.
+ */
+function printable(plan: DeploymentPlan): DeploymentPlan {
+  const env = (e: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, shownEnv(k, v)]));
+  return {
+    ...plan,
+    aws: { ...plan.aws, services: plan.aws.services.map((s) => ({ ...s, settings: { ...s.settings, env: env(s.settings.env) } })) },
+    services: plan.services.map((s) => ({ ...s, variables: s.variables.map((v) => (v.kind === 'value' ? { ...v, value: shownEnv(v.name, v.value) } : v)) })),
+  };
+}
+
+export function planText(full: DeploymentPlan): string {
+  const plan = printable(full);
   const out: string[] = [`Deployment plan for '${plan.app}' — ${plan.environment}, ${plan.region}`, ''];
   for (const stack of plan.stacks) {
     out.push(`${stack.name}${stack.dependsOn.length ? ` (after ${stack.dependsOn.join(', ')})` : ''}`);
@@ -48,7 +66,7 @@ export function planText(plan: DeploymentPlan): string {
 }
 
 export function planJson(plan: DeploymentPlan): string {
-  return `${JSON.stringify(plan, null, 2)}\n`;
+  return `${JSON.stringify(printable(plan), null, 2)}\n`;
 }
 
 export function planMarkdown(plan: DeploymentPlan): string {

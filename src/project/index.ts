@@ -115,7 +115,8 @@ export function frontEnd(raw: readonly RawFile[]): Result<FrontEndOutput> {
     if (!decoded.value) continue;
     sources.set(f.path, decoded.value);
     const parsed = parseSource(decoded.value);
-    diagnostics.push(...parsed.diagnostics);
+    // Not push(...list): a large file can have more diagnostics than a call can take arguments.
+    for (const d of parsed.diagnostics) diagnostics.push(d);
     if (parsed.value) files.push(parsed.value);
   }
   if (hasErrors(diagnostics)) return { value: { spec: undefined, sources, files }, diagnostics: sortDiagnostics(diagnostics) };
@@ -123,7 +124,7 @@ export function frontEnd(raw: readonly RawFile[]): Result<FrontEndOutput> {
     files,
     ordered.map((f) => f.path),
   );
-  diagnostics.push(...linked.diagnostics);
+  for (const d of linked.diagnostics) diagnostics.push(d);
   const ok = !hasErrors(diagnostics);
   return { value: { spec: ok ? linked.value : undefined, sources, files }, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -46,8 +46,6 @@ export function unquote(image: string): string {
   return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c));
 }
 
-const MEMBER_KEYS = ['property', 'line'];
-
 /** Rules whose first token is one of their own direct tokens (a keyword or a name). */
 const STARTS_WITH_TOKEN: ReadonlySet<string> = new Set([
   'moduleDecl',
@@ -75,6 +73,7 @@ function isLayout(t: IToken): boolean {
   return t.image.length === 0 || t.tokenType === Newline;
 }
 
+const NO_NODES: readonly CstNode[] = [];
 const tokEnd = (t: IToken): number => t.startOffset + t.image.length;
 const last = <T>(xs: readonly T[] | undefined): T | undefined => (xs && xs.length ? xs[xs.length - 1] : undefined);
 const tok = (c: Children, key: string): IToken | undefined => c[key]?.[0] as IToken | undefined;
@@ -101,6 +100,10 @@ function firstStart(n: CstNode): number {
       const t = tok(c, 'Minus') ?? tok(c, 'String') ?? tok(c, 'Duration') ?? tok(c, 'Number');
       return t ? t.startOffset : firstStart(sub(c, 'qualifiedName') as CstNode);
     }
+    case 'typeSpec':
+      return firstStart((sub(c, 'scalarType') ?? sub(c, 'enumType') ?? sub(c, 'refType') ?? sub(c, 'computedType')) as CstNode);
+    case 'entityDecl':
+      return (tok(c, 'Kw_entity') as IToken).startOffset;
     default:
       // Rules that begin with a keyword of their own: the earliest direct token.
       if (STARTS_WITH_TOKEN.has(n.name)) return firstToken(n).startOffset;
@@ -130,6 +133,15 @@ function lastEnd(n: CstNode): number {
     }
     case 'lineBlock':
       return lastEnd(last(c.line as CstNode[]) as CstNode);
+    case 'entityDecl':
+    case 'archetypeDecl':
+      return lastEnd(sub(c, 'entityBody') as CstNode);
+    case 'entityBody':
+      return Math.max(lastOf(c.fieldLine as CstNode[] | undefined), lastOf(c.line as CstNode[] | undefined));
+    case 'memberBlock':
+      return Math.max(lastOf(c.property as CstNode[] | undefined), lastOf(c.line as CstNode[] | undefined));
+    case 'declHeader':
+      return tokEnd(tok(c, 'Colon') as IToken);
     case 'property': {
       const block = sub(c, 'memberBlock');
       return block ? lastEnd(block) : tokEnd((last(c.Atom as IToken[] | undefined) ?? tok(c, 'Colon')) as IToken);
@@ -174,11 +186,16 @@ function lastEnd(n: CstNode): number {
   return best;
 }
 
-/** A node's child nodes (all of them, or those of the given rules), in source order, with their rule names. */
-function inOrder(n: CstNode, keys?: readonly string[]): [string, CstNode][] {
+/** lastEnd of the last node of a list (-1 for none). */
+function lastOf(list: readonly CstNode[] | undefined): number {
+  return list && list.length > 0 ? lastEnd(list[list.length - 1] as CstNode) : -1;
+}
+
+/** A node's child nodes, in source order, with their rule names. */
+function inOrder(n: CstNode): [string, CstNode][] {
   const out: [string, CstNode, number][] = [];
   const c = n.children as Children;
-  for (const key of keys ?? Object.keys(c)) {
+  for (const key of Object.keys(c)) {
     const list = c[key];
     if (!list) continue;
     for (const item of list) if (!('tokenType' in item)) out.push([key, item, firstStart(item)]);
@@ -190,12 +207,19 @@ function inOrder(n: CstNode, keys?: readonly string[]): [string, CstNode][] {
 /** The first token consumed directly by a node (its keyword, for rules that start with one). */
 function firstToken(n: CstNode): IToken {
   let best: IToken | undefined;
-  for (const list of Object.values(ch(n))) {
-    const t = list?.[0];
+  const c = ch(n);
+  for (const key in c) {
+    const t = c[key]?.[0];
     if (t && 'tokenType' in t && t.image && (!best || t.startOffset < best.startOffset)) best = t;
   }
   if (!best) throw new Error(`CST node ${n.name} has no token`);
   return best;
+}
+
+function typeArgValue(n: CstNode): string | number {
+  const c = ch(n);
+  const a = (tok(c, 'Number') ?? tok(c, 'Name') ?? tok(c, 'String')) as IToken;
+  return a.tokenType === NumberLit ? Number(a.image) : a.tokenType === StringLit ? unquote(a.image) : a.image;
 }
 
 class AstBuilder {
@@ -222,13 +246,12 @@ class AstBuilder {
     return this.source.text.slice(s.offset, s.offset + s.length);
   }
 
-  file(cst: CstNode): FileAst {
-    const decls: Decl[] = [];
+  /** Append the declarations of a `spec` node (a whole file, or a run of its top-level statements). */
+  statements(cst: CstNode, decls: Decl[]): void {
     for (const [key, st] of inOrder(cst)) {
       const d = this.statement(key, st);
       if (d) decls.push(d);
     }
-    return { path: this.source.path, decls };
   }
 
   statement(key: string, n: CstNode): Decl | undefined {
@@ -341,9 +364,30 @@ class AstBuilder {
     return this.members(n);
   }
 
-  /** The `property` and `line` children of a node, in source order. */
+  /** The `property` and `line` children of a node, in source order (each list already is). */
   members(n: CstNode): Member[] {
-    return inOrder(n, MEMBER_KEYS).map(([key, m]) => (key === 'property' ? this.property(m) : this.opaqueLine(m)));
+    const c = ch(n);
+    const props = c.property as CstNode[] | undefined;
+    const lines = c.line as CstNode[] | undefined;
+    if (!lines) return props ? props.map((p) => this.property(p)) : [];
+    if (!props) return lines.map((l) => this.opaqueLine(l));
+    const out: Member[] = [];
+    let i = 0;
+    let k = 0;
+    let p = firstStart(props[0] as CstNode);
+    let l = firstStart(lines[0] as CstNode);
+    while (i < props.length || k < lines.length) {
+      if (k >= lines.length || (i < props.length && p < l)) {
+        out.push(this.property(props[i] as CstNode));
+        i++;
+        if (i < props.length) p = firstStart(props[i] as CstNode);
+      } else {
+        out.push(this.opaqueLine(lines[k] as CstNode));
+        k++;
+        if (k < lines.length) l = firstStart(lines[k] as CstNode);
+      }
+    }
+    return out;
   }
 
   opaqueLine(l: CstNode): OpaqueLine {
@@ -381,31 +425,48 @@ class AstBuilder {
   }
 
   entity(n: CstNode, kind: 'entity' | 'archetype'): Decl {
-    const h = this.header(n);
-    const body = node(n, 'entityBody') as CstNode;
-    const fields = nodes(body, 'fieldLine').map((f) => this.field(f));
-    const directives = nodes(body, 'line').map((l) => this.opaqueLine(l));
-    return { kind, ...h, fields, directives, span: this.nodeSpan(n) };
+    // Written out rather than with header() and spreads: this runs for every entity of a project.
+    const c = ch(n);
+    const h = ch(sub(c, 'declHeader') as CstNode);
+    const nameTok = tok(h, 'Name') as IToken;
+    const titleTok = tok(h, 'String');
+    const body = ch(sub(c, 'entityBody') as CstNode);
+    const fieldNodes = body.fieldLine as CstNode[] | undefined;
+    const lineNodes = body.line as CstNode[] | undefined;
+    const fields = fieldNodes ? fieldNodes.map((f) => this.field(f)) : [];
+    const directives = lineNodes ? lineNodes.map((l) => this.opaqueLine(l)) : [];
+    const name = nameTok.image;
+    const nameSpan = this.tokSpan(nameTok);
+    const span = this.nodeSpan(n);
+    return titleTok ? { kind, name, nameSpan, title: unquote(titleTok.image), fields, directives, span } : { kind, name, nameSpan, fields, directives, span };
   }
 
   field(f: CstNode): Field {
-    const name = token(f, 'Name') as IToken;
-    const typeNode = node(f, 'typeSpec') as CstNode;
+    const c = ch(f);
+    const name = tok(c, 'Name') as IToken;
+    const typeNode = sub(c, 'typeSpec') as CstNode;
     const typeSpan = this.nodeSpan(typeNode);
     const type = this.fieldType(typeNode, typeSpan);
-    const modifiers: FieldModifier[] = [];
+    const modifierNodes = (c.fieldModifier as CstNode[] | undefined) ?? NO_NODES;
+    // Sized up front (`=value` is a default, not a modifier): a pushed-to array keeps spare room, for every field.
+    let named = 0;
+    for (const m of modifierNodes) if (ch(m).Name) named++;
+    const modifiers: FieldModifier[] = named > 0 ? new Array<FieldModifier>(named) : [];
+    named = 0;
     let defaultValue: string | undefined;
-    for (const m of nodes(f, 'fieldModifier')) {
+    for (const m of modifierNodes) {
       const span = this.nodeSpan(m);
-      const lit = node(m, 'literalValue');
-      const word = token(m, 'Name');
+      const mc = ch(m);
+      const lit = sub(mc, 'literalValue');
+      const words = mc.Name as IToken[] | undefined;
+      const word = words?.[0];
       const litText = lit ? this.nodeText(lit) : undefined;
       if (!word) {
         defaultValue = litText;
         continue;
       }
-      const second = tokens(m, 'Name')[1];
-      const mod = word.image + (token(m, 'Question') ? '?' : '');
+      const second = words[1];
+      const mod = mc.Question ? `${word.image}?` : word.image;
       const value = litText ?? second?.image;
       if (mod === 'default') defaultValue = value;
       if (!FIELD_MODIFIERS.has(word.image)) {
@@ -421,12 +482,12 @@ class AstBuilder {
           diag('DZ2102', `modifier '${word.image}' on field '${name.image}' needs a value`, { span, hint: word.image === 'was' ? `write was: old_name` : `write ${word.image}=value` }),
         );
       }
-      modifiers.push({ name: mod, ...(value !== undefined ? { value } : {}), span });
+      modifiers[named++] = value !== undefined ? { name: mod, value, span } : { name: mod, span };
     }
     // A field may carry indented continuation lines (`semantic: a=positive, …`); anything else
     // indented under it is a mistake (usually a field indented one step too far).
-    const block = node(f, 'lineBlock');
-    for (const l of block ? nodes(block, 'line') : []) {
+    const block = sub(c, 'lineBlock');
+    for (const l of block ? nodes(block, 'line') : NO_NODES) {
       const first = tokens(l, 'Atom')[0] as IToken;
       if (FIELD_CONTINUATIONS.has(first.image) && tokens(l, 'Atom')[1]?.image === ':') continue;
       this.diagnostics.push(
@@ -437,15 +498,11 @@ class AstBuilder {
         }),
       );
     }
-    return {
-      name: name.image,
-      nameSpan: this.tokSpan(name),
-      type,
-      typeSpan,
-      modifiers,
-      ...(defaultValue !== undefined ? { default: defaultValue } : {}),
-      span: this.nodeSpan(f),
-    };
+    const nameSpan = this.tokSpan(name);
+    const span = this.nodeSpan(f);
+    return defaultValue !== undefined
+      ? { name: name.image, nameSpan, type, typeSpan, modifiers, default: defaultValue, span }
+      : { name: name.image, nameSpan, type, typeSpan, modifiers, span };
   }
 
   fieldType(t: CstNode, span: Span): FieldType {
@@ -459,13 +516,11 @@ class AstBuilder {
     }
     const c = node(t, 'computedType');
     if (c) return { kind: 'computed', expression: tokens(c, 'Atom').map((x) => x.image).join(' ') };
-    const s = node(t, 'scalarType') as CstNode;
-    const nameTok = token(s, 'Name') as IToken;
-    const args: (string | number)[] = [];
-    for (const ta of nodes(s, 'typeArgs').flatMap((x) => nodes(x, 'typeArg'))) {
-      const tok = firstToken(ta);
-      args.push(tok.tokenType === NumberLit ? Number(tok.image) : tok.tokenType === StringLit ? unquote(tok.image) : tok.image);
-    }
+    const s = ch(node(t, 'scalarType') as CstNode);
+    const nameTok = tok(s, 'Name') as IToken;
+    // One typeArgs node at most (the parenthesised or the bracketed form).
+    const list = sub(s, 'typeArgs');
+    const args: (string | number)[] = list ? nodes(list, 'typeArg').map(typeArgValue) : [];
     this.checkScalar(nameTok, args, span);
     return { kind: 'scalar', name: nameTok.image, args };
   }
@@ -642,8 +697,30 @@ class AstBuilder {
   }
 }
 
+/**
+ * Builds one file's AST from the CSTs of consecutive runs of its top-level
+ * statements, in order, so that each CST can be dropped once it is read.
+ */
+export class FileAstBuilder {
+  private readonly builder: AstBuilder;
+  private readonly decls: Decl[] = [];
+  constructor(private readonly source: SourceText) {
+    this.builder = new AstBuilder(source);
+  }
+
+  /** Read the next run of statements (a `spec` node). */
+  add(cst: CstNode): void {
+    this.builder.statements(cst, this.decls);
+  }
+
+  finish(): { ast: FileAst; diagnostics: Diagnostic[] } {
+    return { ast: { path: this.source.path, decls: this.decls }, diagnostics: this.builder.diagnostics };
+  }
+}
+
+/** The AST of a whole file's CST. */
 export function buildAst(source: SourceText, cst: CstNode): { ast: FileAst; diagnostics: Diagnostic[] } {
-  const b = new AstBuilder(source);
-  const ast = b.file(cst);
-  return { ast, diagnostics: b.diagnostics };
+  const b = new FileAstBuilder(source);
+  b.add(cst);
+  return b.finish();
 }

@@ -4,9 +4,9 @@
  */
 import { diag, hasErrors, type Diagnostic, type Result, type SourceText } from '../diagnostics/index.js';
 import type { FileAst } from './ast.js';
-import { buildAst } from './build-ast.js';
-import { lex } from './lexer.js';
-import { parseTokens } from './parser.js';
+import { buildAst, FileAstBuilder } from './build-ast.js';
+import { lex, PIECE_CHARS, StatementLexer } from './lexer.js';
+import { parseTokens, type ParseOutput } from './parser.js';
 
 export type * from './ast.js';
 export { decodeSource, firstInvalidUtf8 } from './decode.js';
@@ -44,21 +44,54 @@ const RULE_HINTS: Record<string, string> = {
   qualifiedName: 'a qualified name is words separated by dots, e.g. app.core',
 };
 
-/** Lex, parse and build the AST of one file. */
-export function parseSource(source: SourceText): Result<FileAst | undefined> {
+/**
+ * Lex, parse and build the AST of one file, a run of top-level statements at a
+ * time (see {@link StatementLexer}), so that its tokens and CST never exist
+ * whole. The result is exactly {@link parseWholeSource}'s: a file with a
+ * lexical mistake is read again whole, and a syntax error is reported as the
+ * whole-file parse would. `pieceChars` is the size of the pieces lexed at a
+ * time (tests vary it to put piece boundaries everywhere).
+ */
+export function parseSource(source: SourceText, pieceChars = PIECE_CHARS): Result<FileAst | undefined> {
+  const lexer = new StatementLexer(source, pieceChars);
+  const ast = new FileAstBuilder(source);
+  for (let run = lexer.next(); run; run = lexer.next()) {
+    const parsed = parseTokens(run);
+    if (parsed.cst && !parsed.error) {
+      ast.add(parsed.cst);
+      continue;
+    }
+    // The whole-file parse stops at the same mistake: in this run, or at the first token after it
+    // (a statement's rule looks no further than one token past its block). Parse the run with the
+    // next one, once the rest of the file is known to lex cleanly (lexical mistakes come first).
+    const following = lexer.next() ?? [];
+    while (lexer.next());
+    if (lexer.failed) return parseWholeSource(source);
+    const error = parseTokens([...run, ...following]).error;
+    if (!error) return parseWholeSource(source);
+    return { value: undefined, diagnostics: [...lexer.warnings, syntaxError(source, error)] };
+  }
+  if (lexer.failed) return parseWholeSource(source);
+  const built = ast.finish();
+  return { value: built.ast, diagnostics: [...lexer.warnings, ...built.diagnostics] };
+}
+
+/** {@link parseSource} over the whole file's tokens and CST at once. */
+export function parseWholeSource(source: SourceText): Result<FileAst | undefined> {
   const lexed = lex(source);
   if (hasErrors(lexed.diagnostics)) return { value: undefined, diagnostics: lexed.diagnostics };
   const parsed = parseTokens(lexed.tokens);
-  if (parsed.error || !parsed.cst) {
-    const e = parsed.error;
-    const tok = e?.token;
-    const atEnd = !tok || tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset);
-    const offset = atEnd ? source.text.length : tok.startOffset;
-    const end = atEnd ? offset : Math.max(offset + 1, tok.startOffset + tok.image.length);
-    const hint = RULE_HINTS[e?.rule ?? ''] ?? 'check the line against the grammar (grammar/dazzle.ebnf)';
-    const d = diag(atEnd ? 'DZ2002' : 'DZ2001', e?.message ?? 'unexpected input', { span: source.span(offset, end), hint });
-    return { value: undefined, diagnostics: [...lexed.diagnostics, d] };
-  }
+  if (parsed.error || !parsed.cst) return { value: undefined, diagnostics: [...lexed.diagnostics, syntaxError(source, parsed.error)] };
   const built = buildAst(source, parsed.cst);
   return { value: built.ast, diagnostics: [...lexed.diagnostics, ...built.diagnostics] };
+}
+
+/** The syntax error (DZ2001, or DZ2002 at the end of the file), with a hint for the rule it happened in. */
+function syntaxError(source: SourceText, e: ParseOutput['error']): Diagnostic {
+  const tok = e?.token;
+  const atEnd = !tok || tok.tokenType.name === 'EOF' || Number.isNaN(tok.startOffset);
+  const offset = atEnd ? source.text.length : tok.startOffset;
+  const end = atEnd ? offset : Math.max(offset + 1, tok.startOffset + tok.image.length);
+  const hint = RULE_HINTS[e?.rule ?? ''] ?? 'check the line against the grammar (grammar/dazzle.ebnf)';
+  return diag(atEnd ? 'DZ2002' : 'DZ2001', e?.message ?? 'unexpected input', { span: source.span(offset, end), hint });
 }

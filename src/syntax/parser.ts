@@ -4,7 +4,7 @@
  * read by the general `line` rule (a line of atoms and its indented block),
  * which keeps its text and span and never fails on well-formed layout.
  */
-import { CstParser, tokenMatcher, type CstNode, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, tokenMatcher, type CstNode, type IOrAlt, type IParserErrorMessageProvider, type IToken, type OrMethodOpts, type TokenType } from 'chevrotain';
 import {
   ALL_TOKENS,
   Atom,
@@ -134,27 +134,32 @@ export class DslParser extends CstParser {
    * read by the general `line` rule.
    */
   public spec = this.RULE('spec', () => {
-    this.MANY(() => {
-      this.OR({
-        MAX_LOOKAHEAD: 1,
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { ALT: () => this.SUBRULE(this.moduleDecl) },
-          { ALT: () => this.SUBRULE(this.useDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.appDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.entityDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.archetypeDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.enumDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.transactionDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.channelDecl) },
-          { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.eventModelDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.propertyConstruct) },
-          { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.sectionConstruct) },
-          { ALT: () => this.SUBRULE(this.line) },
-        ],
-      });
-    });
+    this.MANY(this.statement);
   });
+
+  // The choices below are built once, not on every call: rules run for every line of a file,
+  // and the alternatives' closures would otherwise be most of what parsing allocates.
+  private readonly statement = (): void => {
+    this.OR(this.statementChoice);
+  };
+  private readonly statementChoice: OrMethodOpts<unknown> = {
+    MAX_LOOKAHEAD: 1,
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      { ALT: () => this.SUBRULE(this.moduleDecl) },
+      { ALT: () => this.SUBRULE(this.useDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.appDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.entityDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.archetypeDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.enumDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.transactionDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.channelDecl) },
+      { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.eventModelDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.propertyConstruct) },
+      { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.sectionConstruct) },
+      { ALT: () => this.SUBRULE(this.line) },
+    ],
+  };
 
   /** `module a.b.c` */
   public moduleDecl = this.RULE('moduleDecl', () => {
@@ -208,14 +213,16 @@ export class DslParser extends CstParser {
 
   public entityBody = this.RULE('entityBody', () => {
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [{ GATE: () => this.isFieldStart(), ALT: () => this.SUBRULE(this.fieldLine) }, { ALT: () => this.SUBRULE(this.line) }],
-      });
-    });
+    this.AT_LEAST_ONE(this.entityMember);
     this.CONSUME(Dedent);
   });
+  private readonly entityMember = (): void => {
+    this.OR(this.entityMemberChoice);
+  };
+  private readonly entityMemberChoice: OrMethodOpts<unknown> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [{ GATE: () => this.isFieldStart(), ALT: () => this.SUBRULE(this.fieldLine) }, { ALT: () => this.SUBRULE(this.line) }],
+  };
 
   /** `Name "Title"? :` then end of line. */
   public declHeader = this.RULE('declHeader', () => {
@@ -241,22 +248,29 @@ export class DslParser extends CstParser {
     this.CONSUME(Name);
     this.CONSUME(Colon);
     this.SUBRULE(this.typeSpec);
-    this.MANY(() => this.SUBRULE(this.fieldModifier));
+    this.MANY(this.fieldModifierItem);
     this.CONSUME(Newline);
-    this.OPTION(() => this.SUBRULE(this.lineBlock));
+    this.OPTION(this.lineBlockItem);
   });
+  private readonly fieldModifierItem = (): void => {
+    this.SUBRULE(this.fieldModifier);
+  };
+  private readonly lineBlockItem = (): void => {
+    this.SUBRULE(this.lineBlock);
+  };
 
   public typeSpec = this.RULE('typeSpec', () => {
-    this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.SUBRULE(this.enumType) },
-        { ALT: () => this.SUBRULE(this.refType) },
-        { ALT: () => this.SUBRULE(this.computedType) },
-        { GATE: () => !this.is(1, kw('enum')), ALT: () => this.SUBRULE(this.scalarType) },
-      ],
-    });
+    this.OR(this.typeChoice);
   });
+  private readonly typeChoice: OrMethodOpts<unknown> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      { ALT: () => this.SUBRULE(this.enumType) },
+      { ALT: () => this.SUBRULE(this.refType) },
+      { ALT: () => this.SUBRULE(this.computedType) },
+      { GATE: () => !this.is(1, kw('enum')), ALT: () => this.SUBRULE(this.scalarType) },
+    ],
+  };
 
   /** `enum[a, b, c]` */
   public enumType = this.RULE('enumType', () => {
@@ -273,15 +287,16 @@ export class DslParser extends CstParser {
 
   /** `ref Entity`, `has_many Entity`, … */
   public refType = this.RULE('refType', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(kw('ref')) },
-      { ALT: () => this.CONSUME(kw('has_many')) },
-      { ALT: () => this.CONSUME(kw('has_one')) },
-      { ALT: () => this.CONSUME(kw('embeds')) },
-      { ALT: () => this.CONSUME(kw('belongs_to')) },
-    ]);
+    this.OR(this.relationChoice);
     this.SUBRULE(this.qualifiedName);
   });
+  private readonly relationChoice: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(kw('ref')) },
+    { ALT: () => this.CONSUME(kw('has_many')) },
+    { ALT: () => this.CONSUME(kw('has_one')) },
+    { ALT: () => this.CONSUME(kw('embeds')) },
+    { ALT: () => this.CONSUME(kw('belongs_to')) },
+  ];
 
   /** `computed <expression>` (kept as text). */
   public computedType = this.RULE('computedType', () => {
@@ -292,86 +307,102 @@ export class DslParser extends CstParser {
   /** `str(200)`, `decimal(10,2)`, `money(GBP)`, `poly_ref[A, B]`, `uuid`, … */
   public scalarType = this.RULE('scalarType', () => {
     this.CONSUME(Name);
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(LParen);
-            this.OPTION2(() => this.SUBRULE(this.typeArgs));
-            this.CONSUME(RParen);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(LBracket);
-            this.OPTION3(() => this.SUBRULE2(this.typeArgs));
-            this.CONSUME(RBracket);
-          },
-        },
-      ]);
-    });
+    this.OPTION(this.scalarArgs);
   });
+  private readonly scalarArgs = (): void => {
+    this.OR(this.scalarArgsChoice);
+  };
+  private readonly scalarArgsChoice: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(LParen);
+        this.OPTION2(() => this.SUBRULE(this.typeArgs));
+        this.CONSUME(RParen);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(LBracket);
+        this.OPTION3(() => this.SUBRULE2(this.typeArgs));
+        this.CONSUME(RBracket);
+      },
+    },
+  ];
 
   public typeArgs = this.RULE('typeArgs', () => {
-    this.AT_LEAST_ONE_SEP({ SEP: Comma, DEF: () => this.SUBRULE(this.typeArg) });
+    this.AT_LEAST_ONE_SEP(this.typeArgList);
   });
+  private readonly typeArgList = {
+    SEP: Comma,
+    DEF: (): void => {
+      this.SUBRULE(this.typeArg);
+    },
+  };
 
   public typeArg = this.RULE('typeArg', () => {
-    this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(Name) }, { ALT: () => this.CONSUME(StringLit) }]);
+    this.OR(this.typeArgChoice);
   });
+  private readonly typeArgChoice: IOrAlt<unknown>[] = [{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(Name) }, { ALT: () => this.CONSUME(StringLit) }];
 
   /** `required`, `unique?`, `storage=media`, `=default`, `was: old_name`. */
   public fieldModifier = this.RULE('fieldModifier', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Eq);
-          this.SUBRULE(this.literalValue);
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(Name);
-          this.OPTION(() => this.CONSUME(Question));
-          this.OPTION2(() => {
-            this.OR2([
-              {
-                ALT: () => {
-                  this.CONSUME2(Eq);
-                  this.SUBRULE2(this.literalValue);
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(Colon);
-                  this.CONSUME2(Name);
-                },
-              },
-            ]);
-          });
-        },
-      },
-    ]);
+    this.OR(this.modifierChoice);
   });
+  private readonly modifierChoice: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(Eq);
+        this.SUBRULE(this.literalValue);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(Name);
+        this.OPTION(this.question);
+        this.OPTION2(this.modifierValue);
+      },
+    },
+  ];
+  private readonly question = (): void => {
+    this.CONSUME(Question);
+  };
+  private readonly modifierValue = (): void => {
+    this.OR2(this.modifierValueChoice);
+  };
+  private readonly modifierValueChoice: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.CONSUME2(Eq);
+        this.SUBRULE2(this.literalValue);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(Colon);
+        this.CONSUME2(Name);
+      },
+    },
+  ];
 
   /** A default value: string, number, duration, name, or `-number`. */
   public literalValue = this.RULE('literalValue', () => {
     this.OPTION(() => this.CONSUME(Minus));
-    this.OR([
-      { ALT: () => this.CONSUME(StringLit) },
-      { ALT: () => this.CONSUME(Duration) },
-      { ALT: () => this.CONSUME(NumberLit) },
-      {
-        ALT: () => {
-          this.SUBRULE(this.qualifiedName);
-          this.OPTION2(() => {
-            this.CONSUME(LParen);
-            this.CONSUME(RParen);
-          });
-        },
-      },
-    ]);
+    this.OR(this.literalChoice);
   });
+  private readonly literalChoice: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(StringLit) },
+    { ALT: () => this.CONSUME(Duration) },
+    { ALT: () => this.CONSUME(NumberLit) },
+    {
+      ALT: () => {
+        this.SUBRULE(this.qualifiedName);
+        this.OPTION2(() => {
+          this.CONSUME(LParen);
+          this.CONSUME(RParen);
+        });
+      },
+    },
+  ];
 
   /** `enum Name "Title":` with one value per line. */
   public enumDecl = this.RULE('enumDecl', () => {
@@ -385,18 +416,20 @@ export class DslParser extends CstParser {
     this.CONSUME(kw('transaction'));
     this.SUBRULE(this.declHeader);
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.transferBlock) },
-          { GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) },
-          { ALT: () => this.SUBRULE(this.line) },
-        ],
-      });
-    });
+    this.AT_LEAST_ONE(this.transactionMember);
     this.CONSUME(Dedent);
   });
+  private readonly transactionMember = (): void => {
+    this.OR(this.transactionMemberChoice);
+  };
+  private readonly transactionMemberChoice: OrMethodOpts<unknown> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.transferBlock) },
+      { GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) },
+      { ALT: () => this.SUBRULE(this.line) },
+    ],
+  };
 
   /** `transfer name:` with debit, credit, amount, code, flags. */
   public transferBlock = this.RULE('transferBlock', () => {
@@ -412,27 +445,31 @@ export class DslParser extends CstParser {
     this.CONSUME(kw('channel'));
     this.SUBRULE(this.declHeader);
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.channelOperation) },
-          { GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) },
-          { ALT: () => this.SUBRULE(this.line) },
-        ],
-      });
-    });
+    this.AT_LEAST_ONE(this.channelMember);
     this.CONSUME(Dedent);
   });
+  private readonly channelMember = (): void => {
+    this.OR(this.channelMemberChoice);
+  };
+  private readonly channelMemberChoice: OrMethodOpts<unknown> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.channelOperation) },
+      { GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) },
+      { ALT: () => this.SUBRULE(this.line) },
+    ],
+  };
 
   /** `send name:` or `receive name:` */
   public channelOperation = this.RULE('channelOperation', () => {
-    this.OR([{ ALT: () => this.CONSUME(kw('send')) }, { ALT: () => this.CONSUME(kw('receive')) }]);
+    this.OR(this.directionChoice);
     this.CONSUME(Name);
     this.CONSUME(Colon);
     this.CONSUME(Newline);
     this.SUBRULE(this.memberBlock);
   });
+
+  private readonly directionChoice: IOrAlt<unknown>[] = [{ ALT: () => this.CONSUME(kw('send')) }, { ALT: () => this.CONSUME(kw('receive')) }];
 
   /** `event_model:` with `topic` and `event` blocks. */
   public eventModelDecl = this.RULE('eventModelDecl', () => {
@@ -440,19 +477,21 @@ export class DslParser extends CstParser {
     this.CONSUME(Colon);
     this.CONSUME(Newline);
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.topicBlock) },
-          { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.eventBlock) },
-          { GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) },
-          { ALT: () => this.SUBRULE(this.line) },
-        ],
-      });
-    });
+    this.AT_LEAST_ONE(this.eventModelMember);
     this.CONSUME(Dedent);
   });
+  private readonly eventModelMember = (): void => {
+    this.OR(this.eventModelMemberChoice);
+  };
+  private readonly eventModelMemberChoice: OrMethodOpts<unknown> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.topicBlock) },
+      { GATE: () => this.isName(2) && this.is(3, Colon), ALT: () => this.SUBRULE(this.eventBlock) },
+      { GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) },
+      { ALT: () => this.SUBRULE(this.line) },
+    ],
+  };
 
   /** `topic name:` with retention and partition key. */
   public topicBlock = this.RULE('topicBlock', () => {
@@ -474,55 +513,68 @@ export class DslParser extends CstParser {
 
   /** ledger, schedule, job, service, integration, experience, webhook, llm_model. */
   public propertyConstruct = this.RULE('propertyConstruct', () => {
-    this.OR(PROPERTY_CONSTRUCTS.map((w) => ({ ALT: () => this.CONSUME(kw(w)) })));
+    this.OR(this.propertyConstructChoice);
     this.SUBRULE(this.declHeader);
     this.SUBRULE(this.memberBlock);
   });
+  private readonly propertyConstructChoice: IOrAlt<unknown>[] = PROPERTY_CONSTRUCTS.map((w) => ({ ALT: () => this.CONSUME(kw(w)) }));
 
   /** tenancy, llm_config. */
   public sectionConstruct = this.RULE('sectionConstruct', () => {
-    this.OR(SECTION_CONSTRUCTS.map((w) => ({ ALT: () => this.CONSUME(kw(w)) })));
+    this.OR(this.sectionConstructChoice);
     this.CONSUME(Colon);
     this.CONSUME(Newline);
     this.SUBRULE(this.memberBlock);
   });
+  private readonly sectionConstructChoice: IOrAlt<unknown>[] = SECTION_CONSTRUCTS.map((w) => ({ ALT: () => this.CONSUME(kw(w)) }));
 
   /** An indented block of properties (and other lines). */
   public memberBlock = this.RULE('memberBlock', () => {
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [{ GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) }, { ALT: () => this.SUBRULE(this.line) }],
-      });
-    });
+    this.AT_LEAST_ONE(this.member);
     this.CONSUME(Dedent);
   });
+  private readonly member = (): void => {
+    this.OR(this.memberChoice);
+  };
+  private readonly memberChoice: OrMethodOpts<unknown> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [{ GATE: () => this.isName(1) && this.is(2, Colon), ALT: () => this.SUBRULE(this.property) }, { ALT: () => this.SUBRULE(this.line) }],
+  };
 
   /** `key: value` with an optional nested block of members. */
   public property = this.RULE('property', () => {
     this.CONSUME(Name);
     this.CONSUME(Colon);
-    this.MANY(() => this.CONSUME(Atom));
+    this.MANY(this.atom);
     this.CONSUME(Newline);
-    this.OPTION(() => this.SUBRULE(this.memberBlock));
+    this.OPTION(this.memberBlockItem);
   });
+  private readonly atom = (): void => {
+    this.CONSUME(Atom);
+  };
+  private readonly memberBlockItem = (): void => {
+    this.SUBRULE(this.memberBlock);
+  };
 
   /**
    * The general block rule: any line of atoms, then an optional indented
    * block of lines. Every construct without a typed rule is read by it.
    */
   public line = this.RULE('line', () => {
-    this.AT_LEAST_ONE(() => this.CONSUME(Atom));
+    this.AT_LEAST_ONE(this.atom);
     this.CONSUME(Newline);
-    this.OPTION(() => this.SUBRULE(this.lineBlock));
+    this.OPTION(this.lineBlockItem);
   });
 
   public lineBlock = this.RULE('lineBlock', () => {
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => this.SUBRULE(this.line));
+    this.AT_LEAST_ONE(this.lineItem);
     this.CONSUME(Dedent);
   });
+  private readonly lineItem = (): void => {
+    this.SUBRULE(this.line);
+  };
 }
 
 let shared: DslParser | undefined;

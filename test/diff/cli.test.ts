@@ -188,7 +188,7 @@ describe('dazzle deploy diff --base-ref, in a git repository', () => {
     const report = JSON.parse(r.stdout) as DiffReport;
     expect(report.baseline).toMatchObject({ kind: 'ref', label: expect.stringMatching(/^HEAD \([0-9a-f]{12}\)$/) });
     expect(report.summary.worst).toBe('safe');
-    expect(report.plan.added).toEqual([expect.objectContaining({ stack: 'Messaging', id: 'QueueRefunds', because: 'channel (kind: queue) refunds (dsl/messaging.dsl:32)' })]);
+    expect(report.plan.added).toEqual(['QueueRefunds', 'QueueRefundsDeadLettersAlarm', 'QueueRefundsAgeAlarm'].map((id) => expect.objectContaining({ stack: 'Messaging', id, because: 'channel (kind: queue) refunds (dsl/messaging.dsl:32)' })));
     expect(report.plan.cost.delta?.high).toBeGreaterThan(0);
     // Nothing was generated into the project, and the repository is as it was.
     expect(readdirSync(project)).not.toContain('infra');
@@ -205,7 +205,7 @@ describe('dazzle deploy diff --base-ref, in a git repository', () => {
     const r = await dazzle(['deploy', 'diff', '-p', clean, '--format', 'json'], repo);
     const report = JSON.parse(r.stdout) as DiffReport;
     expect(report.plan.known).toBe(true);
-    expect(report.plan.added.map((e) => e.id)).toEqual(['QueueRefunds']);
+    expect(report.plan.added.map((e) => e.id)).toEqual(['QueueRefunds', 'QueueRefundsDeadLettersAlarm', 'QueueRefundsAgeAlarm']);
   }, 120_000);
 
   it('a ref that names no commit, or a project outside git, is DZ8102; a commit where the project does not generate is DZ8103 (exit 2)', async () => {

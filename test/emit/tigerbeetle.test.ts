@@ -336,9 +336,12 @@ describe.each(CASES)('TigerBeetle stack: $name', (c) => {
   });
 
   it('pins the image: nothing resolves "the latest" at each deploy, so a new Amazon Linux release replaces no replica', () => {
-    // No SSM-typed stack parameter (CloudFormation resolves those again on every deploy).
+    // No stack parameter reading an AWS public parameter (CloudFormation resolves those again on every
+    // deploy); the stack's own SSM reads are the app's wiring, written by the stacks deployed before it.
     const params = Object.values((t.Parameters ?? {}) as Record<string, { Type: string; Default?: string }>);
-    expect(params.filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value<') && p.Default !== '/cdk-bootstrap/hnb659fds/version')).toEqual([]);
+    const ssmTyped = params.filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value<') && p.Default !== '/cdk-bootstrap/hnb659fds/version');
+    expect(ssmTyped.filter((p) => p.Type.includes('AWS::EC2::Image::Id') || p.Default?.startsWith('/aws/'))).toEqual([]);
+    expect(ssmTyped.map((p) => p.Default).sort()).toEqual([...(plan.stacks.find((s) => s.name === 'TigerBeetle')?.reads ?? [])].sort());
     const images = tb.nodes.map((node) => ((at(t, 'AWS::EC2::LaunchTemplate', `${node.id}LaunchTemplate/Resource`)[1].Properties as Json).LaunchTemplateData as Json).ImageId);
     const custom = resourcesOf(t, 'Custom::TigerBeetleImage');
     if (c.ami) {

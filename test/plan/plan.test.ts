@@ -226,3 +226,23 @@ describe('determinism', () => {
     );
   });
 });
+
+describe('values that look like credentials', () => {
+  it('a plain variable holding a key is not printed by plan, in text or JSON; generate still renders it', () => {
+    const key = `sk_live_${'4eC39HqLyjWDarjtT1zdp7dc'}`;
+    const project = tempProject({
+      'dazzle.toml': `[deploy]\nregion = "eu-west-1"\n[deploy.compute.env]\nSTRIPE_KEY = "${key}"\nLOG_LEVEL = "info"\n`,
+      'dsl/app.dsl': 'module shop.app\napp shop "Shop"\nentity User "User":\n  id: uuid pk\n',
+    });
+    for (const format of ['text', 'json', 'markdown']) {
+      const r = runCli(['deploy', 'plan', '-p', project, '--format', format]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout + r.stderr, format).not.toContain(key);
+    }
+    const json = JSON.parse(runCli(['deploy', 'plan', '-p', project, '--format', 'json']).stdout) as { services: { variables: { name: string; value?: string }[] }[] };
+    // A value that is no credential is shown as it is.
+    expect(json.services[0]?.variables.find((v) => v.name === 'LOG_LEVEL')?.value).toBe('info');
+    expect(runCli(['deploy', 'generate', '-p', project]).code).toBe(0);
+    expect(readFileSync(join(project, 'infra', 'lib', 'compute-stack.ts'), 'utf8')).toContain(key);
+  });
+});

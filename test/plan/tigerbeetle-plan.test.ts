@@ -12,7 +12,7 @@ import type { Diagnostic } from '../../src/diagnostics/index.js';
 import { lowerToRequirements, sharedZones } from '../../src/lower/index.js';
 import { buildPlan, planText, type DeploymentPlan } from '../../src/plan/index.js';
 import { frontEnd } from '../../src/project/index.js';
-import { CORPUS, REPO } from '../helpers.js';
+import { CORPUS, REPO, sharedCases } from '../helpers.js';
 
 const LEDGER_APP = join(REPO, 'examples/ledger-app');
 
@@ -44,7 +44,7 @@ describe('TigerBeetle replicas and availability zones', () => {
   });
 
   it('prod spreads 3 replicas over 3 zones by default: no zone holds two, no note, no warning', () => {
-    for (const project of [LEDGER_APP, join(CORPUS, 'fieldtest_hub')]) {
+    for (const project of [LEDGER_APP, ...sharedCases('fieldtest_hub', () => [join(CORPUS, 'fieldtest_hub')])]) {
       const { plan, diagnostics } = planOf(project, 'prod');
       const nodes = plan.aws.tigerbeetle?.nodes ?? [];
       expect(nodes).toHaveLength(3);
@@ -83,7 +83,7 @@ describe('TigerBeetle image in the plan', () => {
   it('is Amazon Linux 2023 resolved at the first deploy unless tigerbeetle.ami pins one', () => {
     const first = planOf(LEDGER_APP, 'prod').plan;
     expect(first.aws.tigerbeetle?.image).toEqual({ kind: 'first-deploy' });
-    const replicas = first.stacks.find((s) => s.name === 'TigerBeetle')?.resources.filter((r) => r.id.startsWith('Replica')) ?? [];
+    const replicas = first.stacks.find((s) => s.name === 'TigerBeetle')?.resources.filter((r) => /^Replica\d+$/.test(r.id)) ?? [];
     for (const r of replicas) expect(Object.fromEntries(r.params).image).toMatch(/^Amazon Linux 2023, the latest at the first deploy, then kept/);
 
     const pinned = planOf(LEDGER_APP, 'prod', '[deploy.env.prod.tigerbeetle]\nami = "ami-0123456789abcdef0"\n').plan;

@@ -101,7 +101,8 @@ describe('deploy preflight', () => {
     ]);
     expect(j.findings.filter((f) => f.rule === 'CFN_SCHEMA').map((f) => (f as unknown as { message: string }).message)).toEqual(Array(3).fill(expect.stringMatching(/^AWS::EC2::Volume LedgerApp-staging-TigerBeetle\/Replica\dData \(Properties\.Throughput\): .*integer.*\[CloudFormation F30\d\d\]$/)));
     expect(j.findings.find((f) => f.rule === 'APP_EDITED')?.file).toBe('infra-staging/lib/tigerbeetle-stack.ts');
-    expect(j.findings.find((f) => f.rule === 'TB_TEST_CLUSTER_ID')?.file).toBe('dsl/ledgers.dsl');
+    // At the table where cluster_id is written (the example sets other TigerBeetle keys there).
+    expect(j.findings.find((f) => f.rule === 'TB_TEST_CLUSTER_ID')?.file).toBe('dazzle.toml');
   });
 
   it.each([

@@ -10,7 +10,7 @@
  * The app is generated and synthesized in-process (the same code as the
  * commands), and one template validator serves every run.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPreflight, type PreflightRun } from '../../src/cli/preflight-command.js';
@@ -18,7 +18,7 @@ import { startTemplateValidation, type TemplateValidator } from '../../src/cli/t
 import { ENVIRONMENTS } from '../../src/config/index.js';
 import { failed } from '../../src/preflight/index.js';
 import { FIXED_TIME, generateApp, projectCopy, writeApp } from '../cdk-helpers.js';
-import { CORPUS, REPO } from '../helpers.js';
+import { CORPUS, REPO, sharedCases } from '../helpers.js';
 import { EXAMPLE } from './helpers.js';
 
 const CORPUS_PROJECTS = ['acme_billing', 'fieldtest_hub', 'invoice_ops', 'simple_task', 'support_tickets'];
@@ -29,12 +29,11 @@ const ack = (rule: string, reason: string, environment?: string) => `\n[[deploy.
 const CORPUS_ACKNOWLEDGEMENTS: Readonly<Record<string, string>> = Object.fromEntries(
   CORPUS_PROJECTS.map((p) => [
     p,
-    ack('LB_PLAIN_HTTP', 'The project configures no domain, so prod serves HTTP on the load balancer name until [deploy.domain] is set.', 'prod') +
-      (p === 'simple_task' ? ack('NAME_COLLISION', 'Its SES sender addresses are the same in every environment, and each environment is deployed to its own account.') : ''),
+    ack('LB_PLAIN_HTTP', 'The project configures no domain, so prod serves HTTP on the load balancer name until [deploy.domain] is set.', 'prod'),
   ]),
 );
 
-const PROJECTS: [string, string][] = [['ledger-app', EXAMPLE], ...(existsSync(CORPUS) ? CORPUS_PROJECTS.map((p): [string, string] => [p, join(CORPUS, p)]) : [])];
+const PROJECTS: [string, string][] = [['ledger-app', EXAMPLE], ...sharedCases('the corpus projects', () => CORPUS_PROJECTS.map((p): [string, string] => [p, join(CORPUS, p)]))];
 const CASES = PROJECTS.flatMap(([name, dir]) => ENVIRONMENTS.map((env) => ({ key: `${name} ${env}`, name, dir, env })));
 
 let validator: TemplateValidator;

@@ -49,8 +49,8 @@ describe('provenance', () => {
     expect(tbGroup?.because.map((b) => b.kind)).toEqual(['dsl', 'dsl', 'config']);
     expect(p.ofEntry('Replica2').map((o) => o.type)).toContain('AWS::AutoScaling::AutoScalingGroup');
     // cdk-nag reports a higher-level construct's path: its own resource, else the first one under it.
-    expect(p.atPath('LedgerApp-prod-Compute/TaskRole')?.path).toBe('LedgerApp-prod-Compute/TaskRole/Resource');
-    expect(p.atPath('LedgerApp-prod-Compute/TaskRole/DefaultPolicy')?.type).toBe('AWS::IAM::Policy');
+    expect(p.atPath('LedgerApp-prod-Compute/ServiceWebTaskRole')?.path).toBe('LedgerApp-prod-Compute/ServiceWebTaskRole/Resource');
+    expect(p.atPath('LedgerApp-prod-Compute/ServiceWebTaskRole/DefaultPolicy')?.type).toBe('AWS::IAM::Policy');
     expect(p.atPath('LedgerApp-prod-Data/BucketFiles')?.type).toBe('AWS::S3::Bucket');
     expect(p.resources.every((o) => o.path !== undefined)).toBe(true);
   });

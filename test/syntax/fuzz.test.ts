@@ -2,7 +2,8 @@
  * Property tests of the front end's robustness: mutated corpus files, random
  * text and random bytes never make it throw, hang or report a diagnostic that
  * is not in the catalogue or points nowhere; and the built CLI answers such
- * input with exit 0 or 2, never an internal error or a stack trace.
+ * input with exit 0 or 2, never an internal error or a stack trace. Reading a
+ * file a run of statements at a time gives the same result as reading it whole.
  *
  * Seeds are fixed so a failure reproduces; fast-check prints the shrunk
  * counterexample (the project, the file and the list of mutations).
@@ -11,8 +12,9 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, type Diagnostic } from '../../src/diagnostics/index.js';
-import { APP, checkTexts, CORPUS, corpusFiles, corpusProjects, describeShared, runCli, STACK_TRACE, tempProject } from '../helpers.js';
+import { CATALOGUE, SourceText, type Diagnostic } from '../../src/diagnostics/index.js';
+import { parseSource, parseWholeSource } from '../../src/syntax/index.js';
+import { APP, checkTexts, CORPUS, corpusFiles, corpusProjects, describeShared, itShared, runCli, STACK_TRACE, tempProject } from '../helpers.js';
 
 type Files = Record<string, string | Uint8Array>;
 
@@ -134,6 +136,20 @@ const mutatedProjectArb = fc
     return { project: project.name, path, mutations, toml: project.toml, files: { ...project.files, [path]: text } as Files };
   });
 
+/** A line of DSL-ish words, indented 0 to 4 steps. */
+const dslLineArb = fc
+  .tuple(
+    fc.integer({ min: 0, max: 4 }),
+    fc.array(
+      fc.constantFrom(
+        'entity', 'ledger', 'transaction', 'transfer', 'channel', 'send', 'schedule', 'enum', 'ref', 'use', 'app', 'module',
+        'X', 'id', 'uuid', 'pk', 'str(10)', 'decimal(10,2)', 'kind', 'email', 'debit', 'cron', '"T"', '"', ':', '(', ')', '[', ']', ',', '=', '#', '\t',
+      ),
+      { maxLength: 6 },
+    ),
+  )
+  .map(([n, ws]) => '  '.repeat(n) + ws.join(' '));
+
 // ---- the invariants every front-end result must satisfy ----
 
 /** Codes that describe the project as a whole and so have no place in a file. */
@@ -205,6 +221,30 @@ describeShared('front end on mutated corpus files', () => {
   });
 });
 
+describe('reading a file a run of statements at a time', () => {
+  itShared('gives the whole-file result on mutated corpus files, for any piece size', () => {
+    fc.assert(
+      fc.property(mutatedProjectArb, fc.integer({ min: 0, max: 600 }), ({ path, files }, piece) => {
+        const text = files[path] as string;
+        const streamed = JSON.stringify(parseSource(new SourceText(path, text), piece));
+        ensure(streamed === JSON.stringify(parseWholeSource(new SourceText(path, text))), `reading ${path} in pieces of ${piece} gives another result`);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it('gives the whole-file result on random lines of DSL-ish tokens, for any piece size', () => {
+    fc.assert(
+      fc.property(fc.array(dslLineArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 200 }), (ls, piece) => {
+        const text = `${APP}${ls.join('\n')}\n`;
+        const streamed = JSON.stringify(parseSource(new SourceText('dsl/app.dsl', text), piece));
+        ensure(streamed === JSON.stringify(parseWholeSource(new SourceText('dsl/app.dsl', text))), `reading in pieces of ${piece} gives another result`);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+});
+
 describe('front end on random input as a single file', () => {
   it('random ASCII text', () => {
     fc.assert(
@@ -221,13 +261,8 @@ describe('front end on random input as a single file', () => {
   });
 
   it('random lines of DSL-ish tokens with random indentation', () => {
-    const word = fc.constantFrom(
-      'entity', 'ledger', 'transaction', 'transfer', 'channel', 'send', 'schedule', 'enum', 'ref', 'use', 'app', 'module',
-      'X', 'id', 'uuid', 'pk', 'str(10)', 'decimal(10,2)', 'kind', 'email', 'debit', 'cron', '"T"', '"', ':', '(', ')', '[', ']', ',', '=', '#', '\t',
-    );
-    const line = fc.tuple(fc.integer({ min: 0, max: 4 }), fc.array(word, { maxLength: 6 })).map(([n, ws]) => '  '.repeat(n) + ws.join(' '));
     fc.assert(
-      fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), (ls) => frontEndHolds({ 'dsl/app.dsl': `${APP}${ls.join('\n')}\n` })),
+      fc.property(fc.array(dslLineArb, { minLength: 1, maxLength: 20 }), (ls) => frontEndHolds({ 'dsl/app.dsl': `${APP}${ls.join('\n')}\n` })),
       { seed: 42, numRuns: 300 },
     );
   });

@@ -92,7 +92,9 @@ export const physicalNames: Check = ({ facts, region, environment }) => {
         resource: r,
       });
     }
-    if (text !== undefined && !namesEnvironment(text, environment, r.stack)) {
+    // The generated app's other environments send from a sub-address (`local+<env>@domain`): the address as written is prod's own.
+    const prodSender = r.type === 'AWS::SES::EmailIdentity' && environment === 'prod' && text !== undefined && !text.includes('+');
+    if (text !== undefined && !prodSender && !namesEnvironment(text, environment, r.stack)) {
       const where = scope === 'global' ? 'anywhere' : scope === 'account' ? 'in one account' : 'in one account and region';
       out.push({
         rule: 'NAME_COLLISION',
