@@ -110,6 +110,18 @@ describe('the Action under a simulated runner', () => {
     expect(s).toContain(`| diff against \`${base}`.slice(0, 24));
   });
 
+  it('is the summary docs/ci-summary.md shows (up to the base commit)', () => {
+    const doc = readFileSync(join(REPO, 'docs', 'ci-summary.md'), 'utf8');
+    const shown = doc.slice(doc.indexOf('\n---\n') + '\n---\n'.length).trimStart();
+    // The docs compare with HEAD~1, the run with the base's commit: the same commit, named differently.
+    const anyBase = (summary: string) => {
+      const base = /^\| diff against `([^`]+)` \|/m.exec(summary)?.[1];
+      expect(base).toBeDefined();
+      return summary.replaceAll(base as string, 'BASE');
+    };
+    expect(anyBase(shown)).toBe(anyBase(first.summary));
+  });
+
   it('annotates the dazzle.toml line of each preflight finding', () => {
     const toml = readFileSync(join(options.workspace, 'shop', 'dazzle.toml'), 'utf8');
     expect(first.step('dazzle deploy preflight').stdout).toContain(`::error file=shop/dazzle.toml,line=${tomlLine(toml)},`);

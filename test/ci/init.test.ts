@@ -57,6 +57,28 @@ describe('dazzle deploy ci init', () => {
     expect(validate('github-action', { name: 'x', description: 'y', runs: { using: 'composite' } }).length).toBeGreaterThan(0);
   });
 
+  itShared('writes a workflow GitHub accepts with every option: one environment or several, a role ARN, another branch and Action, a published image', () => {
+    const validate = schemaValidator();
+    const published = (top: string) => {
+      const toml = join(top, 'shop', 'dazzle.toml');
+      writeFileSync(toml, readFileSync(toml, 'utf8').replace('[deploy.compute]\n', '[deploy.compute]\nimage = "public.ecr.aws/acme/ledger:1.0"\n'));
+    };
+    const variants: readonly { readonly args: readonly string[]; readonly edit?: (top: string) => void }[] = [
+      { args: [] },
+      { args: ['--environments', 'dev,staging,prod', '--branch', 'release/2026', '--role-arn', 'arn:aws:iam::123456789012:role/deploy', '--action', 'acme/dazzle@v0'] },
+      { args: ['--environments', 'prod', '--aws-role'], edit: published },
+    ];
+    for (const { args, edit } of variants) {
+      const other = repository();
+      edit?.(other);
+      const r = init(other, ...args);
+      expect(r.code, r.stderr).toBe(0);
+      const written = parse(readFileSync(join(other, WORKFLOW), 'utf8')) as Json;
+      expect(validate('github-workflow', written), args.join(' ')).toEqual([]);
+      expect(Object.keys(written.jobs)).toEqual(['check', ...(args.includes('dev,staging,prod') ? ['deploy-dev', 'deploy-staging', 'deploy-prod'] : args.includes('prod') ? ['deploy-prod'] : ['deploy-staging'])]);
+    }
+  });
+
   it('checks every pull request with the Action, per environment, offline, and uploads the SARIF', () => {
     const check = workflow.jobs.check as Json;
     expect(check.if).toBe("github.event_name == 'pull_request'");
