@@ -241,21 +241,18 @@ describe('the Action when a step cannot run', () => {
     expect(result.step('Install dazzle').stdout).toContain('::error title=dazzle version::this Action is dazzle 0.1.0, and the workflow asks for 9.9.9');
   });
 
-  it('installs its own checkout with npm ci (the lockfile\'s versions) when it is not built, and puts dazzle on PATH', () => {
+  it('runs dazzle from its own checkout: puts its bin on PATH, names the report folder and the SARIF', () => {
+    // The branch that runs `npm ci` in a checkout not yet built runs for real in this repository's
+    // CI (the job that uses ./ on a fresh checkout); here the checkout is the built one.
     const workspace = join(root, 'install', 'repo');
     mkdirSync(workspace, { recursive: true });
-    // A checkout of the Action that is not built yet, and an npm that records what it is asked.
-    const checkout = join(root, 'install', 'action');
-    mkdirSync(join(checkout, 'bin'), { recursive: true });
-    cpSync(join(REPO, 'package.json'), join(checkout, 'package.json'));
-    writeFileSync(join(checkout, 'bin', 'dazzle'), `#!/usr/bin/env node\nimport { existsSync } from 'node:fs';\nconsole.log(existsSync(new URL('../dist/dazzle.mjs', import.meta.url)) ? '0.1.0' : 'not built');\n`, { mode: 0o755 });
-    const fake = join(root, 'install', 'npm-bin');
-    mkdirSync(fake);
-    writeFileSync(join(fake, 'npm'), `#!/usr/bin/env bash\necho "$PWD $*" >> ${JSON.stringify(join(root, 'install', 'npm-calls'))}\nmkdir -p dist && touch dist/dazzle.mjs\n`, { mode: 0o755 });
-    const { result } = run(workspace, { actionPath: checkout, path: [fake], only: ['Install dazzle'] });
-    expect(result.step('Install dazzle').outcome, result.step('Install dazzle').stderr).toBe('success');
-    expect(readFileSync(join(root, 'install', 'npm-calls'), 'utf8')).toBe(`${checkout} ci --no-audit --no-fund\n`);
-    expect(result.step('Install dazzle').stdout.trim()).toBe('0.1.0');
-    expect(readFileSync(join(workspace, '..', 'runner', 'path.txt'), 'utf8')).toBe(`${checkout}/bin\n`);
+    const sarif = join(root, 'install', 'findings.sarif');
+    const { result } = run(workspace, { with: { project: 'shop', environment: 'prod', sarif }, only: ['Install dazzle'] });
+    const install = result.step('Install dazzle');
+    expect(install.outcome, install.stderr).toBe('success');
+    expect(install.stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version);
+    expect(readFileSync(join(workspace, '..', 'runner', 'path.txt'), 'utf8')).toBe(`${REPO}/bin\n`);
+    expect(install.outputs).toEqual({ dir: join(workspace, '..', 'runner', 'dazzle', 'prod-dazzle'), sarif });
+    expect(result.outputs.sarif).toBe(sarif);
   });
 });
