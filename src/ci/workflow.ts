@@ -174,7 +174,8 @@ export function renderWorkflow(o: WorkflowOptions): string {
           `          IMAGE: \${{ steps.ecr.outputs.registry }}/${im.repository}:\${{ github.sha }}${b.tagSuffix}`,
           `          DOCKERFILE: ${q(b.dockerfile)}`,
           `          CONTEXT: ${q(o.project)}`,
-          '        run: docker buildx build --platform linux/amd64 --push --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"',
+          // Tags are immutable: a re-run of the job finds the image of its commit pushed, and keeps it.
+          '        run: docker manifest inspect "$IMAGE" > /dev/null 2>&1 || docker buildx build --platform linux/amd64 --push --tag "$IMAGE" --file "$DOCKERFILE" "$CONTEXT"',
         );
       }
       context = ` -c ${IMAGE_TAG_CONTEXT}="$IMAGE_TAG"`;
