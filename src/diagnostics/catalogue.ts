@@ -6,13 +6,13 @@
  * construct shape, DZ3xxx linking, DZ4xxx configuration, DZ5xxx lowering,
  * DZ6xxx writing output, DZ7xxx generating and synthesizing, DZ8000–DZ8099 preflight
  * (acknowledgements and reports; the findings themselves are preflight rules, not codes),
- * DZ81xx diff, DZ9xxx internal.
+ * DZ81xx diff, DZ8200–DZ8249 CI (the GitHub Action's report, `deploy ci init`), DZ9xxx internal.
  */
 
 export type Severity = 'error' | 'warning' | 'note';
 
 /** The pipeline phase that produced a diagnostic. */
-export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'generate' | 'synth' | 'preflight' | 'diff' | 'internal';
+export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'generate' | 'synth' | 'preflight' | 'diff' | 'ci' | 'internal';
 
 export interface CatalogueEntry {
   readonly severity: Severity;
@@ -187,6 +187,15 @@ export const CATALOGUE = {
   DZ8104: { severity: 'error', phase: 'diff', title: 'a baseline template is not a CloudFormation template' },
   DZ8105: { severity: 'error', phase: 'diff', title: 'the baseline was generated for another app or environment' },
   DZ8106: { severity: 'error', phase: 'diff', title: 'the baseline app does not synthesize' },
+  DZ8201: { severity: 'error', phase: 'ci', title: 'a report file is not one dazzle wrote' },
+  DZ8202: { severity: 'error', phase: 'ci', title: 'a report file cannot be read' },
+  DZ8203: { severity: 'warning', phase: 'ci', title: 'the pull request comment could not be posted' },
+  DZ8204: { severity: 'note', phase: 'ci', title: 'not a pull request: no comment' },
+  DZ8205: { severity: 'error', phase: 'ci', title: 'the job summary or outputs cannot be written' },
+  DZ8210: { severity: 'error', phase: 'write', title: 'a file dazzle did not write is where the workflow goes' },
+  DZ8211: { severity: 'error', phase: 'write', title: 'the workflow dazzle wrote was edited by hand' },
+  DZ8212: { severity: 'error', phase: 'usage', title: 'the GitHub repository is not known' },
+  DZ8213: { severity: 'error', phase: 'usage', title: 'a deploy ci init option is not valid' },
   DZ9001: { severity: 'error', phase: 'internal', title: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -6,11 +6,12 @@
 import { createHash } from 'node:crypto';
 import { diag, InternalError, quote, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { noFromAddress, notGenerated } from '../lower/index.js';
-import { DASHBOARD_GRAPHS, envName, stackFamily, type BaseStackName, type DeploymentPlan, type StackName } from '../plan/index.js';
+import { DASHBOARD_GRAPHS, envName, IMAGE_TAG_CONTEXT, stackFamily, type BaseStackName, type DeploymentPlan, type StackName } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.js';
 import { because, secretRef, stackName, type EmitContext, type StackSource } from './model.js';
 import { computeStack } from './stacks/compute.js';
+import { imagesStack } from './stacks/images.js';
 import { dataStack } from './stacks/data.js';
 import { isAddress, messagingStack } from './stacks/messaging.js';
 import { networkStack } from './stacks/network.js';
@@ -80,6 +81,7 @@ const RENDERERS: Readonly<Record<BaseStackName, (c: EmitContext, name: StackName
   TigerBeetle: (c) => tigerBeetleStack(c),
   Data: dataStack,
   Messaging: messagingStack,
+  Images: (c) => imagesStack(c),
   Compute: computeStack,
   Observability: (c) => observabilityStack(c),
 };
@@ -155,6 +157,12 @@ function prerequisites(plan: DeploymentPlan): string {
   if (assets.length) {
     items.push(
       `- Docker, running on the machine that runs \`cdk deploy\` (a workstation or a CI runner): \`cdk deploy\` builds the service image from ${[...new Set(assets.map((s) => (s.image.kind === 'asset' ? mdCode(s.image.dockerfile) : '')))].join(', ')} there and pushes it to the bootstrap ECR repository. To deploy without Docker, build and push the image elsewhere and set \`[deploy.compute] image\` to it.`,
+    );
+  }
+  if (a.images) {
+    const im = a.images;
+    items.push(
+      `- or, with no Docker where \`cdk deploy\` runs: the workflow that \`dazzle deploy ci init\` writes builds ${im.builds.map((b) => `${mdCode(b.dockerfile)} as ${mdCode(`<tag>${b.tagSuffix}`)}`).join(', ')} on its runner (docker buildx) and pushes ${im.builds.length === 1 ? 'it' : 'them'} to the Images stack's repository ${mdCode(im.repositoryName)}, which deploys first (${mdCode(`npx cdk deploy ${stackName(plan, 'Images')}`)}); then \`npx cdk deploy --all -c ${IMAGE_TAG_CONTEXT}=<tag>\` runs that image and builds nothing.`,
     );
   }
   const images = new Map<string, { readonly ecr: boolean; readonly services: string[] }>();

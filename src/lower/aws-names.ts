@@ -36,6 +36,7 @@ export const NAME_LIMITS = {
   emailLocalPart: 64,
   databaseName: 63,
   dashboardName: 255,
+  imageRepositoryName: 256,
   topicDisplayName: 100,
 } as const;
 
@@ -365,6 +366,15 @@ export function emailIdentity(address: string, environment: string): string {
   const at = address.lastIndexOf('@');
   if (at < 1) return address;
   return `${address.slice(0, at)}+${environment}${address.slice(at)}`;
+}
+
+/**
+ * The app's ECR repository: `ledger-app-prod` (lower-case letters and digits between single
+ * `-`; at most 256). Fixed, so the workflow that pushes to it knows it before any deploy.
+ */
+export function imageRepositoryName(app: string, environment: string): string {
+  const appPart = app.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'app';
+  return scoped(appPart, environment, null, NAME_LIMITS.imageRepositoryName);
 }
 
 /** The CloudWatch dashboard: `ledger_app-prod` (letters, digits, `-` and `_`; at most 255). */

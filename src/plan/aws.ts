@@ -28,6 +28,7 @@ import {
 import { plannedAlarms, type AwsAlarm } from './alarms.js';
 import type { StackName } from './model.js';
 import { namePrefixes, taskRolePolicy, type TaskRolePolicy } from './policies.js';
+import { imagesOf, type AwsImages } from './images.js';
 
 export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
 export type { AwsAlarm } from './alarms.js';
@@ -222,6 +223,8 @@ export interface AwsRequirements {
   readonly frontend: { readonly sourceDir: string; readonly subdomain: string } | null;
   /** `[deploy.api_gateway] enabled` (not generated yet: emission refuses it). */
   readonly apiGateway: boolean;
+  /** The app's image repository, when a service's image is built from the project's Dockerfile. */
+  readonly images: AwsImages | null;
 }
 
 /** The worker's log stream prefix: outside the names configured services can have. */
@@ -392,5 +395,6 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig, placement: Re
     wiring: wiringParameters(req.app, env),
     frontend: d.frontend.source_dir ? { sourceDir: d.frontend.source_dir, subdomain: d.frontend.subdomain } : null,
     apiGateway: d.api_gateway.enabled,
+    images: imagesOf(req.app, env, services),
   };
 }

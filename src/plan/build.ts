@@ -38,6 +38,7 @@ import { EXTRA_BYTES, PARAMETER_BYTES, PARAMETER_ID_CHARS, QUEUE_URL_SUB, resour
 import { envName } from '../ir/index.js';
 import { familyStacks, placeUnits, type Load, type Placement, type Unit } from './shards.js';
 import { LIMITS, stackUsage } from './limits.js';
+import { IMAGE_TAG_CONTEXT, KEPT_IMAGES } from './images.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const fixed = (usd: number, basis: string): Cost => ({ low: round2(usd), high: round2(usd), basis });
@@ -730,7 +731,7 @@ function webServiceResources(c: Ctx, w: InfraRequirements['webServices'][number]
         ['tasks', `${s.desired_count} (autoscaling ${s.min_count}-${s.max_count} at ${s.cpu_target}% CPU)`],
         ['port', s.port],
         ['health check', s.health_check_path],
-        ['image', s.image || `built from ${s.dockerfile} by cdk deploy (Docker on the deploying machine)`],
+        ['image', s.image || `built from ${s.dockerfile}: by the workflow into ImageRepository, or by cdk deploy (Docker on the deploying machine)`],
         ...(s.paths.length ? ([['paths', s.paths]] as [string, ParamValue][]) : []),
       ],
       because: w.because,
@@ -999,6 +1000,29 @@ function layout(c: Ctx): Layout {
   return { units, fixed, setups };
 }
 
+/** Images: the repository the workflow pushes the images built from the project's Dockerfile to. */
+function imagesResources(c: Ctx): Draft[] {
+  const { aws, req, config } = c;
+  if (!aws.images) return [];
+  const causes = (id: string) => (id === 'Worker' ? (req.worker?.because ?? []) : (req.webServices.find((w) => constructId.service(w.name) === id)?.because ?? []));
+  return [
+    {
+      id: 'ImageRepository',
+      type: 'AWS::ECR::Repository',
+      title: "the app's images, built from the project's Dockerfile and pushed by the workflow (immutable tags, scanned on push)",
+      params: [
+        ['name', aws.images.repositoryName],
+        ['images', aws.images.builds.map((b) => `${b.dockerfile} → <tag>${b.tagSuffix}`)],
+        ['deploy with', `cdk deploy -c ${IMAGE_TAG_CONTEXT}=<tag> (without it, cdk deploy builds with Docker)`],
+        ['keeps', `the newest ${KEPT_IMAGES} images`],
+      ],
+      because: [...aws.images.builds.flatMap((b) => b.services.flatMap(causes)), cfg(config, 'compute.dockerfile')],
+      cost: range(KEPT_IMAGES * 0.2 * FLAT.ecrGbMonth, KEPT_IMAGES * 1 * FLAT.ecrGbMonth, `${KEPT_IMAGES} images of 0.2 GB (low) to 1 GB (high)`),
+      cloudformation: cfn({ 'AWS::ECR::Repository': 1 }),
+    },
+  ];
+}
+
 /** A template's share that is not its resources: the base, the parameters it reads. */
 function stackOverheadBytes(reads: number): number {
   return TEMPLATE_BASE_BYTES + reads * PARAMETER_BYTES;
@@ -1081,8 +1105,9 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig, option
   const families = (family: ShardedStackName) => familyStacks(placement, family);
   for (const stack of families('Data')) add(stack, stack === 'Data' ? [...(aws.database ? (['Network'] as StackName[]) : []), 'Observability'] : ['Observability'], familyDrafts('Data', stack));
   for (const stack of families('Messaging')) add(stack, stack === 'Messaging' ? ['Observability'] : ['Messaging', 'Observability'], familyDrafts('Messaging', stack));
+  add('Images', [], imagesResources(c));
   const present = (family: BaseStackName) => stacks.filter((s) => stackFamily(s.name) === family).map((s) => s.name);
-  const computeDeps: StackName[] = ['Network', ...present('TigerBeetle'), ...present('Data'), ...present('Messaging'), 'Observability'];
+  const computeDeps: StackName[] = ['Network', ...present('TigerBeetle'), ...present('Data'), ...present('Messaging'), ...present('Images'), 'Observability'];
   for (const stack of families('Compute')) add(stack, stack === 'Compute' ? computeDeps : [...computeDeps, 'Compute'], familyDrafts('Compute', stack));
 
   // Observability: deployed first, so that the alarm topic exists before any alarm names it.

@@ -10,5 +10,6 @@ export type { AlarmMetric } from './alarms.js';
 export { envName, pascal } from '../ir/index.js';
 export * from './model.js';
 export { PRICE_TABLE_DATE, PRICES, pricesFor } from './prices.js';
+export { IMAGE_TAG_CONTEXT, KEPT_IMAGES, type AwsImages } from './images.js';
 export { becauseText, costText, planJson, planMarkdown, planText } from './render.js';
 export { buildProvenance, type CfnResource, type CfnTemplate, type Provenance, type ResourceOrigin, type StackTemplate } from './provenance.js';

@@ -8,8 +8,8 @@ import type { AwsRequirements } from './aws.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
-export const STACK_NAMES = ['Network', 'TigerBeetle', 'Data', 'Messaging', 'Compute', 'Observability'] as const;
-/** One of the six stacks (the first stack of its family, when the family is split). */
+export const STACK_NAMES = ['Network', 'TigerBeetle', 'Data', 'Messaging', 'Images', 'Compute', 'Observability'] as const;
+/** One of the seven stacks (the first stack of its family, when the family is split). */
 export type BaseStackName = (typeof STACK_NAMES)[number];
 
 /**
@@ -20,7 +20,7 @@ export type BaseStackName = (typeof STACK_NAMES)[number];
 export const SHARDED_STACKS = ['Data', 'Messaging', 'Compute'] as const;
 export type ShardedStackName = (typeof SHARDED_STACKS)[number];
 
-/** A stack of the plan: one of the six, or a further stack of a split family (`Messaging2`). */
+/** A stack of the plan: one of the seven, or a further stack of a split family (`Messaging2`). */
 export type StackName = BaseStackName | `${ShardedStackName}${number}`;
 
 /** The family of a stack: `Messaging2` → `Messaging`. */

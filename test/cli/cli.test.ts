@@ -32,7 +32,7 @@ describe('dazzle CLI', () => {
 
   it('deploy or config with no subcommand exits 2 with usage listing the subcommands', () => {
     for (const [cmd, subs] of [
-      ['deploy', ['plan', 'generate', 'synth', 'preflight', 'diff']],
+      ['deploy', ['plan', 'generate', 'synth', 'preflight', 'diff', 'ci']],
       ['config', ['show']],
     ] as const) {
       const r = runCli([cmd]);

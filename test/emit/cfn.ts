@@ -84,6 +84,7 @@ export const NAME_PROPERTIES: Readonly<Record<string, readonly (readonly [string
   'AWS::CloudWatch::Dashboard': [['DashboardName', 'CloudWatch dashboard']],
   'AWS::SNS::Topic': [['TopicName', 'SNS topic'], ['DisplayName', 'SNS display name']],
   'AWS::CloudWatch::Alarm': [['AlarmName', 'CloudWatch alarm']],
+  'AWS::ECR::Repository': [['RepositoryName', 'ECR repository']],
 };
 
 /**

@@ -13,6 +13,7 @@ import type { AwsService } from '../../plan/aws.js';
 import { bucketNamePrefixes, busNamePrefixes, queueNamePrefixes } from '../../lower/index.js';
 import { bucketStacks, envName, furtherComputeStacks, hasGrants, stackFamily, type AlarmMetric, type AwsAlarm, type PlanService, type ServiceVariable, type StackName } from '../../plan/index.js';
 import { InternalError } from '../../diagnostics/index.js';
+import { IMAGE_TAG_CONTEXT } from '../../plan/index.js';
 import { alarmCode, duration, metricOptions } from '../alarms.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl, wrappedComment } from '../code.js';
 import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackSource } from '../model.js';
@@ -78,7 +79,12 @@ function containerVariables(service: PlanService, w: Wiring, indent: string): { 
 function image(s: AwsService, ctx: EmitContext): string {
   if (s.image.kind === 'uri') return `ecs.ContainerImage.fromRegistry(${str(s.image.uri)})`;
   if (s.image.kind === 'asset') {
-    return `ecs.ContainerImage.fromAsset(projectRoot, {
+    const dockerfile = s.image.dockerfile;
+    const build = ctx.plan.aws.images?.builds.find((b) => b.dockerfile === dockerfile);
+    if (!build) throw new InternalError(`no image build for ${dockerfile}`);
+    // The image the workflow pushed, when the deploy names its tag; else built here by cdk deploy.
+    return `pushedImage(this, ${str(build.tagSuffix)}) ??
+        ecs.ContainerImage.fromAsset(projectRoot, {
         file: ${str(s.image.dockerfile)},
         // The build context is the project; leave out what the image never needs.
         exclude: ${lit([ctx.outDir, '**/node_modules', '**/cdk.out', '.git'].filter((x) => x && x !== '.' && !x.startsWith('..') && !x.startsWith('/')))},
@@ -614,7 +620,26 @@ ${alarmCode(ctx, name, metric)}`);
   }
 
   const usesAsset = fargate.some((s) => s.image.kind === 'asset');
-  const usesEcr = fargate.some((s) => s.image.kind === 'uri' && s.image.ecrRepositoryArn !== null);
+  const usesEcr = usesAsset || fargate.some((s) => s.image.kind === 'uri' && s.image.ecrRepositoryArn !== null);
+  const pushed = usesAsset
+    ? `
+/**
+ * The image the workflow built from the project's Dockerfile and pushed to the Images stack's
+ * repository, when the deploy names its tag (\`cdk deploy -c ${IMAGE_TAG_CONTEXT}=<tag>\`): nothing is then
+ * built where cdk deploy runs, so it needs no Docker. Without the tag, undefined: cdk deploy builds it.
+ */
+function pushedImage(scope: Construct, suffix: string): ecs.ContainerImage | undefined {
+  const tag: unknown = scope.node.tryGetContext(${str(IMAGE_TAG_CONTEXT)});
+  if (tag === undefined || tag === '') return undefined;
+  if (typeof tag !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag + suffix)) {
+    throw new Error(\`-c ${IMAGE_TAG_CONTEXT}=\${JSON.stringify(tag)}: not an image tag (letters, digits, _ . -; at most 128, not starting with . or -)\`);
+  }
+  const stack = Stack.of(scope);
+  const repository = (stack.node.tryFindChild('ImageRepository') as ecr.IRepository | undefined) ?? ecr.Repository.fromRepositoryName(stack, 'ImageRepository', NAMES.imageRepository);
+  return ecs.ContainerImage.fromEcrRepository(repository, \`\${tag}\${suffix}\`);
+}
+`
+    : '';
   const references = a.secrets.flatMap((s) => (s.from.kind === 'reference' ? [secretRef(s.from.ref)] : []));
   const byArn = references.some((r) => r.service === 'ssm' && r.arn !== null)
     ? `
@@ -707,7 +732,7 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
 ${imports.join('\n')}
 
 ${propsInterface(className, [])}
-${byArn}${tasksMetric}
+${byArn}${pushed}${tasksMetric}
 ${helpers.map((h) => GRANT_HELPERS[h]).join('\n\n')}
 
 export class ${className} extends Stack {

@@ -53,6 +53,7 @@ export function alarmTopic(scope: Construct): sns.ITopic {
     `  /** The address each email channel sends from in this environment (its SES identity, Messaging stack). */\n  emailIdentities: ${table(a.emailIdentities.flatMap((e) => (e.identity === null ? [] : [[e.name, str(e.identity)] as const])))},`,
     `  /** Buckets (Data stacks), by store: each bucket is named \`<prefix>-<creation id of its Data stack>\`. */\n  buckets: ${table(a.buckets.map((b) => [b.name, `{ prefix: ${str(b.namePrefix)}, stack: ${str(b.stack)} }`]))},`,
     ...(a.tigerbeetle ? [`  /** The TigerBeetle cluster parameters (TigerBeetle stack). */\n  tigerBeetleParameters: ${str(a.tigerbeetle.parameterPrefix)},`] : []),
+    ...(a.images ? [`  /** The Images stack's repository: the workflow pushes the images built from the project's Dockerfile there. */\n  imageRepository: ${str(a.images.repositoryName)},`] : []),
   ];
   const sg = w.network.securityGroups;
   const parameters = [

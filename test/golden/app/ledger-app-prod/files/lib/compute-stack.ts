@@ -5,6 +5,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -18,6 +19,22 @@ import * as path from 'node:path';
 import { ALARMS, bucketName, creationId, deployTimeValue, importSecurityGroup, importVpc, nagResource, NAMES, notify, PARAMETERS, parameterArn, queueArn, queueUrl } from './wiring';
 
 export interface ComputeStackProps extends StackProps {}
+
+/**
+ * The image the workflow built from the project's Dockerfile and pushed to the Images stack's
+ * repository, when the deploy names its tag (`cdk deploy -c dazzle:imageTag=<tag>`): nothing is then
+ * built where cdk deploy runs, so it needs no Docker. Without the tag, undefined: cdk deploy builds it.
+ */
+function pushedImage(scope: Construct, suffix: string): ecs.ContainerImage | undefined {
+  const tag: unknown = scope.node.tryGetContext('dazzle:imageTag');
+  if (tag === undefined || tag === '') return undefined;
+  if (typeof tag !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag + suffix)) {
+    throw new Error(`-c dazzle:imageTag=${JSON.stringify(tag)}: not an image tag (letters, digits, _ . -; at most 128, not starting with . or -)`);
+  }
+  const stack = Stack.of(scope);
+  const repository = (stack.node.tryFindChild('ImageRepository') as ecr.IRepository | undefined) ?? ecr.Repository.fromRepositoryName(stack, 'ImageRepository', NAMES.imageRepository);
+  return ecs.ContainerImage.fromEcrRepository(repository, `${tag}${suffix}`);
+}
 
 /**
  * Desired minus running tasks of a service (Container Insights): above zero means tasks are missing.
@@ -213,7 +230,8 @@ export class ComputeStack extends Stack {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     serviceWebTask.addContainer('App', {
-      image: ecs.ContainerImage.fromAsset(projectRoot, {
+      image: pushedImage(this, '') ??
+        ecs.ContainerImage.fromAsset(projectRoot, {
         file: 'Dockerfile',
         // The build context is the project; leave out what the image never needs.
         exclude: ['infra', '**/node_modules', '**/cdk.out', '.git'],
@@ -290,7 +308,8 @@ export class ComputeStack extends Stack {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     workerTask.addContainer('App', {
-      image: ecs.ContainerImage.fromAsset(projectRoot, {
+      image: pushedImage(this, '') ??
+        ecs.ContainerImage.fromAsset(projectRoot, {
         file: 'Dockerfile',
         // The build context is the project; leave out what the image never needs.
         exclude: ['infra', '**/node_modules', '**/cdk.out', '.git'],

@@ -63,6 +63,8 @@ export const NAMES = {
   },
   /** The TigerBeetle cluster parameters (TigerBeetle stack). */
   tigerBeetleParameters: '/ledger_app/prod/tigerbeetle',
+  /** The Images stack's repository: the workflow pushes the images built from the project's Dockerfile there. */
+  imageRepository: 'ledger-app-prod',
 } as const;
 
 /** Every alarm's name, by the stack that owns it and its construct ID (the Observability dashboard shows them all). */
