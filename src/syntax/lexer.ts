@@ -43,6 +43,9 @@ function getLexer(): Lexer {
   return lexer;
 }
 
+/** The source each token stream was lexed from, so the parser can build spans without being handed it. */
+export const TOKEN_SOURCES = new WeakMap<readonly IToken[], SourceText>();
+
 export interface LexResult {
   readonly tokens: IToken[];
   readonly diagnostics: Diagnostic[];
@@ -240,5 +243,6 @@ export function lex(source: SourceText): LexResult {
     indents.pop();
     out.push(synthetic(Dedent, end));
   }
+  TOKEN_SOURCES.set(out, source);
   return { tokens: out, diagnostics };
 }
