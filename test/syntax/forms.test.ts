@@ -168,6 +168,16 @@ describe('error recovery', () => {
     expect(where(r.diagnostics)).toEqual(['DZ2001 4:18']);
   });
 
+  it('a declaration without its block is one error; the declarations after it are read', () => {
+    // The parser meets the next declaration where the block should be: recovery drops the broken
+    // declaration, not the next one (which would report every following declaration in turn).
+    const rest = Array.from({ length: 20 }, (_, i) => `entity E${i} "E":\n  id: uuid pk\n  other: ref E${(i + 1) % 20}\n`).join('');
+    const r = check(`${APP}entity Broken "x":\n\n${rest}`);
+    expect(where(r.diagnostics)).toEqual(['DZ2001 5:1']);
+    const again = check(`${APP}${rest}entity Broken "x":\n`);
+    expect(where(again.diagnostics)).toEqual([`DZ2002 ${3 + 20 * 3 + 1}:1`]);
+  });
+
   it('a line with a lexical error is dropped and the rest of the file is still parsed', () => {
     const r = check(`${APP}entity A "A":\n  id: uuid pk\n  name: str(20) § required\nentity B "B"\n  id: uuid pk\n`);
     expect(where(r.diagnostics)).toEqual(['DZ1001 5:17', 'DZ2001 6:13']);
