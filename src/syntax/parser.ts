@@ -10,7 +10,7 @@
  * grammar), so the grammar documents generated from the parser (grammar-docs.ts)
  * still show exactly the rules below.
  */
-import { EmbeddedActionsParser, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, tokenMatcher, type IParserErrorMessageProvider, type IToken, type OrMethodOpts, type TokenType } from 'chevrotain';
 import type { SourceText, Span } from '../diagnostics/index.js';
 import type {
   DateExpression,
@@ -150,7 +150,8 @@ interface LineInfo {
 /** A `key: value` with its block, before it becomes a {@link Property}. */
 interface Block {
   readonly members: Member[];
-  readonly end: number;
+  /** Filled in as the block is read. */
+  end: number;
 }
 
 /** A field type with the offset where it ends. */
@@ -225,34 +226,36 @@ export class DslParser extends EmbeddedActionsParser {
    * read by the general `line` rule.
    */
   public spec = this.RULE('spec', () => {
-    this.MANY(() => {
-      this.ACTION(() => {
-        this.stmtStart = this.position();
-      });
-      const d: Decl | undefined = this.OR({
-        MAX_LOOKAHEAD: 1,
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { ALT: () => this.SUBRULE(this.moduleDecl) },
-          { ALT: () => this.SUBRULE(this.useDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.appDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.entityDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.archetypeDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.enumDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.transactionDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.channelDecl) },
-          { ALT: () => this.SUBRULE(this.eventModelDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.streamDecl) },
-          { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.propertyConstruct) },
-          { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.sectionConstruct) },
-          { ALT: () => this.SUBRULE(this.topLine) },
-        ],
-      });
-      this.ACTION(() => {
-        if (d) this.decls.push(d);
-      });
-    });
+    this.MANY(this.statement);
   });
+
+  // The choices and repetition bodies of the rules read for every statement and line are built
+  // once, not on every call (their closures would otherwise be most of what parsing allocates).
+  // Semantic code is skipped while Chevrotain records the grammar (RECORDING_PHASE), as ACTION does.
+  private readonly statement = (): void => {
+    if (!this.RECORDING_PHASE) this.stmtStart = this.position();
+    const d: Decl | undefined = this.OR(this.statementChoice);
+    if (d && !this.RECORDING_PHASE) this.decls.push(d);
+  };
+  private readonly statementChoice: OrMethodOpts<Decl> = {
+    MAX_LOOKAHEAD: 1,
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      { ALT: () => this.SUBRULE(this.moduleDecl) },
+      { ALT: () => this.SUBRULE(this.useDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.appDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.entityDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.archetypeDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.enumDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.transactionDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.channelDecl) },
+      { ALT: () => this.SUBRULE(this.eventModelDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.streamDecl) },
+      { GATE: () => this.isName(2), ALT: () => this.SUBRULE(this.propertyConstruct) },
+      { GATE: () => this.is(2, Colon), ALT: () => this.SUBRULE(this.sectionConstruct) },
+      { ALT: () => this.SUBRULE(this.topLine) },
+    ],
+  };
 
   /** `module a.b.c` */
   public moduleDecl = this.RULE('moduleDecl', (): Decl => {
@@ -286,21 +289,20 @@ export class DslParser extends EmbeddedActionsParser {
 
   public qualifiedName = this.RULE('qualifiedName', (): { text: string; start: number; end: number } => {
     const first = this.CONSUME(Name);
-    let text = '';
-    let last = first;
-    this.ACTION(() => {
-      text = first.image;
-    });
-    this.MANY(() => {
-      this.CONSUME(Dot);
-      const n = this.CONSUME2(Name);
-      this.ACTION(() => {
-        text += `.${n.image}`;
-        last = n;
-      });
-    });
-    return this.ACTION(() => ({ text, start: first.startOffset, end: tokEnd(last) }));
+    this.qnText = first.image;
+    this.qnLast = first;
+    this.MANY(this.qualifiedPart);
+    return { text: this.qnText, start: first.startOffset, end: tokEnd(this.qnLast) };
   });
+  /** The dotted name read so far (a qualified name holds no nested rule). */
+  private qnText = '';
+  private qnLast: IToken | undefined;
+  private readonly qualifiedPart = (): void => {
+    this.CONSUME(Dot);
+    const n = this.CONSUME2(Name);
+    this.qnText += `.${n.image}`;
+    this.qnLast = n;
+  };
 
   /** `app name "Title"` with an optional `:` and property body. */
   public appDecl = this.RULE('appDecl', (): Decl => {
@@ -352,39 +354,40 @@ export class DslParser extends EmbeddedActionsParser {
   }
 
   public entityBody = this.RULE('entityBody', (): { fields: Field[]; directives: OpaqueLine[]; end: number } => {
-    const fields: Field[] = [];
-    const directives: OpaqueLine[] = [];
-    let end = 0;
+    const body = { fields: [] as Field[], directives: [] as OpaqueLine[], end: 0 };
+    // Entities do not nest: the body being read is one field.
+    this.body = body;
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          {
-            GATE: () => this.isFieldStart(),
-            ALT: () => {
-              const f = this.SUBRULE(this.fieldLine);
-              this.ACTION(() => {
-                fields.push(f);
-                end = f.span.offset + f.span.length;
-              });
-            },
-          },
-          {
-            ALT: () => {
-              const l = this.SUBRULE(this.line);
-              this.ACTION(() => {
-                directives.push(this.opaqueLine(l));
-                end = l.end;
-              });
-            },
-          },
-        ],
-      });
-    });
+    this.AT_LEAST_ONE(this.entityMember);
     this.CONSUME(Dedent);
-    return { fields, directives, end };
+    return body;
   });
+  private body = { fields: [] as Field[], directives: [] as OpaqueLine[], end: 0 };
+  private readonly entityMember = (): void => {
+    this.OR(this.entityMemberChoice);
+  };
+  private readonly entityMemberChoice: OrMethodOpts<void> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        GATE: () => this.isFieldStart(),
+        ALT: () => {
+          const f = this.SUBRULE(this.fieldLine);
+          if (this.RECORDING_PHASE) return;
+          this.body.fields.push(f);
+          this.body.end = f.span.offset + f.span.length;
+        },
+      },
+      {
+        ALT: () => {
+          const l = this.SUBRULE(this.line);
+          if (this.RECORDING_PHASE) return;
+          this.body.directives.push(this.opaqueLine(l));
+          this.body.end = l.end;
+        },
+      },
+    ],
+  };
 
   /** `Name "Title"? :` then end of line. */
   public declHeader = this.RULE('declHeader', (): Header => {
@@ -411,54 +414,59 @@ export class DslParser extends EmbeddedActionsParser {
     const name = this.CONSUME(Name);
     this.CONSUME(Colon);
     const type = this.SUBRULE(this.typeSpec);
-    const modifiers: FieldModifier[] = [];
-    let defaultText: string | undefined;
-    let defaultExpression: DateExpression | undefined;
-    let end = 0;
-    this.ACTION(() => {
-      end = type.end;
-    });
-    this.MANY(() => {
-      const m = this.SUBRULE(this.fieldModifier);
-      this.ACTION(() => {
-        if (m.modifier) modifiers.push(m.modifier);
-        if (m.defaultText !== undefined) {
-          defaultText = m.defaultText;
-          defaultExpression = m.defaultExpression;
-        }
-        end = m.end;
-      });
-    });
+    // Modifiers hold no nested field: the ones being read are this field's.
+    const modifiers: FieldModifier[] = (this.modifiers = []);
+    this.defaultText = undefined;
+    this.defaultExpression = undefined;
+    this.modifiersEnd = this.RECORDING_PHASE ? 0 : type.end;
+    this.MANY(this.modifierItem);
+    const defaultText = this.defaultText;
+    const defaultExpression = this.defaultExpression;
+    const end = this.modifiersEnd;
     this.CONSUME(Newline);
-    const block = this.OPTION(() => this.SUBRULE(this.lineBlock));
-    return this.ACTION(() => {
-      const f: Field = {
-        name: name.image,
-        nameSpan: this.tokSpan(name),
-        type: type.type,
-        typeSpan: this.sp(type.start, type.end),
-        modifiers,
-        ...(defaultText !== undefined ? { default: defaultText } : {}),
-        ...(defaultExpression !== undefined ? { defaultExpression } : {}),
-        ...(block && block.length ? { continuation: block } : {}),
-        span: this.sp(name.startOffset, block && block.length ? (block[block.length - 1] as OpaqueLine).span.offset + (block[block.length - 1] as OpaqueLine).span.length : end),
-      };
-      return f;
-    });
+    const block = this.OPTION(this.fieldBlock);
+    if (this.RECORDING_PHASE) return undefined as unknown as Field;
+    const last = block && block.length ? (block[block.length - 1] as OpaqueLine) : undefined;
+    const f: Field = {
+      name: name.image,
+      nameSpan: this.tokSpan(name),
+      type: type.type,
+      typeSpan: this.sp(type.start, type.end),
+      modifiers,
+      ...(defaultText !== undefined ? { default: defaultText } : {}),
+      ...(defaultExpression !== undefined ? { defaultExpression } : {}),
+      ...(last ? { continuation: block } : {}),
+      span: this.sp(name.startOffset, last ? last.span.offset + last.span.length : end),
+    };
+    return f;
   });
+  private modifiers: FieldModifier[] = [];
+  private defaultText: string | undefined;
+  private defaultExpression: DateExpression | undefined;
+  private modifiersEnd = 0;
+  private readonly modifierItem = (): void => {
+    const m = this.SUBRULE(this.fieldModifier);
+    if (this.RECORDING_PHASE) return;
+    if (m.modifier) this.modifiers.push(m.modifier);
+    if (m.defaultText !== undefined) {
+      this.defaultText = m.defaultText;
+      this.defaultExpression = m.defaultExpression;
+    }
+    this.modifiersEnd = m.end;
+  };
+  private readonly fieldBlock = (): OpaqueLine[] => this.SUBRULE(this.lineBlock);
 
-  public typeSpec = this.RULE('typeSpec', (): TypeInfo => {
-    return this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { ALT: () => this.SUBRULE(this.enumType) },
-        { ALT: () => this.SUBRULE(this.refType) },
-        { GATE: () => VIA_RELATIONS.has(this.LA(1).image) && this.isName(2), ALT: () => this.SUBRULE(this.viaType) },
-        { ALT: () => this.SUBRULE(this.computedType) },
-        { GATE: () => !this.is(1, kw('enum')), ALT: () => this.SUBRULE(this.scalarType) },
-      ],
-    });
-  });
+  public typeSpec = this.RULE('typeSpec', (): TypeInfo => this.OR(this.typeChoice));
+  private readonly typeChoice: OrMethodOpts<TypeInfo> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      { ALT: () => this.SUBRULE(this.enumType) },
+      { ALT: () => this.SUBRULE(this.refType) },
+      { GATE: () => VIA_RELATIONS.has(this.LA(1).image) && this.isName(2), ALT: () => this.SUBRULE(this.viaType) },
+      { ALT: () => this.SUBRULE(this.computedType) },
+      { GATE: () => !this.is(1, kw('enum')), ALT: () => this.SUBRULE(this.scalarType) },
+    ],
+  };
 
   /** `enum[a, b, c]` */
   public enumType = this.RULE('enumType', (): TypeInfo => {
@@ -1058,56 +1066,60 @@ export class DslParser extends EmbeddedActionsParser {
 
   /** An indented block of properties (and other lines). */
   public memberBlock = this.RULE('memberBlock', (): Block => {
-    const members: Member[] = [];
-    let end = 0;
+    // Blocks nest (a property's block): the block being read is saved around this one.
+    const outer = this.block;
+    const block: Block = (this.block = { members: [], end: 0 });
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => {
-      this.OR({
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          {
-            GATE: () => this.isName(1) && this.is(2, Colon),
-            ALT: () => {
-              const p = this.SUBRULE(this.property);
-              this.ACTION(() => {
-                members.push(p);
-                end = p.span.offset + p.span.length;
-              });
-            },
-          },
-          {
-            ALT: () => {
-              const l = this.SUBRULE(this.line);
-              this.ACTION(() => {
-                members.push(this.opaqueLine(l));
-                end = l.end;
-              });
-            },
-          },
-        ],
-      });
-    });
+    this.AT_LEAST_ONE(this.member);
     this.CONSUME(Dedent);
-    return { members, end };
+    this.block = outer;
+    return block;
   });
+  private block: Block = { members: [], end: 0 };
+  private readonly member = (): void => {
+    this.OR(this.memberChoice);
+  };
+  private readonly memberChoice: OrMethodOpts<void> = {
+    IGNORE_AMBIGUITIES: true,
+    DEF: [
+      {
+        GATE: () => this.isName(1) && this.is(2, Colon),
+        ALT: () => {
+          const p = this.SUBRULE(this.property);
+          if (this.RECORDING_PHASE) return;
+          this.block.members.push(p);
+          this.block.end = p.span.offset + p.span.length;
+        },
+      },
+      {
+        ALT: () => {
+          const l = this.SUBRULE(this.line);
+          if (this.RECORDING_PHASE) return;
+          this.block.members.push(this.opaqueLine(l));
+          this.block.end = l.end;
+        },
+      },
+    ],
+  };
 
   /** `key: value` with an optional nested block of members. */
   public property = this.RULE('property', (): Property => {
     const key = this.CONSUME(Name);
     const colon = this.CONSUME(Colon);
-    const atoms: IToken[] = [];
-    this.MANY(() => {
-      const t = this.CONSUME(Atom);
-      this.ACTION(() => atoms.push(t));
-    });
+    // A value holds no nested rule: the atoms being read are this property's.
+    const atoms: IToken[] = (this.atoms = []);
+    this.MANY(this.valueAtom);
     this.CONSUME(Newline);
-    const block = this.OPTION(() => this.SUBRULE(this.memberBlock));
-    return this.ACTION(() => {
-      const value = this.value(atoms);
-      const end = block ? block.end : atoms.length ? tokEnd(atoms[atoms.length - 1] as IToken) : tokEnd(colon);
-      return { kind: 'property', key: key.image, keySpan: this.tokSpan(key), value, members: block ? block.members : [], span: this.sp(key.startOffset, end) } as Property;
-    });
+    const block = this.OPTION(this.propertyBlock);
+    if (this.RECORDING_PHASE) return undefined as unknown as Property;
+    const end = block ? block.end : atoms.length ? tokEnd(atoms[atoms.length - 1] as IToken) : tokEnd(colon);
+    return { kind: 'property', key: key.image, keySpan: this.tokSpan(key), value: this.value(atoms), members: block ? block.members : [], span: this.sp(key.startOffset, end) };
   });
+  private atoms: IToken[] = [];
+  private readonly valueAtom = (): void => {
+    this.atoms.push(this.CONSUME(Atom));
+  };
+  private readonly propertyBlock = (): Block => this.SUBRULE(this.memberBlock);
 
   private value(atoms: readonly IToken[]): Value {
     const first = atoms[0];
@@ -1125,16 +1137,15 @@ export class DslParser extends EmbeddedActionsParser {
   /** A top-level construct read by the general line rule. */
   public topLine = this.RULE('topLine', (): Decl => {
     const l = this.SUBRULE(this.line);
-    return this.ACTION(() => {
-      const start = l.first.startOffset;
-      return {
-        kind: 'opaque',
-        keyword: l.first.image,
-        ...(l.second && tokenMatcher(l.second, Name) ? { name: l.second.image } : {}),
-        text: this.src.text.slice(start, l.end),
-        span: this.sp(start, l.end),
-      } as Decl;
-    });
+    if (this.RECORDING_PHASE) return undefined as unknown as Decl;
+    const start = l.first.startOffset;
+    return {
+      kind: 'opaque',
+      keyword: l.first.image,
+      ...(l.second && tokenMatcher(l.second, Name) ? { name: l.second.image } : {}),
+      text: this.src.text.slice(start, l.end),
+      span: this.sp(start, l.end),
+    };
   });
 
   /**
@@ -1142,35 +1153,45 @@ export class DslParser extends EmbeddedActionsParser {
    * block of lines. Every construct without a typed rule is read by it.
    */
   public line = this.RULE('line', (): LineInfo => {
-    let first: IToken | undefined;
-    let second: IToken | undefined;
-    let last: IToken | undefined;
-    this.AT_LEAST_ONE(() => {
-      const t = this.CONSUME(Atom);
-      this.ACTION(() => {
-        if (!first) first = t;
-        else if (!second) second = t;
-        last = t;
-      });
-    });
+    this.lineFirst = undefined;
+    this.lineSecond = undefined;
+    this.AT_LEAST_ONE(this.lineAtom);
+    // Read before the block, whose lines use the same fields.
+    const first = this.lineFirst as IToken | undefined;
+    const second = this.lineSecond as IToken | undefined;
+    const last = this.lineLast as IToken | undefined;
     this.CONSUME(Newline);
-    const block = this.OPTION(() => this.SUBRULE(this.lineBlock));
-    return this.ACTION(() => {
-      const b = block && block[block.length - 1];
-      return { first: first as IToken, second, end: b ? b.span.offset + b.span.length : tokEnd(last as IToken) };
-    });
+    const block = this.OPTION(this.lineBlockItem);
+    if (this.RECORDING_PHASE) return undefined as unknown as LineInfo;
+    const b = block && block[block.length - 1];
+    return { first: first as IToken, second, end: b ? b.span.offset + b.span.length : tokEnd(last as IToken) };
   });
+  private lineFirst: IToken | undefined;
+  private lineSecond: IToken | undefined;
+  private lineLast: IToken | undefined;
+  private readonly lineAtom = (): void => {
+    const t = this.CONSUME(Atom);
+    if (this.lineFirst === undefined) this.lineFirst = t;
+    else if (this.lineSecond === undefined) this.lineSecond = t;
+    this.lineLast = t;
+  };
+  private readonly lineBlockItem = (): OpaqueLine[] => this.SUBRULE(this.lineBlock);
 
   public lineBlock = this.RULE('lineBlock', (): OpaqueLine[] => {
-    const lines: OpaqueLine[] = [];
+    // Line blocks nest: the list being filled is saved around this one.
+    const outer = this.lines;
+    const lines: OpaqueLine[] = (this.lines = []);
     this.CONSUME(Indent);
-    this.AT_LEAST_ONE(() => {
-      const l = this.SUBRULE(this.line);
-      this.ACTION(() => lines.push(this.opaqueLine(l)));
-    });
+    this.AT_LEAST_ONE(this.blockLine);
     this.CONSUME(Dedent);
+    this.lines = outer;
     return lines;
   });
+  private lines: OpaqueLine[] = [];
+  private readonly blockLine = (): void => {
+    const l = this.SUBRULE(this.line);
+    if (!this.RECORDING_PHASE) this.lines.push(this.opaqueLine(l));
+  };
 }
 
 /** Duration units of date arithmetic, as Dazzle defines them (`m` and `mo` are months). */
