@@ -10,7 +10,7 @@
  * grammar), so the grammar documents generated from the parser (grammar-docs.ts)
  * still show exactly the rules below.
  */
-import { EmbeddedActionsParser, tokenMatcher, type IParserErrorMessageProvider, type IToken, type OrMethodOpts, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, tokenMatcher, type IOrAlt, type IParserErrorMessageProvider, type IToken, type OrMethodOpts, type TokenType } from 'chevrotain';
 import type { SourceText, Span } from '../diagnostics/index.js';
 import type {
   DateExpression,
@@ -549,103 +549,115 @@ export class DslParser extends EmbeddedActionsParser {
   /** `str(200)`, `decimal(10,2)`, `money(GBP)`, `poly_ref[A, B]`, `uuid`, … */
   public scalarType = this.RULE('scalarType', (): TypeInfo => {
     const name = this.CONSUME(Name);
-    let args: (string | number)[] = [];
-    let close: IToken | undefined;
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            this.CONSUME(LParen);
-            this.OPTION2(() => {
-              args = this.SUBRULE(this.typeArgs);
-            });
-            close = this.CONSUME(RParen);
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(LBracket);
-            this.OPTION3(() => {
-              args = this.SUBRULE2(this.typeArgs);
-            });
-            close = this.CONSUME(RBracket);
-          },
-        },
-      ]);
-    });
-    return this.ACTION(() => ({ type: { kind: 'scalar', name: name.image, args } as FieldType, start: name.startOffset, end: tokEnd(close ?? name) }));
+    // Type arguments hold no nested type: the ones being read are this type's.
+    this.typeArgList = [];
+    this.typeClose = undefined;
+    this.OPTION(this.scalarArgs);
+    if (this.RECORDING_PHASE) return undefined as unknown as TypeInfo;
+    return { type: { kind: 'scalar', name: name.image, args: this.typeArgList }, start: name.startOffset, end: tokEnd(this.typeClose ?? name) };
   });
+  private typeArgList: (string | number)[] = [];
+  private typeClose: IToken | undefined;
+  private readonly scalarArgs = (): void => {
+    this.OR(this.scalarArgsChoice);
+  };
+  private readonly scalarArgsChoice: IOrAlt<void>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(LParen);
+        this.OPTION2(this.parenArgs);
+        this.typeClose = this.CONSUME(RParen);
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(LBracket);
+        this.OPTION3(this.bracketArgs);
+        this.typeClose = this.CONSUME(RBracket);
+      },
+    },
+  ];
+  private readonly parenArgs = (): void => {
+    this.typeArgList = this.SUBRULE(this.typeArgs);
+  };
+  private readonly bracketArgs = (): void => {
+    this.typeArgList = this.SUBRULE2(this.typeArgs);
+  };
 
   public typeArgs = this.RULE('typeArgs', (): (string | number)[] => {
-    const args: (string | number)[] = [];
-    this.AT_LEAST_ONE_SEP({
-      SEP: Comma,
-      DEF: () => {
-        const a = this.SUBRULE(this.typeArg);
-        this.ACTION(() => args.push(a));
-      },
-    });
+    const args: (string | number)[] = (this.argsRead = []);
+    this.AT_LEAST_ONE_SEP(this.typeArgItems);
     return args;
   });
+  private argsRead: (string | number)[] = [];
+  private readonly typeArgItems = {
+    SEP: Comma,
+    DEF: (): void => {
+      const a = this.SUBRULE(this.typeArg);
+      if (!this.RECORDING_PHASE) this.argsRead.push(a);
+    },
+  };
 
   public typeArg = this.RULE('typeArg', (): string | number => {
-    const t = this.OR([{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(Name) }, { ALT: () => this.CONSUME(StringLit) }]);
-    return this.ACTION(() => (t.tokenType === NumberLit ? Number(t.image) : t.tokenType === StringLit ? unquote(t.image) : t.image));
+    const t = this.OR(this.typeArgChoice);
+    if (this.RECORDING_PHASE) return '';
+    return t.tokenType === NumberLit ? Number(t.image) : t.tokenType === StringLit ? unquote(t.image) : t.image;
   });
+  private readonly typeArgChoice: IOrAlt<IToken>[] = [{ ALT: () => this.CONSUME(NumberLit) }, { ALT: () => this.CONSUME(Name) }, { ALT: () => this.CONSUME(StringLit) }];
 
   /** `required`, `unique?`, `storage=media`, `=default`, `=today + 7d`, `was: old_name`. */
-  public fieldModifier = this.RULE('fieldModifier', (): ModifierInfo => {
-    return this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(Eq);
-          const lit = this.SUBRULE(this.literalValue);
-          return this.ACTION(() => ({ modifier: undefined, defaultText: lit.text, defaultExpression: lit.expression, end: lit.end }));
-        },
+  public fieldModifier = this.RULE('fieldModifier', (): ModifierInfo => this.OR(this.modifierChoice));
+  private readonly modifierChoice: IOrAlt<ModifierInfo>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(Eq);
+        const lit = this.SUBRULE(this.literalValue);
+        if (this.RECORDING_PHASE) return undefined as unknown as ModifierInfo;
+        return { modifier: undefined, defaultText: lit.text, defaultExpression: lit.expression, end: lit.end };
       },
-      {
-        ALT: () => {
-          const word = this.CONSUME(Name);
-          const q = this.OPTION(() => this.CONSUME(Question));
-          let value: { text: string; end: number; expression: DateExpression | undefined } | undefined;
-          let eq: IToken | undefined;
-          this.OPTION2(() => {
-            this.OR2([
-              {
-                ALT: () => {
-                  eq = this.CONSUME2(Eq);
-                  value = this.SUBRULE2(this.literalValue);
-                },
-              },
-              {
-                ALT: () => {
-                  this.CONSUME(Colon);
-                  const n = this.CONSUME2(Name);
-                  this.ACTION(() => {
-                    value = { text: n.image, end: tokEnd(n), expression: undefined };
-                  });
-                },
-              },
-            ]);
-          });
-          return this.ACTION(() => {
-            const name = word.image + (q ? '?' : '');
-            const end = value ? value.end : tokEnd(q ?? word);
-            // `storage=media` is located from its '=' (the value it binds), as diagnostics on it have always been.
-            const start = eq ? eq.startOffset : word.startOffset;
-            const modifier: FieldModifier = { name, ...(value !== undefined ? { value: value.text } : {}), span: this.sp(start, end) };
-            const isDefault = word.image === 'default';
-            return {
-              modifier,
-              defaultText: isDefault ? value?.text : undefined,
-              defaultExpression: isDefault ? value?.expression : undefined,
-              end,
-            };
-          });
-        },
+    },
+    { ALT: () => this.namedModifier() },
+  ];
+  /** A modifier's value, read by {@link modifierValueChoice} (a value holds no nested modifier). */
+  private modValue: { text: string; end: number; expression: DateExpression | undefined } | undefined;
+  private modEq: IToken | undefined;
+  private namedModifier(): ModifierInfo {
+    const word = this.CONSUME(Name);
+    const q = this.OPTION(this.question);
+    this.modValue = undefined;
+    this.modEq = undefined;
+    this.OPTION2(this.modifierValue);
+    if (this.RECORDING_PHASE) return undefined as unknown as ModifierInfo;
+    // Set by the value's alternative (TypeScript cannot see it through the call above).
+    const value = this.modValue as { text: string; end: number; expression: DateExpression | undefined } | undefined;
+    const eq = this.modEq as IToken | undefined;
+    const name = q ? `${word.image}?` : word.image;
+    const end = value ? value.end : tokEnd(q ?? word);
+    // `storage=media` is located from its '=' (the value it binds), as diagnostics on it have always been.
+    const start = eq ? eq.startOffset : word.startOffset;
+    const modifier: FieldModifier = value !== undefined ? { name, value: value.text, span: this.sp(start, end) } : { name, span: this.sp(start, end) };
+    const isDefault = word.image === 'default';
+    return { modifier, defaultText: isDefault ? value?.text : undefined, defaultExpression: isDefault ? value?.expression : undefined, end };
+  }
+  private readonly question = (): IToken => this.CONSUME(Question);
+  private readonly modifierValue = (): void => {
+    this.OR2(this.modifierValueChoice);
+  };
+  private readonly modifierValueChoice: IOrAlt<void>[] = [
+    {
+      ALT: () => {
+        this.modEq = this.CONSUME2(Eq);
+        this.modValue = this.SUBRULE2(this.literalValue);
       },
-    ]);
-  });
+    },
+    {
+      ALT: () => {
+        this.CONSUME(Colon);
+        const n = this.CONSUME2(Name);
+        if (!this.RECORDING_PHASE) this.modValue = { text: n.image, end: tokEnd(n), expression: undefined };
+      },
+    },
+  ];
 
   /**
    * A default value: string, number, duration, name, `-number`, or date
