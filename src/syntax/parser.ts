@@ -170,6 +170,12 @@ interface ModifierInfo {
 
 const tokEnd = (t: IToken): number => t.startOffset + t.image.length;
 
+/**
+ * A list the tree keeps, at its exact size: an array filled by push keeps spare room (17 slots
+ * after the first push), and the tree lives until the project is linked.
+ */
+const exact = <T>(xs: T[]): T[] => (xs.length === 0 ? xs : xs.slice());
+
 /** Unescape the contents of a string token. */
 export function unquote(image: string): string {
   const body = image.endsWith('"') && image.length >= 2 ? image.slice(1, -1) : image.slice(1);
@@ -292,7 +298,10 @@ export class DslParser extends EmbeddedActionsParser {
     this.qnText = first.image;
     this.qnLast = first;
     this.MANY(this.qualifiedPart);
-    return { text: this.qnText, start: first.startOffset, end: tokEnd(this.qnLast) };
+    // Nothing is built while the grammar is recorded: its placeholder tokens have no offsets (NaN),
+    // which would make every later result of this literal, and every span made from one, hold boxed doubles.
+    if (this.RECORDING_PHASE) return undefined as unknown as { text: string; start: number; end: number };
+    return { text: this.qnText, start: first.startOffset, end: tokEnd(this.qnLast as IToken) };
   });
   /** The dotted name read so far (a qualified name holds no nested rule). */
   private qnText = '';
@@ -342,20 +351,18 @@ export class DslParser extends EmbeddedActionsParser {
   });
 
   private entity(kind: 'entity' | 'archetype', k: IToken, h: Header, body: { fields: Field[]; directives: OpaqueLine[]; end: number }): EntityDecl {
-    return {
-      kind,
-      name: h.name.image,
-      nameSpan: this.tokSpan(h.name),
-      ...(h.title ? { title: unquote(h.title.image) } : {}),
-      fields: body.fields,
-      directives: body.directives,
-      span: this.sp(k.startOffset, body.end),
-    };
+    // Written out rather than with spreads: this runs for every entity of a project.
+    const name = h.name.image;
+    const nameSpan = this.tokSpan(h.name);
+    const fields = exact(body.fields);
+    const directives = exact(body.directives);
+    const span = this.sp(k.startOffset, body.end);
+    return h.title ? { kind, name, nameSpan, title: unquote(h.title.image), fields, directives, span } : { kind, name, nameSpan, fields, directives, span };
   }
 
   public entityBody = this.RULE('entityBody', (): { fields: Field[]; directives: OpaqueLine[]; end: number } => {
     const body = { fields: [] as Field[], directives: [] as OpaqueLine[], end: 0 };
-    // Entities do not nest: the body being read is one field.
+    // Entities do not nest: the body being read is this entity's.
     this.body = body;
     this.CONSUME(Indent);
     this.AT_LEAST_ONE(this.entityMember);
@@ -427,18 +434,24 @@ export class DslParser extends EmbeddedActionsParser {
     const block = this.OPTION(this.fieldBlock);
     if (this.RECORDING_PHASE) return undefined as unknown as Field;
     const last = block && block.length ? (block[block.length - 1] as OpaqueLine) : undefined;
-    const f: Field = {
+    const nameSpan = this.tokSpan(name);
+    const typeSpan = this.sp(type.start, type.end);
+    const mods = exact(modifiers);
+    // Most fields have neither a default nor a continuation: one literal, without spreads (this runs for every field).
+    if (defaultText === undefined && defaultExpression === undefined && !last) {
+      return { name: name.image, nameSpan, type: type.type, typeSpan, modifiers: mods, span: this.sp(name.startOffset, end) };
+    }
+    return {
       name: name.image,
-      nameSpan: this.tokSpan(name),
+      nameSpan,
       type: type.type,
-      typeSpan: this.sp(type.start, type.end),
-      modifiers,
+      typeSpan,
+      modifiers: mods,
       ...(defaultText !== undefined ? { default: defaultText } : {}),
       ...(defaultExpression !== undefined ? { defaultExpression } : {}),
       ...(last ? { continuation: block } : {}),
       span: this.sp(name.startOffset, last ? last.span.offset + last.span.length : end),
     };
-    return f;
   });
   private modifiers: FieldModifier[] = [];
   private defaultText: string | undefined;
@@ -518,13 +531,11 @@ export class DslParser extends EmbeddedActionsParser {
   });
 
   private relation(k: IToken, q: { text: string; start: number; end: number }, via: { text: string; start: number; end: number } | undefined): TypeInfo {
-    const type: FieldType = {
-      kind: 'relation',
-      relation: k.image as RelationKind,
-      target: q.text,
-      targetSpan: this.sp(q.start, q.end),
-      ...(via ? { via: via.text, viaSpan: this.sp(via.start, via.end) } : {}),
-    };
+    const relation = k.image as RelationKind;
+    const targetSpan = this.sp(q.start, q.end);
+    const type: FieldType = via
+      ? { kind: 'relation', relation, target: q.text, targetSpan, via: via.text, viaSpan: this.sp(via.start, via.end) }
+      : { kind: 'relation', relation, target: q.text, targetSpan };
     return { type, start: k.startOffset, end: via ? via.end : q.end };
   }
 
@@ -587,7 +598,7 @@ export class DslParser extends EmbeddedActionsParser {
   public typeArgs = this.RULE('typeArgs', (): (string | number)[] => {
     const args: (string | number)[] = (this.argsRead = []);
     this.AT_LEAST_ONE_SEP(this.typeArgItems);
-    return args;
+    return exact(args);
   });
   private argsRead: (string | number)[] = [];
   private readonly typeArgItems = {
@@ -1085,7 +1096,7 @@ export class DslParser extends EmbeddedActionsParser {
     this.AT_LEAST_ONE(this.member);
     this.CONSUME(Dedent);
     this.block = outer;
-    return block;
+    return { members: exact(block.members), end: block.end };
   });
   private block: Block = { members: [], end: 0 };
   private readonly member = (): void => {
@@ -1151,13 +1162,10 @@ export class DslParser extends EmbeddedActionsParser {
     const l = this.SUBRULE(this.line);
     if (this.RECORDING_PHASE) return undefined as unknown as Decl;
     const start = l.first.startOffset;
-    return {
-      kind: 'opaque',
-      keyword: l.first.image,
-      ...(l.second && tokenMatcher(l.second, Name) ? { name: l.second.image } : {}),
-      text: this.src.text.slice(start, l.end),
-      span: this.sp(start, l.end),
-    };
+    const keyword = l.first.image;
+    const text = this.src.text.slice(start, l.end);
+    const span = this.sp(start, l.end);
+    return l.second && tokenMatcher(l.second, Name) ? { kind: 'opaque', keyword, name: l.second.image, text, span } : { kind: 'opaque', keyword, text, span };
   });
 
   /**
@@ -1197,7 +1205,7 @@ export class DslParser extends EmbeddedActionsParser {
     this.AT_LEAST_ONE(this.blockLine);
     this.CONSUME(Dedent);
     this.lines = outer;
-    return lines;
+    return exact(lines);
   });
   private lines: OpaqueLine[] = [];
   private readonly blockLine = (): void => {
