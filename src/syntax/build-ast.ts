@@ -326,6 +326,7 @@ class Checker {
 export function buildAst(source: SourceText, parsed: ParsedFile): { ast: FileAst; diagnostics: Diagnostic[] } {
   const c = new Checker(parsed.dropped);
   for (const d of parsed.decls) c.decl(d);
+  if (parsed.affected.length === 0) return { ast: { path: source.path, decls: parsed.decls }, diagnostics: c.diagnostics };
   const declared = new Set(parsed.decls.map((d) => ('name' in d && d.name !== undefined ? `${d.kind}:${d.name}` : d.kind)));
   const broken = parsed.affected.filter((a) => !declared.has(a.name !== undefined ? `${a.keyword}:${a.name}` : a.keyword));
   const ast: FileAst = { path: source.path, decls: parsed.decls, ...(broken.length ? { broken } : {}) };
