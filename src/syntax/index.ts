@@ -97,7 +97,8 @@ export function parseWholeSource(source: SourceText): Result<FileAst | undefined
     );
   }
   const built = buildAst(source, parsed.cst);
-  diagnostics.push(...built.diagnostics);
+  // Not push(...list): a large file can have more diagnostics than a call can take arguments.
+  for (const d of built.diagnostics) diagnostics.push(d);
   return { value: built.ast, diagnostics };
 }
 

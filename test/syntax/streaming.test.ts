@@ -148,4 +148,10 @@ describe('front end at scale', () => {
     expect(new Set(r.diagnostics.map((d) => d.code))).toEqual(new Set(['DZ2103']));
     expect(r.value.spec?.entities.map((e) => e.name)).toEqual(['A']);
   });
+
+  it('reports 150,000 warnings and a syntax error in one file (read again whole, with recovery) without running out of stack', () => {
+    const r = checkTexts({ 'dsl/app.dsl': `${APP}entity A:\n  id: uuid pk${' x'.repeat(150_000)}\n  n: enum[a b]\n` });
+    expect(r.diagnostics.filter((d) => d.code === 'DZ2103')).toHaveLength(150_000);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['DZ2001']);
+  });
 });
