@@ -77,14 +77,14 @@ export function parseSource(source: SourceText, pieceChars = PIECE_CHARS): Resul
  * and a line with a lexical error is dropped before parsing. The tree holds
  * every declaration that parsed; declarations that did not are listed in
  * `broken`. Only a layout error that leaves no usable token stream (a bad
- * dedent, an unclosed bracket) stops the file.
+ * dedent, an unclosed bracket) stops the file. `runTokens`: see {@link parseTokens}.
  */
-export function parseWholeSource(source: SourceText): Result<FileAst | undefined> {
+export function parseWholeSource(source: SourceText, runTokens?: number): Result<FileAst | undefined> {
   const lexed = lex(source);
   const fatal = lexed.diagnostics.some((d) => d.severity === 'error' && !LINE_LEX_ERRORS.has(d.code) && d.code !== 'DZ1003');
   if (fatal || (lexed.tokens.length === 0 && hasErrors(lexed.diagnostics))) return { value: undefined, diagnostics: lexed.diagnostics };
   const dropLines = lexed.diagnostics.filter((d) => LINE_LEX_ERRORS.has(d.code) && d.span).map((d) => (d.span as { offset: number }).offset);
-  const parsed = parseTokens(lexed.tokens, source, dropLines);
+  const parsed = parseTokens(lexed.tokens, source, dropLines, runTokens);
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   for (const e of parsed.errors) diagnostics.push(syntaxDiagnostic(source, e));
   if (parsed.truncatedAt) {

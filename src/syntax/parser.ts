@@ -50,7 +50,7 @@ import {
   StringLit,
 } from './tokens.js';
 import { TOKEN_SOURCES } from './lexer.js';
-import { enclosingRegion, errorRegion, lineStart, regionOffsets, tokenAt } from './recovery.js';
+import { enclosingRegion, errorRegion, lineStart, regionOffsets, statementEnd, tokenAt } from './recovery.js';
 import { DATE_BASES, ENTITY_DIRECTIVES, TYPE_NAMES, VIA_RELATIONS, type RelationKind } from './vocabulary.js';
 
 /** Tokens that may follow a field type (used to tell `index: int` from `invariant: a != b`). */
@@ -1289,12 +1289,28 @@ export function parseRun(tokens: IToken[], source: SourceText, decls: Decl[]): b
 const EOF_TOKEN = { image: '', startOffset: Number.NaN, tokenType: { name: 'EOF' } } as unknown as IToken;
 
 /**
- * Parse a token stream (from {@link lex}) into declarations. On a syntax error
- * the line holding it is dropped (recovery.ts) and parsing resumes at the start
- * of that statement, so every independent error is reported once; the lines
- * listed in `dropLines` (offsets of lexical errors) are dropped beforehand.
+ * Tokens read at a time by recovery (cut at the end of a top-level statement): an error costs
+ * the statements of its run, not a reading of the rest of the file.
  */
-export function parseTokens(tokens: IToken[], source: SourceText | undefined = TOKEN_SOURCES.get(tokens), dropLines: readonly number[] = []): ParseOutput {
+const RECOVERY_RUN_TOKENS = 4096;
+
+/**
+ * Parse a token stream (from {@link lex}) into declarations. On a syntax error
+ * the line holding it is dropped (recovery.ts) and the statement that held it
+ * is read again, so every independent error is reported once; the lines
+ * listed in `dropLines` (offsets of lexical errors) are dropped beforehand.
+ * Top-level statements parse independently of each other (a statement's rule
+ * looks no further than the first token after it), so the file is read in runs
+ * of whole statements, each with the first token of the next run (where the
+ * whole-file parse meets an incomplete statement). `runTokens` is the size of
+ * those runs (tests vary it to put run boundaries everywhere).
+ */
+export function parseTokens(
+  tokens: IToken[],
+  source: SourceText | undefined = TOKEN_SOURCES.get(tokens),
+  dropLines: readonly number[] = [],
+  runTokens = RECOVERY_RUN_TOKENS,
+): ParseOutput {
   if (!source) throw new Error('parseTokens: no source for this token stream (lex it first)');
   const parser = getParser();
   parser.src = source;
@@ -1305,34 +1321,45 @@ export function parseTokens(tokens: IToken[], source: SourceText | undefined = T
   /** Tokens that directly follow a dropped region; an error there is a consequence of the drop. */
   const afterDrop = new Set<IToken>();
   let dropAtEnd = false as boolean;
-  let toks = tokens;
   let truncatedAt: IToken | undefined;
 
-  const drop = (a: number, b: number): void => {
-    if (toks === tokens) toks = tokens.slice();
+  /** Drop `toks[a, b)` (recorded in `dropped`). */
+  const drop = (toks: IToken[], a: number, b: number): void => {
     dropped.push(regionOffsets(toks, a, b, source.text.length));
     toks.splice(a, Math.max(1, b - a));
     const next = toks[a];
     if (next) afterDrop.add(next);
     else dropAtEnd = true;
   };
-  for (const offset of [...dropLines].sort((x, y) => y - x)) {
-    const at = tokenAt(toks, offset);
-    if (at >= toks.length) continue;
-    const [a, b] = errorRegion(toks, at, lineStart(toks, at, 0));
-    if (b > a) drop(a, b);
-  }
 
-  let base = 0;
-  try {
+  /**
+   * Read a run of whole statements; `hasNext`: its last token is the first of the next run, which
+   * is not read here. After an error, the statement that held it is read again alone (with the
+   * token after it) until it is clean or dropped, then the run is read on. False once the errors
+   * reach the cap.
+   */
+  const readRun = (toks: IToken[], hasNext: boolean): boolean => {
+    let base = 0;
+    let single = false;
     for (;;) {
+      const stop = hasNext ? toks.length - 1 : toks.length;
+      if (base >= stop) return true;
       parser.decls = decls;
       parser.stmtStart = 0;
-      parser.input = base === 0 ? toks : toks.slice(base);
+      const end = single ? statementEnd(toks, base) : toks.length;
+      const limit = single ? Math.min(end + 1, toks.length) : toks.length;
+      parser.input = base === 0 && limit === toks.length ? toks : toks.slice(base, limit);
       parser.spec();
       const err = parser.errors[0];
-      if (!err) break;
-      const stmt = base + parser.stmtStart;
+      const stmt = err ? base + parser.stmtStart : toks.length;
+      if (stmt >= stop) return true;
+      if (single && stmt >= end) {
+        // The statement is clean (an error, if any, is in the token after it): read on from there.
+        single = false;
+        base = end;
+        continue;
+      }
+      if (!err) return true;
       const found = err.token.tokenType.name === 'EOF' ? -1 : toks.indexOf(err.token, stmt);
       const at = found < 0 ? toks.length : found;
       // An error right after a dropped region (with only line and block ends between) follows from the drop.
@@ -1353,15 +1380,35 @@ export function parseTokens(tokens: IToken[], source: SourceText | undefined = T
       if (!cascade) {
         if (errors.length >= MAX_SYNTAX_ERRORS) {
           truncatedAt = found < 0 ? EOF_TOKEN : err.token;
-          break;
+          return false;
         }
         const rules = err.context.ruleStack;
         errors.push({ token: found < 0 ? EOF_TOKEN : err.token, message: err.message, rule: rules[rules.length - 1] ?? 'spec' });
       }
       const [a, b] = cascade ? enclosingRegion(toks, Math.min(k, toks.length), stmt) : errorRegion(toks, at, stmt);
-      drop(a, Math.max(b, a + 1));
-      if (stmt >= toks.length) break;
+      drop(toks, a, Math.max(b, a + 1));
       base = stmt;
+      single = true;
+    }
+  };
+
+  try {
+    let toks = tokens;
+    if (dropLines.length > 0) {
+      toks = tokens.slice();
+      for (const offset of [...dropLines].sort((x, y) => y - x)) {
+        const at = tokenAt(toks, offset);
+        if (at >= toks.length) continue;
+        const [a, b] = errorRegion(toks, at, lineStart(toks, at, 0));
+        if (b > a) drop(toks, a, b);
+      }
+    }
+    for (let from = 0; from < toks.length; ) {
+      let to = from;
+      while (to < toks.length && to - from < runTokens) to = statementEnd(toks, to);
+      const hasNext = to < toks.length;
+      if (!readRun(toks.slice(from, hasNext ? to + 1 : to), hasNext)) break;
+      from = to;
     }
   } finally {
     parser.decls = [];
