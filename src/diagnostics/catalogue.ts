@@ -50,6 +50,7 @@ export const CATALOGUE = {
   DZ1007: { severity: 'error', phase: 'lex', title: 'closing bracket does not match' },
   DZ1008: { severity: 'error', phase: 'lex', title: 'nesting is too deep' },
   DZ1009: { severity: 'warning', phase: 'lex', title: 'file indents with both tabs and spaces' },
+  DZ1010: { severity: 'note', phase: 'parse', title: 'more syntax errors in the file than are reported' },
 
   DZ2001: { severity: 'error', phase: 'parse', title: 'unexpected token' },
   DZ2002: { severity: 'error', phase: 'parse', title: 'unexpected end of file' },
@@ -65,6 +66,9 @@ export const CATALOGUE = {
   DZ2208: { severity: 'error', phase: 'link', title: 'from address is not an email address' },
   DZ2209: { severity: 'error', phase: 'link', title: 'time zone is not an IANA time zone name' },
   DZ2210: { severity: 'error', phase: 'link', title: 'storage binding is not a plain name' },
+  DZ2220: { severity: 'error', phase: 'parse', title: 'date arithmetic default uses a unit dates do not have' },
+  DZ2221: { severity: 'error', phase: 'parse', title: 'derived relation without via' },
+  DZ2222: { severity: 'error', phase: 'parse', title: 'via on a relation that takes none' },
 
   DZ3001: { severity: 'error', phase: 'link', title: 'the project has no app declaration' },
   DZ3002: { severity: 'error', phase: 'link', title: 'the project has more than one app declaration' },
@@ -82,6 +86,10 @@ export const CATALOGUE = {
   DZ3014: { severity: 'error', phase: 'link', title: "ledger or transfer value is outside TigerBeetle's limits" },
   DZ3015: { severity: 'error', phase: 'link', title: 'transfer debits and credits the same ledger' },
   DZ3016: { severity: 'error', phase: 'link', title: 'transfer between ledgers with different ledger ids' },
+  DZ3040: { severity: 'warning', phase: 'link', title: 'a repeated block replaces the earlier one in its module' },
+  DZ3041: { severity: 'error', phase: 'link', title: "via names a field the target entity does not have" },
+  DZ3042: { severity: 'error', phase: 'link', title: 'via field does not refer back to the entity' },
+  DZ3043: { severity: 'error', phase: 'link', title: 'latest_one target has no temporal block' },
 
   DZ4000: { severity: 'note', phase: 'config', title: 'no [deploy] table; every deployment setting is its default' },
   DZ4001: { severity: 'error', phase: 'config', title: 'unknown key in [deploy]' },
