@@ -102,7 +102,7 @@ function queueAlarms(prefix: string, label: string, queue: string | null): Spec[
 }
 
 /** The alarms of a plan, each in the stack that owns what it watches. */
-export function plannedAlarms(a: Omit<AwsRequirements, 'alarms'>): AwsAlarm[] {
+export function plannedAlarms(a: Omit<AwsRequirements, 'alarms' | 'dashboard'>): AwsAlarm[] {
   const out: AwsAlarm[] = [];
   const add = (stack: StackName, specs: readonly Spec[]) => {
     for (const s of specs) out.push({ ...s, stack, name: alarmName(a.app, a.environment, stack, s.id), metrics: s.metrics ?? 1 });
@@ -136,7 +136,8 @@ export function plannedAlarms(a: Omit<AwsRequirements, 'alarms'>): AwsAlarm[] {
   }
   // EC2 node groups: each node's single-instance group keeps its instance in service; CPU, and memory and disk from the CloudWatch agent.
   for (const n of a.nodeGroups.flatMap((g) => g.nodes)) add('Nodes', nodeAlarms(n.id, `Node ${n.index}`));
-  for (const q of a.queues) add('Messaging', queueAlarms(`Queue${pascal(q.name)}`, q.name, q.name));
+  // A queue's alarms live in the Messaging stack that makes the queue.
+  for (const q of a.queues) add(q.stack, queueAlarms(`Queue${pascal(q.name)}`, q.name, q.name));
   if (a.scheduleQueue) add('Messaging', queueAlarms('ScheduleQueue', 'schedules', null));
   if (computeStackNeeded(a)) add('Compute', [
     {
@@ -155,7 +156,7 @@ export function plannedAlarms(a: Omit<AwsRequirements, 'alarms'>): AwsAlarm[] {
   ]);
   for (const s of a.services) {
     if (s.runtime !== 'fargate') continue;
-    add('Compute', serviceAlarms(s.id, s.role === 'worker' ? 'worker' : s.name, s.role === 'web'));
+    add(s.stack, serviceAlarms(s.id, s.role === 'worker' ? 'worker' : s.name, s.role === 'web'));
   }
   return out;
 }

@@ -41,7 +41,7 @@ function cfn(counts: Readonly<Record<string, number>>): Readonly<Record<string, 
 }
 
 /** The Frontend stack's resources: the bucket (and its access-log bucket), the distribution, the deployment of the files. */
-export function frontendResources(f: AwsFrontend, config: ResolvedConfig): PlanResource[] {
+export function frontendResources(f: AwsFrontend, config: ResolvedConfig): Omit<PlanResource, 'templateBytes'>[] {
   const prod = config.deploy.environment === 'prod';
   const because = [configKey(config, 'frontend.source_dir')];
   return [

@@ -184,7 +184,7 @@ export const NODES_STACK_IDS = { loadBalancer: 'LoadBalancer', securityGroups: '
  * volume, record and alarms), and what the group shares (load balancer, security groups, role,
  * log group, snapshot policy, backup bucket, private zone).
  */
-export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, prices: RegionPrices, notes: string[]): PlanResource[] {
+export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, prices: RegionPrices, notes: string[]): Omit<PlanResource, 'templateBytes'>[] {
   const d = config.deploy;
   const prod = d.environment === 'prod';
   const prefix = g.service in d.services ? `services.${g.service}` : 'compute';
@@ -192,7 +192,7 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
   const because = [key('runtime'), key('node_count'), key('instance_type')];
   const hourly = hourlyPrice(prices.ec2, g.instanceType, `${prefix}.instance_type`, notes);
   const volumeMonth = (NODE_ROOT_VOLUME_GB + (g.volume?.sizeGb ?? 0)) * prices.gp3GbMonth;
-  const out: PlanResource[] = g.nodes.map((n) => {
+  const out: Omit<PlanResource, 'templateBytes'>[] = g.nodes.map((n) => {
     const params: [string, ParamValue][] = [
       ['instance', g.instanceType],
       ['address', n.address],
