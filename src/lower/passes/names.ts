@@ -80,13 +80,13 @@ export function nameProblem(n: Pick<PlannedName, 'kind' | 'name' | 'length'>): s
   return null;
 }
 
-type Stack = 'Network' | 'TigerBeetle' | 'Data' | 'Messaging' | 'Images' | 'Compute' | 'Observability';
+type Stack = 'Network' | 'TigerBeetle' | 'Data' | 'Messaging' | 'Images' | 'Nodes' | 'Compute' | 'Frontend' | 'Observability';
 
-/** Whether a service's image is built from the project's Dockerfile (the plan's rule: no image, no EC2 artifact): the Images stack holds their repository. */
+/** Whether a Fargate service's image is built from the project's Dockerfile (the plan's rule: no image; an EC2 node group's is built by cdk deploy): the Images stack holds their repository. */
 function buildsImages(draft: InfraRequirements, config: ResolvedConfig): boolean {
   const d = config.deploy;
-  const builds = (s: ServiceConfig) => !(s.runtime === 'ec2' && s.artifact) && !s.image;
-  return draft.webServices.some((w) => builds(Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute))) || (Boolean(draft.worker) && builds(d.compute));
+  const builds = (s: ServiceConfig) => s.runtime === 'fargate' && !s.image;
+  return draft.webServices.some((w) => builds(Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute))) || (Boolean(draft.worker) && !d.compute.image);
 }
 
 /** The stacks the plan has (the same rule as the plan's: a stack with no resources is left out). */
@@ -97,7 +97,9 @@ function stacks(draft: InfraRequirements, config: ResolvedConfig): Stack[] {
     ...(draft.database || draft.objectStores.length ? (['Data'] as const) : []),
     ...(draft.queues.length || draft.eventBuses.length || draft.emailSenders.length || draft.schedules.length || config.deploy.kafka.enabled ? (['Messaging'] as const) : []),
     ...(buildsImages(draft, config) ? (['Images'] as const) : []),
+    ...(draft.webServices.some((w) => w.runtime === 'ec2') ? (['Nodes'] as const) : []),
     'Compute',
+    ...(config.deploy.frontend.source_dir ? (['Frontend'] as const) : []),
     'Observability',
   ];
 }
