@@ -41,8 +41,19 @@ const usage = (used: number, limit: number): Usage => ({ used, limit });
 /** A template parameter per SSM parameter read, and the bootstrap version every stack checks. */
 const OWN_PARAMETERS = 1;
 
-/** The plan resources that make a stack output (the app's address). */
-const OUTPUTS: Readonly<Record<string, number>> = { LoadBalancer: 1 };
+/** The plan resources that make a stack output (the app's address, a node group's, the front end's). */
+const OUTPUTS: Readonly<Record<string, number>> = { LoadBalancer: 1, FrontendDistribution: 1 };
+
+/**
+ * What the Nodes stack has besides its resources' outputs and its reads: an output per seed node
+ * and peer port (the Session Manager port-forwarding command), and a template parameter for the
+ * Amazon Linux 2023 image (the SSM parameter each node group's launch template resolves;
+ * generate renders one node group).
+ */
+function nodesExtras(name: StackName, a: AwsRequirements): { readonly outputs: number; readonly parameters: number } {
+  if (name !== 'Nodes') return { outputs: 0, parameters: 0 };
+  return { outputs: a.nodeGroups.reduce((n, g) => n + g.nodes.filter((x) => x.seed).length * g.peerPorts.length, 0), parameters: a.nodeGroups.length };
+}
 
 /** Registered bytes of a task definition besides its variables: family, roles, image, logs, port, sizes. */
 const TASK_DEFINITION_BASE = 1_500;
@@ -97,8 +108,9 @@ function securityGroups(a: AwsRequirements): SecurityGroupUsage[] {
 /** What a stack uses of the limits, from its resources, its reads and the services it runs. */
 export function stackUsage(name: StackName, resources: readonly PlanResource[], reads: readonly string[], a: AwsRequirements, services: readonly PlanService[]): StackUsage {
   const count = resources.reduce((n, r) => n + Object.values(r.cloudformation).reduce((m, x) => m + x, 0), 0);
-  const outputs = resources.reduce((n, r) => n + (OUTPUTS[r.id] ?? 0), 0);
-  const bytes = TEMPLATE_BASE_BYTES + reads.length * PARAMETER_BYTES + outputs * OUTPUT_BYTES + resources.reduce((n, r) => n + r.templateBytes, 0);
+  const extras = nodesExtras(name, a);
+  const outputs = resources.reduce((n, r) => n + (OUTPUTS[r.id] ?? 0), 0) + extras.outputs;
+  const bytes = TEMPLATE_BASE_BYTES + (reads.length + extras.parameters) * PARAMETER_BYTES + outputs * OUTPUT_BYTES + resources.reduce((n, r) => n + r.templateBytes, 0);
   const mine = a.services.filter((s) => s.stack === name && s.runtime === 'fargate');
   const roles: RoleUsage[] = mine.map((s) => ({ id: s.taskRoleId, managedPolicies: usage(s.policy.overflowPolicies, LIMITS.managedPoliciesPerRole), inlinePolicyChars: usage(s.policy.chars, LIMITS.rolePolicyChars), managedPolicyChars: usage(s.policy.overflowChars, LIMITS.managedPolicyChars) }));
   const lengths = deployedLengths(a);
@@ -109,7 +121,7 @@ export function stackUsage(name: StackName, resources: readonly PlanResource[], 
   return {
     resources: usage(count, LIMITS.resources),
     outputs: usage(outputs, LIMITS.outputs),
-    parameters: usage(reads.length + OWN_PARAMETERS, LIMITS.parameters),
+    parameters: usage(reads.length + OWN_PARAMETERS + extras.parameters, LIMITS.parameters),
     templateBytes: usage(bytes, LIMITS.templateBytes),
     roles,
     securityGroups: name === 'Network' ? securityGroups(a) : [],

@@ -16,6 +16,7 @@ import { REPO } from '../helpers.js';
 import { bashSyntax, bootScriptValues } from './evaluate.js';
 import { emitApp } from '../../src/emit/index.js';
 import { cfnText, planWith, typecheckApps } from './in-process.js';
+import { usageProblems } from './usage.js';
 
 type Json = Record<string, any>;
 type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string | string[]; UpdatePolicy?: Json; CreationPolicy?: Json; Metadata?: Json };
@@ -24,6 +25,8 @@ interface Synth {
   readonly dir: string;
   readonly plan: DeploymentPlan;
   readonly templates: ReadonlyMap<StackName, Json>;
+  /** Each stack's construct ID in the app. */
+  readonly ids: ReadonlyMap<StackName, string>;
   readonly findings: readonly NagFinding[];
 }
 
@@ -38,7 +41,7 @@ async function synth(project: string, env: Environment, edit: (toml: string) => 
   if (!out.templates.size) throw new Error(`synth failed: ${out.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
   const templates = new Map<StackName, Json>();
   for (const s of prepared.app.stacks) templates.set(s.name, JSON.parse(readFileSync(join(out.outdir, out.templates.get(s.id) as string), 'utf8')) as Json);
-  return { dir, plan: prepared.plan, templates, findings: out.findings };
+  return { dir, plan: prepared.plan, templates, ids: new Map(prepared.app.stacks.map((s) => [s.name, s.id])), findings: out.findings };
 }
 
 function resources(t: Json, type?: string): [string, Resource][] {
@@ -202,6 +205,10 @@ describe('the Casty cluster (seeds 000 and 001)', () => {
     for (const stack of x.templates.keys()) expect(counts(x.templates.get(stack) as Json), stack).toEqual(planned(x.plan, stack));
     expect(x.plan.aws.nodeGroups[0]?.nodes.map((n) => n.address)).toEqual(CASTY_ADDRESSES);
   });
+
+  it("is within every limit, and the plan's usage is the templates': outputs, parameters, template size (estimated)", () => {
+    expect(usageProblems(x.plan, x.templates, x.ids, { region: x.plan.region })).toEqual([]);
+  });
 });
 
 describe('the Pulse node (seed 003)', () => {
@@ -216,6 +223,10 @@ describe('the Pulse node (seed 003)', () => {
     expectClean(x);
     expect(typecheckApps([x.dir])).toBe('');
     for (const stack of x.templates.keys()) expect(counts(x.templates.get(stack) as Json), stack).toEqual(planned(x.plan, stack));
+  });
+
+  it("is within every limit, and the plan's usage is the templates': outputs, parameters, template size (estimated)", () => {
+    expect(usageProblems(x.plan, x.templates, x.ids, { region: x.plan.region })).toEqual([]);
   });
 
   it('keeps the ledger on an encrypted gp3 volume that outlives the stack, snapshotted daily and kept 14 days', () => {
