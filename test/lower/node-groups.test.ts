@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { lowerToRequirements } from '../../src/lower/index.js';
+import { lowerToRequirements, plannedNames } from '../../src/lower/index.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { APP, checkTexts } from '../helpers.js';
 
@@ -37,6 +37,17 @@ describe('node groups in the plan', () => {
     expect(plan.stacks.map((s) => s.name)).toEqual(['Network', 'Nodes', 'Observability']);
     expect(plan.services).toEqual([expect.objectContaining({ name: 'nodes', role: 'nodes' })]);
     expect(plan.services[0]?.variables.find((v) => v.name === 'SEED_IPS')).toEqual({ name: 'SEED_IPS', kind: 'value', value: '10.0.2.10' });
+  });
+
+  it("builds a node group's image from the Dockerfile with cdk deploy: no Images stack, in the plan and in the name checks", () => {
+    const { r, config } = lower(APP, GROUP.replace('image = "nginx:1.27"\n', ''));
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    expect(plan.aws.nodeGroups[0]?.run).toEqual({ kind: 'asset', dockerfile: 'Dockerfile' });
+    expect(plan.aws.images).toBeNull();
+    expect(plan.stacks.map((s) => s.name)).toEqual(['Network', 'Nodes', 'Observability']);
+    const stacks = plannedNames(r.value as NonNullable<typeof r.value>, config).filter((n) => n.kind === 'CloudFormation stack').map((n) => n.what);
+    expect(stacks).toEqual(['the Network stack', 'the Nodes stack', 'the Compute stack', 'the Observability stack']);
   });
 
   it('a node on a TigerBeetle replica address is DZ5100 at ip_offset', () => {
