@@ -105,6 +105,10 @@ export interface KafkaConfig {
   readonly instance_type: string;
   readonly version: string;
   readonly volume_size_gb: number;
+  /** Partitions of each topic the brokers create (the DSL's streams and event topics). */
+  readonly partitions: number;
+  /** Copies of each partition; at most broker_count. */
+  readonly replication_factor: number;
 }
 
 export interface DomainConfig {
@@ -215,7 +219,7 @@ export const BASE_DEFAULTS: DeployConfig = {
     ami: '',
   },
   cache: { enabled: 'auto', engine: 'valkey', node_type: 'cache.t4g.small', replicas: 1 },
-  kafka: { enabled: false, broker_count: 3, instance_type: 'kafka.m5.large', version: '3.6.0', volume_size_gb: 100 },
+  kafka: { enabled: false, broker_count: 3, instance_type: 'kafka.m5.large', version: '3.6.0', volume_size_gb: 100, partitions: 6, replication_factor: 3 },
   domain: { name: '', subdomain: 'api', hosted_zone: '', hosted_zone_id: '', certificate_arn: '' },
   alarms: { email: [], sns_topic_arn: '' },
   logs: { retention_days: 30 },
@@ -240,7 +244,7 @@ export const PROFILES: Readonly<Record<Environment, Profile>> = {
     // t3.large: the smallest size with the 6 GiB a TigerBeetle replica needs (tigerbeetle-sizes.ts).
     tigerbeetle: { node_count: 1, size: 't3.large', volume_size_gb: 50, volume_iops: 3000, volume_throughput: 125 },
     cache: { replicas: 0 },
-    kafka: { broker_count: 2 },
+    kafka: { broker_count: 2, replication_factor: 2 },
     logs: { retention_days: 7 },
     storage: { removal_policy: 'destroy' },
   },
@@ -336,6 +340,8 @@ export const DOCS: Readonly<Record<string, string>> = {
   'kafka.instance_type': 'broker instance type',
   'kafka.version': 'Kafka version',
   'kafka.volume_size_gb': 'storage per broker in GiB',
+  'kafka.partitions': 'partitions of each topic (streams and event topics of the DSL), created by the brokers at first use',
+  'kafka.replication_factor': 'copies of each partition (at most broker_count; topics are written with min.insync.replicas one less, at least 1)',
   domain: 'HTTPS on a domain: an ACM certificate and a Route 53 record for the load balancer',
   'domain.name': 'domain name (empty: HTTP only, on the load balancer name)',
   'domain.subdomain': 'record created for the load balancer (api → api.example.com; empty: the apex)',

@@ -135,6 +135,8 @@ const tables = {
       instance_type: str({ pattern: '^kafka\\.[a-z0-9]+\\.[a-z0-9]+$' }),
       version: str({ pattern: VERSION }),
       volume_size_gb: int(1, 16384),
+      partitions: int(1, 1000),
+      replication_factor: int(1, 30),
     },
     { ...d.kafka },
   ),

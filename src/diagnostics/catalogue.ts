@@ -121,6 +121,7 @@ export const CATALOGUE = {
   DZ4063: { severity: 'error', phase: 'config', title: 'az_count is more than the region offers' },
   DZ4070: { severity: 'error', phase: 'config', title: 'not an instance type AWS offers' },
   DZ4071: { severity: 'warning', phase: 'config', title: 'instance type is not in the list bundled with dazzle' },
+  DZ4120: { severity: 'error', phase: 'config', title: 'Kafka replication factor is more than the brokers' },
   DZ5001: { severity: 'warning', phase: 'lower', title: 'the DSL has ledgers but TigerBeetle is disabled' },
   DZ5002: { severity: 'error', phase: 'lower', title: 'channel setting is not valid' },
   DZ5003: { severity: 'error', phase: 'lower', title: 'schedule expression is not valid' },
