@@ -12,6 +12,7 @@ import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.
 import { because, secretRef, stackName, type EmitContext, type StackSource } from './model.js';
 import { computeStack } from './stacks/compute.js';
 import { dataStack } from './stacks/data.js';
+import { kafkaStack } from './stacks/kafka.js';
 import { isAddress, messagingStack } from './stacks/messaging.js';
 import { networkStack } from './stacks/network.js';
 import { observabilityStack } from './stacks/observability.js';
@@ -49,7 +50,6 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
   const out: Diagnostic[] = [];
   const a = plan.aws;
   const say = (what: string, key: string, hint: string) => out.push(diag('DZ7001', `dazzle ${VERSION} cannot generate ${what} yet`, { keyPath: `deploy.${key}`, hint }));
-  if (a.kafka) say('an Amazon MSK cluster (deploy.kafka.enabled = true)', 'kafka.enabled', 'set [deploy.kafka] enabled = false to use EventBridge buses; `dazzle deploy plan` still shows the MSK plan');
   if (a.cache?.engine === 'kvrocks') say('a Kvrocks cache on ECS (deploy.cache.engine = "kvrocks")', 'cache.engine', 'use engine = "valkey" or "redis" (ElastiCache)');
   for (const e of a.emailIdentities) {
     // The channel's line in the DSL (the plan's provenance of its SES identity).
@@ -80,6 +80,7 @@ function stacksOf(ctx: EmitContext): StackSource[] {
     ['Network', networkStack],
     ['TigerBeetle', tigerBeetleStack],
     ['Data', dataStack],
+    ['Kafka', kafkaStack],
     ['Messaging', messagingStack],
     ['Compute', computeStack],
     ['Observability', observabilityStack],

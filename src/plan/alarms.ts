@@ -8,6 +8,7 @@
 import { pascal } from '../ir/index.js';
 import { alarmName } from '../lower/index.js';
 import type { AwsRequirements } from './aws.js';
+import { kafkaAlarmSpecs } from './kafka.js';
 import type { StackName } from './model.js';
 
 /** What an alarm reads; the owner stack turns it into a CloudWatch metric of its own resource. */
@@ -17,7 +18,8 @@ export type AlarmMetric =
   | { readonly kind: 'unhealthy-targets' | 'healthy-targets'; /** The service's construct ID. */ readonly service: string }
   | { readonly kind: 'database-cpu' | 'database-connections' }
   | { readonly kind: 'dead-letters' | 'oldest-message'; readonly queue: string | null }
-  | { readonly kind: 'replica-in-service'; readonly replica: number };
+  | { readonly kind: 'replica-in-service'; readonly replica: number }
+  | { readonly kind: 'kafka-disk' | 'kafka-under-replicated' };
 
 export interface AwsAlarm {
   readonly stack: StackName;
@@ -132,6 +134,7 @@ export function plannedAlarms(a: Omit<AwsRequirements, 'alarms'>): AwsAlarm[] {
       { id: 'DatabaseConnectionsAlarm', metric: { kind: 'database-connections' }, description: `Database: more than ${maxConnections} connections for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: maxConnections, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: why },
     ]);
   }
+  if (a.kafka) add('Kafka', kafkaAlarmSpecs(a.kafka));
   for (const q of a.queues) add('Messaging', queueAlarms(`Queue${pascal(q.name)}`, q.name, q.name));
   if (a.scheduleQueue) add('Messaging', queueAlarms('ScheduleQueue', 'schedules', null));
   add('Compute', [

@@ -26,6 +26,7 @@ import {
   type SubnetLayout,
 } from '../lower/index.js';
 import { plannedAlarms, type AwsAlarm } from './alarms.js';
+import { awsKafka, type AwsKafka } from './kafka.js';
 
 export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
 export type { AwsAlarm } from './alarms.js';
@@ -146,6 +147,8 @@ export interface AwsGrants {
   readonly sendEmail: readonly string[];
   /** Whether it may read the TigerBeetle cluster parameters. */
   readonly tigerBeetleParameters: boolean;
+  /** Kafka topics (DSL names) it may read and write, with the consumer groups under the prefix (`[deploy.kafka]`). */
+  readonly kafkaTopics: readonly string[];
 }
 
 /** A queue and its dead-letter queue, with their fixed names. */
@@ -182,7 +185,8 @@ export interface AwsRequirements {
    */
   readonly emailIdentities: readonly { readonly name: string; readonly fromAddress: string | null; readonly identity: string | null }[];
   readonly schedules: readonly { readonly name: string; readonly expression: string; readonly timezone: string | null; readonly target: 'worker' }[];
-  readonly kafka: { readonly brokers: number; readonly instanceType: string; readonly version: string; readonly volumeGb: number } | null;
+  /** Amazon MSK (`[deploy.kafka] enabled`): the Kafka stack (src/plan/kafka.ts). */
+  readonly kafka: AwsKafka | null;
   readonly cache: { readonly engine: 'valkey' | 'redis' | 'kvrocks'; readonly nodeType: string; readonly replicas: number } | null;
   readonly services: readonly AwsService[];
   readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
@@ -227,16 +231,19 @@ function image(s: ServiceConfig): AwsService['image'] {
 }
 
 /** What each service may use: web services send to the queues; the worker also consumes them and the schedules. */
-function grantsFor(req: InfraRequirements, role: 'web' | 'worker'): AwsGrants {
+function grantsFor(req: InfraRequirements, role: 'web' | 'worker', kafka: boolean): AwsGrants {
   const queues = req.queues.map((q) => q.name);
+  const buses = req.eventBuses.map((b) => b.name);
   return {
     buckets: req.objectStores.map((s) => s.name),
     sendTo: queues,
     consumeFrom: role === 'worker' ? queues : [],
     consumeSchedules: role === 'worker' && req.schedules.length > 0,
-    putEvents: req.eventBuses.map((b) => b.name),
+    // With Kafka, the streams and event topics are Kafka topics, not EventBridge buses.
+    putEvents: kafka ? [] : buses,
     sendEmail: req.emailSenders.map((e) => e.name),
     tigerBeetleParameters: req.ledgerCluster !== null,
+    kafkaTopics: kafka ? buses : [],
   };
 }
 
@@ -263,11 +270,11 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
   const services: AwsService[] = req.webServices.map((w) => {
     const settings = Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
     const id = settings.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
-    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings), taskRoleId: constructId.taskRole(id), grants: grantsFor(req, 'web') };
+    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings), taskRoleId: constructId.taskRole(id), grants: grantsFor(req, 'web', d.kafka.enabled) };
   });
   if (req.worker) {
     const settings: ServiceConfig = { ...d.compute, runtime: 'fargate', desired_count: 1, min_count: 1, max_count: 1 };
-    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute), taskRoleId: constructId.taskRole('Worker'), grants: grantsFor(req, 'worker') });
+    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute), taskRoleId: constructId.taskRole('Worker'), grants: grantsFor(req, 'worker', d.kafka.enabled) });
   }
   const passwordRef = databasePasswordRef(req);
   return {
@@ -316,7 +323,7 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
     buses: req.eventBuses.map((b) => ({ name: b.name, kind: d.kafka.enabled ? 'kafka-topic' : 'eventbridge', retention: b.retention, busName: busName(req.app, env, b.name) })),
     emailIdentities: req.emailSenders.map((e) => ({ name: e.name, fromAddress: e.fromAddress, identity: e.fromAddress === null ? null : emailIdentity(e.fromAddress, env) })),
     schedules: req.schedules.map((s) => ({ name: s.name, expression: s.expression, timezone: s.timezone, target: s.target })),
-    kafka: d.kafka.enabled ? { brokers: d.kafka.broker_count, instanceType: d.kafka.instance_type, version: d.kafka.version, volumeGb: d.kafka.volume_size_gb } : null,
+    kafka: awsKafka(req, config),
     cache: req.cache ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
     services,
     loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },

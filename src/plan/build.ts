@@ -13,6 +13,7 @@ import { configKey, constructId, CREATION_ID_PLACEHOLDER, createdSecretName, dat
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsAlarm, type AwsRequirements, type AwsService } from './aws.js';
+import { kafkaResources } from './kafka.js';
 import { retentionDays } from './retention.js';
 import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, PRICE_TABLE_DATE, pricesFor } from './prices.js';
 
@@ -99,8 +100,10 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
       return [w.subnets.private, sg.tigerBeetle];
     case 'Data':
       return a.database ? [w.subnets.isolated, sg.database] : [];
+    case 'Kafka':
+      return [w.vpcId, w.subnets.private, sg.service];
     case 'Compute':
-      return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a)];
+      return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a), ...(a.kafka ? [a.kafka.parameters.bootstrapServers, a.kafka.parameters.clusterArn] : [])];
     default:
       return [];
   }
@@ -135,13 +138,14 @@ function grantText(s: AwsService): [string, ParamValue][] {
   if (g.putEvents.length) out.push(['buses (put events)', g.putEvents]);
   if (g.sendEmail.length) out.push(['email (send)', g.sendEmail]);
   if (g.tigerBeetleParameters) out.push(['TigerBeetle parameters (read)', true]);
+  if (g.kafkaTopics.length) out.push(['Kafka topics (connect, read, write; consumer groups under the prefix)', g.kafkaTopics]);
   return out.length ? out : [['permissions', 'none']];
 }
 
 /** Whether a task role has any statement (a role without one has no policy resource). */
 export function hasGrants(s: AwsService): boolean {
   const g = s.grants;
-  return g.buckets.length + g.sendTo.length + g.consumeFrom.length + g.putEvents.length + g.sendEmail.length > 0 || g.consumeSchedules || g.tigerBeetleParameters;
+  return g.buckets.length + g.sendTo.length + g.consumeFrom.length + g.putEvents.length + g.sendEmail.length + g.kafkaTopics.length > 0 || g.consumeSchedules || g.tigerBeetleParameters;
 }
 
 export function buildPlan(req: InfraRequirements, config: ResolvedConfig): DeploymentPlan {
@@ -404,17 +408,18 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       cloudformation: cfn({ 'AWS::SQS::Queue': 2, 'AWS::SQS::QueuePolicy': 2 }),
     });
   }
-  for (const b of req.eventBuses) {
+  // With Kafka, the streams and event topics are topics of the Kafka stack.
+  for (const b of d.kafka.enabled ? [] : req.eventBuses) {
     const bus = aws.buses.find((x) => x.name === b.name);
     const archived = retentionDays(b.retention) !== null;
     messaging.push({
       id: constructId.bus(b.name),
-      type: d.kafka.enabled ? 'AWS::MSK::Topic' : 'AWS::Events::EventBus',
-      title: d.kafka.enabled ? `Kafka topic ${b.name}` : `EventBridge bus ${b.name}`,
-      params: [['source', b.source === 'stream' ? 'stream channel' : 'event topic'], ...(d.kafka.enabled ? [] : ([['name', bus?.busName ?? '']] as [string, ParamValue][])), ...(b.retention ? ([['retention', b.retention]] as [string, ParamValue][]) : [])],
+      type: 'AWS::Events::EventBus',
+      title: `EventBridge bus ${b.name}`,
+      params: [['source', b.source === 'stream' ? 'stream channel' : 'event topic'], ['name', bus?.busName ?? ''], ...(b.retention ? ([['retention', b.retention]] as [string, ParamValue][]) : [])],
       because: b.because,
-      cost: d.kafka.enabled ? null : range(0, 10 * FLAT.eventBridgePerMillion, 'events: 0-10 million/month'),
-      cloudformation: d.kafka.enabled ? {} : cfn({ 'AWS::Events::EventBus': 1, 'AWS::Events::Archive': archived ? 1 : 0 }),
+      cost: range(0, 10 * FLAT.eventBridgePerMillion, 'events: 0-10 million/month'),
+      cloudformation: cfn({ 'AWS::Events::EventBus': 1, 'AWS::Events::Archive': archived ? 1 : 0 }),
     });
   }
   for (const e of req.emailSenders) {
@@ -456,23 +461,6 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       cloudformation: cfn({ 'AWS::Scheduler::Schedule': 1 }),
     });
   }
-  if (d.kafka.enabled) {
-    const k = d.kafka;
-    messaging.push({
-      id: 'Kafka',
-      type: 'AWS::MSK::Cluster',
-      title: 'Amazon MSK cluster (IAM auth, port 9098)',
-      params: [
-        ['brokers', k.broker_count],
-        ['instance', k.instance_type],
-        ['version', k.version],
-        ['storage', `${k.volume_size_gb} GiB per broker`],
-      ],
-      because: [cfg(config, 'kafka.enabled')],
-      cost: ifPriced(hourlyPrice(prices.msk, k.instance_type, 'kafka.instance_type', notes), (h) => fixed(k.broker_count * (h * HOURS_PER_MONTH + k.volume_size_gb * prices.mskStorageGbMonth), `${k.broker_count} × ${k.instance_type} + storage`)),
-      cloudformation: {},
-    });
-  }
   if (messaging.length) {
     const byQueue = (x: AwsAlarm) => {
       const m = x.metric;
@@ -482,6 +470,12 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     messaging.push(...alarmResources(aws, 'Messaging', byQueue));
   }
   add('Messaging', ['Observability'], messaging);
+
+  // Kafka (Amazon MSK): the cluster in the private subnets, its topics and alarms.
+  if (aws.kafka) {
+    const kafka = kafkaResources(aws.kafka, req, config, prices, notes);
+    add('Kafka', ['Network', 'Observability'], [...kafka.map((r) => ({ ...r, cloudformation: cfn(r.cloudformation) })), ...alarmResources(aws, 'Kafka', () => [cfg(config, 'kafka.enabled')])]);
+  }
 
   // Compute
   const compute: PlanResource[] = [];
@@ -645,7 +639,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     if (svc?.role === 'worker') return req.worker?.because ?? [];
     return req.webServices.find((w) => w.name === svc?.name)?.because ?? [cfg(config, 'domain.name')];
   }));
-  const computeDeps: StackName[] = ['Network', ...(req.ledgerCluster ? (['TigerBeetle'] as StackName[]) : []), ...(data.length ? (['Data'] as StackName[]) : []), ...(messaging.length ? (['Messaging'] as StackName[]) : []), 'Observability'];
+  const computeDeps: StackName[] = ['Network', ...(req.ledgerCluster ? (['TigerBeetle'] as StackName[]) : []), ...(data.length ? (['Data'] as StackName[]) : []), ...(messaging.length ? (['Messaging'] as StackName[]) : []), ...(aws.kafka ? (['Kafka'] as StackName[]) : []), 'Observability'];
   add('Compute', computeDeps, compute);
 
   // Observability: deployed first, so that the alarm topic exists before any alarm names it.

@@ -15,6 +15,7 @@ import { InternalError } from '../../diagnostics/index.js';
 import { alarmCode, duration, metricOptions } from '../alarms.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl, wrappedComment } from '../code.js';
 import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { ALLOW_KAFKA, kafkaGrantLines, kafkaReads, kafkaVariableValues } from './kafka.js';
 import { retention } from './network.js';
 
 interface Wiring {
@@ -43,9 +44,10 @@ function wiring(ctx: EmitContext): Wiring {
   }
   for (const b of a.buckets) values.set(`BUCKET_${envName(b.name)}`, `bucketName(${str(b.name)})`);
   for (const q of a.queues) values.set(`QUEUE_${envName(q.name)}_URL`, `queueUrl(NAMES.queues[${str(q.name)}].queue)`);
-  for (const b of a.buses) values.set(`EVENT_BUS_${envName(b.name)}`, `NAMES.buses[${str(b.name)}]`);
+  for (const b of a.buses.filter((x) => x.kind === 'eventbridge')) values.set(`EVENT_BUS_${envName(b.name)}`, `NAMES.buses[${str(b.name)}]`);
   for (const e of a.emailIdentities) if (e.identity !== null) values.set(`EMAIL_${envName(e.name)}_FROM`, `NAMES.emailIdentities[${str(e.name)}]`);
   if (a.scheduleQueue) values.set('SCHEDULE_QUEUE_URL', 'queueUrl(NAMES.scheduleQueue.queue)');
+  for (const [name, expr] of kafkaVariableValues(ctx)) values.set(name, expr);
   if (a.cache) values.set('REDIS_URL', '`rediss://${cache.attrPrimaryEndPointAddress}:${cache.attrPrimaryEndPointPort}`');
   const secrets = new Map<string, string>();
   if (db?.credentials.kind === 'generated') {
@@ -93,7 +95,7 @@ function fieldOf(s: AwsService): string {
 }
 
 /** The statements of one service's task role: exactly the resources it uses, by name. */
-function grantLines(s: AwsService, role: string): string[] {
+function grantLines(ctx: EmitContext, s: AwsService, role: string): string[] {
   const g = s.grants;
   const out: string[] = [];
   const list = (xs: readonly string[], f: (x: string) => string) => `[${xs.map(f).join(', ')}]`;
@@ -105,6 +107,7 @@ function grantLines(s: AwsService, role: string): string[] {
   if (g.putEvents.length) out.push(`    allowPutEvents(${role}, ${list(g.putEvents, (b) => `this.formatArn({ service: 'events', resource: 'event-bus', resourceName: NAMES.buses[${str(b)}] })`)});`);
   if (g.sendEmail.length) out.push(`    allowSendEmail(${role}, ${list(g.sendEmail, (e) => `this.formatArn({ service: 'ses', resource: 'identity', resourceName: NAMES.emailIdentities[${str(e)}] })`)});`);
   if (g.tigerBeetleParameters) out.push(`    allowParameters(${role}, tigerBeetleParameters.map((name) => parameterArn(this, name)));`);
+  out.push(...kafkaGrantLines(ctx, s, role));
   return out;
 }
 
@@ -144,6 +147,7 @@ function allowPutEvents(role: iam.Role, buses: readonly string[]): void {
 function allowSendEmail(role: iam.Role, identities: readonly string[]): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [...identities] }));
 }`,
+  allowKafka: ALLOW_KAFKA,
   allowParameters: `/** Read these SSM parameters. */
 function allowParameters(role: iam.Role, parameters: readonly string[]): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [...parameters] }));
@@ -197,6 +201,7 @@ export function computeStack(ctx: EmitContext): StackSource {
     ...(db ? ['    const databaseHost = deployTimeValue(this, PARAMETERS.databaseHost);'] : []),
     ...(db && db.readers > 0 ? ['    const databaseReaderHost = deployTimeValue(this, PARAMETERS.databaseReaderHost);'] : []),
     ...(a.buckets.length ? ['    const dataCreationId = deployTimeValue(this, PARAMETERS.dataCreationId);'] : []),
+    ...kafkaReads(ctx),
   ];
   body.push(`${wrappedComment(`What the stacks deployed before this one made, read from their SSM parameters when this stack deploys (lib/wiring.ts): the VPC and the security groups (Network)${db ? ', the database endpoints' : ''}${a.buckets.length ? ', the creation id that ends the bucket names' : ''}${db || a.buckets.length ? ' (Data)' : ''}.`, '    ')}
 ${reads.join('\n')}`);
@@ -326,7 +331,7 @@ ${reads.join('\n')}`);
   const allGrants: string[] = [];
   const roles = fargate.map((s) => {
     const role = `${fieldOf(s)}TaskRole`;
-    const grants = grantLines(s, role);
+    const grants = grantLines(ctx, s, role);
     allGrants.push(...grants);
     const what = s.role === 'worker' ? 'the worker' : `web service ${s.name}`;
     const note = s.role === 'worker' ? 'it consumes the queues and the schedules' : 'it sends to the queues; only the worker may receive or delete their messages';
@@ -564,14 +569,14 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
     'deployTimeValue',
     'importSecurityGroup',
     'importVpc',
-    ...(helpers.includes('allowObjects') ? ['nagResource'] : []),
+    ...(helpers.includes('allowObjects') || helpers.includes('allowKafka') ? ['nagResource'] : []),
     'NAMES',
     'notify',
     'PARAMETERS',
     ...(a.tigerbeetle ? ['parameterArn'] : []),
   ];
   const imports = [
-    `import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';`,
+    `import { CfnOutput, Duration, ${helpers.includes('allowKafka') ? 'Fn, ' : ''}RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';`,
     lb.https ? `import * as acm from 'aws-cdk-lib/aws-certificatemanager';` : '',
     `import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';`,
     `import * as ec2 from 'aws-cdk-lib/aws-ec2';`,

@@ -70,6 +70,7 @@ export function alarmTopic(scope: Construct): sns.ITopic {
     ...(a.database ? [`  databaseHost: ${str(w.data.databaseHost)},`] : []),
     ...(a.database && a.database.readers > 0 ? [`  databaseReaderHost: ${str(w.data.databaseReaderHost)},`] : []),
     ...(a.database?.credentials.kind === 'generated' ? [`  /** The ARN of the secret holding the generated database credentials. */`, `  databaseSecretArn: ${str(w.data.databaseSecretArn)},`] : []),
+    ...(a.kafka ? [`  /** The IAM bootstrap brokers and the ARN of the MSK cluster (Kafka stack). */`, `  kafkaBootstrapServers: ${str(a.kafka.parameters.bootstrapServers)},`, `  kafkaClusterArn: ${str(a.kafka.parameters.clusterArn)},`] : []),
   ];
   return `${header('How the stacks find each other: fixed names and SSM parameters, never CloudFormation exports.', plan.app, plan.environment)}
 import { Annotations, ArnFormat, Fn, Stack } from 'aws-cdk-lib';

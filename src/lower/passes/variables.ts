@@ -21,6 +21,7 @@ import { diag, quote } from '../../diagnostics/index.js';
 import type { ResolvedConfig } from '../../config/index.js';
 import { envName } from '../../ir/index.js';
 import { databaseName, emailIdentity } from '../aws-names.js';
+import { kafkaConsumerGroupPrefix, kafkaTopicName, KAFKA_IAM_PORT } from '../kafka-names.js';
 import { causeText, configKey, relatedAt, spanOf, type Pass } from '../context.js';
 import type { Because, InfraRequirements } from '../requirements.js';
 import { tigerBeetleAddresses } from './network.js';
@@ -93,7 +94,18 @@ export function generatedVariables(req: Requirements, config: ResolvedConfig, ro
   }
   if (req.schedules.length) out.push({ name: 'SCHEDULE_QUEUE_URL', kind: 'value', value: '(Messaging stack: schedule queue URL)', because: req.schedules.flatMap((s) => s.because), what: 'the schedule queue' });
   for (const q of req.queues) out.push({ name: `QUEUE_${envName(q.name)}_URL`, kind: 'value', value: `(Messaging stack: ${q.name} queue URL)`, because: q.because, what: `queue ${q.name}` });
-  for (const b of req.eventBuses) out.push({ name: `EVENT_BUS_${envName(b.name)}`, kind: 'value', value: `(Messaging stack: ${b.name} bus name)`, because: b.because, what: `event bus ${b.name}` });
+  for (const b of req.eventBuses) {
+    // With Kafka the variable names the topic (the Kafka stack's), otherwise the EventBridge bus.
+    const value = d.kafka.enabled ? kafkaTopicName(req.app, d.environment, b.name) : `(Messaging stack: ${b.name} bus name)`;
+    out.push({ name: `EVENT_BUS_${envName(b.name)}`, kind: 'value', value, because: b.because, what: d.kafka.enabled ? `Kafka topic ${b.name}` : `event bus ${b.name}` });
+  }
+  if (d.kafka.enabled) {
+    const because = [configKey(config, 'kafka.enabled')];
+    out.push(
+      { name: 'KAFKA_BOOTSTRAP_SERVERS', kind: 'value', value: `(Kafka stack: the IAM brokers, port ${KAFKA_IAM_PORT})`, because, what: 'the Kafka cluster' },
+      { name: 'KAFKA_CONSUMER_GROUP_PREFIX', kind: 'value', value: kafkaConsumerGroupPrefix(req.app, d.environment), because, what: 'the Kafka cluster' },
+    );
+  }
   for (const s of req.objectStores) out.push({ name: `BUCKET_${envName(s.name)}`, kind: 'value', value: `(Data stack: ${s.name} bucket name)`, because: s.because, what: `bucket ${s.name}` });
   if (req.cache) out.push({ name: 'REDIS_URL', kind: 'value', value: '(Compute stack: cache endpoint)', because: req.cache.because, what: 'the cache' });
   for (const e of req.emailSenders) {

@@ -1,0 +1,92 @@
+/**
+ * The ticketing example (seed 004) as CloudFormation, in dev and prod: generated, synthesized
+ * with cdk-nag and CloudFormation validation clean, exactly the plan's resources, and the
+ * seed's components asserted on the templates.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Environment } from '../../src/config/index.js';
+import type { CfnResource } from '../cdk-helpers.js';
+import { container, counts, ofType, only, statementsOf, synthTicketing, valueIn, type TicketingApp } from './synth.js';
+
+const ENVS: Environment[] = ['dev', 'prod'];
+const apps = new Map<Environment, TicketingApp>();
+
+beforeAll(async () => {
+  for (const env of ENVS) apps.set(env, await synthTicketing(env));
+}, 300_000);
+
+const app = (env: Environment) => apps.get(env) as TicketingApp;
+const SERVICES = ['ServiceTicketingService', 'ServiceSeatReservationService'];
+const BROKERS: Record<Environment, number> = { dev: 2, staging: 3, prod: 3 };
+
+describe.each(ENVS)('ticketing, %s', (env) => {
+  it('synthesizes with no cdk-nag or CloudFormation validation finding', () => {
+    expect(app(env).findings.map((f) => `${f.rule} ${f.path}`)).toEqual([]);
+  });
+
+  it('has exactly the resources the plan lists, per stack and type', () => {
+    const c = counts(app(env));
+    expect(c.templates).toEqual(c.plan);
+  });
+
+  describe('Amazon MSK', () => {
+    it('has the brokers, their type and IAM authentication with TLS only', () => {
+      const cluster = only(app(env), 'Kafka', 'AWS::MSK::Cluster').Properties ?? {};
+      expect(cluster.NumberOfBrokerNodes).toBe(BROKERS[env]);
+      expect(cluster.BrokerNodeGroupInfo.InstanceType).toBe('kafka.m5.large');
+      // One client subnet per zone: the brokers spread evenly over the private subnets.
+      expect(cluster.BrokerNodeGroupInfo.ClientSubnets).toHaveLength(app(env).plan.aws.network.azCount);
+      expect(JSON.stringify(valueIn(app(env), 'Kafka', cluster.BrokerNodeGroupInfo.ClientSubnets))).toContain('/network/subnets/private');
+      expect(cluster.ClientAuthentication).toEqual({ Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } });
+      expect(cluster.EncryptionInfo.EncryptionInTransit).toEqual({ ClientBroker: 'TLS', InCluster: true });
+      expect(cluster.LoggingInfo.BrokerLogs.CloudWatchLogs.Enabled).toBe(true);
+      expect(cluster.EnhancedMonitoring).toBe('PER_BROKER');
+    });
+
+    it('is reachable on 9098 from the services security group only', () => {
+      const groups = ofType(app(env), 'Kafka', 'AWS::EC2::SecurityGroup');
+      expect(groups).toHaveLength(1);
+      expect((groups[0] as [string, CfnResource])[1].Properties?.SecurityGroupIngress).toBeUndefined();
+      const ingress = ofType(app(env), 'Kafka', 'AWS::EC2::SecurityGroupIngress').map(([, r]) => valueIn(app(env), 'Kafka', r.Properties));
+      expect(ingress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, SourceSecurityGroupId: expect.stringContaining('/network/security-groups/service') })]);
+    });
+
+    it('creates the DSL topics with the configured partitions and replication', () => {
+      const conf = only(app(env), 'Kafka', 'AWS::MSK::Configuration').Properties ?? {};
+      const props = Object.fromEntries(String(conf.ServerProperties).split('\n').map((l) => l.split('=')));
+      expect(props).toEqual({
+        'auto.create.topics.enable': 'true',
+        'num.partitions': '12',
+        'default.replication.factor': String(BROKERS[env]),
+        'min.insync.replicas': String(Math.max(1, BROKERS[env] - 1)),
+        'log.retention.hours': '168',
+      });
+    });
+
+    it('gives both services KAFKA_BOOTSTRAP_SERVERS (the IAM brokers) and the topics, and a role scoped to the cluster, its topics and groups', () => {
+      const a = app(env);
+      const published = ofType(a, 'Kafka', 'AWS::SSM::Parameter').map(([, r]) => valueIn(a, 'Kafka', r.Properties));
+      expect(published).toContainEqual(expect.objectContaining({ Name: `/ticketing/${env}/kafka/bootstrap-servers`, Value: expect.stringMatching(/^{{GetAtt:KafkaBootstrapBrokers[0-9A-F]*\.BootstrapBrokerStringSaslIam}}$/) }));
+      for (const id of SERVICES) {
+        const vars = Object.fromEntries((container(a, id).Environment as { Name: string; Value: unknown }[]).map((v) => [v.Name, valueIn(a, 'Compute', v.Value)]));
+        expect(vars.KAFKA_BOOTSTRAP_SERVERS).toBe(`{{param:/ticketing/${env}/kafka/bootstrap-servers}}`);
+        expect(vars.EVENT_BUS_BOOKING_EVENTS).toBe(`ticketing-${env}-booking_events`);
+        expect(vars.EVENT_BUS_SEAT_HOLDS).toBe(`ticketing-${env}-seat_holds`);
+        expect(vars.KAFKA_CONSUMER_GROUP_PREFIX).toBe(`ticketing-${env}-`);
+        const clusterArn = `arn:aws:kafka:us-east-1:123456789012:cluster/ticketing-${env}/0f1e2d3c-1`;
+        const kafka = statementsOf(a, 'Compute', `${id}TaskRole`).filter((st) => [st.Action].flat().some((x) => x.startsWith('kafka-cluster:')));
+        const resources = kafka.flatMap((st) => [st.Resource].flat().map((r) => String(valueIn(a, 'Compute', r, { [`/ticketing/${env}/kafka/cluster-arn`]: clusterArn }))));
+        const under = (kind: string, name: string) => `arn:aws:kafka:us-east-1:123456789012:${kind}/ticketing-${env}/0f1e2d3c-1/${name}`;
+        expect(resources.sort()).toEqual([clusterArn, under('group', `ticketing-${env}-*`), under('topic', `ticketing-${env}-booking_events`), under('topic', `ticketing-${env}-seat_holds`)].sort());
+        expect(statementsOf(a, 'Compute', `${id}TaskRole`).flatMap((st) => [st.Action].flat())).not.toContain('events:PutEvents');
+      }
+    });
+
+    it('alarms on broker disk and under-replicated partitions', () => {
+      const alarms = ofType(app(env), 'Kafka', 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties ?? {});
+      const metrics = alarms.map((x) => (x.Metrics as { MetricStat?: { Metric: { MetricName: string; Dimensions: { Name: string; Value: string }[] } } }[]).filter((m) => m.MetricStat).map((m) => m.MetricStat?.Metric.MetricName));
+      expect(metrics.map((m) => [...new Set(m)])).toEqual([['KafkaDataLogsDiskUsed'], ['UnderReplicatedPartitions']]);
+      expect(metrics.map((m) => m.length)).toEqual([BROKERS[env], BROKERS[env]]);
+    });
+  });
+});
