@@ -70,7 +70,6 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
   // Settings that build nothing yet (the lowering pass not-generated.ts stops plan and generate at their line first).
   if (a.frontend) out.push(notGenerated('frontend.source_dir', a.frontend.sourceDir));
   if (a.apiGateway) out.push(notGenerated('api_gateway.enabled', true));
-  if (a.network.namespace) out.push(notGenerated('network.namespace', a.network.namespace));
   return out;
 }
 

@@ -12,6 +12,7 @@ export { PASSES } from './passes/index.js';
 export { configKey, configValue, spanOf } from './context.js';
 export * from './aws-names.js';
 export * from './kafka-names.js';
+export * from './discovery-names.js';
 export { offersResourceType, RESOURCE_REGIONS_SOURCE, UNAVAILABLE_IN, type RegionDependentType } from './resource-regions.js';
 export { smallestVpcPrefix, subnetLayout, tigerBeetleAddress, tigerBeetleAddresses, tigerBeetleZone, SUBNET_PREFIX, TIGERBEETLE_CLIENT_PORT, type SubnetLayout } from './passes/network.js';
 export { replicaList, sharedZones, tigerBeetleMajority, type SharedZone } from './passes/ledger-cluster.js';

@@ -9,7 +9,7 @@
  * generated app's.
  */
 import { EBS, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
-import { configKey, constructId, CREATION_ID_PLACEHOLDER, createdSecretName, databaseName, generatedVariables, offersResourceType, replicaList, sharedZones, tigerBeetleMajority, type Because, type InfraRequirements } from '../lower/index.js';
+import { configKey, constructId, discoveryName, namespaceParameters, CREATION_ID_PLACEHOLDER, createdSecretName, databaseName, generatedVariables, offersResourceType, replicaList, sharedZones, tigerBeetleMajority, type Because, type InfraRequirements } from '../lower/index.js';
 import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanStack, ServiceVariable, StackName } from './model.js';
 import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsAlarm, type AwsRequirements, type AwsService } from './aws.js';
@@ -75,6 +75,7 @@ export function networkParameters(a: AwsRequirements): string[] {
     ...(a.tigerbeetle ? [sg.tigerBeetle] : []),
     ...(a.database ? [sg.database] : []),
     ...(a.cache ? [sg.cache] : []),
+    ...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : []),
   ];
 }
 
@@ -103,7 +104,7 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
     case 'Kafka':
       return [w.vpcId, w.subnets.private, sg.service];
     case 'Compute':
-      return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a), ...(a.kafka ? [a.kafka.parameters.bootstrapServers, a.kafka.parameters.clusterArn] : [])];
+      return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a), ...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : []), ...(a.kafka ? [a.kafka.parameters.bootstrapServers, a.kafka.parameters.clusterArn] : [])];
     default:
       return [];
   }
@@ -214,6 +215,19 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       cost: null,
       cloudformation: cfn(securityGroupsOf(aws)),
     },
+    ...(d.network.namespace
+      ? [
+          {
+            id: 'Namespace',
+            type: 'AWS::ServiceDiscovery::PrivateDnsNamespace',
+            title: `Cloud Map private DNS namespace ${d.network.namespace}: every ECS service registers its tasks in it`,
+            params: [['services', aws.services.filter((s) => s.runtime === 'fargate').map((s) => `${discoveryName(s.name)}.${d.network.namespace}`)]] as [string, ParamValue][],
+            because: [cfg(config, 'network.namespace')],
+            cost: range(0, 1, 'DNS queries: 0-2.5 million/month'),
+            cloudformation: cfn({ 'AWS::ServiceDiscovery::PrivateDnsNamespace': 1 }),
+          },
+        ]
+      : []),
     {
       id: 'NetworkParameters',
       type: 'AWS::SSM::Parameter',
@@ -524,6 +538,8 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
           'AWS::ApplicationAutoScaling::ScalingPolicy': 1,
           // Services after the first are routed to by path.
           'AWS::ElasticLoadBalancingV2::ListenerRule': webServices[0]?.name === w.name ? 0 : 1,
+          // Registered in the Cloud Map namespace.
+          'AWS::ServiceDiscovery::Service': d.network.namespace ? 1 : 0,
         }),
       });
       compute.push({
@@ -567,7 +583,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       ],
       because: req.worker.because,
       cost: fixed(fargateMonth(s, s.desired_count), `${s.desired_count} task`),
-      cloudformation: cfn({ 'AWS::ECS::Service': 1, 'AWS::ECS::TaskDefinition': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1 }),
+      cloudformation: cfn({ 'AWS::ECS::Service': 1, 'AWS::ECS::TaskDefinition': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::ServiceDiscovery::Service': d.network.namespace ? 1 : 0 }),
     });
     compute.push({
       id: svc.taskRoleId,

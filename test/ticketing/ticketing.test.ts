@@ -89,4 +89,32 @@ describe.each(ENVS)('ticketing, %s', (env) => {
       expect(metrics.map((m) => m.length)).toEqual([BROKERS[env], BROKERS[env]]);
     });
   });
+
+  describe('Cloud Map', () => {
+    it('has the private DNS namespace ticketing.local in the VPC, published for the Compute stack', () => {
+      const a = app(env);
+      const ns = only(a, 'Network', 'AWS::ServiceDiscovery::PrivateDnsNamespace').Properties ?? {};
+      expect(ns.Name).toBe('ticketing.local');
+      expect(ns.Vpc).toEqual({ Ref: expect.stringMatching(/^Vpc/) });
+      const published = ofType(a, 'Network', 'AWS::SSM::Parameter').map(([, r]) => valueIn(a, 'Network', r.Properties) as { Name: string; Value: string });
+      expect(published.find((p) => p.Name === `/ticketing/${env}/network/namespace/id`)?.Value).toMatch(/^{{GetAtt:Namespace[0-9A-F]*\.Id}}$/);
+    });
+
+    it('registers every ECS service under its name, and gives each SERVICE_DISCOVERY_NAMESPACE', () => {
+      const a = app(env);
+      const registered = ofType(a, 'Compute', 'AWS::ServiceDiscovery::Service').map(([, r]) => valueIn(a, 'Compute', r.Properties) as { Name: string; NamespaceId: string; DnsConfig: { DnsRecords: { Type: string }[] } });
+      expect(registered.map((r) => r.Name).sort()).toEqual(['seat-reservation-service', 'ticketing-service']);
+      for (const r of registered) {
+        expect(r.NamespaceId).toBe(`{{param:/ticketing/${env}/network/namespace/id}}`);
+        expect(r.DnsConfig.DnsRecords.map((d) => d.Type)).toEqual(['A']);
+      }
+      const services = ofType(a, 'Compute', 'AWS::ECS::Service');
+      expect(services).toHaveLength(2);
+      for (const [, s] of services) expect(s.Properties?.ServiceRegistries).toHaveLength(1);
+      for (const id of SERVICES) {
+        const vars = Object.fromEntries((container(a, id).Environment as { Name: string; Value: unknown }[]).map((v) => [v.Name, v.Value]));
+        expect(vars.SERVICE_DISCOVERY_NAMESPACE).toBe('ticketing.local');
+      }
+    });
+  });
 });

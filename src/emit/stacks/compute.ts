@@ -15,6 +15,7 @@ import { InternalError } from '../../diagnostics/index.js';
 import { alarmCode, duration, metricOptions } from '../alarms.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl, wrappedComment } from '../code.js';
 import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { cloudMapOptions, namespaceImport, namespaceRead } from './discovery.js';
 import { ALLOW_KAFKA, kafkaGrantLines, kafkaReads, kafkaVariableValues } from './kafka.js';
 import { retention } from './network.js';
 
@@ -202,6 +203,7 @@ export function computeStack(ctx: EmitContext): StackSource {
     ...(db && db.readers > 0 ? ['    const databaseReaderHost = deployTimeValue(this, PARAMETERS.databaseReaderHost);'] : []),
     ...(a.buckets.length ? ['    const dataCreationId = deployTimeValue(this, PARAMETERS.dataCreationId);'] : []),
     ...kafkaReads(ctx),
+    ...namespaceRead(ctx),
   ];
   body.push(`${wrappedComment(`What the stacks deployed before this one made, read from their SSM parameters when this stack deploys (lib/wiring.ts): the VPC and the security groups (Network)${db ? ', the database endpoints' : ''}${a.buckets.length ? ', the creation id that ends the bucket names' : ''}${db || a.buckets.length ? ' (Data)' : ''}.`, '    ')}
 ${reads.join('\n')}`);
@@ -455,7 +457,7 @@ ${vars.environment}
       // A deployment that does not become healthy is rolled back automatically.
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
-      maxHealthyPercent: 200,${web ? '\n      healthCheckGracePeriod: Duration.seconds(60),' : ''}
+      maxHealthyPercent: 200,${web ? '\n      healthCheckGracePeriod: Duration.seconds(60),' : ''}${cloudMapOptions(ctx, s)}
     });`,
     ];
     if (web) {
@@ -589,6 +591,7 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
     `import * as logs from 'aws-cdk-lib/aws-logs';`,
     lb.https && lb.hostedZoneId ? `import * as route53 from 'aws-cdk-lib/aws-route53';\nimport * as route53targets from 'aws-cdk-lib/aws-route53-targets';` : '',
     `import * as s3 from 'aws-cdk-lib/aws-s3';`,
+    namespaceImport(ctx),
     a.secrets.length || db?.credentials.kind === 'generated' ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
     references.some((r) => r.service === 'ssm' && r.arn === null) ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
     `import type { Construct } from 'constructs';`,

@@ -3,6 +3,7 @@ import { InternalError } from '../../diagnostics/index.js';
 import { offersResourceType } from '../../lower/index.js';
 import { commentBlock, header, lineComment, lit, str } from '../code.js';
 import { availabilityZones, because, stackSource, tiers, type EmitContext, type StackSource } from '../model.js';
+import { namespaceCode, namespaceImport } from './discovery.js';
 
 /** The ports the load balancer forwards to, one per web service (deduplicated, sorted). */
 function servicePorts(ctx: EmitContext): number[] {
@@ -103,14 +104,15 @@ ${ports.map((p) => `    this.serviceSecurityGroup.addIngressRule(this.loadBalanc
   }
 
   body.push(publication(ctx));
+  if (plan.aws.network.namespace) body.push(namespaceCode(ctx));
 
   const source = `${header('Network stack: VPC, subnets, NAT, flow logs and one security group per tier.', plan.app, plan.environment)}
 import { Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
+${namespaceImport(ctx) ? `${namespaceImport(ctx)}\n` : ''}import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { AVAILABILITY_ZONES, PARAMETERS } from './wiring';
+import { AVAILABILITY_ZONES, ${plan.aws.network.namespace ? 'NAMES, ' : ''}PARAMETERS } from './wiring';
 
 export class NetworkStack extends Stack {
 ${members.join('\n')}

@@ -11,6 +11,7 @@
  *   endpoints and secret, the Data stack's creation id), read when the reading stack deploys.
  * The stack order (`lib/app.ts`) makes every owner deploy first.
  */
+import { namespaceParameters } from '../../lower/index.js';
 import type { DeploymentPlan, StackName } from '../../plan/index.js';
 import { header, jsdoc, lit, propKey, str } from '../code.js';
 import { availabilityZones, distinct, type EmitContext } from '../model.js';
@@ -52,6 +53,7 @@ export function alarmTopic(scope: Construct): sns.ITopic {
     `  /** Event buses (Messaging stack), by channel. */\n  buses: ${table(a.buses.filter((b) => b.kind === 'eventbridge').map((b) => [b.name, str(b.busName)]))},`,
     `  /** The address each email channel sends from in this environment (its SES identity, Messaging stack). */\n  emailIdentities: ${table(a.emailIdentities.flatMap((e) => (e.identity === null ? [] : [[e.name, str(e.identity)] as const])))},`,
     `  /** Buckets (Data stack), by store: each bucket is named \`<prefix>-<creation id of the Data stack>\`. */\n  bucketPrefixes: ${table(a.buckets.map((b) => [b.name, str(b.namePrefix)]))},`,
+    ...(a.network.namespace ? [`  /** The Cloud Map private DNS namespace (Network stack): every ECS service registers in it. */\n  namespace: ${str(a.network.namespace)},`] : []),
     ...(a.tigerbeetle ? [`  /** The TigerBeetle cluster parameters (TigerBeetle stack). */\n  tigerBeetleParameters: ${str(a.tigerbeetle.parameterPrefix)},`] : []),
   ];
   const sg = w.network.securityGroups;
@@ -70,6 +72,7 @@ export function alarmTopic(scope: Construct): sns.ITopic {
     ...(a.database ? [`  databaseHost: ${str(w.data.databaseHost)},`] : []),
     ...(a.database && a.database.readers > 0 ? [`  databaseReaderHost: ${str(w.data.databaseReaderHost)},`] : []),
     ...(a.database?.credentials.kind === 'generated' ? [`  /** The ARN of the secret holding the generated database credentials. */`, `  databaseSecretArn: ${str(w.data.databaseSecretArn)},`] : []),
+    ...(a.network.namespace ? [`  /** The Cloud Map namespace (Network stack). */`, `  namespaceId: ${str(namespaceParameters(a.app, a.environment).id)},`] : []),
     ...(a.kafka ? [`  /** The IAM bootstrap brokers and the ARN of the MSK cluster (Kafka stack). */`, `  kafkaBootstrapServers: ${str(a.kafka.parameters.bootstrapServers)},`, `  kafkaClusterArn: ${str(a.kafka.parameters.clusterArn)},`] : []),
   ];
   return `${header('How the stacks find each other: fixed names and SSM parameters, never CloudFormation exports.', plan.app, plan.environment)}

@@ -107,6 +107,7 @@ export function generatedVariables(req: Requirements, config: ResolvedConfig, ro
     );
   }
   for (const s of req.objectStores) out.push({ name: `BUCKET_${envName(s.name)}`, kind: 'value', value: `(Data stack: ${s.name} bucket name)`, because: s.because, what: `bucket ${s.name}` });
+  if (d.network.namespace) out.push({ name: 'SERVICE_DISCOVERY_NAMESPACE', kind: 'value', value: d.network.namespace, because: [configKey(config, 'network.namespace')], what: 'the Cloud Map namespace' });
   if (req.cache) out.push({ name: 'REDIS_URL', kind: 'value', value: '(Compute stack: cache endpoint)', because: req.cache.because, what: 'the cache' });
   for (const e of req.emailSenders) {
     if (e.fromAddress !== null) out.push({ name: `EMAIL_${envName(e.name)}_FROM`, kind: 'value', value: emailIdentity(e.fromAddress, d.environment), because: e.because, what: `email channel ${e.name}` });
