@@ -13,6 +13,8 @@ import { because, secretRef, stackName, type EmitContext, type StackSource } fro
 import { computeStack } from './stacks/compute.js';
 import { dataStack } from './stacks/data.js';
 import { kafkaStack } from './stacks/kafka.js';
+import { kvrocksReadme, kvrocksStack } from './stacks/kvrocks.js';
+import { stagedDeploySection } from './stages.js';
 import { isAddress, messagingStack } from './stacks/messaging.js';
 import { networkStack } from './stacks/network.js';
 import { observabilityStack } from './stacks/observability.js';
@@ -50,7 +52,6 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
   const out: Diagnostic[] = [];
   const a = plan.aws;
   const say = (what: string, key: string, hint: string) => out.push(diag('DZ7001', `dazzle ${VERSION} cannot generate ${what} yet`, { keyPath: `deploy.${key}`, hint }));
-  if (a.cache?.engine === 'kvrocks') say('a Kvrocks cache on ECS (deploy.cache.engine = "kvrocks")', 'cache.engine', 'use engine = "valkey" or "redis" (ElastiCache)');
   for (const e of a.emailIdentities) {
     // The channel's line in the DSL (the plan's provenance of its SES identity).
     const at = because(plan, 'Messaging', `Email${pascal(e.name)}`).find((x) => x.kind === 'dsl');
@@ -80,6 +81,7 @@ function stacksOf(ctx: EmitContext): StackSource[] {
     ['TigerBeetle', tigerBeetleStack],
     ['Data', dataStack],
     ['Kafka', kafkaStack],
+    ['Cache', kvrocksStack],
     ['Messaging', messagingStack],
     ['Compute', computeStack],
     ['Observability', observabilityStack],
@@ -301,7 +303,7 @@ Every resource has a comment naming the DSL construct or \`dazzle.toml\` key it 
 from. Construct IDs come from names in the DSL; renaming a construct replaces the
 resource in AWS.
 
-${tigerBeetleReadme(plan)}${wiringSection(plan, stacks)}${choicesSection(plan)}## Checks
+${tigerBeetleReadme(plan)}${kvrocksReadme(plan)}${stagedDeploySection(plan, deployOrder(plan, stacks).map((s) => s.name))}${wiringSection(plan, stacks)}${choicesSection(plan)}## Checks
 
 The cdk-nag AWS Solutions rules run on every synth (\`bin/app.ts\`). A finding the
 design accepts is acknowledged next to the resource with its reason

@@ -9,6 +9,7 @@ import { pascal } from '../ir/index.js';
 import { alarmName } from '../lower/index.js';
 import type { AwsRequirements } from './aws.js';
 import { kafkaAlarmSpecs } from './kafka.js';
+import { kvrocksAlarmSpecs } from './kvrocks.js';
 import type { StackName } from './model.js';
 
 /** What an alarm reads; the owner stack turns it into a CloudWatch metric of its own resource. */
@@ -135,6 +136,7 @@ export function plannedAlarms(a: Omit<AwsRequirements, 'alarms'>): AwsAlarm[] {
     ]);
   }
   if (a.kafka) add('Kafka', kafkaAlarmSpecs(a.kafka));
+  if (a.kvrocks) add('Cache', kvrocksAlarmSpecs(a.kvrocks));
   for (const q of a.queues) add('Messaging', queueAlarms(`Queue${pascal(q.name)}`, q.name, q.name));
   if (a.scheduleQueue) add('Messaging', queueAlarms('ScheduleQueue', 'schedules', null));
   add('Compute', [

@@ -27,6 +27,7 @@ import {
 } from '../lower/index.js';
 import { plannedAlarms, type AwsAlarm } from './alarms.js';
 import { awsKafka, type AwsKafka } from './kafka.js';
+import { awsKvrocks, type AwsKvrocks } from './kvrocks.js';
 
 export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
 export type { AwsAlarm } from './alarms.js';
@@ -187,7 +188,10 @@ export interface AwsRequirements {
   readonly schedules: readonly { readonly name: string; readonly expression: string; readonly timezone: string | null; readonly target: 'worker' }[];
   /** Amazon MSK (`[deploy.kafka] enabled`): the Kafka stack (src/plan/kafka.ts). */
   readonly kafka: AwsKafka | null;
+  /** ElastiCache (Compute stack); null with Kvrocks, which is `kvrocks`. */
   readonly cache: { readonly engine: 'valkey' | 'redis' | 'kvrocks'; readonly nodeType: string; readonly replicas: number } | null;
+  /** Kvrocks with sentinels on ECS (`[deploy.cache] engine = "kvrocks"`): the Cache stack (src/plan/kvrocks.ts). */
+  readonly kvrocks: AwsKvrocks | null;
   readonly services: readonly AwsService[];
   readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
   /** Secrets the services receive; a created one is named `name-<creation id>` of the Compute stack. */
@@ -324,7 +328,8 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
     emailIdentities: req.emailSenders.map((e) => ({ name: e.name, fromAddress: e.fromAddress, identity: e.fromAddress === null ? null : emailIdentity(e.fromAddress, env) })),
     schedules: req.schedules.map((s) => ({ name: s.name, expression: s.expression, timezone: s.timezone, target: s.target })),
     kafka: awsKafka(req, config),
-    cache: req.cache ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
+    cache: req.cache && d.cache.engine !== 'kvrocks' ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
+    kvrocks: awsKvrocks(req, config),
     services,
     loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
     secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: createdSecretName(req.app, d.environment, s.env) } })),

@@ -14,6 +14,7 @@ import type { Cost, DeploymentPlan, ParamValue, PlanResource, PlanService, PlanS
 import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsAlarm, type AwsRequirements, type AwsService } from './aws.js';
 import { kafkaResources } from './kafka.js';
+import { kvrocksResources } from './kvrocks.js';
 import { retentionDays } from './retention.js';
 import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, PRICE_TABLE_DATE, pricesFor } from './prices.js';
 
@@ -103,6 +104,8 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
       return a.database ? [w.subnets.isolated, sg.database] : [];
     case 'Kafka':
       return [w.vpcId, w.subnets.private, sg.service];
+    case 'Cache':
+      return [w.vpcId, w.subnets.private, sg.service, ...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : [])];
     case 'Compute':
       return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a), ...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : []), ...(a.kafka ? [a.kafka.parameters.bootstrapServers, a.kafka.parameters.clusterArn] : [])];
     default:
@@ -485,6 +488,9 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }
   add('Messaging', ['Observability'], messaging);
 
+  // Kvrocks with sentinels on ECS, its data on EFS (ElastiCache is in the Compute stack).
+  if (aws.kvrocks) add('Cache', ['Network', 'Observability'], [...kvrocksResources(aws.kvrocks, req, config, prices).map((r) => ({ ...r, cloudformation: cfn(r.cloudformation) })), ...alarmResources(aws, 'Cache', () => [cfg(config, 'cache.engine')])]);
+
   // Kafka (Amazon MSK): the cluster in the private subnets, its topics and alarms.
   if (aws.kafka) {
     const kafka = kafkaResources(aws.kafka, req, config, prices, notes);
@@ -620,7 +626,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       'AWS::IAM::Role': emptiedLogs ? 1 : 0,
     }),
   });
-  if (req.cache) {
+  if (req.cache && aws.cache) {
     const c = d.cache;
     const nodes = 1 + c.replicas;
     compute.push({
@@ -655,7 +661,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     if (svc?.role === 'worker') return req.worker?.because ?? [];
     return req.webServices.find((w) => w.name === svc?.name)?.because ?? [cfg(config, 'domain.name')];
   }));
-  const computeDeps: StackName[] = ['Network', ...(req.ledgerCluster ? (['TigerBeetle'] as StackName[]) : []), ...(data.length ? (['Data'] as StackName[]) : []), ...(messaging.length ? (['Messaging'] as StackName[]) : []), ...(aws.kafka ? (['Kafka'] as StackName[]) : []), 'Observability'];
+  const computeDeps: StackName[] = ['Network', ...(req.ledgerCluster ? (['TigerBeetle'] as StackName[]) : []), ...(data.length ? (['Data'] as StackName[]) : []), ...(messaging.length ? (['Messaging'] as StackName[]) : []), ...(aws.kafka ? (['Kafka'] as StackName[]) : []), ...(aws.kvrocks ? (['Cache'] as StackName[]) : []), 'Observability'];
   add('Compute', computeDeps, compute);
 
   // Observability: deployed first, so that the alarm topic exists before any alarm names it.

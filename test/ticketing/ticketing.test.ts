@@ -117,4 +117,67 @@ describe.each(ENVS)('ticketing, %s', (env) => {
       }
     });
   });
+
+  describe('Kvrocks', () => {
+    const NODES: Record<Environment, number> = { dev: 1, staging: 2, prod: 3 };
+
+    it('runs the nodes and 3 sentinels as ECS services of one task each, registered in Cloud Map', () => {
+      const a = app(env);
+      const services = ofType(a, 'Cache', 'AWS::ECS::Service').map(([, r]) => r.Properties ?? {});
+      expect(services).toHaveLength(NODES[env] + 3);
+      for (const s of services) expect([s.DesiredCount, s.DeploymentConfiguration.MinimumHealthyPercent, s.DeploymentConfiguration.MaximumPercent]).toEqual([1, 0, 100]);
+      const names = ofType(a, 'Cache', 'AWS::ServiceDiscovery::Service').map(([, r]) => r.Properties?.Name as string);
+      expect(names.sort()).toEqual([...Array.from({ length: NODES[env] }, (_, i) => `kvrocks-${i + 1}`), 'sentinel-1', 'sentinel-2', 'sentinel-3'].sort());
+      expect(ofType(a, 'Compute', 'AWS::ElastiCache::ReplicationGroup')).toHaveLength(0);
+    });
+
+    it('keeps each node\'s data on encrypted, backed-up EFS through its own access point, mounted over TLS', () => {
+      const a = app(env);
+      const fs = only(a, 'Cache', 'AWS::EFS::FileSystem');
+      expect(fs.Properties?.Encrypted).toBe(true);
+      expect(fs.Properties?.BackupPolicy).toEqual({ Status: 'ENABLED' });
+      const points = ofType(a, 'Cache', 'AWS::EFS::AccessPoint');
+      expect(points.map(([, r]) => r.Properties?.RootDirectory.Path).sort()).toEqual(Array.from({ length: NODES[env] }, (_, i) => `/kvrocks-${i + 1}`));
+      const defs = ofType(a, 'Cache', 'AWS::ECS::TaskDefinition').map(([, r]) => r.Properties ?? {});
+      const withData = defs.filter((d) => (d.Volumes ?? []).length > 0);
+      expect(withData).toHaveLength(NODES[env]);
+      const used = withData.map((d) => {
+        const [volume] = d.Volumes as { EFSVolumeConfiguration: { TransitEncryption: string; AuthorizationConfig: { AccessPointId: { Ref: string }; IAM: string } } }[];
+        expect(volume?.EFSVolumeConfiguration.TransitEncryption).toBe('ENABLED');
+        expect(volume?.EFSVolumeConfiguration.AuthorizationConfig.IAM).toBe('ENABLED');
+        expect(d.ContainerDefinitions[0].MountPoints).toEqual([{ ContainerPath: '/data', ReadOnly: false, SourceVolume: 'data' }]);
+        return volume?.EFSVolumeConfiguration.AuthorizationConfig.AccessPointId.Ref;
+      });
+      expect(new Set(used).size).toBe(NODES[env]);
+      expect(used.sort()).toEqual(points.map(([id]) => id).sort());
+    });
+
+    it('admits 6666 and 26666 from the services and between its members only', () => {
+      const a = app(env);
+      const rules = ofType(a, 'Cache', 'AWS::EC2::SecurityGroupIngress').map(([, r]) => valueIn(a, 'Cache', r.Properties) as { FromPort: number; SourceSecurityGroupId: string; GroupId: string });
+      const kvrocksGroup = ofType(a, 'Cache', 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('KvrocksSecurityGroup'))?.[0];
+      const toMembers = rules.filter((r) => r.GroupId === `{{GetAtt:${kvrocksGroup}.GroupId}}`);
+      expect(toMembers.map((r) => [r.FromPort, r.SourceSecurityGroupId.includes('/network/security-groups/service') ? 'services' : r.SourceSecurityGroupId === r.GroupId ? 'members' : r.SourceSecurityGroupId]).sort()).toEqual([
+        [26666, 'members'],
+        [26666, 'services'],
+        [6666, 'members'],
+        [6666, 'services'],
+      ]);
+      // The file system: NFS from the members only.
+      expect(rules.filter((r) => r.GroupId !== `{{GetAtt:${kvrocksGroup}.GroupId}}`).map((r) => [r.FromPort, r.SourceSecurityGroupId])).toEqual([[2049, `{{GetAtt:${kvrocksGroup}.GroupId}}`]]);
+    });
+
+    it('gives both services REDIS_SENTINELS and REDIS_MASTER_NAME, and the README shows failover', () => {
+      const a = app(env);
+      for (const id of SERVICES) {
+        const vars = Object.fromEntries((container(a, id).Environment as { Name: string; Value: unknown }[]).map((v) => [v.Name, v.Value]));
+        expect(vars.REDIS_SENTINELS).toBe('sentinel-1.ticketing.local:26666,sentinel-2.ticketing.local:26666,sentinel-3.ticketing.local:26666');
+        expect(vars.REDIS_MASTER_NAME).toBe('mymaster');
+        expect(vars.REDIS_URL).toBeUndefined();
+      }
+      const readme = a.files.get('README.md') ?? '';
+      expect(readme).toContain('## Kvrocks and failover');
+      expect(readme).toContain('SENTINEL get-master-addr-by-name mymaster');
+    });
+  });
 });

@@ -21,6 +21,7 @@ import { diag, quote } from '../../diagnostics/index.js';
 import type { ResolvedConfig } from '../../config/index.js';
 import { envName } from '../../ir/index.js';
 import { databaseName, emailIdentity } from '../aws-names.js';
+import { KVROCKS_MASTER_NAME, sentinelList } from '../discovery-names.js';
 import { kafkaConsumerGroupPrefix, kafkaTopicName, KAFKA_IAM_PORT } from '../kafka-names.js';
 import { causeText, configKey, relatedAt, spanOf, type Pass } from '../context.js';
 import type { Because, InfraRequirements } from '../requirements.js';
@@ -108,7 +109,13 @@ export function generatedVariables(req: Requirements, config: ResolvedConfig, ro
   }
   for (const s of req.objectStores) out.push({ name: `BUCKET_${envName(s.name)}`, kind: 'value', value: `(Data stack: ${s.name} bucket name)`, because: s.because, what: `bucket ${s.name}` });
   if (d.network.namespace) out.push({ name: 'SERVICE_DISCOVERY_NAMESPACE', kind: 'value', value: d.network.namespace, because: [configKey(config, 'network.namespace')], what: 'the Cloud Map namespace' });
-  if (req.cache) out.push({ name: 'REDIS_URL', kind: 'value', value: '(Compute stack: cache endpoint)', because: req.cache.because, what: 'the cache' });
+  if (req.cache && d.cache.engine === 'kvrocks') {
+    // The seed's contract: the app asks the sentinels which node is the master.
+    out.push(
+      { name: 'REDIS_SENTINELS', kind: 'value', value: sentinelList(d.network.namespace), because: req.cache.because, what: 'the Kvrocks sentinels' },
+      { name: 'REDIS_MASTER_NAME', kind: 'value', value: KVROCKS_MASTER_NAME, because: req.cache.because, what: 'the Kvrocks sentinels' },
+    );
+  } else if (req.cache) out.push({ name: 'REDIS_URL', kind: 'value', value: '(Compute stack: cache endpoint)', because: req.cache.because, what: 'the cache' });
   for (const e of req.emailSenders) {
     if (e.fromAddress !== null) out.push({ name: `EMAIL_${envName(e.name)}_FROM`, kind: 'value', value: emailIdentity(e.fromAddress, d.environment), because: e.because, what: `email channel ${e.name}` });
   }

@@ -1,0 +1,49 @@
+/**
+ * The generated README's staged deploy (seed 004): the infrastructure stacks first, then the
+ * application. Every stack reads what the stacks before it made from SSM parameters when it
+ * deploys, so `cdk deploy --exclusively` of the application stacks alone works once the
+ * infrastructure stacks exist.
+ */
+import type { DeploymentPlan, StackName } from '../plan/index.js';
+import { mdCode } from './code.js';
+import { stackName } from './model.js';
+
+/** Which stage a stack deploys in. */
+const STAGE: Readonly<Record<StackName, 'foundation' | 'infrastructure' | 'application'>> = {
+  Observability: 'foundation',
+  Network: 'foundation',
+  TigerBeetle: 'infrastructure',
+  Data: 'infrastructure',
+  Kafka: 'infrastructure',
+  Cache: 'infrastructure',
+  Messaging: 'infrastructure',
+  Compute: 'application',
+};
+
+const TITLES = {
+  foundation: 'the alarm topic and the network',
+  infrastructure: 'the data stores (the database, Kafka, the cache, queues and buses), which take the longest',
+  application: 'the services (and what routes to them)',
+} as const;
+
+/** `## Staged deploy`: the stacks in deploy order, by stage, each with its command. */
+export function stagedDeploySection(plan: DeploymentPlan, ordered: readonly StackName[]): string {
+  const stages = (['foundation', 'infrastructure', 'application'] as const)
+    .map((stage) => ({ stage, stacks: ordered.filter((s) => (STAGE[s] ?? 'application') === stage) }))
+    .filter((x) => x.stacks.length);
+  const lines = stages.map(
+    ({ stage, stacks }, i) => `${i + 1}. **${stage[0]?.toUpperCase()}${stage.slice(1)}**: ${TITLES[stage]}.\n\n   \`\`\`sh\n   npx cdk deploy ${stacks.map((s) => stackName(plan, s)).join(' ')} --exclusively\n   \`\`\``,
+  );
+  return `## Staged deploy
+
+\`npx cdk deploy --all\` deploys every stack in this order. To deploy in stages (the first deploy of a large
+data tier takes 30-45 minutes), run the stages in order; each stack reads what the ones before it made (SSM
+parameters, fixed names) when it deploys and imports nothing, so the application stacks deploy alone once the
+infrastructure exists, and redeploying them leaves the data stacks untouched.
+
+${lines.join('\n\n')}
+
+Deploy order: ${ordered.map((s) => mdCode(stackName(plan, s))).join(' → ')}.
+
+`;
+}
