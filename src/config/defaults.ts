@@ -135,6 +135,10 @@ export interface FrontendConfig {
 
 export interface ApiGatewayConfig {
   readonly enabled: boolean;
+  /** The stage's steady request rate (requests per second). */
+  readonly throttling_rate_limit: number;
+  /** The stage's burst of requests. */
+  readonly throttling_burst_limit: number;
 }
 
 export interface StorageConfig {
@@ -225,7 +229,7 @@ export const BASE_DEFAULTS: DeployConfig = {
   logs: { retention_days: 30 },
   storage: { versioning: true, removal_policy: 'retain' },
   frontend: { source_dir: '', subdomain: 'app' },
-  api_gateway: { enabled: false },
+  api_gateway: { enabled: false, throttling_rate_limit: 10000, throttling_burst_limit: 5000 },
   secrets: {},
 };
 
@@ -360,7 +364,9 @@ export const DOCS: Readonly<Record<string, string>> = {
   'frontend.source_dir': 'folder of built static files to publish, relative to the project (empty: no front end)',
   'frontend.subdomain': 'record for the front end under domain.name (app → app.example.com)',
   api_gateway: 'an HTTP API in front of the load balancer',
-  'api_gateway.enabled': 'route requests through API Gateway (each service\'s paths become routes) instead of exposing the ALB directly',
+  'api_gateway.enabled': 'route requests through API Gateway (each service\'s paths become routes) instead of exposing the ALB directly: the load balancer becomes internal, behind a VPC link, and [deploy.domain] names the API',
+  'api_gateway.throttling_rate_limit': 'requests per second the stage allows on average',
+  'api_gateway.throttling_burst_limit': 'requests the stage allows in a burst',
   secrets: 'secrets: name = "ssm:/path", "ssm:name", "secretsmanager:name[:json-key]", or ssm: or secretsmanager: and a full ARN; each becomes the variable NAME in every service',
   env: 'per-environment overrides: [deploy.env.prod.compute] etc.',
 };

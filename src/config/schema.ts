@@ -162,7 +162,7 @@ const tables = {
   logs: table('logs', { retention_days: { type: 'integer', enum: [...LOG_RETENTION_DAYS] } }, { ...d.logs }),
   storage: table('storage', { versioning: { type: 'boolean' }, removal_policy: { enum: ['retain', 'destroy'] } }, { ...d.storage }),
   frontend: table('frontend', { source_dir: str({ pattern: NO_CONTROL }), subdomain: str({ pattern: DNS_LABEL }) }, { ...d.frontend }),
-  api_gateway: table('api_gateway', { enabled: { type: 'boolean' } }, { ...d.api_gateway }),
+  api_gateway: table('api_gateway', { enabled: { type: 'boolean' }, throttling_rate_limit: int(1, 1000000), throttling_burst_limit: int(1, 1000000) }, { ...d.api_gateway }),
 };
 
 const services = described('services', { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { $ref: '#/definitions/service' } }, undefined);

@@ -142,6 +142,7 @@ export const CATALOGUE = {
   DZ5070: { severity: 'error', phase: 'lower', title: 'a resource type the app needs is not available in the region' },
   DZ5080: { severity: 'warning', phase: 'lower', title: 'prod serves plain HTTP: no domain is set' },
   DZ5120: { severity: 'error', phase: 'lower', title: 'Kvrocks needs a Cloud Map namespace' },
+  DZ5121: { severity: 'error', phase: 'lower', title: 'a service path cannot be an API Gateway route' },
   DZ6001: { severity: 'error', phase: 'write', title: 'generated files were edited by hand' },
   DZ6002: { severity: 'error', phase: 'write', title: 'the output cannot be written' },
   DZ6003: { severity: 'error', phase: 'write', title: 'no generated app in the output directory' },

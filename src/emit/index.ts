@@ -12,6 +12,7 @@ import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.
 import { because, secretRef, stackName, type EmitContext, type StackSource } from './model.js';
 import { computeStack } from './stacks/compute.js';
 import { dataStack } from './stacks/data.js';
+import { apiGatewayStack } from './stacks/api-gateway.js';
 import { kafkaStack } from './stacks/kafka.js';
 import { kvrocksReadme, kvrocksStack } from './stacks/kvrocks.js';
 import { stagedDeploySection } from './stages.js';
@@ -70,7 +71,6 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
   for (const s of a.services.filter((x) => x.runtime === 'ec2')) say(`the EC2 node group for service '${s.name}' (runtime = "ec2")`, `services.${s.name}.runtime`, 'use runtime = "fargate"; `dazzle deploy plan` still shows the EC2 plan');
   // Settings that build nothing yet (the lowering pass not-generated.ts stops plan and generate at their line first).
   if (a.frontend) out.push(notGenerated('frontend.source_dir', a.frontend.sourceDir));
-  if (a.apiGateway) out.push(notGenerated('api_gateway.enabled', true));
   return out;
 }
 
@@ -84,6 +84,7 @@ function stacksOf(ctx: EmitContext): StackSource[] {
     ['Cache', kvrocksStack],
     ['Messaging', messagingStack],
     ['Compute', computeStack],
+    ['Api', apiGatewayStack],
     ['Observability', observabilityStack],
   ];
   return all.filter(([n]) => present.has(n)).map(([, f]) => f(ctx));

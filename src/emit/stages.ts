@@ -18,6 +18,7 @@ const STAGE: Readonly<Record<StackName, 'foundation' | 'infrastructure' | 'appli
   Cache: 'infrastructure',
   Messaging: 'infrastructure',
   Compute: 'application',
+  Api: 'application',
 };
 
 const TITLES = {

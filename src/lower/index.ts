@@ -13,6 +13,7 @@ export { configKey, configValue, spanOf } from './context.js';
 export * from './aws-names.js';
 export * from './kafka-names.js';
 export * from './discovery-names.js';
+export { apiRouteKeys } from './api-routes.js';
 export { offersResourceType, RESOURCE_REGIONS_SOURCE, UNAVAILABLE_IN, type RegionDependentType } from './resource-regions.js';
 export { smallestVpcPrefix, subnetLayout, tigerBeetleAddress, tigerBeetleAddresses, tigerBeetleZone, SUBNET_PREFIX, TIGERBEETLE_CLIENT_PORT, type SubnetLayout } from './passes/network.js';
 export { replicaList, sharedZones, tigerBeetleMajority, type SharedZone } from './passes/ledger-cluster.js';

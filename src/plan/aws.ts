@@ -28,6 +28,7 @@ import {
 import { plannedAlarms, type AwsAlarm } from './alarms.js';
 import { awsKafka, type AwsKafka } from './kafka.js';
 import { awsKvrocks, type AwsKvrocks } from './kvrocks.js';
+import { awsApiGateway, type AwsApiGateway } from './api-gateway.js';
 
 export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
 export type { AwsAlarm } from './alarms.js';
@@ -193,7 +194,7 @@ export interface AwsRequirements {
   /** Kvrocks with sentinels on ECS (`[deploy.cache] engine = "kvrocks"`): the Cache stack (src/plan/kvrocks.ts). */
   readonly kvrocks: AwsKvrocks | null;
   readonly services: readonly AwsService[];
-  readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
+  readonly loadBalancer: { readonly https: boolean; readonly internal: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
   /** Secrets the services receive; a created one is named `name-<creation id>` of the Compute stack. */
   readonly secrets: readonly { readonly env: string; readonly from: { readonly kind: 'reference'; readonly ref: string } | { readonly kind: 'create'; readonly name: string } }[];
   readonly observability: {
@@ -211,8 +212,8 @@ export interface AwsRequirements {
   readonly alarms: readonly AwsAlarm[];
   /** `[deploy.frontend]` when it names files to publish (not generated yet: emission refuses it). */
   readonly frontend: { readonly sourceDir: string; readonly subdomain: string } | null;
-  /** `[deploy.api_gateway] enabled` (not generated yet: emission refuses it). */
-  readonly apiGateway: boolean;
+  /** API Gateway in front of an internal load balancer (`[deploy.api_gateway] enabled`): the Api stack (src/plan/api-gateway.ts). */
+  readonly apiGateway: AwsApiGateway | null;
 }
 
 /** The worker's log stream prefix: outside the names configured services can have. */
@@ -331,7 +332,8 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
     cache: req.cache && d.cache.engine !== 'kvrocks' ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
     kvrocks: awsKvrocks(req, config),
     services,
-    loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
+    // With API Gateway, the load balancer is internal and HTTP only: the API has the domain.
+    loadBalancer: { https: d.domain.name !== '' && !d.api_gateway.enabled, internal: d.api_gateway.enabled, domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
     secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: createdSecretName(req.app, d.environment, s.env) } })),
     observability: {
       alarmEmails: d.alarms.email,
@@ -342,6 +344,6 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
     },
     wiring: wiringParameters(req.app, env),
     frontend: d.frontend.source_dir ? { sourceDir: d.frontend.source_dir, subdomain: d.frontend.subdomain } : null,
-    apiGateway: d.api_gateway.enabled,
+    apiGateway: awsApiGateway(req, config, services),
   };
 }

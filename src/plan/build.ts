@@ -15,6 +15,7 @@ import { PLAN_FORMAT_VERSION } from './model.js';
 import { lowerToAws, type AwsAlarm, type AwsRequirements, type AwsService } from './aws.js';
 import { kafkaResources } from './kafka.js';
 import { kvrocksResources } from './kvrocks.js';
+import { apiGatewayResources } from './api-gateway.js';
 import { retentionDays } from './retention.js';
 import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, PRICE_TABLE_DATE, pricesFor } from './prices.js';
 
@@ -104,10 +105,12 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
       return a.database ? [w.subnets.isolated, sg.database] : [];
     case 'Kafka':
       return [w.vpcId, w.subnets.private, sg.service];
+    case 'Api':
+      return a.apiGateway ? [w.vpcId, w.subnets.private, a.apiGateway.listenerParameter] : [];
     case 'Cache':
       return [w.vpcId, w.subnets.private, sg.service, ...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : [])];
     case 'Compute':
-      return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a), ...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : []), ...(a.kafka ? [a.kafka.parameters.bootstrapServers, a.kafka.parameters.clusterArn] : [])];
+      return [w.vpcId, ...(a.loadBalancer.internal ? [] : [w.subnets.public]), w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...dataParameters(a), ...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : []), ...(a.kafka ? [a.kafka.parameters.bootstrapServers, a.kafka.parameters.clusterArn] : [])];
     default:
       return [];
   }
@@ -608,7 +611,7 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
     title: lb.https ? `Application Load Balancer, HTTPS at ${lb.domain}` : 'Application Load Balancer (HTTP; set [deploy.domain] name for HTTPS)',
     params: [
       ['listeners', lb.https ? '443 (ACM certificate), 80 → 443' : '80'],
-      ['scheme', 'internet-facing'],
+      ['scheme', lb.internal ? 'internal (behind API Gateway)' : 'internet-facing'],
       ['access logs', prod ? 'kept 90 days, retained' : 'kept 90 days'],
     ],
     because: [cfg(config, 'domain.name')],
@@ -622,6 +625,8 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
       'AWS::S3::Bucket': 1,
       'AWS::S3::BucketPolicy': 1,
       'Custom::S3AutoDeleteObjects': emptiedLogs ? 1 : 0,
+      // The listener's ARN for the Api stack's VPC link integration.
+      'AWS::SSM::Parameter': aws.apiGateway ? 1 : 0,
       'AWS::Lambda::Function': emptiedLogs ? 1 : 0,
       'AWS::IAM::Role': emptiedLogs ? 1 : 0,
     }),
@@ -663,6 +668,9 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig): Deplo
   }));
   const computeDeps: StackName[] = ['Network', ...(req.ledgerCluster ? (['TigerBeetle'] as StackName[]) : []), ...(data.length ? (['Data'] as StackName[]) : []), ...(messaging.length ? (['Messaging'] as StackName[]) : []), ...(aws.kafka ? (['Kafka'] as StackName[]) : []), ...(aws.kvrocks ? (['Cache'] as StackName[]) : []), 'Observability'];
   add('Compute', computeDeps, compute);
+
+  // API Gateway in front of the internal load balancer.
+  if (aws.apiGateway) add('Api', ['Network', 'Compute', 'Observability'], apiGatewayResources(aws.apiGateway, config).map((r) => ({ ...r, cloudformation: cfn(r.cloudformation) })));
 
   // Observability: deployed first, so that the alarm topic exists before any alarm names it.
   const observability: PlanResource[] = [];

@@ -8,7 +8,7 @@ import type { AwsRequirements } from './aws.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
-export const STACK_NAMES = ['Network', 'TigerBeetle', 'Data', 'Kafka', 'Cache', 'Messaging', 'Compute', 'Observability'] as const;
+export const STACK_NAMES = ['Network', 'TigerBeetle', 'Data', 'Kafka', 'Cache', 'Messaging', 'Compute', 'Api', 'Observability'] as const;
 export type StackName = (typeof STACK_NAMES)[number];
 
 /** A monthly cost estimate in USD: fixed (low = high) or a range with its assumption. */

@@ -79,11 +79,8 @@ enabled = true
     const g = diagnostics(['deploy', 'generate', '-p', dir]);
     expect(p.code).toBe(2);
     expect(g.code).toBe(2);
-    // The Cloud Map namespace is generated (Network stack): no refusal for it.
-    expect(p.list.map((d) => [d.code, d.keyPath, d.line, d.col])).toEqual([
-      ['DZ7001', 'deploy.frontend.source_dir', 8, 14],
-      ['DZ7001', 'deploy.api_gateway.enabled', 11, 11],
-    ]);
+    // The Cloud Map namespace and the API Gateway are generated: no refusal for them.
+    expect(p.list.map((d) => [d.code, d.keyPath, d.line, d.col])).toEqual([['DZ7001', 'deploy.frontend.source_dir', 8, 14]]);
     expect(p.list[0]?.message).toContain(`source_dir = 'web/dist'`);
     expect(g.list).toEqual(p.list);
   });
@@ -105,12 +102,11 @@ enabled = true
 
   it('emission refuses a plan that asks for them, whatever built it', () => {
     const plan = planWith(join(REPO, 'examples', 'ledger-app'), 'dev');
-    const asks: DeploymentPlan = { ...plan, aws: { ...plan.aws, frontend: { sourceDir: 'web/dist', subdomain: 'app' }, apiGateway: true } };
+    const asks: DeploymentPlan = { ...plan, aws: { ...plan.aws, frontend: { sourceDir: 'web/dist', subdomain: 'app' } } };
     const r = emitApp({ plan: asks, projectRoot: '.', outDir: 'infra', projectFromOut: '..', inputsChecksum: '0'.repeat(64), generatedAt: '2026-01-01T00:00:00Z' });
     expect(r.value).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.code, d.keyPath])).toEqual([
       ['DZ7001', 'deploy.frontend.source_dir'],
-      ['DZ7001', 'deploy.api_gateway.enabled'],
     ]);
   });
 });

@@ -180,4 +180,54 @@ describe.each(ENVS)('ticketing, %s', (env) => {
       expect(readme).toContain('SENTINEL get-master-addr-by-name mymaster');
     });
   });
+
+  it('has no API Gateway when it is not enabled: the internet-facing load balancer serves the app', () => {
+    const a = app(env);
+    expect([...a.json.keys()]).not.toContain('Api');
+    for (const t of a.json.values()) expect(Object.values((t.Resources ?? {}) as Record<string, CfnResource>).filter((r) => r.Type.startsWith('AWS::ApiGatewayV2::'))).toEqual([]);
+    expect(only(a, 'Compute', 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties?.Scheme).toBe('internet-facing');
+  });
+});
+
+describe('ticketing with API Gateway and a domain, prod', () => {
+  let gw: TicketingApp;
+  beforeAll(async () => {
+    gw = await synthTicketing('prod', (toml) =>
+      toml.replace('[deploy.api_gateway]\nenabled = false', '[deploy.api_gateway]\nenabled = true').concat('\n[deploy.domain]\nname = "tickets.example.com"\nhosted_zone_id = "Z0123456789ABCDEFGHIJ"\n'),
+    );
+  }, 300_000);
+
+  it('synthesizes clean, with exactly the planned resources', () => {
+    expect(gw.findings.map((f) => `${f.rule} ${f.path}`)).toEqual([]);
+    const c = counts(gw);
+    expect(c.templates).toEqual(c.plan);
+  });
+
+  it("routes the seed's paths to the internal load balancer through a VPC link", () => {
+    const routes = ofType(gw, 'Api', 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.RouteKey as string);
+    expect(routes.sort()).toEqual(
+      ['ANY /api/booking', 'ANY /api/booking/{proxy+}', 'ANY /api/event', 'ANY /api/event/{proxy+}', 'ANY /api/reservation', 'ANY /api/reservation/{proxy+}', 'ANY /api/user/{proxy+}'].sort(),
+    );
+    const integration = valueIn(gw, 'Api', only(gw, 'Api', 'AWS::ApiGatewayV2::Integration').Properties) as Record<string, string>;
+    expect(integration).toMatchObject({ ConnectionType: 'VPC_LINK', IntegrationType: 'HTTP_PROXY', IntegrationUri: '{{param:/ticketing/prod/compute/load-balancer/listener-arn}}' });
+    expect(only(gw, 'Api', 'AWS::ApiGatewayV2::VpcLink').Properties?.SubnetIds).toHaveLength(3);
+    const lb = only(gw, 'Compute', 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties ?? {};
+    expect(lb.Scheme).toBe('internal');
+    const published = ofType(gw, 'Compute', 'AWS::SSM::Parameter').map(([, r]) => r.Properties?.Name);
+    expect(published).toContain('/ticketing/prod/compute/load-balancer/listener-arn');
+    // The load balancer admits HTTP from inside the VPC only.
+    const lbGroup = ofType(gw, 'Network', 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('LoadBalancerSecurityGroup'))?.[1];
+    expect(lbGroup?.Properties?.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '10.0.0.0/16', FromPort: 80, ToPort: 80 })]);
+  });
+
+  it('throttles the stage, writes access logs, and serves the custom domain', () => {
+    const stage = only(gw, 'Api', 'AWS::ApiGatewayV2::Stage').Properties ?? {};
+    expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 10000, ThrottlingBurstLimit: 5000 });
+    expect(stage.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'] });
+    expect(only(gw, 'Api', 'AWS::ApiGatewayV2::DomainName').Properties?.DomainName).toBe('api.tickets.example.com');
+    expect(ofType(gw, 'Api', 'AWS::ApiGatewayV2::ApiMapping')).toHaveLength(1);
+    expect(only(gw, 'Api', 'AWS::Route53::RecordSet').Properties?.Name).toBe('api.tickets.example.com.');
+    expect(ofType(gw, 'Compute', 'AWS::CertificateManager::Certificate')).toHaveLength(0);
+    expect(gw.files.get('README.md')).toMatch(/npx cdk deploy Ticketing-prod-Compute Ticketing-prod-Api --exclusively/);
+  });
 });

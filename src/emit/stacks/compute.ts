@@ -15,6 +15,7 @@ import { InternalError } from '../../diagnostics/index.js';
 import { alarmCode, duration, metricOptions } from '../alarms.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl, wrappedComment } from '../code.js';
 import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { apiListenerParameter } from './api-gateway.js';
 import { cloudMapOptions, namespaceImport, namespaceRead } from './discovery.js';
 import { ALLOW_KAFKA, kafkaGrantLines, kafkaReads, kafkaVariableValues } from './kafka.js';
 import { retention } from './network.js';
@@ -195,7 +196,7 @@ export function computeStack(ctx: EmitContext): StackSource {
   const body: string[] = [];
   const isProd = a.environment === 'prod';
   const reads = [
-    `    const vpc = importVpc(this, { vpcId: true, public: true, private: true${a.cache ? ', isolated: true' : ''} });`,
+    `    const vpc = importVpc(this, { vpcId: true, ${a.loadBalancer.internal ? '' : 'public: true, '}private: true${a.cache ? ', isolated: true' : ''} });`,
     "    const loadBalancerSecurityGroup = importSecurityGroup(this, 'LoadBalancerSecurityGroup', PARAMETERS.loadBalancerSecurityGroup);",
     "    const serviceSecurityGroup = importSecurityGroup(this, 'ServiceSecurityGroup', PARAMETERS.serviceSecurityGroup);",
     ...(a.cache ? ["    const cacheSecurityGroup = importSecurityGroup(this, 'CacheSecurityGroup', PARAMETERS.cacheSecurityGroup);"] : []),
@@ -362,8 +363,8 @@ ${reads.join('\n')}`);
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: ${lit(!lb.internal)},
+      vpcSubnets: { subnetType: ec2.SubnetType.${lb.internal ? 'PRIVATE_WITH_EGRESS' : 'PUBLIC'} },
       securityGroup: loadBalancerSecurityGroup,
       dropInvalidHeaderFields: true,
     });
@@ -406,6 +407,7 @@ ${reads.join('\n')}`);
       open: false,
     });`);
   }
+  lbLines.push(...apiListenerParameter(ctx));
   lbLines.push(`    // Where the app answers (an output without an export: nothing imports it).
     new CfnOutput(this, 'Url', { value: ${lb.https ? str(`https://${lb.domain}`) : '`http://${this.loadBalancer.loadBalancerDnsName}`'}, description: 'The address of the app' });`);
   body.push(lbLines.join('\n'));
@@ -593,7 +595,7 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
     `import * as s3 from 'aws-cdk-lib/aws-s3';`,
     namespaceImport(ctx),
     a.secrets.length || db?.credentials.kind === 'generated' ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
-    references.some((r) => r.service === 'ssm' && r.arn === null) ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
+    references.some((r) => r.service === 'ssm' && r.arn === null) || a.apiGateway ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
     `import type { Construct } from 'constructs';`,
     usesAsset ? `import * as path from 'node:path';` : '',
     `import { ${wiringImports.join(', ')} } from './wiring';`,

@@ -4,6 +4,7 @@
  * the variables and names passes check everything before them).
  */
 import type { Pass } from '../context.js';
+import { apiGateway } from './api-gateway.js';
 import { cache } from './cache.js';
 import { database } from './database.js';
 import { ledgerCluster } from './ledger-cluster.js';
@@ -31,6 +32,7 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['cache', cache],
   ['secrets', secrets],
   ['web-services', webServices],
+  ['api-gateway', apiGateway],
   ['variables', variables],
   ['names', names],
   ['region-types', regionTypes],

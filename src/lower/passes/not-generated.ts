@@ -2,7 +2,7 @@
  * What the plan would need but this version cannot generate yet is an error as soon
  * as the plan is made (DZ7001), so that `plan` and `generate` report it alike, at the
  * same place: an email channel without a from address, and the settings that are
- * accepted but build nothing yet (a static front end, an API Gateway). Emission refuses the same plans (`unsupported()` in emit), with the
+ * accepted but build nothing yet (a static front end). Emission refuses the same plans (`unsupported()` in emit), with the
  * same diagnostics, for a plan built any other way.
  */
 import type { ResolvedConfig } from '../../config/index.js';
@@ -21,7 +21,6 @@ export function noFromAddress(channel: string, span?: Span): Diagnostic {
 /** `[deploy]` settings that are accepted and documented, but that dazzle does not build yet. */
 export const NOT_GENERATED = {
   'frontend.source_dir': { what: 'a static front end on S3 behind CloudFront', hint: 'remove source_dir (empty: no front end) and publish the front end another way for now' },
-  'api_gateway.enabled': { what: 'an API Gateway HTTP API in front of the load balancer', hint: 'set enabled = false: the services are reached through the load balancer' },
 } as const;
 
 export type NotGeneratedKey = keyof typeof NOT_GENERATED;
@@ -38,7 +37,6 @@ export function notGeneratedSettings(config: ResolvedConfig): { readonly key: No
   const d = config.deploy;
   const out: { key: NotGeneratedKey; value: string | boolean }[] = [];
   if (d.frontend.source_dir !== '') out.push({ key: 'frontend.source_dir', value: d.frontend.source_dir });
-  if (d.api_gateway.enabled) out.push({ key: 'api_gateway.enabled', value: true });
   return out;
 }
 
