@@ -29,6 +29,36 @@ describe.each(ENVS)('ticketing, %s', (env) => {
     expect(c.templates).toEqual(c.plan);
   });
 
+  it("gives both services every seed variable, the database's password only as a secret", () => {
+    const a = app(env);
+    const readerHost = `{{param:/ticketing/${env}/data/database/reader-host}}`;
+    const writerHost = `{{param:/ticketing/${env}/data/database/host}}`;
+    for (const id of SERVICES) {
+      const c = container(a, id);
+      const vars = Object.fromEntries((c.Environment as { Name: string; Value: unknown }[]).map((v) => [v.Name, valueIn(a, 'Compute', v.Value)]));
+      for (const name of ['DATABASE_WRITER_URL', 'DATABASE_READER_URL', 'KAFKA_BOOTSTRAP_SERVERS', 'REDIS_SENTINELS', 'REDIS_MASTER_NAME', 'SERVICE_DISCOVERY_NAMESPACE']) expect(vars[name], `${id} ${name}`).toBeDefined();
+      expect(vars.DATABASE_WRITER_URL).toBe(`postgresql://dazzle_admin@${writerHost}:5432/ticketing?sslmode=require`);
+      expect(vars.DATABASE_READER_URL).toBe(`postgresql://dazzle_admin@${readerHost}:5432/ticketing?sslmode=require`);
+      const secrets = Object.fromEntries((c.Secrets as { Name: string; ValueFrom: unknown }[]).map((x) => [x.Name, JSON.stringify(x.ValueFrom)]));
+      expect(Object.keys(secrets)).toEqual(expect.arrayContaining(['DATABASE_PASSWORD', 'PGPASSWORD']));
+      expect(secrets.DATABASE_PASSWORD).toContain(':password::');
+      // No plain variable is a password, names one, or carries one in a URL.
+      for (const [name, value] of Object.entries(vars)) {
+        expect(name).not.toMatch(/PASSWORD|SECRET/);
+        expect(String(value)).not.toMatch(/:\/\/[^@/]*:[^@/]*@/);
+      }
+      expect(c.PortMappings).toEqual([{ ContainerPort: 8000, Protocol: 'tcp' }]);
+    }
+    // Each service its own image (Dockerfile.ticketing, Dockerfile.reservation) and its own autoscaling range.
+    const images = SERVICES.map((id) => JSON.stringify(container(a, id).Image));
+    expect(new Set(images).size).toBe(2);
+    const targets = ofType(a, 'Compute', 'AWS::ApplicationAutoScaling::ScalableTarget').map(([, r]) => [r.Properties?.MinCapacity, r.Properties?.MaxCapacity]);
+    expect(targets).toEqual([
+      [4, 16],
+      [4, 16],
+    ]);
+  });
+
   describe('Amazon MSK', () => {
     it('has the brokers, their type and IAM authentication with TLS only', () => {
       const cluster = only(app(env), 'Kafka', 'AWS::MSK::Cluster').Properties ?? {};

@@ -1,4 +1,4 @@
-"""A stand-in for the ledger app: answers the load balancer's health check.
+"""A stand-in for the ticketing services: answers the load balancer's health check.
 
 DAZZLE_PROCESS says which process this container is (web or worker).
 """

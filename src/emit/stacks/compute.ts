@@ -42,7 +42,11 @@ function wiring(ctx: EmitContext): Wiring {
   if (db) {
     values.set('DATABASE_HOST', 'databaseHost');
     values.set('DATABASE_URL', `\`postgresql://${tpl(db.masterUser)}@\${databaseHost}:5432/${tpl(db.databaseName)}?sslmode=require\``);
-    if (db.readers > 0) values.set('DATABASE_READER_HOST', 'databaseReaderHost');
+    if (db.readers > 0) {
+      values.set('DATABASE_READER_HOST', 'databaseReaderHost');
+      values.set('DATABASE_WRITER_URL', values.get('DATABASE_URL') as string);
+      values.set('DATABASE_READER_URL', `\`postgresql://${tpl(db.masterUser)}@\${databaseReaderHost}:5432/${tpl(db.databaseName)}?sslmode=require\``);
+    }
   }
   for (const b of a.buckets) values.set(`BUCKET_${envName(b.name)}`, `bucketName(${str(b.name)})`);
   for (const q of a.queues) values.set(`QUEUE_${envName(q.name)}_URL`, `queueUrl(NAMES.queues[${str(q.name)}].queue)`);

@@ -83,6 +83,13 @@ export function generatedVariables(req: Requirements, config: ResolvedConfig, ro
       { name: 'PGPASSWORD', kind: 'secret', value: password, because, what: credentials },
     );
     if (d.database.readers > 0) out.push({ name: 'DATABASE_READER_HOST', kind: 'value', value: '(Data stack: reader endpoint)', because, what });
+    // The writer and reader as URLs (seed 004's contract), without a password: it is DATABASE_PASSWORD and PGPASSWORD, secrets.
+    if (d.database.readers > 0) {
+      out.push(
+        { name: 'DATABASE_WRITER_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@(Data stack: cluster endpoint):5432/${name}?sslmode=require`, because, what },
+        { name: 'DATABASE_READER_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@(Data stack: reader endpoint):5432/${name}?sslmode=require`, because, what },
+      );
+    }
   }
   if (req.ledgerCluster) {
     const because = req.ledgerCluster.because;
