@@ -59,6 +59,17 @@ describe.each(ENVS)('ticketing, %s', (env) => {
     ]);
   });
 
+  it('has dashboard rows for Aurora writer and reader, MSK and Kvrocks beside the alarms (ECS, ALB, Aurora, MSK, Kvrocks)', () => {
+    const a = app(env);
+    const body = JSON.parse(String(valueIn(a, 'Observability', only(a, 'Observability', 'AWS::CloudWatch::Dashboard').Properties?.DashboardBody))) as { widgets: { properties: { title?: string; metrics?: { expression: string }[][] } }[] };
+    const searches = Object.fromEntries(body.widgets.filter((w) => w.properties.metrics).map((w) => [w.properties.title, w.properties.metrics?.[0]?.[0]?.expression]));
+    expect(searches['Aurora writer and reader: CPU %']).toBe(`SEARCH('{AWS/RDS,DBClusterIdentifier,Role} MetricName="CPUUtilization" ticketing-${env}', 'Average', 300)`);
+    expect(searches['MSK: bytes in per broker']).toContain(`"Cluster Name"="ticketing-${env}"`);
+    expect(searches['Kvrocks and sentinels: CPU']).toContain(`Ticketing-${env}-Cache`);
+    const alarms = [...a.json.entries()].flatMap(([stack, t]) => Object.values((t.Resources ?? {}) as Record<string, CfnResource>).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map(() => stack));
+    expect(new Set(alarms)).toEqual(new Set(['Data', 'Kafka', 'Cache', 'Compute']));
+  });
+
   describe('Amazon MSK', () => {
     it('has the brokers, their type and IAM authentication with TLS only', () => {
       const cluster = only(app(env), 'Kafka', 'AWS::MSK::Cluster').Properties ?? {};
