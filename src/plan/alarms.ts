@@ -56,7 +56,7 @@ const UTILISATION_MISSING = 'CPU and memory are published every minute while tas
 function serviceAlarms(id: string, label: string, web: boolean): Spec[] {
   const service = id;
   const out: Spec[] = [
-    { id: `${id}CpuAlarm`, metric: { kind: 'service-cpu', service }, description: `${label}: CPU above 85% for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: 85, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: UTILISATION_MISSING },
+    { id: `${id}CpuAlarm`, metric: { kind: 'service-cpu', service }, description: `${label}: CPU above 80% for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: 80, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: UTILISATION_MISSING },
     { id: `${id}MemoryAlarm`, metric: { kind: 'service-memory', service }, description: `${label}: memory above 85% for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: 85, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: UTILISATION_MISSING },
     {
       id: `${id}TasksBelowDesiredAlarm`,

@@ -70,6 +70,14 @@ describe.each(ENVS)('ticketing, %s', (env) => {
     expect(new Set(alarms)).toEqual(new Set(['Data', 'Kafka', 'Cache', 'Compute']));
   });
 
+  it("has the seed's alarms: ECS CPU above 80%, Aurora connections for the capacity", () => {
+    const a = app(env);
+    const alarms = Object.fromEntries(ofType(a, 'Compute', 'AWS::CloudWatch::Alarm').concat(ofType(a, 'Data', 'AWS::CloudWatch::Alarm')).map(([, r]) => [r.Properties?.AlarmName, r.Properties ?? {}]));
+    for (const id of SERVICES) expect(alarms[`ticketing-${env}-Compute-${id}CpuAlarm`]).toMatchObject({ Threshold: 80, ComparisonOperator: 'GreaterThanThreshold' });
+    // 2 ACU (the seed's minimum) allow about 2 × 180 connections; the alarm is at 80% of that, not the seed's 800 (which needs about 5 ACU).
+    expect(alarms[`ticketing-${env}-Data-DatabaseConnectionsAlarm`]).toMatchObject({ Threshold: 288 });
+  });
+
   describe('Amazon MSK', () => {
     it('has the brokers, their type and IAM authentication with TLS only', () => {
       const cluster = only(app(env), 'Kafka', 'AWS::MSK::Cluster').Properties ?? {};

@@ -351,9 +351,9 @@ export class ComputeStack extends Stack {
     // for.
     notify(new cloudwatch.Alarm(this, 'ServiceWebCpuAlarm', {
       alarmName: ALARMS['Compute']['ServiceWebCpuAlarm'],
-      alarmDescription: 'web: CPU above 85% for 15 minutes.',
+      alarmDescription: 'web: CPU above 80% for 15 minutes.',
       metric: this.serviceWeb.metricCpuUtilization({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE }),
-      threshold: 85,
+      threshold: 80,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
@@ -414,9 +414,9 @@ export class ComputeStack extends Stack {
     // for.
     notify(new cloudwatch.Alarm(this, 'WorkerCpuAlarm', {
       alarmName: ALARMS['Compute']['WorkerCpuAlarm'],
-      alarmDescription: 'worker: CPU above 85% for 15 minutes.',
+      alarmDescription: 'worker: CPU above 80% for 15 minutes.',
       metric: this.worker.metricCpuUtilization({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE }),
-      threshold: 85,
+      threshold: 80,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
