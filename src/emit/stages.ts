@@ -33,7 +33,8 @@ export function stagedDeploySection(plan: DeploymentPlan, ordered: readonly Stac
     .map((stage) => ({ stage, stacks: ordered.filter((s) => (STAGE[s] ?? 'application') === stage) }))
     .filter((x) => x.stacks.length);
   const lines = stages.map(
-    ({ stage, stacks }, i) => `${i + 1}. **${stage[0]?.toUpperCase()}${stage.slice(1)}**: ${TITLES[stage]}.\n\n   \`\`\`sh\n   npx cdk deploy ${stacks.map((s) => stackName(plan, s)).join(' ')} --exclusively\n   \`\`\``,
+    // Inline code, not a fenced block: a stack name is written through mdCode, which escapes what a block could not.
+    ({ stage, stacks }, i) => `${i + 1}. **${stage[0]?.toUpperCase()}${stage.slice(1)}**: ${TITLES[stage]}: ${mdCode(`npx cdk deploy ${stacks.map((s) => stackName(plan, s)).join(' ')} --exclusively`)}`,
   );
   return `## Staged deploy
 
@@ -42,7 +43,7 @@ data tier takes 30-45 minutes), run the stages in order; each stack reads what t
 parameters, fixed names) when it deploys and imports nothing, so the application stacks deploy alone once the
 infrastructure exists, and redeploying them leaves the data stacks untouched.
 
-${lines.join('\n\n')}
+${lines.join('\n')}
 
 Deploy order: ${ordered.map((s) => mdCode(stackName(plan, s))).join(' → ')}.
 

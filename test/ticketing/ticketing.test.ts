@@ -78,6 +78,20 @@ describe.each(ENVS)('ticketing, %s', (env) => {
     expect(alarms[`ticketing-${env}-Data-DatabaseConnectionsAlarm`]).toMatchObject({ Threshold: 288 });
   });
 
+  it('deploys in stages: no stack imports or exports a value, and the application stacks read the data stacks through SSM', () => {
+    const a = app(env);
+    for (const [stack, t] of a.json) {
+      expect(JSON.stringify(t), stack).not.toContain('Fn::ImportValue');
+      expect(Object.values((t.Outputs ?? {}) as Record<string, { Export?: unknown }>).filter((o) => o.Export), stack).toEqual([]);
+    }
+    const reads = (stack: 'Compute') => Object.values((a.json.get(stack)?.Parameters ?? {}) as Record<string, { Default?: string }>).map((p) => p.Default ?? '');
+    expect(reads('Compute')).toEqual(expect.arrayContaining([`/ticketing/${env}/data/database/host`, `/ticketing/${env}/kafka/bootstrap-servers`, `/ticketing/${env}/network/namespace/id`]));
+    const order = a.plan.stacks.map((s) => s.name);
+    for (const data of ['Data', 'Kafka', 'Cache'] as const) expect(a.plan.stacks.find((s) => s.name === 'Compute')?.dependsOn).toContain(data);
+    expect(order).toEqual(expect.arrayContaining(['Network', 'Data', 'Kafka', 'Cache', 'Compute', 'Observability']));
+    expect(a.files.get('README.md')).toContain(`npx cdk deploy Ticketing-${env}-Data Ticketing-${env}-Kafka Ticketing-${env}-Cache --exclusively`);
+  });
+
   describe('Amazon MSK', () => {
     it('has the brokers, their type and IAM authentication with TLS only', () => {
       const cluster = only(app(env), 'Kafka', 'AWS::MSK::Cluster').Properties ?? {};
