@@ -12,7 +12,7 @@ import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.
 import { because, secretRef, stackName, type EmitContext, type StackSource } from './model.js';
 import { computeStack } from './stacks/compute.js';
 import { dataStack } from './stacks/data.js';
-import { apiGatewayStack } from './stacks/api-gateway.js';
+import { apiGatewayReadme, apiGatewayStack } from './stacks/api-gateway.js';
 import { kafkaStack } from './stacks/kafka.js';
 import { kvrocksReadme, kvrocksStack } from './stacks/kvrocks.js';
 import { stagedDeploySection } from './stages.js';
@@ -304,7 +304,7 @@ Every resource has a comment naming the DSL construct or \`dazzle.toml\` key it 
 from. Construct IDs come from names in the DSL; renaming a construct replaces the
 resource in AWS.
 
-${tigerBeetleReadme(plan)}${kvrocksReadme(plan)}${stagedDeploySection(plan, deployOrder(plan, stacks).map((s) => s.name))}${wiringSection(plan, stacks)}${choicesSection(plan)}## Checks
+${tigerBeetleReadme(plan)}${kvrocksReadme(plan)}${apiGatewayReadme(plan)}${stagedDeploySection(plan, deployOrder(plan, stacks).map((s) => s.name))}${wiringSection(plan, stacks)}${choicesSection(plan)}## Checks
 
 The cdk-nag AWS Solutions rules run on every synth (\`bin/app.ts\`). A finding the
 design accepts is acknowledged next to the resource with its reason

@@ -36,6 +36,19 @@ describe('the cache engine', () => {
   });
 });
 
+describe('API Gateway routes', () => {
+  it('a service path with a wildcard an HTTP API route cannot have is DZ5121 at its line; /x/* and exact paths are routes', () => {
+    const app = 'app shop "Shop"\n\nentity Order "Order":\n  id: uuid pk\n';
+    const bad = tempProject({ 'dazzle.toml': '[deploy.api_gateway]\nenabled = true\n\n[deploy.services.web]\n\n[deploy.services.api]\npaths = ["/api/*/orders"]\n', 'dsl/app.dsl': app });
+    const r = runCli(['deploy', 'plan', '-p', bad, '--format', 'json']);
+    expect(r.code).toBe(2);
+    const d = (JSON.parse(r.stdout) as { diagnostics: Record<string, any>[] }).diagnostics.find((x) => x.code === 'DZ5121');
+    expect([d?.line ?? d?.span?.line, d?.key_path ?? d?.keyPath]).toEqual([7, 'deploy.services.api.paths']);
+    const good = planWith(TICKETING, 'prod', (c) => ({ ...c, deploy: { ...c.deploy, api_gateway: { ...c.deploy.api_gateway, enabled: true } } }));
+    expect(good.aws.apiGateway?.routes.map((x) => `${x.key} → ${x.service}`)).toContain('ANY /api/user/{proxy+} → ticketing_service');
+  });
+});
+
 describe('the stages', () => {
   it('deploy the infrastructure stacks (Data, Kafka, Cache) before the application (Compute)', () => {
     const plan = planWith(TICKETING, 'prod');

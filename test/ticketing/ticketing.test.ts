@@ -292,5 +292,6 @@ describe('ticketing with API Gateway and a domain, prod', () => {
     expect(only(gw, 'Api', 'AWS::Route53::RecordSet').Properties?.Name).toBe('api.tickets.example.com.');
     expect(ofType(gw, 'Compute', 'AWS::CertificateManager::Certificate')).toHaveLength(0);
     expect(gw.files.get('README.md')).toMatch(/npx cdk deploy Ticketing-prod-Compute Ticketing-prod-Api --exclusively/);
+    expect(gw.files.get('README.md')).toContain('50-100 ms more per request');
   });
 });

@@ -6,7 +6,8 @@
  * See src/plan/api-gateway.ts.
  */
 import { InternalError } from '../../diagnostics/index.js';
-import { commentBlock, header, lit, pascal, str, tpl } from '../code.js';
+import type { DeploymentPlan } from '../../plan/index.js';
+import { commentBlock, header, lit, mdCode, mdText, pascal, str, tpl } from '../code.js';
 import { because, distinct, propsInterface, removalPolicy, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { retention } from './network.js';
 
@@ -150,4 +151,19 @@ ${body.join('\n\n')}
 }
 `;
   return stackSource('Api', [], source);
+}
+
+/** The generated README's section on the API (when enabled): its address, routes and the seed's latency trade-off. */
+export function apiGatewayReadme(plan: DeploymentPlan): string {
+  const g = plan.aws.apiGateway;
+  if (!g) return '';
+  return `## API Gateway
+
+Requests reach the services through an API Gateway HTTP API (the Api stack)${g.domain ? ` at ${mdCode(`https://${g.domain}`)}` : ' at its own address (the Api stack\'s \`Url\` output)'}; the load
+balancer is internal and reached only through the API's VPC link. Routes: ${g.routes.map((r) => `${mdCode(r.key)} → ${mdText(r.service)}`).join(', ')}.
+The stage allows ${g.throttle.rateLimit} requests a second on average and bursts of ${g.throttle.burstLimit} (more are answered 429), and
+writes an access log line per request. The trade-off: API management (throttling, and keys or versions if you add
+them) for 50-100 ms more per request; set \`[deploy.api_gateway] enabled = false\` for the load balancer alone (the default).
+
+`;
 }

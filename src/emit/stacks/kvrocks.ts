@@ -277,7 +277,7 @@ The cache is Kvrocks (Redis protocol, data in RocksDB on EFS) with Redis Sentine
 ${k.nodes.map((n) => `${mdCode(`${n.host}:${k.port}`)}${n.index === 1 ? ' (the master at first)' : ''}`).join(', ')}, and the sentinels
 ${k.sentinels.map((s) => mdCode(`${s.host}:${k.sentinelPort}`)).join(', ')}. The services receive
 \`REDIS_SENTINELS\` and \`REDIS_MASTER_NAME\` (${mdCode(k.masterName)}): connect through a Sentinel-aware client
-(redis-py \`Sentinel(...).master_for(${JSON.stringify(k.masterName)})\`), which asks the sentinels for the master on every reconnect.
+(redis-py ${mdCode(`Sentinel(...).master_for(${JSON.stringify(k.masterName)})`)}), which asks the sentinels for the master on every reconnect.
 
 **Failover.** When ${mdCode(master)} stops answering for 5 seconds and ${k.quorum} of the ${k.sentinels.length} sentinels agree, they
 promote ${replicas.length ? `a replica (${replicas.join(' or ')})` : 'a replica (there is none in this environment: `[deploy.cache] replicas` is 0, so the cache waits for the master to come back)'}, point the
