@@ -14,20 +14,24 @@ export interface LoadedProject {
   readonly ok: boolean;
 }
 
-/** Read the project: its dazzle.toml (resolved for `environment`) and its DSL (through the front end). */
-export function loadProject(projectDir: string, cwd: string, environment?: Environment): LoadedProject {
+/**
+ * Read the project: its dazzle.toml (resolved for `environment`) and its DSL (through the front
+ * end, unless `parse` is false: `deploy synth` needs the files' bytes for their checksum, not their
+ * meaning).
+ */
+export function loadProject(projectDir: string, cwd: string, environment?: Environment, parse = true): LoadedProject {
   const files = readProject(projectDir, cwd);
   const sources = new Map<string, SourceText>();
   if (files.configText !== undefined) sources.set(files.configPath, new SourceText(files.configPath, files.configText));
   if (hasErrors(files.diagnostics)) return { files, front: undefined, config: undefined, diagnostics: files.diagnostics, sources, ok: false };
   const config = loadConfig({ path: files.configPath, text: files.configText, ...(environment ? { environment } : {}) });
-  const result = frontEnd(files.dsl);
-  for (const [k, v] of result.value.sources) sources.set(k, v);
+  const result = parse ? frontEnd(files.dsl) : undefined;
+  for (const [k, v] of result?.value.sources ?? []) sources.set(k, v);
   // Without dazzle.toml, the note about the module path (DZ0009) already says so once.
   const configNotes = files.configText === undefined ? config.diagnostics.filter((d) => d.code !== 'DZ4000') : config.diagnostics;
-  const diagnostics = [...files.diagnostics, ...configNotes, ...result.diagnostics];
-  const ok = !hasErrors(diagnostics) && result.value.spec !== undefined && config.value !== undefined;
-  return { files, front: result.value, config: config.value, diagnostics, sources, ok };
+  const diagnostics = [...files.diagnostics, ...configNotes, ...(result?.diagnostics ?? [])];
+  const ok = !hasErrors(diagnostics) && (result === undefined || result.value.spec !== undefined) && config.value !== undefined;
+  return { files, front: result?.value, config: config.value, diagnostics, sources, ok };
 }
 
 /** Check explicit files (no dazzle.toml): `dazzle check a.dsl b.dsl`. */

@@ -89,6 +89,26 @@ export async function run(argv: readonly string[], io: Io, cwd: string): Promise
     .option('--base-ref <ref>', 'compare with the project as it was at this git ref (e.g. the pull request\'s base)')
     .addOption(new Option('--fail-on <what>', 'exit 1 only for: destructive (data destroyed), replacement (a stateful resource replaced or removed, a deploy that breaks, a service interrupted), any change (default)').choices(['destructive', 'replacement', 'any']).default('any'))
     .action(action(async (o) => (await import('./diff-command.js')).deployDiff(o as never, io, cwd, new Date(), Boolean(process.stdout.isTTY))));
+  const ci = deploy.command('ci').description('GitHub Actions: the pull request report and the deploy workflow');
+  common(ci.command('report').description('write the job summary, step outputs, annotations and pull request comment from the reports of check, plan, preflight and diff (exit 1 when a gate fails)'), ['text'])
+    .option('--check <file>', 'the output of `dazzle check --format json`')
+    .option('--plan <file>', 'the output of `dazzle deploy plan --format json`')
+    .option('--preflight <file>', 'the SARIF of `dazzle deploy preflight --format sarif --output FILE`')
+    .option('--diff <file>', 'the output of `dazzle deploy diff --format json`')
+    .addOption(new Option('--fail-on <level>', 'fail on an unacknowledged preflight finding at this severity or above').choices(['critical', 'high', 'medium', 'low', 'info']).default('high'))
+    .addOption(new Option('--fail-on-diff <what>', 'fail on a change of this class: destructive (data destroyed), replacement, any, or none').choices(['destructive', 'replacement', 'any', 'none']).default('destructive'))
+    .option('--comment', 'create or update the pull request comment (gh, with GH_TOKEN or GITHUB_TOKEN)')
+    .action(action(async (o) => (await import('./ci-command.js')).deployCiReport(o as never, io, cwd, { env: process.env, gh: (await import('./ci-github.js')).gh })));
+  common(ci.command('init').description('write .github/workflows/dazzle.yml: the pull request check with the Action, and the deploy on the default branch through OIDC'), ['text'])
+    .option('--environments <names>', 'the environments to deploy, in order, comma-separated (default: the project\'s environment)')
+    .option('--branch <name>', 'the branch that deploys', 'main')
+    .option('--role-arn <arn>', 'the IAM role the deploy assumes (default: the DAZZLE_AWS_ROLE_ARN variable of each GitHub environment)')
+    .option('--action <ref>', 'the Action to use, owner/repo@ref (default: dazzle/dazzle@v<this version>)')
+    .option('--aws-role', 'also write the CloudFormation template of the OIDC provider and the deploy roles, scoped to the repository')
+    .option('--repository <owner/name>', 'the GitHub repository the deploy roles trust (default: from the origin remote)')
+    .option('--force', 'overwrite the workflow dazzle wrote even if it was edited by hand (never a file dazzle did not write)')
+    .action(action(async (o) => (await import('./ci-init-command.js')).deployCiInit(o as never, io, cwd)));
+  ci.exitOverride();
   deploy.exitOverride();
 
   if (argv.length === 0) {

@@ -1,9 +1,11 @@
 /** `dazzle deploy plan` (loaded only for that command). */
-import type { Diagnostic } from '../diagnostics/index.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/index.js';
 import { lowerToRequirements } from '../lower/index.js';
-import { buildPlan, planJson, planMarkdown, planText } from '../plan/index.js';
+import { buildPlan, checkLimits, planJson, planMarkdown, planText } from '../plan/index.js';
 import type { CommonOptions } from './commands.js';
 import { loadProject } from './front.js';
+import { appFolder, previousPlacement } from './generate-command.js';
+import { displayPath } from './io.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
 
 /** `dazzle deploy plan`: what will be built and why, with a monthly cost estimate. Offline; no aws-cdk-lib. */
@@ -19,12 +21,17 @@ export function deployPlan(opts: CommonOptions, io: Io, cwd: string): number {
   const lowered = lowerToRequirements(spec, loaded.config);
   const diagnostics = [...loaded.diagnostics, ...lowered.diagnostics];
   if (!lowered.value) return fail(diagnostics);
-  const plan = buildPlan(lowered.value, loaded.config);
+  // The stacks the last generation put each queue, bucket and service in (they stay there), and the limits.
+  const outDir = appFolder(opts, loaded.config.deploy.output, loaded.files.root, cwd);
+  const previous = previousPlacement(outDir, displayPath(outDir, cwd), spec.app.name, loaded.config.deploy.environment);
+  const plan = buildPlan(lowered.value, loaded.config, { previous: previous.placement });
+  diagnostics.push(...previous.diagnostics, ...checkLimits(plan, loaded.config));
   if (opts.format === 'json') {
+    if (hasErrors(diagnostics)) return fail(diagnostics);
     io.stdout(planJson(plan));
     return 0;
   }
   printDiagnostics(io, diagnostics, loaded.sources);
   io.stdout(opts.format === 'markdown' ? planMarkdown(plan) : planText(plan));
-  return 0;
+  return hasErrors(diagnostics) ? 2 : 0;
 }

@@ -32,7 +32,7 @@ import {
 import { readAssembly } from './cloud-assembly.js';
 import type { CommonOptions } from './commands.js';
 import { loadProject, type LoadedProject } from './front.js';
-import { appFolder, inputsChecksum } from './generate-command.js';
+import { appFolder, inputsChecksum, previousPlacement } from './generate-command.js';
 import { displayPath } from './io.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
 import { lstatQuiet } from './safe-fs.js';
@@ -110,10 +110,12 @@ async function collect(opts: PreflightOptions, cwd: string, env: PreflightEnviro
   const lowered = lowerToRequirements(spec, config);
   diagnostics.push(...lowered.diagnostics);
   if (!lowered.value) return { diagnostics, loaded };
-  const plan = buildPlan(lowered.value, config);
-
   const appDir = appFolder({ ...opts, format: 'text' }, config.deploy.output, loaded.files.root, cwd);
   const shown = displayPath(appDir, cwd);
+  // The plan of the generation in the folder: each queue, bucket and service in the stack it recorded.
+  const plan = buildPlan(lowered.value, config, { previous: previousPlacement(appDir, shown, spec.app.name, config.deploy.environment).placement });
+  // The validator gets ready for the app's resource types while the app is synthesized.
+  validator.warm([...new Set(plan.stacks.flatMap((st) => st.resources.flatMap((r) => Object.keys(r.cloudformation))))].sort(), plan.region);
   const missing = () => diag('DZ6003', `no generated app in ${shown} (${VERSION_FILE} is missing)`, { hint: `run \`dazzle deploy generate${opts.env ? ` --env ${opts.env}` : ''}\` first, then preflight` });
   if (!lstatQuiet(join(appDir, VERSION_FILE)) && !lstatQuiet(join(appDir, STAGING))) return { diagnostics: [...diagnostics, missing()], loaded };
 

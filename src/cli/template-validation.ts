@@ -23,6 +23,11 @@ export interface TemplateText {
 
 /** Validates templates for a region; `close` ends the worker. */
 export interface TemplateValidator {
+  /**
+   * Prepare for templates with these resource types (the engine's first validation, and its first
+   * of each type, cost extra): done in the worker while the app is synthesized. Returns at once.
+   */
+  warm(types: readonly string[], region: string): void;
   validate(templates: readonly TemplateText[], region: string): Promise<readonly SchemaIssue[]>;
   close(): Promise<void>;
 }
@@ -39,6 +44,13 @@ try {
   failure = String((e && e.message) || e);
 }
 parentPort.on('message', (job) => {
+  if (job.warm) {
+    // A template of one resource per type, without properties: its findings are not wanted.
+    const resources = {};
+    job.warm.forEach((type, i) => { resources['R' + i] = { Type: type, Properties: {} }; });
+    try { if (engine) engine.validator.validate(new engine.cv.TemplateContent(JSON.stringify({ Resources: resources }), 'warm.json'), job.region); } catch {}
+    return;
+  }
   if (failure) return parentPort.postMessage({ id: job.id, error: failure });
   try {
     const issues = [];
@@ -86,6 +98,9 @@ export function startTemplateValidation(): TemplateValidator {
     pending.clear();
   });
   return {
+    warm(types, region) {
+      worker.postMessage({ warm: [...types], region });
+    },
     validate(templates, region) {
       const id = next++;
       return new Promise((resolve, reject) => {

@@ -6,13 +6,13 @@
  * construct shape, DZ3xxx linking, DZ4xxx configuration, DZ5xxx lowering,
  * DZ6xxx writing output, DZ7xxx generating and synthesizing, DZ8000–DZ8099 preflight
  * (acknowledgements and reports; the findings themselves are preflight rules, not codes),
- * DZ81xx diff, DZ9xxx internal.
+ * DZ81xx diff, DZ8200–DZ8249 CI (the GitHub Action's report, `deploy ci init`), DZ9xxx internal.
  */
 
 export type Severity = 'error' | 'warning' | 'note';
 
 /** The pipeline phase that produced a diagnostic. */
-export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'generate' | 'synth' | 'preflight' | 'diff' | 'internal';
+export type Phase = 'usage' | 'input' | 'lex' | 'parse' | 'link' | 'config' | 'lower' | 'write' | 'generate' | 'synth' | 'preflight' | 'diff' | 'ci' | 'internal';
 
 export interface CatalogueEntry {
   readonly severity: Severity;
@@ -50,6 +50,7 @@ export const CATALOGUE = {
   DZ1007: { severity: 'error', phase: 'lex', title: 'closing bracket does not match' },
   DZ1008: { severity: 'error', phase: 'lex', title: 'nesting is too deep' },
   DZ1009: { severity: 'warning', phase: 'lex', title: 'file indents with both tabs and spaces' },
+  DZ1010: { severity: 'note', phase: 'parse', title: 'more syntax errors in the file than are reported' },
 
   DZ2001: { severity: 'error', phase: 'parse', title: 'unexpected token' },
   DZ2002: { severity: 'error', phase: 'parse', title: 'unexpected end of file' },
@@ -65,6 +66,9 @@ export const CATALOGUE = {
   DZ2208: { severity: 'error', phase: 'link', title: 'from address is not an email address' },
   DZ2209: { severity: 'error', phase: 'link', title: 'time zone is not an IANA time zone name' },
   DZ2210: { severity: 'error', phase: 'link', title: 'storage binding is not a plain name' },
+  DZ2220: { severity: 'error', phase: 'parse', title: 'date arithmetic default uses a unit dates do not have' },
+  DZ2221: { severity: 'error', phase: 'parse', title: 'derived relation without via' },
+  DZ2222: { severity: 'error', phase: 'parse', title: 'via on a relation that takes none' },
 
   DZ3001: { severity: 'error', phase: 'link', title: 'the project has no app declaration' },
   DZ3002: { severity: 'error', phase: 'link', title: 'the project has more than one app declaration' },
@@ -82,6 +86,10 @@ export const CATALOGUE = {
   DZ3014: { severity: 'error', phase: 'link', title: "ledger or transfer value is outside TigerBeetle's limits" },
   DZ3015: { severity: 'error', phase: 'link', title: 'transfer debits and credits the same ledger' },
   DZ3016: { severity: 'error', phase: 'link', title: 'transfer between ledgers with different ledger ids' },
+  DZ3040: { severity: 'warning', phase: 'link', title: 'a repeated block replaces the earlier one in its module' },
+  DZ3041: { severity: 'error', phase: 'link', title: "via names a field the target entity does not have" },
+  DZ3042: { severity: 'error', phase: 'link', title: 'via field does not refer back to the entity' },
+  DZ3043: { severity: 'error', phase: 'link', title: 'latest_one target has no temporal block' },
 
   DZ4000: { severity: 'note', phase: 'config', title: 'no [deploy] table; every deployment setting is its default' },
   DZ4001: { severity: 'error', phase: 'config', title: 'unknown key in [deploy]' },
@@ -141,6 +149,14 @@ export const CATALOGUE = {
   DZ5060: { severity: 'warning', phase: 'lower', title: 'one availability zone holds a majority of the prod TigerBeetle replicas' },
   DZ5070: { severity: 'error', phase: 'lower', title: 'a resource type the app needs is not available in the region' },
   DZ5080: { severity: 'warning', phase: 'lower', title: 'prod serves plain HTTP: no domain is set' },
+  DZ5090: { severity: 'warning', phase: 'lower', title: 'a stack is near a CloudFormation limit' },
+  DZ5091: { severity: 'error', phase: 'lower', title: 'a stack would pass a CloudFormation limit' },
+  DZ5092: { severity: 'warning', phase: 'lower', title: 'a task role is near an IAM limit' },
+  DZ5093: { severity: 'error', phase: 'lower', title: 'a task role would pass an IAM limit' },
+  DZ5094: { severity: 'warning', phase: 'lower', title: 'a security group is near its rule limit' },
+  DZ5095: { severity: 'error', phase: 'lower', title: 'a security group would pass its rule limit' },
+  DZ5096: { severity: 'warning', phase: 'lower', title: "a task definition is near ECS's size limit" },
+  DZ5097: { severity: 'error', phase: 'lower', title: "a task definition would pass ECS's size limit" },
   DZ5120: { severity: 'error', phase: 'lower', title: 'Kvrocks needs a Cloud Map namespace' },
   DZ5121: { severity: 'error', phase: 'lower', title: 'a service path cannot be an API Gateway route' },
   DZ6001: { severity: 'error', phase: 'write', title: 'generated files were edited by hand' },
@@ -166,6 +182,7 @@ export const CATALOGUE = {
   DZ7003: { severity: 'error', phase: 'generate', title: "an email channel's from address is not an email address" },
   DZ7030: { severity: 'error', phase: 'synth', title: 'CloudFormation template validation error' },
   DZ7031: { severity: 'warning', phase: 'synth', title: 'CloudFormation template validation warning' },
+  DZ7050: { severity: 'warning', phase: 'generate', title: 'the version file places a resource in a stack that is not of its family' },
   DZ7101: { severity: 'error', phase: 'synth', title: 'the app does not compile' },
   DZ7102: { severity: 'error', phase: 'synth', title: 'the app failed to synthesize' },
   DZ7103: { severity: 'error', phase: 'synth', title: 'cdk-nag rule failed (unacknowledged error)' },
@@ -181,6 +198,15 @@ export const CATALOGUE = {
   DZ8104: { severity: 'error', phase: 'diff', title: 'a baseline template is not a CloudFormation template' },
   DZ8105: { severity: 'error', phase: 'diff', title: 'the baseline was generated for another app or environment' },
   DZ8106: { severity: 'error', phase: 'diff', title: 'the baseline app does not synthesize' },
+  DZ8201: { severity: 'error', phase: 'ci', title: 'a report file is not one dazzle wrote' },
+  DZ8202: { severity: 'error', phase: 'ci', title: 'a report file cannot be read' },
+  DZ8203: { severity: 'warning', phase: 'ci', title: 'the pull request comment could not be posted' },
+  DZ8204: { severity: 'note', phase: 'ci', title: 'not a pull request: no comment' },
+  DZ8205: { severity: 'error', phase: 'ci', title: 'the job summary or outputs cannot be written' },
+  DZ8210: { severity: 'error', phase: 'write', title: 'a file dazzle did not write is where the workflow goes' },
+  DZ8211: { severity: 'error', phase: 'write', title: 'the workflow dazzle wrote was edited by hand' },
+  DZ8212: { severity: 'error', phase: 'usage', title: 'the GitHub repository is not known' },
+  DZ8213: { severity: 'error', phase: 'usage', title: 'a deploy ci init option is not valid' },
   DZ9001: { severity: 'error', phase: 'internal', title: 'internal error' },
 } as const satisfies Record<string, CatalogueEntry>;
 

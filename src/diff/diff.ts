@@ -5,7 +5,7 @@
  * change in its impact class, plan level from the two plans.
  */
 import { exportTraps, outputChanges } from './exports.js';
-import type { Change, DiffInput, DiffReport, FailOn, Impact, ResourceChange, StackDiff, StackStatus, Template } from './model.js';
+import type { Change, DiffInput, DiffReport, Impact, ResourceChange, StackDiff, StackStatus, Template } from './model.js';
 import { DIFF_FORMAT_VERSION, IMPACTS } from './model.js';
 import { planChanges } from './plan-changes.js';
 import { provenanceIndex } from './provenance.js';
@@ -147,15 +147,5 @@ export function diffDeployments(input: DiffInput): DiffReport {
   };
 }
 
-/**
- * Whether the report fails the gate: `any` (the default) on any change;
- * `replacement` on a stateful resource replaced or removed, a deploy that
- * breaks, or a service interrupted (a new task definition revision is no
- * replacement that matters); `destructive` on data destroyed (TigerBeetle's
- * critical rules included).
- */
-export function failsOn(report: DiffReport, failOn: FailOn = 'any'): boolean {
-  if (failOn === 'any') return report.summary.changed;
-  const gate: ReadonlySet<Impact> = new Set<Impact>(failOn === 'destructive' ? ['destroys-data'] : ['destroys-data', 'data-kept', 'breaks-deploy', 'interrupts-service']);
-  return report.changes.some((c) => gate.has(c.impact));
-}
+// The gate reads only the report: it lives apart from the comparison (and its CloudFormation diff engine).
+export { failsOn } from './gate.js';

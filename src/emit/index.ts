@@ -6,11 +6,12 @@
 import { createHash } from 'node:crypto';
 import { diag, InternalError, quote, type Diagnostic, type Result } from '../diagnostics/index.js';
 import { noFromAddress, notGenerated } from '../lower/index.js';
-import { envName, type DeploymentPlan, type StackName } from '../plan/index.js';
+import { DASHBOARD_GRAPHS, envName, IMAGE_TAG_CONTEXT, stackFamily, type BaseStackName, type DeploymentPlan, type StackName } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.js';
 import { because, secretRef, stackName, type EmitContext, type StackSource } from './model.js';
 import { computeStack } from './stacks/compute.js';
+import { imagesStack } from './stacks/images.js';
 import { dataStack } from './stacks/data.js';
 import { apiGatewayReadme, apiGatewayStack } from './stacks/api-gateway.js';
 import { kafkaStack } from './stacks/kafka.js';
@@ -74,20 +75,22 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
   return out;
 }
 
+/** The renderer of each family of stacks (a split family's further stacks, `Messaging2`…, render with their family's). */
+const RENDERERS: Readonly<Record<BaseStackName, (c: EmitContext, name: StackName) => StackSource>> = {
+  Network: (c) => networkStack(c),
+  TigerBeetle: (c) => tigerBeetleStack(c),
+  Data: dataStack,
+  Kafka: (c) => kafkaStack(c),
+  Cache: (c) => kvrocksStack(c),
+  Messaging: messagingStack,
+  Images: (c) => imagesStack(c),
+  Compute: computeStack,
+  Api: (c) => apiGatewayStack(c),
+  Observability: (c) => observabilityStack(c),
+};
+
 function stacksOf(ctx: EmitContext): StackSource[] {
-  const present = new Set(ctx.plan.stacks.map((s) => s.name));
-  const all: [StackName, (c: EmitContext) => StackSource][] = [
-    ['Network', networkStack],
-    ['TigerBeetle', tigerBeetleStack],
-    ['Data', dataStack],
-    ['Kafka', kafkaStack],
-    ['Cache', kvrocksStack],
-    ['Messaging', messagingStack],
-    ['Compute', computeStack],
-    ['Api', apiGatewayStack],
-    ['Observability', observabilityStack],
-  ];
-  return all.filter(([n]) => present.has(n)).map(([, f]) => f(ctx));
+  return ctx.plan.stacks.map((s) => RENDERERS[stackFamily(s.name)](ctx, s.name));
 }
 
 /** The stacks in an order in which every stack comes after those it depends on (stable otherwise). */
@@ -159,6 +162,12 @@ function prerequisites(plan: DeploymentPlan): string {
       `- Docker, running on the machine that runs \`cdk deploy\` (a workstation or a CI runner): \`cdk deploy\` builds the service image from ${[...new Set(assets.map((s) => (s.image.kind === 'asset' ? mdCode(s.image.dockerfile) : '')))].join(', ')} there and pushes it to the bootstrap ECR repository. To deploy without Docker, build and push the image elsewhere and set \`[deploy.compute] image\` to it.`,
     );
   }
+  if (a.images) {
+    const im = a.images;
+    items.push(
+      `- or, with no Docker where \`cdk deploy\` runs: the workflow that \`dazzle deploy ci init\` writes builds ${im.builds.map((b) => `${mdCode(b.dockerfile)} as ${mdCode(`<tag>${b.tagSuffix}`)}`).join(', ')} on its runner (docker buildx) and pushes ${im.builds.length === 1 ? 'it' : 'them'} to the Images stack's repository ${mdCode(im.repositoryName)}, which deploys first (${mdCode(`npx cdk deploy ${stackName(plan, 'Images')}`)}); then \`npx cdk deploy --all -c ${IMAGE_TAG_CONTEXT}=<tag>\` runs that image and builds nothing.`,
+    );
+  }
   const images = new Map<string, { readonly ecr: boolean; readonly services: string[] }>();
   for (const s of a.services) {
     if (s.image.kind !== 'uri') continue;
@@ -226,6 +235,45 @@ so deploy with \`--all\` after a change. The one change that needs a different o
 the stacks that use them first, then the Network stack:
 ${mdCode(`npx cdk deploy ${subnetReaders(plan).map((s) => stackName(plan, s)).join(' ')} --exclusively`)},
 then \`npx cdk deploy --all\`.
+
+`;
+}
+
+/** How the app grows within CloudFormation's, IAM's and CloudWatch's limits (README section). */
+function growthSection(plan: DeploymentPlan): string {
+  const a = plan.aws;
+  const split = (['Messaging', 'Data', 'Compute'] as const).map((f) => [f, plan.stacks.filter((s) => stackFamily(s.name) === f).map((s) => s.name)] as const).filter(([, xs]) => xs.length > 1);
+  const now = split.length ? `\n\nThis app is split so now: ${split.map(([f, xs]) => `${f} into ${xs.map(mdCode).join(', ')}`).join('; ')}.` : '';
+  const prefixed = a.services.filter((s) => s.policy.naming.queues === 'prefix' || s.policy.naming.buckets === 'prefix' || s.policy.naming.buses === 'prefix');
+  const roles = prefixed.length
+    ? ` The task role${prefixed.length === 1 ? '' : 's'} of ${prefixed.map((s) => mdText(s.role === 'worker' ? 'the worker' : s.name)).join(', ')} do${prefixed.length === 1 ? 'es' : ''} so now (each statement says so in its cdk-nag acknowledgement).`
+    : '';
+  const graphs = a.dashboard.graphsOmitted ? ` Here ${a.dashboard.graphsOmitted} alarms are shown by their state only.` : '';
+  return `## Growing within AWS's limits
+
+\`dazzle deploy plan\` counts what each stack holds against CloudFormation's limits (500 resources,
+200 outputs, 200 parameters, a 1 MB template), each task role against IAM's (10 managed policies,
+10,240 characters of inline policy), the security groups against EC2's 60 rules and each task
+definition against ECS's 64 KiB; it warns at 80% of a limit and stops at 100%, naming what drives
+the count.
+
+- **Stacks that split.** When the Messaging, Data or Compute stack would pass 80% of a limit, the
+  queues, schedules, buses and email identities (Messaging), buckets (Data) or web services
+  (Compute) that do not fit go to a further stack of the same kind: \`Messaging2\`, \`Messaging3\`…
+  A resource stays in the stack it was first placed in: \`.dazzle-infra-version.json\` records
+  where each one went (\`placement\`), and the next generation keeps it there, because moving a
+  queue, a bucket or a service to another stack would delete it in one and create it in the other.
+  A new one takes the first stack with room (in name order), or starts the next stack. Keep the
+  version file with the app: generated without it, the resources are placed afresh by name. The
+  further stacks share values like the others, by names and SSM parameters: a further Compute
+  stack reads the cluster, the listener and the log group the first one publishes.
+- **Policies by prefix.** A task role lists the ARN of each queue, bucket and bus it may use until
+  that would pass the size at which aws-cdk-lib moves statements into managed policies; then it
+  names them by the prefix every name of this app and environment starts with (\`<app>-<env>-*\`,
+  and for buckets \`<app>-<env>-*-<creation id>\`).${roles}
+- **The dashboard** shows every alarm's state (100 alarms a widget) and graphs the metric of at most
+  ${DASHBOARD_GRAPHS} alarms, the services', the database's and TigerBeetle's first (a dashboard holds at
+  most 500 widgets).${graphs}${now}
 
 `;
 }
@@ -304,7 +352,7 @@ Every resource has a comment naming the DSL construct or \`dazzle.toml\` key it 
 from. Construct IDs come from names in the DSL; renaming a construct replaces the
 resource in AWS.
 
-${tigerBeetleReadme(plan)}${kvrocksReadme(plan)}${apiGatewayReadme(plan)}${stagedDeploySection(plan, deployOrder(plan, stacks).map((s) => s.name))}${wiringSection(plan, stacks)}${choicesSection(plan)}## Checks
+${tigerBeetleReadme(plan)}${kvrocksReadme(plan)}${apiGatewayReadme(plan)}${stagedDeploySection(plan, deployOrder(plan, stacks).map((s) => s.name))}${wiringSection(plan, stacks)}${growthSection(plan)}${choicesSection(plan)}## Checks
 
 The cdk-nag AWS Solutions rules run on every synth (\`bin/app.ts\`). A finding the
 design accepts is acknowledged next to the resource with its reason
@@ -350,6 +398,8 @@ export function emitApp(input: EmitInput): Result<GeneratedApp | undefined> {
     inputs: { checksum: input.inputsChecksum },
     stacks: stacks.map((s) => ({ name: s.name, id: stackName(plan, s.name), file: s.file, checksum: sha256(s.source) })),
     files: checksums,
+    // Where each queue, schedule, bus, email identity, bucket and web service went: the next generation keeps them there.
+    placement: plan.placement,
   };
   files.set(VERSION_FILE, `${json(manifest, 2)}\n`);
   return { value: { files, stacks: stacks.map((s) => ({ name: s.name, id: stackName(plan, s.name), file: s.file })) }, diagnostics: [] };

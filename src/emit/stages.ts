@@ -4,12 +4,12 @@
  * deploys, so `cdk deploy --exclusively` of the application stacks alone works once the
  * infrastructure stacks exist.
  */
-import type { DeploymentPlan, StackName } from '../plan/index.js';
+import { stackFamily, type BaseStackName, type DeploymentPlan, type StackName } from '../plan/index.js';
 import { mdCode } from './code.js';
 import { stackName } from './model.js';
 
-/** Which stage a stack deploys in. */
-const STAGE: Readonly<Record<StackName, 'foundation' | 'infrastructure' | 'application'>> = {
+/** Which stage a stack deploys in (a split family's further stacks, `Messaging2`…, with their family). */
+const STAGE: Readonly<Record<BaseStackName, 'foundation' | 'infrastructure' | 'application'>> = {
   Observability: 'foundation',
   Network: 'foundation',
   TigerBeetle: 'infrastructure',
@@ -17,20 +17,22 @@ const STAGE: Readonly<Record<StackName, 'foundation' | 'infrastructure' | 'appli
   Kafka: 'infrastructure',
   Cache: 'infrastructure',
   Messaging: 'infrastructure',
+  // The image repository exists before a workflow pushes the image the services run.
+  Images: 'infrastructure',
   Compute: 'application',
   Api: 'application',
 };
 
 const TITLES = {
   foundation: 'the alarm topic and the network',
-  infrastructure: 'the data stores (the database, Kafka, the cache, queues and buses), which take the longest',
+  infrastructure: 'the image repository and the data stores (the database, Kafka, the cache, queues and buses), which take the longest',
   application: 'the services (and what routes to them)',
 } as const;
 
 /** `## Staged deploy`: the stacks in deploy order, by stage, each with its command. */
 export function stagedDeploySection(plan: DeploymentPlan, ordered: readonly StackName[]): string {
   const stages = (['foundation', 'infrastructure', 'application'] as const)
-    .map((stage) => ({ stage, stacks: ordered.filter((s) => (STAGE[s] ?? 'application') === stage) }))
+    .map((stage) => ({ stage, stacks: ordered.filter((s) => STAGE[stackFamily(s)] === stage) }))
     .filter((x) => x.stacks.length);
   const lines = stages.map(
     // Inline code, not a fenced block: a stack name is written through mdCode, which escapes what a block could not.

@@ -4,7 +4,7 @@
  * stages (lowering, plan, generate) read only this, never the syntax tree.
  */
 import type { Span } from '../diagnostics/index.js';
-import type { RelationKind } from '../syntax/index.js';
+import type { DateExpression, RelationKind } from '../syntax/index.js';
 
 export const APPSPEC_FORMAT_VERSION = 1;
 
@@ -13,7 +13,13 @@ export type FieldType =
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   /** A field typed by a shared `enum` declaration. */
   | { readonly kind: 'enum_ref'; readonly enum: string }
-  | { readonly kind: 'relation'; readonly relation: RelationKind; readonly target: string }
+  | {
+      readonly kind: 'relation';
+      readonly relation: RelationKind;
+      readonly target: string;
+      /** has_many: the junction entity of a many-to-many; latest_one, descendants_of, ancestors_of: the path (a foreign key on the target). */
+      readonly via?: string;
+    }
   | { readonly kind: 'computed'; readonly expression: string };
 
 export interface Field {
@@ -25,7 +31,10 @@ export interface Field {
   readonly sensitive: boolean;
   /** Object-storage binding from `storage=name`. */
   readonly storage?: string;
+  /** The default as written (`open`, `0`, `today + 30d`). */
   readonly default?: string;
+  /** The default as an expression, when it is a date: `{ kind: 'today' }`, or date arithmetic (`today + 30d`). */
+  readonly defaultExpression?: DateExpression;
   /** Every modifier as written, in order. */
   readonly modifiers: readonly string[];
   readonly span: Span;
@@ -171,6 +180,8 @@ export interface LlmModel {
 
 export interface EventTopic {
   readonly name: string;
+  /** The named event model that declares it (`event_model Orders "Orders":`), if it is named. */
+  readonly model?: string;
   readonly retention: string | null;
   readonly partitionKey: string | null;
   readonly span: Span;
@@ -179,6 +190,39 @@ export interface EventTopic {
 export interface EventType {
   readonly name: string;
   readonly topic: string | null;
+  readonly span: Span;
+}
+
+/** A field of a stream schema. */
+export interface StreamField {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly required: boolean;
+  readonly span: Span;
+}
+
+/** A `stream` (HLESS record stream): its record kind, keys and schemas. It becomes an event bus, or a Kafka topic. */
+export interface Stream {
+  readonly name: string;
+  readonly title?: string;
+  readonly kind: 'INTENT' | 'FACT' | 'OBSERVATION' | 'DERIVATION';
+  readonly description: string | null;
+  readonly partitionKey: string | null;
+  readonly orderingScope: string | null;
+  /** Retention as written (`30d`), when given. */
+  readonly retention: string | null;
+  readonly schemas: readonly { readonly name: string; readonly fields: readonly StreamField[]; readonly span: Span }[];
+  readonly properties: Readonly<Record<string, string>>;
+  readonly span: Span;
+}
+
+/** An `llm_intent`: a prompt run against a model. */
+export interface LlmIntent {
+  readonly name: string;
+  readonly title?: string;
+  readonly model: string | null;
+  readonly timeout: string | null;
+  readonly properties: Readonly<Record<string, string>>;
   readonly span: Span;
 }
 
@@ -221,6 +265,8 @@ export interface AppSpec {
   readonly channels: readonly Channel[];
   readonly eventTopics: readonly EventTopic[];
   readonly events: readonly EventType[];
+  /** HLESS streams (added in format 1; absent from older output). */
+  readonly streams: readonly Stream[];
   readonly schedules: readonly Schedule[];
   readonly jobs: readonly Job[];
   readonly services: readonly Service[];
@@ -228,6 +274,7 @@ export interface AppSpec {
   readonly experiences: readonly PropertyConstruct[];
   readonly webhooks: readonly Webhook[];
   readonly llmModels: readonly LlmModel[];
+  readonly llmIntents: readonly LlmIntent[];
   readonly llmConfig: PropertyConstruct | null;
   readonly tenancy: PropertyConstruct | null;
   readonly configReferences: readonly ConfigReference[];

@@ -63,6 +63,9 @@ export function checkGeneratedNames(decls: readonly Decl[], configReferences: re
       case 'event_model':
         for (const t of d.topics) claim(`topic ${t.name}`, `topic '${t.name}'`, t.nameSpan, GENERATED_NAMES.bus(t.name));
         break;
+      case 'stream':
+        claim(`stream ${d.name}`, `stream '${d.name}'`, d.nameSpan, GENERATED_NAMES.bus(d.name));
+        break;
       case 'entity':
       case 'archetype':
         for (const f of d.fields) {

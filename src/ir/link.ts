@@ -18,6 +18,7 @@ import {
   type Property,
   type PropertyConstructDecl,
   type SectionDecl,
+  type StreamDecl,
   type SubBlock,
   type TransactionDecl,
 } from '../syntax/index.js';
@@ -32,12 +33,14 @@ import {
   type FieldType,
   type Job,
   type Ledger,
+  type LlmIntent,
   type LlmModel,
   type Module,
   type OpaqueConstruct,
   type PropertyConstruct,
   type Schedule,
   type Service,
+  type Stream,
   type Transaction,
   type Webhook,
 } from './appspec.js';
@@ -84,6 +87,10 @@ function byName<T extends { readonly name: string }>(xs: T[]): T[] {
 
 class Linker {
   readonly diagnostics: Diagnostic[] = [];
+  /** Names of declarations that did not parse: a reference to one is not a second error. */
+  broken = new Set<string>();
+  /** Whether a file did not parse at all (its names are unknown, so unresolved references are not reported). */
+  unreadable = false;
 
   /** Report `name` declared twice within one namespace. */
   unique<T>(what: string, items: readonly Located<T>[], nameOf: (t: T) => { name: string; span: Span }): void {
@@ -103,7 +110,10 @@ class Linker {
     }
   }
 
-  link(files: readonly FileAst[], projectFiles: readonly string[]): AppSpec | undefined {
+  link(files: readonly FileAst[], projectFiles: readonly string[], unreadable: boolean): AppSpec | undefined {
+    this.unreadable = unreadable;
+    for (const f of files) for (const b of f.broken ?? []) this.broken.add(b.name ?? b.keyword);
+    const brokenApp = files.some((f) => (f.broken ?? []).some((b) => b.keyword === 'app'));
     const all: Located<Decl>[] = [];
     const modules = new Map<string | null, { files: Set<string>; uses: Set<string> }>();
     const uses: Located<Extract<Decl, { kind: 'use' }>>[] = [];
@@ -156,7 +166,7 @@ class Linker {
     // Exactly one app.
     const apps = of('app');
     const firstApp = apps[0];
-    if (!firstApp) {
+    if (!firstApp && !brokenApp && !unreadable) {
       const first = projectFiles[0] ?? files[0]?.path ?? 'dsl';
       this.diagnostics.push(
         diag('DZ3001', `none of the project's ${projectFiles.length} DSL file${projectFiles.length === 1 ? '' : 's'} declares the app`, {
@@ -183,8 +193,9 @@ class Linker {
     const entityNames = new Set(entityDecls.map((e) => e.decl.name));
     const enumNames = new Set(enumDecls.map((e) => e.decl.name));
 
-    const entities = entityDecls.map((e) => this.entity(e.decl, e.module, entityNames, enumNames));
-    const archetypes = archetypeDecls.map((e) => this.entity(e.decl, e.module, entityNames, enumNames));
+    const entityByName = new Map(entityDecls.map((e) => [e.decl.name, e.decl] as const));
+    const entities = entityDecls.map((e) => this.entity(e.decl, e.module, entityNames, enumNames, entityByName));
+    const archetypes = archetypeDecls.map((e) => this.entity(e.decl, e.module, entityNames, enumNames, entityByName));
     const enums: EnumType[] = enumDecls.map(({ decl }: Located<EnumDecl>) => ({
       name: decl.name,
       ...(decl.title !== undefined ? { title: decl.title } : {}),
@@ -212,30 +223,37 @@ class Linker {
       };
     });
     const ledgerNames = ledgers.map((l) => l.name);
+    // One lookup per transfer side, not a scan of every ledger (thousands of transfers and ledgers).
+    const ledgerSet: ReadonlySet<string> = new Set(ledgerNames);
 
     const txDecls = of('transaction');
     this.unique('transaction', txDecls, (d) => ({ name: d.name, span: d.nameSpan }));
-    const transactions = txDecls.map(({ decl }) => this.transaction(decl, ledgerNames));
+    const transactions = txDecls.map(({ decl }) => this.transaction(decl, ledgerNames, ledgerSet));
 
     const messageNames = new Set(opaque.filter((o) => o.decl.keyword === 'message' && o.decl.name).map((o) => o.decl.name as string));
     const channelDecls = of('channel');
     this.unique('channel', channelDecls, (d) => ({ name: d.name, span: d.nameSpan }));
     const channels = channelDecls.map(({ decl }) => this.channel(decl, messageNames));
 
-    const eventModels = of('event_model').map((x) => x.decl as EventModelDecl);
+    const eventModels = this.lastPerModule(of('event_model'), 'event_model').map((x) => x.decl as EventModelDecl);
+    this.unique('event_model', of('event_model').filter((x) => x.decl.name !== undefined), (d) => ({ name: d.name as string, span: d.nameSpan as Span }));
+    const modelOf = new Map<SubBlock, string>();
+    for (const m of eventModels) if (m.name !== undefined) for (const t of m.topics) modelOf.set(t, m.name);
     const topicBlocks = eventModels.flatMap((m) => m.topics);
     const eventBlocks = eventModels.flatMap((m) => m.events);
     this.unique('topic', topicBlocks.map((t) => ({ decl: t, module: null, file: t.span.file })), (t) => ({ name: t.name, span: t.nameSpan }));
     this.unique('event', eventBlocks.map((t) => ({ decl: t, module: null, file: t.span.file })), (t) => ({ name: t.name, span: t.nameSpan }));
     const topicNames = topicBlocks.map((t) => t.name);
+    const topicSet: ReadonlySet<string> = new Set(topicNames);
     const eventTopics = topicBlocks.map((t) => {
       const p = props(t.members);
-      return { name: t.name, retention: text(p.get('retention')), partitionKey: text(p.get('partition_key')), span: t.span };
+      const model = modelOf.get(t);
+      return { name: t.name, ...(model !== undefined ? { model } : {}), retention: text(p.get('retention')), partitionKey: text(p.get('partition_key')), span: t.span };
     });
     const events = eventBlocks.map((e) => {
       const topic = props(e.members).get('topic');
       const topicName = text(topic);
-      if (topic && topicName && !topicNames.includes(topicName)) {
+      if (topic && topicName && !topicSet.has(topicName) && !this.broken.has(topicName) && !this.unreadable) {
         const hint = didYouMean(topicName, topicNames);
         this.diagnostics.push(
           diag('DZ3009', `event '${e.name}' names topic ${quote(topicName)}, which is not declared`, {
@@ -246,6 +264,10 @@ class Linker {
       }
       return { name: e.name, topic: topicName, span: e.span };
     });
+
+    const streamDecls = of('stream');
+    this.unique('stream', streamDecls, (d) => ({ name: d.name, span: d.nameSpan }));
+    const streams = streamDecls.map(({ decl }) => this.stream(decl, entityNames, enumNames, entityByName));
 
     const scheduleDecls = pc('schedule');
     const jobDecls = pc('job');
@@ -321,11 +343,43 @@ class Linker {
       };
     });
 
+    const intentDecls = pc('llm_intent');
+    this.unique('llm_intent', intentDecls, (d) => ({ name: d.name, span: d.nameSpan }));
+    const modelNames = llmModels.map((m) => m.name);
+    const llmIntents: LlmIntent[] = intentDecls.map(({ decl }) => {
+      const p = props(decl.members);
+      const model = p.get('model');
+      const modelName = text(model);
+      if (model && modelName && !modelNames.includes(modelName) && !this.broken.has(modelName) && !this.unreadable) {
+        const hint = didYouMean(modelName, modelNames);
+        this.diagnostics.push(
+          diag('DZ3010', `llm_intent '${decl.name}' uses model ${quote(modelName)}, which is not a declared llm_model`, {
+            span: model.value.span ?? model.keySpan,
+            hint: hint ?? (modelNames.length ? `declared models: ${modelNames.join(', ')}` : 'declare it with `llm_model name "Title":`'),
+          }),
+        );
+      }
+      return {
+        name: decl.name,
+        ...(decl.title !== undefined ? { title: decl.title } : {}),
+        model: modelName,
+        timeout: text(p.get('timeout')),
+        properties: propertyRecord(decl.members),
+        span: decl.span,
+      };
+    });
+
+    // A module holds one llm_config and one tenancy: a later block in the same module replaces
+    // the earlier one (as Dazzle reads them); two modules each declaring one is an error.
     const section = (k: 'llm_config' | 'tenancy'): PropertyConstruct | null => {
-      const ds = of(k);
+      const ds = this.lastPerModule(of(k), k);
       for (const extra of ds.slice(1)) {
         this.diagnostics.push(
-          diag('DZ3003', `'${k}' is declared twice`, { span: extra.decl.span, related: ds[0] ? [{ message: 'first declared here', span: ds[0].decl.span }] : [], hint: 'merge them into one block' }),
+          diag('DZ3003', `'${k}' is declared in two modules (${quote(ds[0]?.module ?? '(no module)')} and ${quote(extra.module ?? '(no module)')}); an app has one`, {
+            span: extra.decl.keySpan,
+            related: ds[0] ? [{ message: 'first declared here', span: ds[0].decl.keySpan }] : [],
+            hint: 'keep one block, in one module',
+          }),
         );
       }
       const d = ds[0]?.decl;
@@ -334,8 +388,8 @@ class Linker {
     const llmConfig = section('llm_config');
     const tenancy = section('tenancy');
     const defaultModel = llmConfig?.properties.default_model;
-    if (llmConfig && defaultModel && !llmModels.some((m) => m.name === defaultModel)) {
-      const decl = all.find((x) => x.decl.kind === 'llm_config')?.decl as SectionDecl;
+    if (llmConfig && defaultModel && !llmModels.some((m) => m.name === defaultModel) && !this.broken.has(defaultModel) && !this.unreadable) {
+      const decl = all.find((x) => x.decl.kind === 'llm_config' && x.decl.span === llmConfig.span)?.decl as SectionDecl;
       const p = props(decl.members).get('default_model') as Property;
       const hint = didYouMean(defaultModel, llmModels.map((m) => m.name));
       this.diagnostics.push(
@@ -369,6 +423,7 @@ class Linker {
       channels: byName(channels),
       eventTopics: byName(eventTopics),
       events: byName(events),
+      streams: byName(streams),
       schedules: byName(schedules),
       jobs: byName(jobs),
       services: byName(services),
@@ -376,6 +431,7 @@ class Linker {
       experiences: byName(experiences),
       webhooks: byName(webhooks),
       llmModels: byName(llmModels),
+      llmIntents: byName(llmIntents),
       llmConfig,
       tenancy,
       configReferences,
@@ -383,8 +439,30 @@ class Linker {
     };
   }
 
+  /**
+   * Keep the last of the blocks each module declares (as Dazzle reads a module), with a warning
+   * on each block that a later one replaces.
+   */
+  lastPerModule<T extends { readonly span: Span }>(items: readonly Located<T>[], what: string): Located<T>[] {
+    const last = new Map<string | null, Located<T>>();
+    for (const it of items) {
+      const prev = last.get(it.module);
+      if (prev) {
+        this.diagnostics.push(
+          diag('DZ3040', `this ${what} block replaces the one before it in module ${quote(it.module ?? '(no module)')}; only the last one is read`, {
+            span: prev.decl.span,
+            related: [{ message: `the ${what} block that replaces it`, span: it.decl.span }],
+            hint: `merge the blocks into one ${what}`,
+          }),
+        );
+      }
+      last.set(it.module, it);
+    }
+    return [...last.values()];
+  }
+
   checkEntityRef(target: string, span: Span, entityNames: ReadonlySet<string>, where: string): void {
-    if (entityNames.has(target)) return;
+    if (entityNames.has(target) || this.broken.has(target) || this.unreadable) return;
     const hint = didYouMean(target, entityNames);
     this.diagnostics.push(
       diag('DZ3004', `${where} refers to entity ${quote(target)}, which is not declared`, {
@@ -394,7 +472,7 @@ class Linker {
     );
   }
 
-  entity(decl: EntityDecl, module: string | null, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>): Entity {
+  entity(decl: EntityDecl, module: string | null, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>, entityByName: ReadonlyMap<string, EntityDecl>): Entity {
     const seen = new Map<string, Span>();
     const fields: Field[] = [];
     for (const f of decl.fields) {
@@ -412,11 +490,11 @@ class Linker {
       seen.set(f.name, f.nameSpan);
       let type: FieldType = f.type;
       if (f.type.kind === 'relation') {
-        this.checkEntityRef(f.type.target, f.type.targetSpan, entityNames, `field '${decl.name}.${f.name}'`);
-        type = { kind: 'relation', relation: f.type.relation, target: f.type.target };
+        this.relation(decl, f, entityNames, entityByName);
+        type = { kind: 'relation', relation: f.type.relation, target: f.type.target, ...(f.type.via !== undefined ? { via: f.type.via } : {}) };
       } else if (f.type.kind === 'scalar' && !SCALAR_TYPES.has(f.type.name)) {
         if (enumNames.has(f.type.name) && f.type.args.length === 0) type = { kind: 'enum_ref', enum: f.type.name };
-        else this.unknownType(f.type.name, f.typeSpan, decl, f.name, entityNames, enumNames);
+        else if (!this.broken.has(f.type.name) && !this.unreadable) this.unknownType(f.type.name, f.typeSpan, decl, f.name, entityNames, enumNames);
       } else if (f.type.kind === 'scalar' && f.type.name === 'poly_ref') {
         for (const t of f.type.args) this.checkEntityRef(String(t), f.typeSpan, entityNames, `field '${decl.name}.${f.name}'`);
       }
@@ -433,6 +511,7 @@ class Linker {
       } as Field;
       if (storage !== undefined) field.storage = storage;
       if (f.default !== undefined) field.default = f.default;
+      if (f.defaultExpression !== undefined) field.defaultExpression = f.defaultExpression;
       field.modifiers = mods;
       field.span = f.span;
       fields.push(field);
@@ -443,7 +522,97 @@ class Linker {
       : { name: decl.name, module, fields, directives, span: decl.span };
   }
 
-  unknownType(name: string, span: Span, decl: EntityDecl, field: string, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>): void {
+  /**
+   * A relation's target (and junction, or foreign key) must exist: `has_many Tag via ArticleTag`
+   * needs the entity ArticleTag; `latest_one Employment via person` needs Employment's field
+   * `person`, a reference back to this entity, and Employment's `temporal:` block.
+   */
+  relation(decl: EntityDecl | { readonly name: string; readonly kind: string }, f: EntityDecl['fields'][number], entityNames: ReadonlySet<string>, entityByName: ReadonlyMap<string, EntityDecl>): void {
+    if (f.type.kind !== 'relation') return;
+    const t = f.type;
+    const where = `field '${decl.name}.${f.name}'`;
+    const selfTarget = t.target === 'self' && (t.relation === 'descendants_of' || t.relation === 'ancestors_of');
+    if (!selfTarget) this.checkEntityRef(t.target, t.targetSpan, entityNames, where);
+    if (t.via === undefined || t.viaSpan === undefined) return;
+    if (t.relation === 'has_many') {
+      this.checkEntityRef(t.via, t.viaSpan, entityNames, `the junction of ${where}`);
+      return;
+    }
+    if (t.relation !== 'latest_one') return;
+    const target = entityByName.get(t.target);
+    if (!target || this.brokenEntity(target)) return;
+    const fk = target.fields.find((x) => x.name === t.via);
+    if (!fk) {
+      const hint = didYouMean(t.via, target.fields.map((x) => x.name));
+      this.diagnostics.push(
+        diag('DZ3041', `${where} reads the newest ${t.target} via ${quote(t.via)}, which is not a field of ${t.target}`, {
+          span: t.viaSpan,
+          related: [{ message: `entity ${t.target} is declared here`, span: target.nameSpan }],
+          hint: hint ?? `name the field of ${t.target} that refers to ${decl.name}, e.g. 'latest_one ${t.target} via ${decl.name.toLowerCase()}'`,
+        }),
+      );
+      return;
+    }
+    if (fk.type.kind !== 'relation' || (fk.type.relation !== 'ref' && fk.type.relation !== 'belongs_to') || fk.type.target !== decl.name) {
+      this.diagnostics.push(
+        diag('DZ3042', `${where} reads the newest ${t.target} via '${t.via}', but ${t.target}.${t.via} is not a 'ref ${decl.name}'`, {
+          span: t.viaSpan,
+          related: [{ message: `${t.target}.${t.via} is declared here`, span: fk.nameSpan }],
+          hint: `latest_one follows a foreign key on ${t.target} back to ${decl.name}: declare '${t.via}: ref ${decl.name}' on ${t.target}, or name that field`,
+        }),
+      );
+      return;
+    }
+    if (!target.directives.some((d) => /^temporal\s*:/.test(d.text))) {
+      this.diagnostics.push(
+        diag('DZ3043', `${where} is 'latest_one ${t.target}', but ${t.target} has no 'temporal:' block to say which of its rows is current`, {
+          span: t.targetSpan,
+          related: [{ message: `entity ${t.target} is declared here`, span: target.nameSpan }],
+          hint: `add to ${t.target}: temporal: with start_field, end_field and key_field`,
+        }),
+      );
+    }
+  }
+
+  /** An entity that lost a line to error recovery (its fields may be missing). */
+  brokenEntity(e: EntityDecl): boolean {
+    return this.broken.has(e.name);
+  }
+
+  stream(decl: StreamDecl, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>, entityByName: ReadonlyMap<string, EntityDecl>): Stream {
+    const p = props(decl.members);
+    const kind = (text(p.get('kind')) ?? 'FACT').toUpperCase() as Stream['kind'];
+    const schemas = decl.schemas.map((s) => ({
+      name: s.name,
+      fields: s.fields.map((f) => {
+        let type: FieldType = f.type;
+        if (f.type.kind === 'relation') {
+          this.relation({ name: decl.name, kind: 'stream' }, f, entityNames, entityByName);
+          type = { kind: 'relation', relation: f.type.relation, target: f.type.target, ...(f.type.via !== undefined ? { via: f.type.via } : {}) };
+        } else if (f.type.kind === 'scalar' && !SCALAR_TYPES.has(f.type.name)) {
+          if (enumNames.has(f.type.name) && f.type.args.length === 0) type = { kind: 'enum_ref', enum: f.type.name };
+          else this.unknownType(f.type.name, f.typeSpan, { name: `${decl.name}.${s.name}` }, f.name, entityNames, enumNames);
+        }
+        const mods = f.modifiers.map((m) => m.name);
+        return { name: f.name, type, required: mods.includes('required') || mods.includes('pk'), span: f.span };
+      }),
+      span: s.span,
+    }));
+    return {
+      name: decl.name,
+      ...(decl.title !== undefined ? { title: decl.title } : {}),
+      kind,
+      description: text(p.get('description')),
+      partitionKey: text(p.get('partition_key')),
+      orderingScope: text(p.get('ordering_scope')),
+      retention: text(p.get('retention')),
+      schemas,
+      properties: propertyRecord(decl.members),
+      span: decl.span,
+    };
+  }
+
+  unknownType(name: string, span: Span, decl: { readonly name: string }, field: string, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>): void {
     const candidates = [...SCALAR_TYPES.keys(), ...enumNames];
     const near = didYouMean(name, candidates);
     const isEntity = entityNames.has(name);
@@ -457,14 +626,14 @@ class Linker {
     );
   }
 
-  transaction(decl: TransactionDecl, ledgerNames: readonly string[]): Transaction {
+  transaction(decl: TransactionDecl, ledgerNames: readonly string[], ledgerSet: ReadonlySet<string>): Transaction {
     const p = props(decl.members);
     const transfers = decl.transfers.map((t: SubBlock) => {
       const tp = props(t.members);
       for (const side of ['debit', 'credit'] as const) {
         const prop = tp.get(side);
         const name = text(prop);
-        if (prop && name && !ledgerNames.includes(name)) {
+        if (prop && name && !ledgerSet.has(name) && !this.broken.has(name) && !this.unreadable) {
           const hint = didYouMean(name, ledgerNames);
           this.diagnostics.push(
             diag('DZ3005', `transfer '${t.name}' in transaction '${decl.name}' ${side}s ledger ${quote(name)}, which is not declared`, {
@@ -502,7 +671,7 @@ class Linker {
       const op_ = props(op.members);
       const message = op_.get('message');
       const messageName = text(message);
-      if (message && messageName && messageNames.size > 0 && !messageNames.has(messageName)) {
+      if (message && messageName && messageNames.size > 0 && !messageNames.has(messageName) && !this.broken.has(messageName) && !this.unreadable) {
         const hint = didYouMean(messageName, messageNames);
         this.diagnostics.push(
           diag('DZ3008', `${op.keyword} '${op.name}' of channel '${decl.name}' uses message ${quote(messageName)}, which is not declared`, {
@@ -578,10 +747,15 @@ class Linker {
 }
 
 /** Link parsed files into one AppSpec. `projectFiles` lists every DSL file (for messages). */
-export function link(files: readonly FileAst[], projectFiles: readonly string[]): Result<AppSpec | undefined> {
+/**
+ * Link parsed files into one AppSpec. `projectFiles` lists every DSL file (for messages);
+ * `unreadable` says a file could not be parsed at all, so names it may declare are unknown
+ * and unresolved references are not reported (they would follow from that file's errors).
+ */
+export function link(files: readonly FileAst[], projectFiles: readonly string[], unreadable = false): Result<AppSpec | undefined> {
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const l = new Linker();
-  const spec = l.link(sorted, projectFiles);
+  const spec = l.link(sorted, projectFiles, unreadable);
   return { value: spec ? deepFreeze(spec) : undefined, diagnostics: l.diagnostics };
 }
 

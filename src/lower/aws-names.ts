@@ -36,6 +36,7 @@ export const NAME_LIMITS = {
   emailLocalPart: 64,
   databaseName: 63,
   dashboardName: 255,
+  imageRepositoryName: 256,
   topicDisplayName: 100,
 } as const;
 
@@ -63,13 +64,33 @@ export function shorten(text: string, max: number, sep = '-'): string {
  * environment is never shortened away, so two environments of an app never share a name.
  */
 export function scoped(app: string, environment: string, name: string | null, max: number, sep = '-'): string {
-  const join = (a: string, n: string | null) => [a, environment, ...(n === null ? [] : [n])].join(sep);
-  const full = join(app, name);
-  if (full.length <= max) return full;
+  const parts = scopedParts(app, environment, name, max, sep);
+  return [parts.app, environment, ...(parts.name === null ? [] : [parts.name])].join(sep);
+}
+
+/** The app's and the name's parts of a `scoped` name (each shortened as `scoped` shortens it). */
+function scopedParts(app: string, environment: string, name: string | null, max: number, sep: string): { readonly app: string; readonly name: string | null } {
+  const full = [app, environment, ...(name === null ? [] : [name])].join(sep);
+  if (full.length <= max) return { app, name };
   const budget = max - environment.length - sep.length * (name === null ? 1 : 2);
-  if (name === null) return join(shorten(app, budget, sep), null);
+  if (name === null) return { app: shorten(app, budget, sep), name: null };
   const appMax = Math.min(app.length, Math.max(Math.ceil(budget / 2), budget - name.length));
-  return join(shorten(app, appMax, sep), shorten(name, budget - appMax, sep));
+  return { app: shorten(app, appMax, sep), name: shorten(name, budget - appMax, sep) };
+}
+
+/**
+ * The part of a `scoped` name before its own name: `<app part><sep><env><sep>`. Every name of one
+ * app and environment that `scoped` makes with the same app part starts with it, and no name of
+ * another environment does (the environment is never shortened away); a policy may grant the
+ * names that start with it (`<prefix>*`) instead of listing each one.
+ */
+export function scopedPrefix(app: string, environment: string, name: string, max: number, sep = '-'): string {
+  return `${scopedParts(app, environment, name, max, sep).app}${sep}${environment}${sep}`;
+}
+
+/** The AWS partition of a region: `aws`, `aws-cn` (China) or `aws-us-gov` (GovCloud). */
+export function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
 
 const longest = (xs: readonly string[]) => Math.max(...xs.map((x) => x.length));
@@ -99,10 +120,21 @@ const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
  * digits and single hyphens, at most 54 characters, so that the whole name fits S3's 63.
  */
 export function bucketPrefix(app: string, environment: string, name: string): string {
+  const { appPart, clean } = bucketParts(app);
+  return scoped(appPart, environment, clean(name) || null, NAME_LIMITS.bucketPrefix);
+}
+
+/** The app's part of its bucket names (lower case, hyphens, clear of S3's reserved prefixes), and the cleaning of a name. */
+function bucketParts(app: string): { readonly appPart: string; readonly clean: (x: string) => string } {
   const clean = (x: string) => x.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   const appPart = clean(app) || 'app';
-  const allowed = RESERVED_BUCKET_PREFIXES.some((p) => `${appPart}-`.startsWith(p)) ? `dz-${appPart}` : appPart;
-  return scoped(allowed, environment, clean(name) || null, NAME_LIMITS.bucketPrefix);
+  return { appPart: RESERVED_BUCKET_PREFIXES.some((p) => `${appPart}-`.startsWith(p)) ? `dz-${appPart}` : appPart, clean };
+}
+
+/** The prefixes of the app's bucket names in an environment (`ledger-app-prod-`): usually one, see `scopedPrefix`. */
+export function bucketNamePrefixes(app: string, environment: string, names: readonly string[]): string[] {
+  const { appPart, clean } = bucketParts(app);
+  return [...new Set(names.map((n) => scopedPrefix(appPart, environment, clean(n) || 'x', NAME_LIMITS.bucketPrefix)))].sort();
 }
 
 /** The length of a bucket's full name, `<prefix>-<creation id>`. */
@@ -114,6 +146,12 @@ export function bucketNameLength(prefix: string): number {
 export function busName(app: string, environment: string, name: string): string {
   const clean = (x: string) => x.replace(/[^A-Za-z0-9._-]+/g, '-');
   return scoped(clean(app), environment, clean(name), NAME_LIMITS.busName);
+}
+
+/** The prefixes of the app's event bus names in an environment (`ledger_app-prod-`): usually one, see `scopedPrefix`. */
+export function busNamePrefixes(app: string, environment: string, names: readonly string[]): string[] {
+  const clean = (x: string) => x.replace(/[^A-Za-z0-9._-]+/g, '-');
+  return [...new Set(names.map((n) => scopedPrefix(clean(app), environment, clean(n), NAME_LIMITS.busName)))].sort();
 }
 
 /**
@@ -228,7 +266,24 @@ export function wiringParameters(app: string, environment: string) {
       databaseReaderHost: `${base}/data/database/reader-host`,
       databaseSecretArn: `${base}/data/database/secret-arn`,
     },
+    /** What the first Compute stack publishes for the further ones (`Compute2`…), when there are any. */
+    compute: {
+      clusterName: `${base}/compute/cluster-name`,
+      listenerArn: `${base}/compute/listener-arn`,
+      logGroupName: `${base}/compute/log-group-name`,
+      redisUrl: `${base}/compute/redis-url`,
+      /** The ARN of a secret the first Compute stack creates, by the variable it is for. */
+      secretArnPrefix: `${base}/compute/secrets`,
+    },
   } as const;
+}
+
+/**
+ * The SSM parameter holding the creation id of a Data stack with buckets (the end of their names):
+ * `/ledger_app/prod/data/creation-id`, `/ledger_app/prod/data2/creation-id` for `Data2`.
+ */
+export function creationIdParameter(app: string, environment: string, stack: string): string {
+  return `${parameterBase(app, environment)}/${stack.toLowerCase()}/creation-id`;
 }
 
 /**
@@ -277,6 +332,13 @@ export function queueNames(app: string, environment: string, name: string): { re
   return { queue: sqsName(app, environment, name), deadLetters: sqsName(app, environment, `${name}-dlq`) };
 }
 
+/** The prefixes of the app's queue names in an environment (`ledger_app-prod-`): usually one, see `scopedPrefix`. */
+export function queueNamePrefixes(app: string, environment: string, names: readonly string[]): string[] {
+  const clean = (x: string) => x.replace(/[^A-Za-z0-9_-]+/g, '-');
+  const all = [...names, 'dazzle-schedules'].flatMap((n) => [n, `${n}-dlq`]);
+  return [...new Set(all.map((n) => scopedPrefix(clean(app), environment, clean(n), NAME_LIMITS.queueName)))].sort();
+}
+
 /** The schedule queue's names (see `queueNames`). */
 export function scheduleQueueNames(app: string, environment: string): { readonly queue: string; readonly deadLetters: string } {
   return queueNames(app, environment, 'dazzle-schedules');
@@ -304,6 +366,15 @@ export function emailIdentity(address: string, environment: string): string {
   const at = address.lastIndexOf('@');
   if (at < 1) return address;
   return `${address.slice(0, at)}+${environment}${address.slice(at)}`;
+}
+
+/**
+ * The app's ECR repository: `ledger-app-prod` (lower-case letters and digits between single
+ * `-`; at most 256). Fixed, so the workflow that pushes to it knows it before any deploy.
+ */
+export function imageRepositoryName(app: string, environment: string): string {
+  const appPart = app.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'app';
+  return scoped(appPart, environment, null, NAME_LIMITS.imageRepositoryName);
 }
 
 /** The CloudWatch dashboard: `ledger_app-prod` (letters, digits, `-` and `_`; at most 255). */

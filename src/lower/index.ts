@@ -9,7 +9,7 @@ import type { InfraRequirements } from './requirements.js';
 export type * from './requirements.js';
 export { toAwsCron, toAwsRate, type Converted } from './schedule-expression.js';
 export { PASSES } from './passes/index.js';
-export { configKey, configValue, spanOf } from './context.js';
+export { causeText, configKey, configValue, spanOf } from './context.js';
 export * from './aws-names.js';
 export * from './kafka-names.js';
 export * from './discovery-names.js';

@@ -103,7 +103,7 @@ function queueAlarms(prefix: string, label: string, queue: string | null): Spec[
 }
 
 /** The alarms of a plan, each in the stack that owns what it watches. */
-export function plannedAlarms(a: Omit<AwsRequirements, 'alarms'>): AwsAlarm[] {
+export function plannedAlarms(a: Omit<AwsRequirements, 'alarms' | 'dashboard'>): AwsAlarm[] {
   const out: AwsAlarm[] = [];
   const add = (stack: StackName, specs: readonly Spec[]) => {
     for (const s of specs) out.push({ ...s, stack, name: alarmName(a.app, a.environment, stack, s.id), metrics: s.metrics ?? 1 });
@@ -137,7 +137,8 @@ export function plannedAlarms(a: Omit<AwsRequirements, 'alarms'>): AwsAlarm[] {
   }
   if (a.kafka) add('Kafka', kafkaAlarmSpecs(a.kafka));
   if (a.kvrocks) add('Cache', kvrocksAlarmSpecs(a.kvrocks));
-  for (const q of a.queues) add('Messaging', queueAlarms(`Queue${pascal(q.name)}`, q.name, q.name));
+  // A queue's alarms live in the Messaging stack that makes the queue.
+  for (const q of a.queues) add(q.stack, queueAlarms(`Queue${pascal(q.name)}`, q.name, q.name));
   if (a.scheduleQueue) add('Messaging', queueAlarms('ScheduleQueue', 'schedules', null));
   add('Compute', [
     {
@@ -156,7 +157,7 @@ export function plannedAlarms(a: Omit<AwsRequirements, 'alarms'>): AwsAlarm[] {
   ]);
   for (const s of a.services) {
     if (s.runtime !== 'fargate') continue;
-    add('Compute', serviceAlarms(s.id, s.role === 'worker' ? 'worker' : s.name, s.role === 'web'));
+    add(s.stack, serviceAlarms(s.id, s.role === 'worker' ? 'worker' : s.name, s.role === 'web'));
   }
   return out;
 }

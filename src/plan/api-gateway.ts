@@ -12,7 +12,7 @@
 import type { ResolvedConfig } from '../config/index.js';
 import { apiRouteKeys, configKey, parameterBase, type InfraRequirements } from '../lower/index.js';
 import type { AwsService } from './aws.js';
-import type { Cost, PlanResource } from './model.js';
+import type { Cost, PlanResourceDraft } from './model.js';
 
 /** HTTP API requests per million (first 300 million a month), and the range the estimate assumes. */
 const HTTP_API_PER_MILLION = 1;
@@ -53,7 +53,7 @@ export function apiRoutes(services: readonly Pick<AwsService, 'name' | 'role' | 
 }
 
 /** The AWS choices of `[deploy.api_gateway]`, or null when it is off. */
-export function awsApiGateway(req: Pick<InfraRequirements, 'app'>, config: ResolvedConfig, services: readonly AwsService[]): AwsApiGateway | null {
+export function awsApiGateway(req: Pick<InfraRequirements, 'app'>, config: ResolvedConfig, services: readonly Pick<AwsService, 'name' | 'role' | 'settings'>[]): AwsApiGateway | null {
   const d = config.deploy;
   if (!d.api_gateway.enabled) return null;
   return {
@@ -71,7 +71,7 @@ export function awsApiGateway(req: Pick<InfraRequirements, 'app'>, config: Resol
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** The Api stack's resources in the plan. */
-export function apiGatewayResources(g: AwsApiGateway, config: ResolvedConfig): PlanResource[] {
+export function apiGatewayResources(g: AwsApiGateway, config: ResolvedConfig): PlanResourceDraft[] {
   const enabled = configKey(config, 'api_gateway.enabled');
   const cost: Cost = {
     low: round2(REQUESTS_MILLIONS.low * HTTP_API_PER_MILLION),
@@ -120,7 +120,7 @@ export function apiGatewayResources(g: AwsApiGateway, config: ResolvedConfig): P
               'AWS::CertificateManager::Certificate': g.certificateArn ? 0 : 1,
               'AWS::Route53::RecordSet': g.hostedZoneId ? 1 : 0,
             },
-          } satisfies PlanResource,
+          } satisfies PlanResourceDraft,
         ]
       : []),
   ];

@@ -26,6 +26,9 @@ import {
   type SubnetLayout,
 } from '../lower/index.js';
 import { plannedAlarms, type AwsAlarm } from './alarms.js';
+import type { StackName } from './model.js';
+import { namePrefixes, taskRolePolicy, type TaskRolePolicy } from './policies.js';
+import { imagesOf, type AwsImages } from './images.js';
 import { awsKafka, type AwsKafka } from './kafka.js';
 import { awsKvrocks, type AwsKvrocks } from './kvrocks.js';
 import { awsApiGateway, type AwsApiGateway } from './api-gateway.js';
@@ -98,6 +101,8 @@ export interface AwsBucket {
   readonly fields: readonly string[];
   readonly versioning: boolean;
   readonly removalPolicy: 'retain' | 'destroy';
+  /** The Data stack that makes it (its creation id ends the bucket's name). */
+  readonly stack: StackName;
 }
 
 export interface AwsService {
@@ -128,25 +133,30 @@ export interface AwsService {
   readonly taskRoleId: string;
   /** What the service's task role may do: exactly what the service uses. */
   readonly grants: AwsGrants;
+  /** The task role's statements, and whether they name queues, buckets and buses by prefix. */
+  readonly policy: TaskRolePolicy;
+  /** The Compute stack that runs it. */
+  readonly stack: StackName;
 }
 
 /**
- * A service's permissions, by the names of what it may use. Web services send to the queues;
+ * A service's permissions, by kind of resource: each grant covers every resource of its kind
+ * (so the plan stays linear in the number of resources). Web services send to the queues;
  * only the worker (which consumes them) may receive and delete their messages.
  */
 export interface AwsGrants {
-  /** Buckets (DSL names): read, write and delete objects, list the bucket. */
-  readonly buckets: readonly string[];
-  /** Queues (DSL names) it may send to. */
-  readonly sendTo: readonly string[];
-  /** Queues (DSL names) it may receive from and delete from. */
-  readonly consumeFrom: readonly string[];
+  /** The buckets: read, write and delete objects, list the bucket. */
+  readonly buckets: boolean;
+  /** The queues: send. */
+  readonly sendToQueues: boolean;
+  /** The queues: receive and delete. */
+  readonly consumeQueues: boolean;
   /** Whether it consumes the schedule queue. */
   readonly consumeSchedules: boolean;
-  /** Buses (DSL names) it may put events on. */
-  readonly putEvents: readonly string[];
-  /** Email channels (DSL names) whose identity it may send from. */
-  readonly sendEmail: readonly string[];
+  /** The buses: put events. */
+  readonly putEvents: boolean;
+  /** The email channels' identities: send email from them. */
+  readonly sendEmail: boolean;
   /** Whether it may read the TigerBeetle cluster parameters. */
   readonly tigerBeetleParameters: boolean;
   /** Kafka topics (DSL names) it may read and write, with the consumer groups under the prefix (`[deploy.kafka]`). */
@@ -159,6 +169,8 @@ export interface AwsQueue {
   readonly deadLetterAfter: number;
   readonly queueName: string;
   readonly deadLetterQueueName: string;
+  /** The Messaging stack that makes it. */
+  readonly stack: StackName;
 }
 
 export interface AwsRequirements {
@@ -180,13 +192,13 @@ export interface AwsRequirements {
   readonly queues: readonly AwsQueue[];
   /** The queue every schedule sends to (fixed names), when there are schedules. */
   readonly scheduleQueue: { readonly queueName: string; readonly deadLetterQueueName: string } | null;
-  readonly buses: readonly { readonly name: string; readonly kind: 'eventbridge' | 'kafka-topic'; readonly retention: string | null; readonly busName: string }[];
+  readonly buses: readonly { readonly name: string; readonly kind: 'eventbridge' | 'kafka-topic'; readonly retention: string | null; readonly busName: string; readonly stack: StackName }[];
   /**
    * SES identities: the channel's from address, and the address this environment sends from
    * (`identity`: the address in prod, its sub-address `local+<env>@domain` elsewhere).
    */
-  readonly emailIdentities: readonly { readonly name: string; readonly fromAddress: string | null; readonly identity: string | null }[];
-  readonly schedules: readonly { readonly name: string; readonly expression: string; readonly timezone: string | null; readonly target: 'worker' }[];
+  readonly emailIdentities: readonly { readonly name: string; readonly fromAddress: string | null; readonly identity: string | null; readonly stack: StackName }[];
+  readonly schedules: readonly { readonly name: string; readonly expression: string; readonly timezone: string | null; readonly target: 'worker'; readonly stack: StackName }[];
   /** Amazon MSK (`[deploy.kafka] enabled`): the Kafka stack (src/plan/kafka.ts). */
   readonly kafka: AwsKafka | null;
   /** ElastiCache (Compute stack); null with Kvrocks, which is `kvrocks`. */
@@ -210,10 +222,18 @@ export interface AwsRequirements {
   readonly wiring: ReturnType<typeof wiringParameters>;
   /** Every alarm, in the stack that owns what it watches. */
   readonly alarms: readonly AwsAlarm[];
+  /**
+   * The Observability dashboard: every alarm in alarm-status widgets (`alarmsPerStatusWidget`
+   * each), and a graph of the metric of the first `graphs` alarms (CloudWatch allows 500 widgets
+   * on a dashboard; the graphs are capped well below, so that the template stays small).
+   */
+  readonly dashboard: { readonly alarmsPerStatusWidget: number; readonly statusWidgets: number; readonly graphs: readonly { readonly stack: StackName; readonly id: string }[]; readonly graphsOmitted: number };
   /** `[deploy.frontend]` when it names files to publish (not generated yet: emission refuses it). */
   readonly frontend: { readonly sourceDir: string; readonly subdomain: string } | null;
   /** API Gateway in front of an internal load balancer (`[deploy.api_gateway] enabled`): the Api stack (src/plan/api-gateway.ts). */
   readonly apiGateway: AwsApiGateway | null;
+  /** The app's image repository, when a service's image is built from the project's Dockerfile. */
+  readonly images: AwsImages | null;
 }
 
 /** The worker's log stream prefix: outside the names configured services can have. */
@@ -237,18 +257,16 @@ function image(s: ServiceConfig): AwsService['image'] {
 
 /** What each service may use: web services send to the queues; the worker also consumes them and the schedules. */
 function grantsFor(req: InfraRequirements, role: 'web' | 'worker', kafka: boolean): AwsGrants {
-  const queues = req.queues.map((q) => q.name);
-  const buses = req.eventBuses.map((b) => b.name);
   return {
-    buckets: req.objectStores.map((s) => s.name),
-    sendTo: queues,
-    consumeFrom: role === 'worker' ? queues : [],
+    buckets: req.objectStores.length > 0,
+    sendToQueues: req.queues.length > 0,
+    consumeQueues: role === 'worker' && req.queues.length > 0,
     consumeSchedules: role === 'worker' && req.schedules.length > 0,
     // With Kafka, the streams and event topics are Kafka topics, not EventBridge buses.
-    putEvents: kafka ? [] : buses,
-    sendEmail: req.emailSenders.map((e) => e.name),
+    putEvents: !kafka && req.eventBuses.length > 0,
+    sendEmail: req.emailSenders.length > 0,
     tigerBeetleParameters: req.ledgerCluster !== null,
-    kafkaTopics: kafka ? buses : [],
+    kafkaTopics: kafka ? req.eventBuses.map((b) => b.name) : [],
   };
 }
 
@@ -258,12 +276,57 @@ function databasePasswordRef(req: InfraRequirements): string | null {
   return req.database && s?.from.kind === 'reference' ? s.from.ref : null;
 }
 
-export function lowerToAws(req: InfraRequirements, config: ResolvedConfig): AwsRequirements {
-  const base = lowerBase(req, config);
-  return { ...base, alarms: plannedAlarms(base) };
+/** Alarms whose metric the dashboard graphs, at most (the others show in its alarm-status widgets only). */
+export const DASHBOARD_GRAPHS = 100;
+/** Alarms one alarm-status widget shows (CloudWatch's limit). */
+export const ALARMS_PER_STATUS_WIDGET = 100;
+
+/** The key of each unit the plan places in a stack (and the version file records). */
+export const unitKey = {
+  queue: (name: string) => `queue:${name}`,
+  schedule: (name: string) => `schedule:${name}`,
+  bus: (name: string) => `bus:${name}`,
+  email: (name: string) => `email:${name}`,
+  bucket: (name: string) => `bucket:${name}`,
+  service: (name: string) => `service:${name}`,
+} as const;
+
+/**
+ * The AWS choices. `placement` says which stack of its family each queue, schedule, bus, email
+ * identity, bucket and web service goes to (see `shards.ts`); without it, each goes to the
+ * family's first stack.
+ */
+export function lowerToAws(req: InfraRequirements, config: ResolvedConfig, placement: ReadonlyMap<string, StackName> = new Map()): AwsRequirements {
+  const base = lowerBase(req, config, placement);
+  const tbParameters = base.tigerbeetle ? [...base.tigerbeetle.nodes.map((n) => `/nodes/${n.index}`), '/cluster_id', '/replica_count'].map((x) => `${base.tigerbeetle?.parameterPrefix}${x}`) : [];
+  const named = {
+    app: base.app,
+    environment: base.environment,
+    region: base.region,
+    queues: base.queues,
+    scheduleQueue: base.scheduleQueue,
+    buckets: base.buckets,
+    buses: base.buses.filter((b) => b.kind === 'eventbridge'),
+    emailIdentities: base.emailIdentities.flatMap((e) => (e.identity === null ? [] : [e.identity])),
+    tigerBeetleParameters: tbParameters,
+    kafka: base.kafka,
+  };
+  const resources = { ...named, prefixes: namePrefixes(named) };
+  const services = base.services.map((s) => ({ ...s, policy: taskRolePolicy(s.grants, resources) }));
+  const withServices = { ...base, services };
+  const alarms = plannedAlarms(withServices);
+  // The dashboard graphs the alarms of the services, the database and TigerBeetle first, then the queues'.
+  const ordered = [...alarms.filter((x) => !x.stack.startsWith('Messaging')), ...alarms.filter((x) => x.stack.startsWith('Messaging'))];
+  const graphs = ordered.slice(0, DASHBOARD_GRAPHS).map((x) => ({ stack: x.stack, id: x.id }));
+  return {
+    ...withServices,
+    alarms,
+    dashboard: { alarmsPerStatusWidget: ALARMS_PER_STATUS_WIDGET, statusWidgets: Math.ceil(alarms.length / ALARMS_PER_STATUS_WIDGET), graphs, graphsOmitted: alarms.length - graphs.length },
+  };
 }
 
-function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequirements, 'alarms'> {
+function lowerBase(req: InfraRequirements, config: ResolvedConfig, placement: ReadonlyMap<string, StackName>): Omit<AwsRequirements, 'alarms' | 'dashboard' | 'services'> & { readonly services: readonly Omit<AwsService, 'policy'>[] } {
+  const at = (key: string, family: StackName): StackName => placement.get(key) ?? family;
   const d = config.deploy;
   const env = d.environment;
   const azs = d.network.az_count;
@@ -272,14 +335,15 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
   const nodes: TigerBeetleNode[] = req.ledgerCluster
     ? Array.from({ length: tb.node_count }, (_, i) => ({ index: i, id: `Replica${i}`, az: tigerBeetleZone(azs, i), address: tigerBeetleAddress(d.network.vpc_cidr, azs, i) }))
     : [];
-  const services: AwsService[] = req.webServices.map((w) => {
+  const services: Omit<AwsService, 'policy'>[] = req.webServices.map((w) => {
     const settings = Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
     const id = settings.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
-    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings), taskRoleId: constructId.taskRole(id), grants: grantsFor(req, 'web', d.kafka.enabled) };
+    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings), taskRoleId: constructId.taskRole(id), grants: grantsFor(req, 'web', d.kafka.enabled), stack: at(unitKey.service(w.name), 'Compute') };
   });
   if (req.worker) {
     const settings: ServiceConfig = { ...d.compute, runtime: 'fargate', desired_count: 1, min_count: 1, max_count: 1 };
-    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute), taskRoleId: constructId.taskRole('Worker'), grants: grantsFor(req, 'worker', d.kafka.enabled) });
+    // The worker stays in the first Compute stack: it consumes the schedule queue, and there is one.
+    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute), taskRoleId: constructId.taskRole('Worker'), grants: grantsFor(req, 'worker', d.kafka.enabled), stack: 'Compute' });
   }
   const passwordRef = databasePasswordRef(req);
   return {
@@ -319,15 +383,15 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
           credentials: passwordRef === null ? { kind: 'generated' } : { kind: 'reference', ref: passwordRef },
         }
       : null,
-    buckets: req.objectStores.map((s) => ({ name: s.name, namePrefix: bucketPrefix(req.app, env, s.name), fields: s.fields, versioning: d.storage.versioning, removalPolicy: d.storage.removal_policy })),
+    buckets: req.objectStores.map((s) => ({ name: s.name, namePrefix: bucketPrefix(req.app, env, s.name), fields: s.fields, versioning: d.storage.versioning, removalPolicy: d.storage.removal_policy, stack: at(unitKey.bucket(s.name), 'Data') })),
     queues: req.queues.map((q) => {
       const n = queueNames(req.app, env, q.name);
-      return { name: q.name, deadLetterAfter: q.deadLetterAfter, queueName: n.queue, deadLetterQueueName: n.deadLetters };
+      return { name: q.name, deadLetterAfter: q.deadLetterAfter, queueName: n.queue, deadLetterQueueName: n.deadLetters, stack: at(unitKey.queue(q.name), 'Messaging') };
     }),
     scheduleQueue: req.schedules.length ? (({ queue, deadLetters }) => ({ queueName: queue, deadLetterQueueName: deadLetters }))(scheduleQueueNames(req.app, env)) : null,
-    buses: req.eventBuses.map((b) => ({ name: b.name, kind: d.kafka.enabled ? 'kafka-topic' : 'eventbridge', retention: b.retention, busName: busName(req.app, env, b.name) })),
-    emailIdentities: req.emailSenders.map((e) => ({ name: e.name, fromAddress: e.fromAddress, identity: e.fromAddress === null ? null : emailIdentity(e.fromAddress, env) })),
-    schedules: req.schedules.map((s) => ({ name: s.name, expression: s.expression, timezone: s.timezone, target: s.target })),
+    buses: req.eventBuses.map((b) => ({ name: b.name, kind: d.kafka.enabled ? 'kafka-topic' : 'eventbridge', retention: b.retention, busName: busName(req.app, env, b.name), stack: at(unitKey.bus(b.name), 'Messaging') })),
+    emailIdentities: req.emailSenders.map((e) => ({ name: e.name, fromAddress: e.fromAddress, identity: e.fromAddress === null ? null : emailIdentity(e.fromAddress, env), stack: at(unitKey.email(e.name), 'Messaging') })),
+    schedules: req.schedules.map((s) => ({ name: s.name, expression: s.expression, timezone: s.timezone, target: s.target, stack: at(unitKey.schedule(s.name), 'Messaging') })),
     kafka: awsKafka(req, config),
     cache: req.cache && d.cache.engine !== 'kvrocks' ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
     kvrocks: awsKvrocks(req, config),
@@ -345,5 +409,6 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig): Omit<AwsRequ
     wiring: wiringParameters(req.app, env),
     frontend: d.frontend.source_dir ? { sourceDir: d.frontend.source_dir, subdomain: d.frontend.subdomain } : null,
     apiGateway: awsApiGateway(req, config, services),
+    images: imagesOf(req.app, env, services),
   };
 }

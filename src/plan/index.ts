@@ -1,10 +1,15 @@
 export { lowerToAws, subnetLayout, tigerBeetleAddress, type AwsRequirements, type AwsService, type AwsTigerBeetle } from './aws.js';
-export { buildPlan, hasGrants } from './build.js';
+export { buildPlan, hasGrants, bucketStacks, creationIdOf, computeParameters, furtherComputeStacks, webPorts, BECAUSE_SHOWN, type BuildOptions } from './build.js';
+export { checkLimits, LIMITS, WARN_AT, taskDefinitionBytes } from './limits.js';
+export { FILL, placeUnits, recordedStack, type Placement, type Unit } from './shards.js';
+export { ACTIONS, CDK_INLINE_THRESHOLD, PREFIX_AT, taskRolePolicy, type Naming, type PolicyStatementPlan, type TaskRolePolicy } from './policies.js';
+export { resourceBytes } from './size.js';
 export { retentionDays } from './retention.js';
-export { DATABASE_MASTER_USER, type AwsAlarm, type AwsGrants, type AwsQueue } from './aws.js';
+export { ALARMS_PER_STATUS_WIDGET, DASHBOARD_GRAPHS, DATABASE_MASTER_USER, unitKey, type AwsAlarm, type AwsGrants, type AwsQueue } from './aws.js';
 export type { AlarmMetric } from './alarms.js';
 export { envName, pascal } from '../ir/index.js';
 export * from './model.js';
 export { PRICE_TABLE_DATE, PRICES, pricesFor } from './prices.js';
+export { IMAGE_TAG_CONTEXT, KEPT_IMAGES, type AwsImages } from './images.js';
 export { becauseText, costText, planJson, planMarkdown, planText } from './render.js';
 export { buildProvenance, type CfnResource, type CfnTemplate, type Provenance, type ResourceOrigin, type StackTemplate } from './provenance.js';

@@ -25,7 +25,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import { pascal } from '../ir/index.js';
 import { configKey, kafkaClusterName, kafkaConsumerGroupPrefix, kafkaParameters, kafkaTopicName, KAFKA_IAM_PORT, type Because, type InfraRequirements } from '../lower/index.js';
 import { retentionDays } from './retention.js';
-import type { Cost, PlanResource } from './model.js';
+import type { Cost, PlanResourceDraft } from './model.js';
 import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, type RegionPrices } from './prices.js';
 
 export interface AwsKafkaTopic {
@@ -122,13 +122,13 @@ export function kafkaAlarmSpecs(k: AwsKafka) {
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** The Kafka stack's resources in the plan (its alarms are added with every stack's). */
-export function kafkaResources(k: AwsKafka, req: Pick<InfraRequirements, 'eventBuses'>, config: ResolvedConfig, prices: RegionPrices, notes: string[]): PlanResource[] {
+export function kafkaResources(k: AwsKafka, req: Pick<InfraRequirements, 'eventBuses'>, config: ResolvedConfig, prices: RegionPrices, notes: string[]): PlanResourceDraft[] {
   const enabled: Because = configKey(config, 'kafka.enabled');
   const brokerCost = ifPriced(hourlyPrice(prices.msk, k.instanceType, 'kafka.instance_type', notes), (h): Cost => {
     const usd = round2(k.brokers * (h * HOURS_PER_MONTH + k.volumeGb * prices.mskStorageGbMonth));
     return { low: usd, high: usd, basis: `${k.brokers} × ${k.instanceType} + ${k.volumeGb} GiB storage each` };
   });
-  const out: PlanResource[] = [
+  const out: PlanResourceDraft[] = [
     {
       id: 'KafkaSecurityGroup',
       type: 'AWS::EC2::SecurityGroup',

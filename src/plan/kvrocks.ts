@@ -17,7 +17,7 @@
  */
 import type { ResolvedConfig } from '../config/index.js';
 import { configKey, KVROCKS_MASTER_NAME, KVROCKS_PORT, kvrocksName, SENTINEL_COUNT, SENTINEL_PORT, sentinelList, type Because, type InfraRequirements } from '../lower/index.js';
-import type { Cost, PlanResource } from './model.js';
+import type { Cost, PlanResourceDraft } from './model.js';
 import { FLAT, HOURS_PER_MONTH, type RegionPrices } from './prices.js';
 
 /** How many sentinels must agree that the master is down. */
@@ -59,6 +59,12 @@ export interface AwsKvrocks {
   readonly logGroup: string;
   readonly removalPolicy: 'retain' | 'destroy';
 }
+
+/**
+ * What a Kvrocks or sentinel service's template entries weigh less than an app service's typical
+ * ones (src/plan/size.ts): one container with a command and no variables, no load balancer.
+ */
+const SMALL_SERVICE_BYTES = -1_300;
 
 /** The AWS choices of a Kvrocks cache, or null for ElastiCache (or no cache). */
 export function awsKvrocks(req: Pick<InfraRequirements, 'app' | 'cache'>, config: ResolvedConfig): AwsKvrocks | null {
@@ -109,7 +115,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 const fargateMonth = (prices: RegionPrices, t: { cpu: number; memory: number }) => ((t.cpu / 1024) * prices.fargateVcpuHour + (t.memory / 1024) * prices.fargateGbHour) * HOURS_PER_MONTH;
 
 /** The Cache stack's resources in the plan (its alarms are added with every stack's). */
-export function kvrocksResources(k: AwsKvrocks, req: Pick<InfraRequirements, 'cache'>, config: ResolvedConfig, prices: RegionPrices): PlanResource[] {
+export function kvrocksResources(k: AwsKvrocks, req: Pick<InfraRequirements, 'cache'>, config: ResolvedConfig, prices: RegionPrices): PlanResourceDraft[] {
   const because: readonly Because[] = [configKey(config, 'cache.engine'), ...(req.cache?.because ?? [])];
   const nodes = k.nodes.length;
   const fixed = (usd: number, basis: string): Cost => ({ low: round2(usd), high: round2(usd), basis });
@@ -161,7 +167,7 @@ export function kvrocksResources(k: AwsKvrocks, req: Pick<InfraRequirements, 'ca
       cloudformation: { 'AWS::ECS::Cluster': 1, 'AWS::Logs::LogGroup': 1 },
     },
     ...k.nodes.map(
-      (n): PlanResource => ({
+      (n): PlanResourceDraft => ({
         id: n.id,
         type: 'AWS::ECS::Service',
         title: `Kvrocks node ${n.host}:${k.port}${n.index === 1 ? ' (the first master)' : ` (replica of ${k.nodes[0]?.host ?? ''} at first)`}`,
@@ -174,10 +180,11 @@ export function kvrocksResources(k: AwsKvrocks, req: Pick<InfraRequirements, 'ca
         because,
         cost: fixed(fargateMonth(prices, k.nodeTask), '1 task'),
         cloudformation: service(true),
+        extraBytes: SMALL_SERVICE_BYTES,
       }),
     ),
     ...k.sentinels.map(
-      (n): PlanResource => ({
+      (n): PlanResourceDraft => ({
         id: n.id,
         type: 'AWS::ECS::Service',
         title: `Redis Sentinel ${n.host}:${k.sentinelPort}, watching ${k.masterName} (quorum ${k.quorum})`,
@@ -189,6 +196,7 @@ export function kvrocksResources(k: AwsKvrocks, req: Pick<InfraRequirements, 'ca
         because,
         cost: fixed(fargateMonth(prices, k.sentinelTask), '1 task'),
         cloudformation: service(false),
+        extraBytes: SMALL_SERVICE_BYTES,
       }),
     ),
   ];

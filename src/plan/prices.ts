@@ -103,6 +103,8 @@ export const FLAT = {
   snsMonth: 0,
   /** A customer managed KMS key. */
   kmsKeyMonth: 1,
+  /** ECR image storage, per GB-month. */
+  ecrGbMonth: 0.1,
 } as const;
 
 /**

@@ -101,30 +101,49 @@ export interface FrontEndOutput {
 }
 
 /**
- * Decode, parse and link. Stops after the first failing phase: files that do
- * not decode or parse stop linking (each file still reports its first problem).
+ * Decode, parse and link. Every file is parsed (each reports all of its syntax
+ * errors), and the declarations that parsed are linked even when some did not,
+ * so reference errors show in the same run; a reference to a declaration that
+ * did not parse is not reported (it follows from that declaration's error).
+ * No AppSpec is produced while any error remains.
  */
 export function frontEnd(raw: readonly RawFile[]): Result<FrontEndOutput> {
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, SourceText>();
   const files: FileAst[] = [];
+  let unreadable = false;
   const ordered = [...raw].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const f of ordered) {
     const decoded = decodeSource(f.path, f.bytes);
     diagnostics.push(...decoded.diagnostics);
-    if (!decoded.value) continue;
+    if (!decoded.value) {
+      unreadable = true;
+      continue;
+    }
     sources.set(f.path, decoded.value);
     const parsed = parseSource(decoded.value);
     // Not push(...list): a large file can have more diagnostics than a call can take arguments.
     for (const d of parsed.diagnostics) diagnostics.push(d);
     if (parsed.value) files.push(parsed.value);
+    else unreadable = true;
   }
-  if (hasErrors(diagnostics)) return { value: { spec: undefined, sources, files }, diagnostics: sortDiagnostics(diagnostics) };
   const linked = link(
     files,
     ordered.map((f) => f.path),
+    unreadable,
   );
   for (const d of linked.diagnostics) diagnostics.push(d);
   const ok = !hasErrors(diagnostics);
-  return { value: { spec: ok ? linked.value : undefined, sources, files }, diagnostics: sortDiagnostics(diagnostics) };
+  return { value: { spec: ok ? linked.value : undefined, sources, files }, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
+}
+
+/** One diagnostic per code and place: a check that runs on both a syntax tree and its link must not say the same thing twice. */
+function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.code}|${d.span?.file}|${d.span?.offset}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -44,8 +44,33 @@ export type Member = Property | OpaqueLine;
 export type FieldType =
   | { readonly kind: 'scalar'; readonly name: string; readonly args: readonly (string | number)[] }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
-  | { readonly kind: 'relation'; readonly relation: RelationKind; readonly target: string; readonly targetSpan: Span }
+  | {
+      readonly kind: 'relation';
+      readonly relation: RelationKind;
+      readonly target: string;
+      readonly targetSpan: Span;
+      /** `has_many X via Junction`: the junction entity; `latest_one X via fk`: the foreign key on X. */
+      readonly via?: string;
+      readonly viaSpan?: Span;
+    }
   | { readonly kind: 'computed'; readonly expression: string };
+
+/** Units of date arithmetic (`7d`, `24h`, `30min`, `2w`, `3m` or `3mo` months, `1y`). */
+export type DateUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months' | 'years';
+
+/** A date default: `today`, `now`, or `today + 7d` / `now - 24h`. */
+export type DateExpression =
+  | { readonly kind: 'today' | 'now' }
+  | {
+      readonly kind: 'date_arithmetic';
+      readonly base: 'today' | 'now';
+      readonly operator: '+' | '-';
+      readonly amount: number;
+      /** null when the duration's unit is not one date arithmetic allows (reported when checked). */
+      readonly unit: DateUnit | null;
+      /** The duration as written. */
+      readonly duration: string;
+    };
 
 export interface FieldModifier {
   readonly name: string;
@@ -59,8 +84,12 @@ export interface Field {
   readonly type: FieldType;
   readonly typeSpan: Span;
   readonly modifiers: readonly FieldModifier[];
-  /** The default value as written (`=open`, `=0`, `="x"`). */
+  /** The default value as written (`=open`, `=0`, `="x"`, `=today + 7d`). */
   readonly default?: string;
+  /** The default as an expression, when it is a date (`today`, `now - 24h`). */
+  readonly defaultExpression?: DateExpression;
+  /** Indented lines continuing the field (`semantic: …`). */
+  readonly continuation?: readonly OpaqueLine[];
   readonly span: Span;
 }
 
@@ -125,13 +154,17 @@ export interface ChannelDecl extends NamedDecl {
 
 export interface EventModelDecl {
   readonly kind: 'event_model';
+  /** `event_model Name "Title":` names the model; `event_model:` does not. */
+  readonly name?: string;
+  readonly nameSpan?: Span;
+  readonly title?: string;
   readonly members: readonly Member[];
   readonly topics: readonly SubBlock[];
   readonly events: readonly SubBlock[];
   readonly span: Span;
 }
 
-export type PropertyConstructKind = 'ledger' | 'schedule' | 'job' | 'service' | 'integration' | 'experience' | 'webhook' | 'llm_model';
+export type PropertyConstructKind = 'ledger' | 'schedule' | 'job' | 'service' | 'integration' | 'experience' | 'webhook' | 'llm_model' | 'llm_intent';
 
 export interface PropertyConstructDecl extends NamedDecl {
   readonly kind: PropertyConstructKind;
@@ -140,8 +173,27 @@ export interface PropertyConstructDecl extends NamedDecl {
 
 export interface SectionDecl {
   readonly kind: 'tenancy' | 'llm_config';
+  /** The keyword (`llm_config`). */
+  readonly keySpan: Span;
   readonly members: readonly Member[];
   readonly span: Span;
+}
+
+/** `schema Name:` inside a stream: the event's fields. */
+export interface StreamSchema {
+  readonly name: string;
+  readonly nameSpan: Span;
+  readonly fields: readonly Field[];
+  /** Other lines (`extends:`, `compatibility:` …) as written. */
+  readonly members: readonly Member[];
+  readonly span: Span;
+}
+
+/** `stream name:` (HLESS): a record stream with its kind, keys and schemas. */
+export interface StreamDecl extends NamedDecl {
+  readonly kind: 'stream';
+  readonly members: readonly Member[];
+  readonly schemas: readonly StreamSchema[];
 }
 
 /** Any construct without a typed rule (surface, workspace, persona, story, process, …). */
@@ -164,6 +216,7 @@ export type Decl =
   | TransactionDecl
   | ChannelDecl
   | EventModelDecl
+  | StreamDecl
   | PropertyConstructDecl
   | SectionDecl
   | OpaqueDecl;
@@ -171,4 +224,9 @@ export type Decl =
 export interface FileAst {
   readonly path: string;
   readonly decls: readonly Decl[];
+  /**
+   * Statements that held a syntax error (keyword and name), present only when
+   * there were any: the linker does not report references to them.
+   */
+  readonly broken?: readonly { readonly keyword: string; readonly name?: string }[];
 }

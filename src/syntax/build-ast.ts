@@ -1,542 +1,169 @@
 /**
- * CST → AST. Reads the concrete syntax tree produced by the grammar, checks
- * typed constructs' properties against their schemas (vocabulary.ts), and
- * produces the plain {@link FileAst}.
+ * Checks on the syntax tree the parser built: typed constructs' properties
+ * against their schemas (vocabulary.ts), field types, modifiers and defaults.
+ * Produces the plain {@link FileAst} and the diagnostics.
+ *
+ * A construct that lost a line to error recovery is incomplete: what is
+ * missing from it is not reported again (no "required property is missing"
+ * for the line that held the syntax error).
  */
-import type { CstNode, IToken } from 'chevrotain';
 import { closest, diag, didYouMean, quote, type Diagnostic, type SourceText, type Span } from '../diagnostics/index.js';
-import type {
-  Decl,
-  Field,
-  FieldModifier,
-  FieldType,
-  FileAst,
-  Member,
-  OpaqueLine,
-  Property,
-  SubBlock,
-  Value,
-  ValuePart,
-} from './ast.js';
-import { Duration, Name, Newline, NumberLit, StringLit } from './tokens.js';
-import { tokenMatcher } from 'chevrotain';
-import { FIELD_CONTINUATIONS, FIELD_MODIFIERS, SCALAR_TYPES, SCHEMAS, VALUED_MODIFIERS, type ConstructSchema, type PropertySpec, type RelationKind } from './vocabulary.js';
+import type { Decl, Field, FileAst, Member, Property, SubBlock } from './ast.js';
+import type { ParsedFile } from './parser.js';
+import {
+  DATE_UNIT_SUFFIXES,
+  DERIVED_RELATIONS,
+  FIELD_CONTINUATIONS,
+  FIELD_MODIFIERS,
+  SCALAR_TYPES,
+  SCHEMAS,
+  VALUED_MODIFIERS,
+  type ConstructSchema,
+  type PropertySpec,
+} from './vocabulary.js';
 
-type Children = Record<string, (CstNode | IToken)[] | undefined>;
+export { unquote } from './parser.js';
 
-function ch(node: CstNode): Children {
-  return node.children as Children;
-}
-function tokens(node: CstNode, key: string): IToken[] {
-  return (ch(node)[key] ?? []) as IToken[];
-}
-function token(node: CstNode, key: string): IToken | undefined {
-  return (ch(node)[key] as IToken[] | undefined)?.[0];
-}
-function nodes(node: CstNode, key: string): CstNode[] {
-  return (ch(node)[key] ?? []) as CstNode[];
-}
-function node(node: CstNode, key: string): CstNode | undefined {
-  return (ch(node)[key] as CstNode[] | undefined)?.[0];
+/** Who owns a set of properties, for messages: a name and where it is written. */
+interface Owner {
+  readonly name: string;
+  readonly span: Span;
 }
 
-/** Unescape the contents of a string token. */
-export function unquote(image: string): string {
-  const body = image.endsWith('"') && image.length >= 2 ? image.slice(1, -1) : image.slice(1);
-  return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c));
-}
+const spanEnd = (s: Span): number => s.offset + s.length;
 
-/** Rules whose first token is one of their own direct tokens (a keyword or a name). */
-const STARTS_WITH_TOKEN: ReadonlySet<string> = new Set([
-  'moduleDecl',
-  'useDecl',
-  'appDecl',
-  'entityDecl',
-  'archetypeDecl',
-  'enumDecl',
-  'transactionDecl',
-  'channelDecl',
-  'eventModelDecl',
-  'propertyConstruct',
-  'sectionConstruct',
-  'transferBlock',
-  'channelOperation',
-  'topicBlock',
-  'eventBlock',
-  'declHeader',
-  'enumType',
-  'refType',
-  'computedType',
-]);
-
-function isLayout(t: IToken): boolean {
-  return t.image.length === 0 || t.tokenType === Newline;
-}
-
-const NO_NODES: readonly CstNode[] = [];
-const tokEnd = (t: IToken): number => t.startOffset + t.image.length;
-const last = <T>(xs: readonly T[] | undefined): T | undefined => (xs && xs.length ? xs[xs.length - 1] : undefined);
-const tok = (c: Children, key: string): IToken | undefined => c[key]?.[0] as IToken | undefined;
-const sub = (c: Children, key: string): CstNode | undefined => c[key]?.[0] as CstNode | undefined;
-
-/**
- * Start offset of a node's first real token (-1 if none). The rules that make
- * up most of a file have direct answers; the general case visits only the head
- * of each child list (children are grouped by name), so it is O(depth).
- */
-function firstStart(n: CstNode): number {
-  const c = n.children as Children;
-  switch (n.name) {
-    case 'line':
-      return (tok(c, 'Atom') as IToken).startOffset;
-    case 'property':
-    case 'fieldLine':
-    case 'scalarType':
-    case 'qualifiedName':
-      return (tok(c, 'Name') as IToken).startOffset;
-    case 'fieldModifier':
-      return ((tok(c, 'Eq') ?? tok(c, 'Name')) as IToken).startOffset;
-    case 'literalValue': {
-      const t = tok(c, 'Minus') ?? tok(c, 'String') ?? tok(c, 'Duration') ?? tok(c, 'Number');
-      return t ? t.startOffset : firstStart(sub(c, 'qualifiedName') as CstNode);
-    }
-    case 'typeSpec':
-      return firstStart((sub(c, 'scalarType') ?? sub(c, 'enumType') ?? sub(c, 'refType') ?? sub(c, 'computedType')) as CstNode);
-    case 'entityDecl':
-      return (tok(c, 'Kw_entity') as IToken).startOffset;
-    default:
-      // Rules that begin with a keyword of their own: the earliest direct token.
-      if (STARTS_WITH_TOKEN.has(n.name)) return firstToken(n).startOffset;
-      break;
-  }
-  let best = -1;
-  for (const key in c) {
-    const list = c[key] as (CstNode | IToken)[];
-    for (let i = 0; i < list.length; i++) {
-      const item = list[i] as CstNode | IToken;
-      const v = 'tokenType' in item ? (isLayout(item) ? -1 : item.startOffset) : firstStart(item);
-      if (v < 0) continue;
-      if (best < 0 || v < best) best = v;
-      break;
-    }
-  }
-  return best;
-}
-
-/** End offset (exclusive) of a node's last real token (-1 if none); direct for the common rules, else list tails only. */
-function lastEnd(n: CstNode): number {
-  const c = n.children as Children;
-  switch (n.name) {
-    case 'line': {
-      const block = sub(c, 'lineBlock');
-      return block ? lastEnd(block) : tokEnd(last(c.Atom as IToken[]) as IToken);
-    }
-    case 'lineBlock':
-      return lastEnd(last(c.line as CstNode[]) as CstNode);
-    case 'entityDecl':
-    case 'archetypeDecl':
-      return lastEnd(sub(c, 'entityBody') as CstNode);
-    case 'entityBody':
-      return Math.max(lastOf(c.fieldLine as CstNode[] | undefined), lastOf(c.line as CstNode[] | undefined));
-    case 'memberBlock':
-      return Math.max(lastOf(c.property as CstNode[] | undefined), lastOf(c.line as CstNode[] | undefined));
-    case 'declHeader':
-      return tokEnd(tok(c, 'Colon') as IToken);
-    case 'property': {
-      const block = sub(c, 'memberBlock');
-      return block ? lastEnd(block) : tokEnd((last(c.Atom as IToken[] | undefined) ?? tok(c, 'Colon')) as IToken);
-    }
-    case 'fieldLine': {
-      const block = sub(c, 'lineBlock');
-      if (block) return lastEnd(block);
-      const mod = last(c.fieldModifier as CstNode[] | undefined);
-      return lastEnd(mod ?? (sub(c, 'typeSpec') as CstNode));
-    }
-    case 'typeSpec':
-      return lastEnd((sub(c, 'scalarType') ?? sub(c, 'enumType') ?? sub(c, 'refType') ?? sub(c, 'computedType')) as CstNode);
-    case 'scalarType':
-      return tokEnd((tok(c, 'RParen') ?? tok(c, 'RBracket') ?? tok(c, 'Name')) as IToken);
-    case 'enumType':
-      return tokEnd(tok(c, 'RBracket') as IToken);
-    case 'qualifiedName':
-      return tokEnd(last(c.Name as IToken[]) as IToken);
-    case 'fieldModifier': {
-      const lit = sub(c, 'literalValue');
-      if (lit) return lastEnd(lit);
-      return tokEnd((last(c.Name as IToken[] | undefined) ?? tok(c, 'Question')) as IToken);
-    }
-    case 'literalValue': {
-      const t = tok(c, 'RParen') ?? tok(c, 'String') ?? tok(c, 'Duration') ?? tok(c, 'Number');
-      return t ? tokEnd(t) : lastEnd(sub(c, 'qualifiedName') as CstNode);
-    }
-    default:
-      break;
-  }
-  let best = -1;
-  for (const key in c) {
-    const list = c[key] as (CstNode | IToken)[];
-    for (let i = list.length - 1; i >= 0; i--) {
-      const item = list[i] as CstNode | IToken;
-      const v = 'tokenType' in item ? (isLayout(item) ? -1 : tokEnd(item)) : lastEnd(item);
-      if (v < 0) continue;
-      if (v > best) best = v;
-      break;
-    }
-  }
-  return best;
-}
-
-/** lastEnd of the last node of a list (-1 for none). */
-function lastOf(list: readonly CstNode[] | undefined): number {
-  return list && list.length > 0 ? lastEnd(list[list.length - 1] as CstNode) : -1;
-}
-
-/** A node's child nodes, in source order, with their rule names. */
-function inOrder(n: CstNode): [string, CstNode][] {
-  const out: [string, CstNode, number][] = [];
-  const c = n.children as Children;
-  for (const key of Object.keys(c)) {
-    const list = c[key];
-    if (!list) continue;
-    for (const item of list) if (!('tokenType' in item)) out.push([key, item, firstStart(item)]);
-  }
-  if (out.length > 1) out.sort((a, b) => a[2] - b[2]);
-  return out.map(([k, node]) => [k, node]);
-}
-
-/** The first token consumed directly by a node (its keyword, for rules that start with one). */
-function firstToken(n: CstNode): IToken {
-  let best: IToken | undefined;
-  const c = ch(n);
-  for (const key in c) {
-    const t = c[key]?.[0];
-    if (t && 'tokenType' in t && t.image && (!best || t.startOffset < best.startOffset)) best = t;
-  }
-  if (!best) throw new Error(`CST node ${n.name} has no token`);
-  return best;
-}
-
-function typeArgValue(n: CstNode): string | number {
-  const c = ch(n);
-  const a = (tok(c, 'Number') ?? tok(c, 'Name') ?? tok(c, 'String')) as IToken;
-  return a.tokenType === NumberLit ? Number(a.image) : a.tokenType === StringLit ? unquote(a.image) : a.image;
-}
-
-class AstBuilder {
+class Checker {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(private readonly source: SourceText) {}
+  constructor(private readonly dropped: readonly (readonly [number, number])[]) {}
 
-  tokSpan(t: IToken): Span {
-    return this.source.span(t.startOffset, t.startOffset + t.image.length);
+  /** Whether error recovery dropped a line inside `span`. */
+  incomplete(span: Span): boolean {
+    for (const [a, b] of this.dropped) if (a < spanEnd(span) && b > span.offset) return true;
+    return false;
   }
 
-  /**
-   * The span of a node: from its first to its last real token. Layout tokens
-   * and line breaks are not part of it, so a span never includes a trailing
-   * comment or the blank lines after a block.
-   */
-  nodeSpan(n: CstNode): Span {
-    const start = firstStart(n);
-    const end = lastEnd(n);
-    return start < 0 || end < 0 ? this.source.span(0, 0) : this.source.span(start, end);
-  }
-
-  nodeText(n: CstNode): string {
-    const s = this.nodeSpan(n);
-    return this.source.text.slice(s.offset, s.offset + s.length);
-  }
-
-  /** Append the declarations of a `spec` node (a whole file, or a run of its top-level statements). */
-  statements(cst: CstNode, decls: Decl[]): void {
-    for (const [key, st] of inOrder(cst)) {
-      const d = this.statement(key, st);
-      if (d) decls.push(d);
-    }
-  }
-
-  statement(key: string, n: CstNode): Decl | undefined {
-    switch (key) {
-      case 'moduleDecl':
-        return { kind: 'module', name: this.qualified(node(n, 'qualifiedName')), span: this.nodeSpan(n) };
-      case 'useDecl': {
-        const alias = token(n, 'Name')?.image;
-        const q = node(n, 'qualifiedName') as CstNode;
-        return { kind: 'use', module: this.qualified(q), moduleSpan: this.nodeSpan(q), ...(alias ? { alias } : {}), span: this.nodeSpan(n) };
-      }
-      case 'appDecl': {
-        const name = token(n, 'Name') as IToken;
-        const title = token(n, 'String');
-        const block = node(n, 'memberBlock');
-        const properties = block ? this.memberBlock(block) : [];
-        this.checkProperties('app', properties, name);
-        return { kind: 'app', name: name.image, nameSpan: this.tokSpan(name), ...(title ? { title: unquote(title.image) } : {}), properties, span: this.nodeSpan(n) };
-      }
-      case 'entityDecl':
-      case 'archetypeDecl':
-        return this.entity(n, key === 'entityDecl' ? 'entity' : 'archetype');
-      case 'enumDecl': {
-        const h = this.header(n);
-        const values = nodes(node(n, 'lineBlock') as CstNode, 'line').map((l) => tokens(l, 'Atom')[0]?.image ?? '');
-        return { kind: 'enum', ...h, values, span: this.nodeSpan(n) };
-      }
-      case 'transactionDecl': {
-        const h = this.header(n);
-        const members = this.members(n);
-        const nameTok = token(node(n, 'declHeader') as CstNode, 'Name') as IToken;
-        this.checkProperties('transaction', members, nameTok);
-        const transfers = nodes(n, 'transferBlock').map((b) => this.subBlock(b, 'transfer'));
-        for (const t of transfers) this.checkProperties('transfer', t.members, t);
-        this.checkDuplicateBlocks(transfers, 'transfer');
-        return { kind: 'transaction', ...h, members, transfers, span: this.nodeSpan(n) };
-      }
-      case 'channelDecl': {
-        const h = this.header(n);
-        const members = this.members(n);
-        const nameTok = token(node(n, 'declHeader') as CstNode, 'Name') as IToken;
-        this.checkProperties('channel', members, nameTok);
-        const operations = nodes(n, 'channelOperation').map((b) => {
-          const kwTok = (token(b, 'Kw_send') ?? token(b, 'Kw_receive')) as IToken;
-          const sb = this.subBlock(b, kwTok.image);
-          this.checkProperties(kwTok.image, sb.members, sb);
-          return sb;
-        });
-        this.checkDuplicateBlocks(operations, 'operation');
-        return { kind: 'channel', ...h, members, operations, span: this.nodeSpan(n) };
-      }
-      case 'eventModelDecl': {
-        const topics = nodes(n, 'topicBlock').map((b) => this.subBlock(b, 'topic'));
-        const events = nodes(n, 'eventBlock').map((b) => this.subBlock(b, 'event'));
-        for (const t of topics) this.checkProperties('topic', t.members, t);
-        for (const e of events) this.checkProperties('event', e.members, e);
-        return { kind: 'event_model', members: this.members(n), topics, events, span: this.nodeSpan(n) };
-      }
-      case 'propertyConstruct': {
-        const kwTok = firstToken(n);
-        const kind = kwTok.image as Decl['kind'] & ('ledger' | 'schedule' | 'job' | 'service' | 'integration' | 'experience' | 'webhook' | 'llm_model');
-        const h = this.header(n);
-        const members = this.memberBlock(node(n, 'memberBlock') as CstNode);
-        const nameTok = token(node(n, 'declHeader') as CstNode, 'Name') as IToken;
-        this.checkProperties(kind, members, nameTok);
-        return { kind, ...h, members, span: this.nodeSpan(n) };
-      }
-      case 'sectionConstruct': {
-        const kwTok = firstToken(n);
-        const kind = kwTok.image as 'tenancy' | 'llm_config';
-        const members = this.memberBlock(node(n, 'memberBlock') as CstNode);
-        this.checkProperties(kind, members, kwTok);
-        return { kind, members, span: this.nodeSpan(n) };
-      }
-      case 'line': {
-        const atoms = tokens(n, 'Atom');
-        const first = atoms[0] as IToken;
-        const second = atoms[1];
-        return {
-          kind: 'opaque',
-          keyword: first.image,
-          ...(second && tokenMatcher(second, Name) ? { name: second.image } : {}),
-          text: this.nodeText(n),
-          span: this.nodeSpan(n),
-        };
-      }
+  decl(d: Decl): void {
+    switch (d.kind) {
+      case 'app':
+        this.properties('app', d.properties, { name: d.name, span: d.nameSpan }, d.span);
+        return;
+      case 'entity':
+      case 'archetype':
+        for (const f of d.fields) this.field(f);
+        return;
+      case 'transaction':
+        this.properties('transaction', d.members, { name: d.name, span: d.nameSpan }, d.span);
+        for (const t of d.transfers) this.properties('transfer', t.members, { name: t.name, span: t.nameSpan }, t.span);
+        this.duplicateBlocks(d.transfers, 'transfer');
+        return;
+      case 'channel':
+        this.properties('channel', d.members, { name: d.name, span: d.nameSpan }, d.span);
+        for (const op of d.operations) this.properties(op.keyword, op.members, { name: op.name, span: op.nameSpan }, op.span);
+        return;
+      case 'event_model':
+        for (const t of d.topics) this.properties('topic', t.members, { name: t.name, span: t.nameSpan }, t.span);
+        for (const e of d.events) this.properties('event', e.members, { name: e.name, span: e.nameSpan }, e.span);
+        return;
+      case 'stream':
+        this.properties('stream', d.members, { name: d.name, span: d.nameSpan }, d.span);
+        for (const s of d.schemas) for (const f of s.fields) this.field(f);
+        return;
+      case 'ledger':
+      case 'schedule':
+      case 'job':
+      case 'service':
+      case 'integration':
+      case 'experience':
+      case 'webhook':
+      case 'llm_model':
+      case 'llm_intent':
+        this.properties(d.kind, d.members, { name: d.name, span: d.nameSpan }, d.span);
+        if (d.kind === 'llm_intent') {
+          for (const m of d.members) {
+            if (m.kind === 'property' && (m.key === 'retry' || m.key === 'pii')) this.properties(m.key, m.members, { name: `${d.name}.${m.key}`, span: m.keySpan }, m.span);
+          }
+        }
+        return;
+      case 'tenancy':
+      case 'llm_config':
+        this.properties(d.kind, d.members, { name: d.kind, span: d.keySpan }, d.span);
+        return;
       default:
-        return undefined;
+        return;
     }
   }
 
-  qualified(n: CstNode | undefined): string {
-    return n ? tokens(n, 'Name').map((t) => t.image).join('.') : '';
-  }
-
-  header(n: CstNode): { name: string; nameSpan: Span; title?: string } {
-    const h = node(n, 'declHeader') as CstNode;
-    const name = token(h, 'Name') as IToken;
-    const title = token(h, 'String');
-    return { name: name.image, nameSpan: this.tokSpan(name), ...(title ? { title: unquote(title.image) } : {}) };
-  }
-
-  subBlock(n: CstNode, keyword: string): SubBlock {
-    const name = token(n, 'Name') as IToken;
-    const block = node(n, 'memberBlock');
-    return { keyword, name: name.image, nameSpan: this.tokSpan(name), members: block ? this.memberBlock(block) : [], span: this.nodeSpan(n) };
-  }
-
-  memberBlock(n: CstNode): Member[] {
-    return this.members(n);
-  }
-
-  /** The `property` and `line` children of a node, in source order (each list already is). */
-  members(n: CstNode): Member[] {
-    const c = ch(n);
-    const props = c.property as CstNode[] | undefined;
-    const lines = c.line as CstNode[] | undefined;
-    if (!lines) return props ? props.map((p) => this.property(p)) : [];
-    if (!props) return lines.map((l) => this.opaqueLine(l));
-    const out: Member[] = [];
-    let i = 0;
-    let k = 0;
-    let p = firstStart(props[0] as CstNode);
-    let l = firstStart(lines[0] as CstNode);
-    while (i < props.length || k < lines.length) {
-      if (k >= lines.length || (i < props.length && p < l)) {
-        out.push(this.property(props[i] as CstNode));
-        i++;
-        if (i < props.length) p = firstStart(props[i] as CstNode);
-      } else {
-        out.push(this.opaqueLine(lines[k] as CstNode));
-        k++;
-        if (k < lines.length) l = firstStart(lines[k] as CstNode);
-      }
-    }
-    return out;
-  }
-
-  opaqueLine(l: CstNode): OpaqueLine {
-    const span = this.nodeSpan(l);
-    return { kind: 'line', text: this.source.text.slice(span.offset, span.offset + span.length), span };
-  }
-
-  property(p: CstNode): Property {
-    const key = token(p, 'Name') as IToken;
-    const atoms = tokens(p, 'Atom');
-    const block = node(p, 'memberBlock');
-    return {
-      kind: 'property',
-      key: key.image,
-      keySpan: this.tokSpan(key),
-      value: this.value(atoms),
-      members: block ? this.memberBlock(block) : [],
-      span: this.nodeSpan(p),
-    };
-  }
-
-  value(atoms: IToken[]): Value {
-    const first = atoms[0];
-    const last = atoms[atoms.length - 1];
-    if (!first || !last) return { text: '', parts: [], span: undefined };
-    const span = this.source.span(first.startOffset, last.startOffset + last.image.length);
-    const parts: ValuePart[] = atoms.map((t) => {
-      if (t.tokenType === StringLit) return { type: 'string', image: t.image, value: unquote(t.image) };
-      if (t.tokenType === NumberLit) return { type: 'number', image: t.image };
-      if (t.tokenType === Duration) return { type: 'duration', image: t.image };
-      if (tokenMatcher(t, Name)) return { type: 'name', image: t.image };
-      return { type: 'symbol', image: t.image };
-    });
-    return { text: this.source.text.slice(span.offset, span.offset + span.length), parts, span };
-  }
-
-  entity(n: CstNode, kind: 'entity' | 'archetype'): Decl {
-    // Written out rather than with header() and spreads: this runs for every entity of a project.
-    const c = ch(n);
-    const h = ch(sub(c, 'declHeader') as CstNode);
-    const nameTok = tok(h, 'Name') as IToken;
-    const titleTok = tok(h, 'String');
-    const body = ch(sub(c, 'entityBody') as CstNode);
-    const fieldNodes = body.fieldLine as CstNode[] | undefined;
-    const lineNodes = body.line as CstNode[] | undefined;
-    const fields = fieldNodes ? fieldNodes.map((f) => this.field(f)) : [];
-    const directives = lineNodes ? lineNodes.map((l) => this.opaqueLine(l)) : [];
-    const name = nameTok.image;
-    const nameSpan = this.tokSpan(nameTok);
-    const span = this.nodeSpan(n);
-    return titleTok ? { kind, name, nameSpan, title: unquote(titleTok.image), fields, directives, span } : { kind, name, nameSpan, fields, directives, span };
-  }
-
-  field(f: CstNode): Field {
-    const c = ch(f);
-    const name = tok(c, 'Name') as IToken;
-    const typeNode = sub(c, 'typeSpec') as CstNode;
-    const typeSpan = this.nodeSpan(typeNode);
-    const type = this.fieldType(typeNode, typeSpan);
-    const modifierNodes = (c.fieldModifier as CstNode[] | undefined) ?? NO_NODES;
-    // Sized up front (`=value` is a default, not a modifier): a pushed-to array keeps spare room, for every field.
-    let named = 0;
-    for (const m of modifierNodes) if (ch(m).Name) named++;
-    const modifiers: FieldModifier[] = named > 0 ? new Array<FieldModifier>(named) : [];
-    named = 0;
-    let defaultValue: string | undefined;
-    for (const m of modifierNodes) {
-      const span = this.nodeSpan(m);
-      const mc = ch(m);
-      const lit = sub(mc, 'literalValue');
-      const words = mc.Name as IToken[] | undefined;
-      const word = words?.[0];
-      const litText = lit ? this.nodeText(lit) : undefined;
-      if (!word) {
-        defaultValue = litText;
-        continue;
-      }
-      const second = words[1];
-      const mod = mc.Question ? `${word.image}?` : word.image;
-      const value = litText ?? second?.image;
-      if (mod === 'default') defaultValue = value;
-      if (!FIELD_MODIFIERS.has(word.image)) {
-        const hint = didYouMean(word.image, FIELD_MODIFIERS);
+  field(f: Field): void {
+    for (const m of f.modifiers) {
+      const word = m.name.endsWith('?') ? m.name.slice(0, -1) : m.name;
+      if (!FIELD_MODIFIERS.has(word)) {
+        const hint = didYouMean(word, FIELD_MODIFIERS);
         this.diagnostics.push(
-          diag('DZ2103', `unknown modifier ${quote(mod)} on field '${name.image}'; it has no effect`, {
-            span,
+          diag('DZ2103', `unknown modifier ${quote(m.name)} on field '${f.name}'; it has no effect`, {
+            span: m.span,
             hint: hint ?? `known modifiers: ${[...FIELD_MODIFIERS].join(', ')}`,
           }),
         );
-      } else if (VALUED_MODIFIERS.has(word.image) && value === undefined) {
+      } else if (VALUED_MODIFIERS.has(word) && m.value === undefined) {
         this.diagnostics.push(
-          diag('DZ2102', `modifier '${word.image}' on field '${name.image}' needs a value`, { span, hint: word.image === 'was' ? `write was: old_name` : `write ${word.image}=value` }),
+          diag('DZ2102', `modifier '${word}' on field '${f.name}' needs a value`, { span: m.span, hint: word === 'was' ? `write was: old_name` : `write ${word}=value` }),
         );
       }
-      modifiers[named++] = value !== undefined ? { name: mod, value, span } : { name: mod, span };
+    }
+    if (f.type.kind === 'scalar') this.scalar(f.type.name, f.type.args, f.typeSpan);
+    if (f.type.kind === 'relation' && (DERIVED_RELATIONS as readonly string[]).includes(f.type.relation) && f.type.via === undefined) {
+      this.diagnostics.push(
+        diag('DZ2221', `field '${f.name}' is '${f.type.relation} ${f.type.target}' without 'via'`, {
+          span: f.typeSpan,
+          hint: f.type.relation === 'latest_one' ? `name the foreign key on ${f.type.target} that points back here, e.g. '${f.type.relation} ${f.type.target} via owner'` : `name the parent field, e.g. '${f.type.relation} self via parent'`,
+        }),
+      );
+    }
+    if (f.type.kind === 'relation' && f.type.via !== undefined && f.type.relation !== 'has_many' && !(DERIVED_RELATIONS as readonly string[]).includes(f.type.relation)) {
+      this.diagnostics.push(
+        diag('DZ2222', `'via' does not apply to '${f.type.relation}' (field '${f.name}')`, {
+          span: f.typeSpan,
+          hint: `'via' names a junction entity after has_many (has_many Tag via ArticleTag) or a foreign key after latest_one; remove it`,
+        }),
+      );
+    }
+    const e = f.defaultExpression;
+    if (e && e.kind === 'date_arithmetic' && e.unit === null) {
+      const span = f.modifiers.find((m) => m.name === 'default')?.span ?? f.span;
+      this.diagnostics.push(
+        diag('DZ2220', `date arithmetic in the default of field '${f.name}' cannot use ${quote(e.duration)}; allowed units: ${DATE_UNIT_SUFFIXES.join(', ')}`, {
+          span,
+          hint: `e.g. ${e.base} ${e.operator} 7d (min minutes, h hours, d days, w weeks, m or mo months, y years)`,
+        }),
+      );
     }
     // A field may carry indented continuation lines (`semantic: a=positive, …`); anything else
     // indented under it is a mistake (usually a field indented one step too far).
-    const block = sub(c, 'lineBlock');
-    for (const l of block ? nodes(block, 'line') : NO_NODES) {
-      const first = tokens(l, 'Atom')[0] as IToken;
-      if (FIELD_CONTINUATIONS.has(first.image) && tokens(l, 'Atom')[1]?.image === ':') continue;
+    for (const l of f.continuation ?? []) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:/.exec(l.text);
+      if (m && FIELD_CONTINUATIONS.has(m[1] as string)) continue;
       this.diagnostics.push(
-        diag('DZ1005', `this line is indented under field '${name.image}', which takes no block here`, {
-          span: this.nodeSpan(l),
-          related: [{ message: `field '${name.image}' is here`, span: this.tokSpan(name) }],
+        diag('DZ1005', `this line is indented under field '${f.name}', which takes no block here`, {
+          span: l.span,
+          related: [{ message: `field '${f.name}' is here`, span: f.nameSpan }],
           hint: `indent it like the field above if it is another field (only ${[...FIELD_CONTINUATIONS].map((k) => `'${k}:'`).join(', ')} may continue a field)`,
         }),
       );
     }
-    const nameSpan = this.tokSpan(name);
-    const span = this.nodeSpan(f);
-    return defaultValue !== undefined
-      ? { name: name.image, nameSpan, type, typeSpan, modifiers, default: defaultValue, span }
-      : { name: name.image, nameSpan, type, typeSpan, modifiers, span };
   }
 
-  fieldType(t: CstNode, span: Span): FieldType {
-    const e = node(t, 'enumType');
-    if (e) return { kind: 'enum', values: tokens(e, 'Name').map((x) => x.image) };
-    const r = node(t, 'refType');
-    if (r) {
-      const kwTok = firstToken(r);
-      const q = node(r, 'qualifiedName') as CstNode;
-      return { kind: 'relation', relation: kwTok.image as RelationKind, target: this.qualified(q), targetSpan: this.nodeSpan(q) };
-    }
-    const c = node(t, 'computedType');
-    if (c) return { kind: 'computed', expression: tokens(c, 'Atom').map((x) => x.image).join(' ') };
-    const s = ch(node(t, 'scalarType') as CstNode);
-    const nameTok = tok(s, 'Name') as IToken;
-    // One typeArgs node at most (the parenthesised or the bracketed form).
-    const list = sub(s, 'typeArgs');
-    const args: (string | number)[] = list ? nodes(list, 'typeArg').map(typeArgValue) : [];
-    this.checkScalar(nameTok, args, span);
-    return { kind: 'scalar', name: nameTok.image, args };
-  }
-
-  checkScalar(nameTok: IToken, args: (string | number)[], span: Span): void {
-    const spec = SCALAR_TYPES.get(nameTok.image);
+  scalar(name: string, args: readonly (string | number)[], span: Span): void {
+    const spec = SCALAR_TYPES.get(name);
     // Names that are not built-in types are resolved at link time (shared enums); see ir/link.ts.
     if (!spec) return;
     const bad = (msg: string, hint: string) => this.diagnostics.push(diag('DZ2102', msg, { span, hint }));
     const ints = args.every((a) => typeof a === 'number' && Number.isInteger(a) && a > 0);
     switch (spec.args) {
       case 'none':
-        if (args.length) bad(`type '${nameTok.image}' takes no arguments, got (${args.join(', ')})`, `write just '${nameTok.image}'`);
+        if (args.length) bad(`type '${name}' takes no arguments, got (${args.join(', ')})`, `write just '${name}'`);
         break;
       case 'optional-length':
-        if (args.length > 1 || !ints) bad(`'${nameTok.image}' takes one positive length, got (${args.join(', ')})`, `e.g. ${nameTok.image}(200)`);
+        if (args.length > 1 || !ints) bad(`'${name}' takes one positive length, got (${args.join(', ')})`, `e.g. ${name}(200)`);
         break;
       case 'precision': {
         const [p, sc] = args;
@@ -547,8 +174,7 @@ class AstBuilder {
         break;
       }
       case 'currency':
-        if (args.length > 1 || (args[0] !== undefined && !/^[A-Z]{3}$/.test(String(args[0]))))
-          bad(`'money' takes an ISO 4217 currency code, got (${args.join(', ')})`, 'e.g. money(GBP) or money(USD)');
+        if (args.length > 1 || (args[0] !== undefined && !/^[A-Z]{3}$/.test(String(args[0])))) bad(`'money' takes an ISO 4217 currency code, got (${args.join(', ')})`, 'e.g. money(GBP) or money(USD)');
         break;
       case 'targets':
         if (args.length === 0) bad(`'poly_ref' needs at least one target entity`, 'e.g. poly_ref [Invoice, Order]');
@@ -558,7 +184,7 @@ class AstBuilder {
     }
   }
 
-  checkDuplicateBlocks(blocks: readonly SubBlock[], what: string): void {
+  duplicateBlocks(blocks: readonly SubBlock[], what: string): void {
     const seen = new Map<string, SubBlock>();
     for (const b of blocks) {
       const first = seen.get(b.name);
@@ -575,7 +201,7 @@ class AstBuilder {
   }
 
   /** Check a construct's properties against its schema. */
-  checkProperties(construct: string, members: readonly Member[], owner: IToken | SubBlock): void {
+  properties(construct: string, members: readonly Member[], owner: Owner, whole: Span): void {
     const schema: ConstructSchema | undefined = SCHEMAS[construct];
     if (!schema) return;
     const seen = new Map<string, Property>();
@@ -596,7 +222,7 @@ class AstBuilder {
         continue;
       }
       const first = seen.get(m.key);
-      if (first) {
+      if (first && !spec.repeatable) {
         this.diagnostics.push(
           diag('DZ2202', `${quote(m.key)} is given twice in this ${construct}`, {
             span: m.keySpan,
@@ -606,18 +232,18 @@ class AstBuilder {
         );
         continue;
       }
-      seen.set(m.key, m);
-      this.checkValue(construct, m, spec);
+      if (!first) seen.set(m.key, m);
+      this.value(construct, m, spec);
     }
+    // A construct that lost a line to error recovery is not also reported for what that line held.
+    if (this.incomplete(whole)) return;
     // A misspelt key already reported with "did you mean <key>" stands in for the missing one.
     const misspelt = new Set(members.filter((m): m is Property => m.kind === 'property' && !schema.properties[m.key]).map((m) => closest(m.key, Object.keys(schema.properties))));
     for (const [key, spec] of Object.entries(schema.properties)) {
       if (spec.required && !seen.has(key) && !(schema.strict && misspelt.has(key))) {
-        const span = 'tokenType' in owner ? this.tokSpan(owner) : owner.nameSpan;
-        const name = 'tokenType' in owner ? owner.image : owner.name;
         this.diagnostics.push(
-          diag('DZ2205', `${construct} '${name}' has no '${key}'`, {
-            span,
+          diag('DZ2205', `${construct} '${owner.name}' has no '${key}'`, {
+            span: owner.span,
             hint: `add a line '${key}: …'${spec.allowed ? ` (one of ${spec.allowed.join(', ')})` : ''}`,
           }),
         );
@@ -625,7 +251,7 @@ class AstBuilder {
     }
   }
 
-  checkValue(construct: string, p: Property, spec: PropertySpec): void {
+  value(construct: string, p: Property, spec: PropertySpec): void {
     const parts = p.value.parts;
     const where = p.value.span ?? p.keySpan;
     const wrong = (expected: string, example: string) =>
@@ -651,7 +277,7 @@ class AstBuilder {
           wrong('a name', spec.allowed?.[0] ?? 'name');
           return;
         }
-        this.checkAllowed(construct, p, [one.image], spec, where);
+        this.allowed(construct, p, [one.image], spec, where);
         return;
       case 'names': {
         const names = parts.filter((x) => x.type === 'name').map((x) => x.image);
@@ -660,7 +286,7 @@ class AstBuilder {
           wrong('a list of names', spec.allowed ? spec.allowed.slice(0, 2).join(', ') : 'a, b');
           return;
         }
-        this.checkAllowed(construct, p, names, spec, where);
+        this.allowed(construct, p, names, spec, where);
         return;
       }
       case 'duration':
@@ -674,18 +300,17 @@ class AstBuilder {
       case 'expr':
         if (parts.length === 0 && p.members.length === 0) wrong('a value', '…');
         return;
-      case 'block':
-        return;
       default:
         return;
     }
   }
 
-  checkAllowed(construct: string, p: Property, values: readonly string[], spec: PropertySpec, where: Span): void {
+  allowed(construct: string, p: Property, values: readonly string[], spec: PropertySpec, where: Span): void {
     if (!spec.allowed) return;
     for (const v of values) {
-      if (!spec.allowed.includes(v)) {
-        const hint = didYouMean(v, spec.allowed);
+      const candidate = spec.anyCase ? v.toUpperCase() : v;
+      if (!spec.allowed.includes(candidate)) {
+        const hint = didYouMean(candidate, spec.allowed);
         this.diagnostics.push(
           diag('DZ2204', `'${p.key}' in ${construct} cannot be ${quote(v)}; allowed: ${spec.allowed.join(', ')}`, {
             span: where,
@@ -697,30 +322,13 @@ class AstBuilder {
   }
 }
 
-/**
- * Builds one file's AST from the CSTs of consecutive runs of its top-level
- * statements, in order, so that each CST can be dropped once it is read.
- */
-export class FileAstBuilder {
-  private readonly builder: AstBuilder;
-  private readonly decls: Decl[] = [];
-  constructor(private readonly source: SourceText) {
-    this.builder = new AstBuilder(source);
-  }
-
-  /** Read the next run of statements (a `spec` node). */
-  add(cst: CstNode): void {
-    this.builder.statements(cst, this.decls);
-  }
-
-  finish(): { ast: FileAst; diagnostics: Diagnostic[] } {
-    return { ast: { path: this.source.path, decls: this.decls }, diagnostics: this.builder.diagnostics };
-  }
-}
-
-/** The AST of a whole file's CST. */
-export function buildAst(source: SourceText, cst: CstNode): { ast: FileAst; diagnostics: Diagnostic[] } {
-  const b = new FileAstBuilder(source);
-  b.add(cst);
-  return b.finish();
+/** Check the declarations the parser read and return the file's syntax tree. */
+export function buildAst(source: SourceText, parsed: ParsedFile): { ast: FileAst; diagnostics: Diagnostic[] } {
+  const c = new Checker(parsed.dropped);
+  for (const d of parsed.decls) c.decl(d);
+  if (parsed.affected.length === 0) return { ast: { path: source.path, decls: parsed.decls }, diagnostics: c.diagnostics };
+  const declared = new Set(parsed.decls.map((d) => ('name' in d && d.name !== undefined ? `${d.kind}:${d.name}` : d.kind)));
+  const broken = parsed.affected.filter((a) => !declared.has(a.name !== undefined ? `${a.keyword}:${a.name}` : a.keyword));
+  const ast: FileAst = { path: source.path, decls: parsed.decls, ...(broken.length ? { broken } : {}) };
+  return { ast, diagnostics: c.diagnostics };
 }

@@ -287,6 +287,9 @@ function ruleOf(construct: string): string {
     event_model: 'eventModelDecl',
     topic: 'topicBlock',
     event: 'eventBlock',
+    stream: 'streamDecl',
+    retry: 'propertyConstruct',
+    pii: 'propertyConstruct',
   };
   return fixed[construct] ?? 'line';
 }

@@ -43,6 +43,9 @@ function getLexer(): Lexer {
   return lexer;
 }
 
+/** The source each whole-file token stream was lexed from, so the parser can build spans without being handed it. */
+export const TOKEN_SOURCES = new WeakMap<readonly IToken[], SourceText>();
+
 export interface LexResult {
   readonly tokens: IToken[];
   readonly diagnostics: Diagnostic[];
@@ -297,6 +300,7 @@ export function lex(source: SourceText): LexResult {
   const layout = new Layout(source, diagnostics);
   for (const tok of raw.tokens) if (!layout.push(tok)) return { tokens: [], diagnostics };
   layout.finish();
+  TOKEN_SOURCES.set(layout.out, source);
   return { tokens: layout.out, diagnostics };
 }
 

@@ -23,17 +23,31 @@ export const SCALAR_TYPES: ReadonlyMap<string, { readonly args: 'none' | 'length
   ['file', { args: 'none' }],
   ['image', { args: 'none' }],
   ['timezone', { args: 'none' }],
-  ['latest_one', { args: 'none' }],
-  ['descendants_of', { args: 'none' }],
-  ['ancestors_of', { args: 'none' }],
   ['poly_ref', { args: 'targets' }],
 ] as const);
 
+/** Relations written `kw Entity` (with an optional `via Junction` after has_many). */
 export const RELATION_KINDS = ['ref', 'has_many', 'has_one', 'embeds', 'belongs_to'] as const;
-export type RelationKind = (typeof RELATION_KINDS)[number];
+/**
+ * Derived relations written `kw Target via path`: `latest_one Employment via person`
+ * (the newest row of a has-many, through the foreign key on the target),
+ * `descendants_of self via parent`, `ancestors_of self via parent`.
+ */
+export const DERIVED_RELATIONS = ['latest_one', 'descendants_of', 'ancestors_of'] as const;
+export type RelationKind = (typeof RELATION_KINDS)[number] | (typeof DERIVED_RELATIONS)[number];
+/** The derived relation words, for the parser's gate. */
+export const VIA_RELATIONS: ReadonlySet<string> = new Set(DERIVED_RELATIONS);
 
 /** Every word that can start a field type. */
-export const TYPE_NAMES: ReadonlySet<string> = new Set([...SCALAR_TYPES.keys(), ...RELATION_KINDS, 'enum', 'computed']);
+export const TYPE_NAMES: ReadonlySet<string> = new Set([...SCALAR_TYPES.keys(), ...RELATION_KINDS, ...DERIVED_RELATIONS, 'enum', 'computed']);
+
+/** The bases of date arithmetic in defaults: `today`, `now` (`today + 7d`, `now - 24h`). */
+export const DATE_BASES: ReadonlySet<string> = new Set(['today', 'now']);
+/** Duration suffixes date arithmetic allows, as Dazzle defines them (`m` and `mo` are months). */
+export const DATE_UNIT_SUFFIXES = ['min', 'h', 'd', 'w', 'm', 'mo', 'y'] as const;
+
+/** Record kinds of a `stream` (HLESS); Dazzle reads them in any case and they are shown in capitals. */
+export const STREAM_KINDS = ['INTENT', 'FACT', 'OBSERVATION', 'DERIVATION'] as const;
 
 /** Field modifiers (bare words). `storage=…` and `=default` are handled separately. */
 export const FIELD_MODIFIERS: ReadonlySet<string> = new Set([
@@ -131,6 +145,10 @@ export interface PropertySpec {
   readonly kind: ValueKind;
   readonly allowed?: readonly string[];
   readonly required?: boolean;
+  /** The allowed values match in any case (`kind: fact` is FACT). @default false */
+  readonly anyCase?: boolean;
+  /** The key may be given more than once (`note:` lines of a stream). @default false */
+  readonly repeatable?: boolean;
 }
 
 export interface ConstructSchema {
@@ -254,8 +272,49 @@ export const SCHEMAS: Readonly<Record<string, ConstructSchema>> = {
     },
   },
   llm_config: { strict: false, properties: { default_model: { kind: 'name' }, default_provider: { kind: 'name', allowed: LLM_PROVIDERS }, artifact_store: expr, logging: block, rate_limits: block } },
+  llm_intent: {
+    strict: false,
+    properties: {
+      model: { kind: 'name' },
+      prompt: str,
+      description: str,
+      output_schema: expr,
+      input: block,
+      timeout: { kind: 'duration' },
+      retry: block,
+      pii: block,
+      trigger: { kind: 'block', repeatable: true },
+    },
+  },
+  retry: {
+    strict: false,
+    properties: { max_attempts: { kind: 'int' }, backoff: { kind: 'name', allowed: ['linear', 'exponential'] }, initial_delay_ms: { kind: 'int' }, max_delay_ms: { kind: 'int' } },
+  },
+  pii: { strict: false, properties: { scan: { kind: 'bool' }, action: { kind: 'name', allowed: ['warn', 'redact', 'reject'] }, patterns: expr } },
   tenancy: { strict: false, properties: { mode: { kind: 'name' } } },
   topic: { strict: false, properties: { retention: { kind: 'duration' }, partition_key: { kind: 'name' } } },
-  event: { strict: false, properties: { topic: { kind: 'name' }, fields: block } },
+  event: { strict: false, properties: { topic: { kind: 'name' }, payload: { kind: 'name' }, fields: block } },
   event_model: { strict: false, properties: {} },
+  stream: {
+    strict: false,
+    properties: {
+      kind: { kind: 'name', allowed: STREAM_KINDS, required: true, anyCase: true },
+      description: str,
+      partition_key: { kind: 'name' },
+      ordering_scope: { kind: 'name' },
+      t_event: { kind: 'name' },
+      t_log: { kind: 'name' },
+      t_process: { kind: 'name' },
+      idempotency: expr,
+      outcomes: block,
+      derives_from: expr,
+      emits: { kind: 'names' },
+      side_effects: expr,
+      causality_fields: { kind: 'names' },
+      cross_partition: { kind: 'bool' },
+      retention: { kind: 'duration' },
+      invariant: { kind: 'string', repeatable: true },
+      note: { kind: 'string', repeatable: true },
+    },
+  },
 };

@@ -32,7 +32,7 @@ describe('dazzle CLI', () => {
 
   it('deploy or config with no subcommand exits 2 with usage listing the subcommands', () => {
     for (const [cmd, subs] of [
-      ['deploy', ['plan', 'generate', 'synth', 'preflight', 'diff']],
+      ['deploy', ['plan', 'generate', 'synth', 'preflight', 'diff', 'ci']],
       ['config', ['show']],
     ] as const) {
       const r = runCli([cmd]);
@@ -99,16 +99,20 @@ describe('dazzle CLI', () => {
     expect(r.stdout).toContain('RecordPayment — async, CustomerWallet→Revenue  examples/ledger-app/dsl/ledgers.dsl:19');
   });
 
-  it('preflight without a generated app says to generate (exit 2); every deploy command checks the project first', () => {
+  it('preflight without a generated app says to generate (exit 2); every deploy command but synth checks the DSL first', () => {
     const p = runCli(['deploy', 'preflight', '-p', EXAMPLE, '--out', join(tmpdir(), 'dazzle-no-such-app')]);
     expect(p.code).toBe(2);
     expect(p.stderr).toMatch(/error DZ6003: no generated app in .*dazzle-no-such-app/);
     const bad = tempProject({ 'dsl/app.dsl': 'app x "X"\nentity A\n' });
-    for (const cmd of ['diff', 'generate', 'synth', 'preflight']) {
+    for (const cmd of ['diff', 'generate', 'preflight']) {
       const b = runCli(['deploy', cmd, '-p', bad]);
       expect(b.code, cmd).toBe(2);
       expect(b.stderr, cmd).toContain('error DZ2001');
     }
+    // synth reads the generated app and compares the inputs' checksum; it does not parse the DSL.
+    const synth = runCli(['deploy', 'synth', '-p', bad]);
+    expect(synth.code).toBe(2);
+    expect(synth.stderr).toContain('error DZ6003');
   });
 
   it('an internal error is exit 3 with no stack trace unless --debug', async () => {

@@ -56,6 +56,7 @@ describe('deploy generate', () => {
       'lib/app.ts',
       'lib/compute-stack.ts',
       'lib/data-stack.ts',
+      'lib/images-stack.ts',
       'lib/messaging-stack.ts',
       'lib/network-stack.ts',
       'lib/observability-stack.ts',
@@ -69,7 +70,7 @@ describe('deploy generate', () => {
     expect(v.version).toMatch(/^[0-9a-f]{12}$/);
     expect(v.generated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(v.inputs.checksum).toMatch(/^[0-9a-f]{64}$/);
-    expect(v.stacks.map((s) => s.name)).toEqual(['Network', 'TigerBeetle', 'Data', 'Messaging', 'Compute', 'Observability']);
+    expect(v.stacks.map((s) => s.name)).toEqual(['Network', 'TigerBeetle', 'Data', 'Messaging', 'Images', 'Compute', 'Observability']);
     for (const s of v.stacks) expect(s.checksum).toBe(sha256(files.get(s.file) as string));
     expect(v.files.map((f) => f.path).sort()).toEqual([...files.keys()].filter((f) => f !== '.dazzle-infra-version.json').sort());
     for (const f of v.files) expect(f.checksum, f.path).toBe(sha256(files.get(f.path) as string));
@@ -92,7 +93,7 @@ describe('deploy generate', () => {
     for (const [path, text] of ta) expect(strip(tb.get(path) as string), path).toBe(strip(text));
     const again = runCli(['deploy', 'generate', '-p', project, '-e', 'prod', '--out', a, '--allow-out-anywhere']);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('0 files written, 15 unchanged');
+    expect(again.stdout).toContain('0 files written, 16 unchanged');
     expect(tree(a)).toEqual(ta);
   });
 
@@ -161,7 +162,7 @@ describe('deploy synth', () => {
     const report = JSON.parse(ok.stdout) as { ok: boolean; stacks: { name: string; template: string }[]; nag: { errors: number } };
     expect(report.ok).toBe(true);
     expect(report.nag.errors).toBe(0);
-    expect(report.stacks.map((s) => s.name)).toEqual(['LedgerApp-prod-Compute', 'LedgerApp-prod-Data', 'LedgerApp-prod-Messaging', 'LedgerApp-prod-Network', 'LedgerApp-prod-Observability', 'LedgerApp-prod-TigerBeetle']);
+    expect(report.stacks.map((s) => s.name)).toEqual(['LedgerApp-prod-Compute', 'LedgerApp-prod-Data', 'LedgerApp-prod-Images', 'LedgerApp-prod-Messaging', 'LedgerApp-prod-Network', 'LedgerApp-prod-Observability', 'LedgerApp-prod-TigerBeetle']);
     for (const s of report.stacks) expect(existsSync(join(project, 'infra', 'cdk.out', `${s.name}.template.json`))).toBe(true);
 
     // The user removes the acknowledgement of the load balancer's internet ingress.

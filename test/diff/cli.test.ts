@@ -141,7 +141,7 @@ describe('dazzle deploy diff against the last generation', () => {
   it('--base: a saved cdk.out, or a folder that holds none (DZ8101)', async () => {
     const project = copyGenerated(generated);
     const saved = join(mkdtempSync(join(tmpdir(), 'dazzle-diff-saved-')), 'cdk.out');
-    expect((await synthApp(join(project, 'infra'), { nag: false, outdir: saved })).templates.size).toBe(6);
+    expect((await synthApp(join(project, 'infra'), { nag: false, outdir: saved })).templates.size).toBe(7);
     appendFileSync(join(project, 'dsl', 'messaging.dsl'), NEW_QUEUE);
     const r = await dazzle(['deploy', 'diff', '-p', project, '--base', saved, '--format', 'json'], REPO);
     expect(r.code, r.stderr).toBe(1);
@@ -159,7 +159,7 @@ describe('dazzle deploy diff against the last generation', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as DiffReport;
     expect(report.baseline.kind).toBe('none');
-    expect(report.summary.stacks.added).toBe(6);
+    expect(report.summary.stacks.added).toBe(7);
     expect(report.notes.join(' ')).toMatch(/No baseline/);
     expect(readdirSync(project)).not.toContain('infra');
   }, 60_000);

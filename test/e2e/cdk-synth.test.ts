@@ -43,7 +43,7 @@ describe('the generated app with the real aws-cdk CLI', () => {
     const cli = templates(join(app, 'cdk.out.cli'));
     const inProcess = templates(join(app, 'cdk.out'));
     expect([...cli.keys()]).toEqual([...inProcess.keys()]);
-    expect(cli.size).toBe(6);
+    expect(cli.size).toBe(7);
     for (const [file, t] of cli) expect(inProcess.get(file)?.Resources, file).toEqual(t.Resources);
   }, 600_000);
 });

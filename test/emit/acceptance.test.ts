@@ -15,10 +15,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
 import { parseSecretRef } from '../../src/config/index.js';
-import { pascal, type DeploymentPlan } from '../../src/plan/index.js';
+import { pascal, type StackName } from '../../src/plan/index.js';
 import { CORPUS, REPO, sharedCases } from '../helpers.js';
 import { synthProject, typecheckApp, type Synthesized } from '../cdk-helpers.js';
 import { evaluate, exportsOf, importsOf, nameProblems, physicalNames, ssmReads, ssmWrites, type Place } from './cfn.js';
+import { planCounts, templateCounts, usageProblems } from './usage.js';
 
 /** Corpus projects that hold an app (corpora/ is a collection of DSL files without one). */
 const PROJECTS: [string, string][] = [
@@ -49,28 +50,6 @@ const byStackName = (s: Synthesized) => new Map(s.prepared.app.stacks.map((x) =>
 /** A value of a stack's template, evaluated. */
 const value = (s: Synthesized, stack: string, v: unknown) => evaluate(v, (s.prepared.app.stacks.find((x) => x.name === stack) as { id: string }).id, place(s));
 
-/** CloudFormation resources per stack and type, as the plan lists them (summed over each resource's expansion). */
-export function planCounts(plan: DeploymentPlan): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const s of plan.stacks) {
-    const counts: Record<string, number> = {};
-    for (const r of s.resources) for (const [type, n] of Object.entries(r.cloudformation)) counts[type] = (counts[type] ?? 0) + n;
-    out[s.name] = Object.fromEntries(Object.entries(counts).sort());
-  }
-  return out;
-}
-
-/** CloudFormation resources per stack and type in the synthesized templates. */
-export function templateCounts(json: ReadonlyMap<string, Record<string, unknown>>): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [stack, t] of json) {
-    const counts: Record<string, number> = {};
-    for (const r of Object.values((t.Resources ?? {}) as Record<string, Resource>)) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
-    out[stack] = Object.fromEntries(Object.entries(counts).sort());
-  }
-  return out;
-}
-
 /** The task definition of a planned service, and the statements of its task role and of its execution role. */
 function roles(s: Synthesized, service: { name: string; role: string }) {
   const compute = s.json.get('Compute') as { Resources: Record<string, Resource> };
@@ -100,6 +79,12 @@ describe.each(CASES.map((c) => [c.key] as const))('%s', (key) => {
   it('has exactly the resources the plan lists, per stack and CloudFormation type (so counts and costs agree)', () => {
     const s = get(key);
     expect(templateCounts(s.json)).toEqual(planCounts(s.prepared.plan));
+  });
+
+  it("is within every limit, and the plan's usage is the templates': outputs, parameters, template size (estimated), the task roles' policies, the security groups' rules", () => {
+    const s = get(key);
+    const ids = new Map(s.prepared.app.stacks.map((x) => [x.name, x.id]));
+    expect(usageProblems(s.prepared.plan, s.json as ReadonlyMap<StackName, Record<string, any>>, ids, place(s))).toEqual([]);
   });
 
   it('plans as many alarms as it generates, and prices each of them', () => {

@@ -57,6 +57,10 @@ export function evaluate(value: unknown, stack: string, place: Place): unknown {
       return items[Number(index)];
     }
     if ('Fn::ImportValue' in o) return `{{ImportValue:${String(visit(o['Fn::ImportValue']))}}}`;
+    if ('Fn::Sub' in o) {
+      const [text, vars] = (Array.isArray(o['Fn::Sub']) ? o['Fn::Sub'] : [o['Fn::Sub'], {}]) as [string, Json];
+      return text.replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) => String(name in vars ? visit(vars[name]) : visit(name.includes('.') ? { 'Fn::GetAtt': name.split('.') } : { Ref: name })));
+    }
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, visit(x)]));
   };
   return visit(value);
@@ -80,6 +84,7 @@ export const NAME_PROPERTIES: Readonly<Record<string, readonly (readonly [string
   'AWS::CloudWatch::Dashboard': [['DashboardName', 'CloudWatch dashboard']],
   'AWS::SNS::Topic': [['TopicName', 'SNS topic'], ['DisplayName', 'SNS display name']],
   'AWS::CloudWatch::Alarm': [['AlarmName', 'CloudWatch alarm']],
+  'AWS::ECR::Repository': [['RepositoryName', 'ECR repository']],
 };
 
 /**

@@ -20,7 +20,7 @@ describe('names that mangle to one identifier or construct ID', () => {
   });
 
   it('a queue named like another queue’s dead letters, and a schedule named queue', () => {
-    const queue = (name: string) => ({ name, deadLetterAfter: 3, queueName: `q-${name}`, deadLetterQueueName: `q-${name}-dlq` });
+    const queue = (name: string) => ({ name, deadLetterAfter: 3, queueName: `q-${name}`, deadLetterQueueName: `q-${name}-dlq`, stack: 'Messaging' as const });
     expect(() => emit(withAws({ queues: [queue('x'), queue('x_dead_letters')] }))).toThrow(/construct IDs: two names become the identifier QueueXDeadLetters/);
     const schedule = base.aws.schedules[0] as DeploymentPlan['aws']['schedules'][number];
     expect(() => emit(withAws({ schedules: [{ ...schedule, name: 'queue' }] }))).toThrow(InternalError);

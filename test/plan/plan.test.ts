@@ -20,14 +20,16 @@ function planJson(args: string[]): DeploymentPlan {
 describe('the seed deployment in prod', () => {
   const plan = planJson(['-p', EXAMPLE, '--env', 'prod']);
 
-  it('has the six stacks, each deployed after the stacks whose names and parameters it uses (Observability first: the alarm topic)', () => {
+  it('has the seven stacks, each deployed after the stacks whose names and parameters it uses (Observability first: the alarm topic)', () => {
     expect(plan.format_version).toBe(1);
     expect(plan.stacks.map((s) => [s.name, s.dependsOn])).toEqual([
       ['Network', []],
       ['TigerBeetle', ['Network', 'Observability']],
       ['Data', ['Network', 'Observability']],
       ['Messaging', ['Observability']],
-      ['Compute', ['Network', 'TigerBeetle', 'Data', 'Messaging', 'Observability']],
+      // The repository of the images built from the project's Dockerfile: pushed to before Compute deploys.
+      ['Images', []],
+      ['Compute', ['Network', 'TigerBeetle', 'Data', 'Messaging', 'Images', 'Observability']],
       ['Observability', []],
     ]);
   });
@@ -140,7 +142,7 @@ describe('deploy plan', () => {
 
   itShared('no ledgers: no TigerBeetle stack; no queues or buses: no Messaging resources for them', () => {
     const plan = planJson(['-p', join(CORPUS, 'acme_billing')]);
-    expect(plan.stacks.map((s) => s.name)).toEqual(['Network', 'Data', 'Compute', 'Observability']);
+    expect(plan.stacks.map((s) => s.name)).toEqual(['Network', 'Data', 'Images', 'Compute', 'Observability']);
     expect(plan.services.flatMap((s) => s.variables.map((v) => v.name))).not.toContain('TIGERBEETLE_ADDRESSES');
   });
 

@@ -84,6 +84,7 @@ describe('TigerBeetle image in the plan', () => {
     const first = planOf(LEDGER_APP, 'prod').plan;
     expect(first.aws.tigerbeetle?.image).toEqual({ kind: 'first-deploy' });
     const replicas = first.stacks.find((s) => s.name === 'TigerBeetle')?.resources.filter((r) => /^Replica\d+$/.test(r.id)) ?? [];
+    expect(replicas).toHaveLength(3);
     for (const r of replicas) expect(Object.fromEntries(r.params).image).toMatch(/^Amazon Linux 2023, the latest at the first deploy, then kept/);
 
     const pinned = planOf(LEDGER_APP, 'prod', '[deploy.env.prod.tigerbeetle]\nami = "ami-0123456789abcdef0"\n').plan;

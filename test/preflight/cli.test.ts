@@ -40,7 +40,7 @@ describe('deploy preflight', () => {
     const r = cli(['--out', 'infra-staging']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Preflight of ledger_app \(staging, us-east-1\): 6 stacks, \d+ resources; failing on high or above\n/);
+    expect(r.stdout).toMatch(/^Preflight of ledger_app \(staging, us-east-1\): 7 stacks, \d+ resources; failing on high or above\n/);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('preflight passed: nothing unacknowledged at high or above (no findings)');
   });
 
@@ -60,7 +60,7 @@ describe('deploy preflight', () => {
     const report = join(project, 'preflight.sarif');
     const r = cli(['--out', 'infra-staging', '--rules', 'hipaa', '--fail-on', 'critical', '--format', 'sarif', '--output', report], { GITHUB_ACTIONS: 'true' });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Preflight of ledger_app \(staging, us-east-1\): 6 stacks, \d+ resources; failing on critical or above\n/);
+    expect(r.stdout).toMatch(/^Preflight of ledger_app \(staging, us-east-1\): 7 stacks, \d+ resources; failing on critical or above\n/);
     expect(r.stdout).toMatch(/\nhigh \(\d+\)\n {2}\S+:\d+:\d+ {2}HIPAA\.Security-\w+\n/);
     expect(r.stdout).toMatch(/^::error file=[^,]+,line=\d+,col=\d+,title=HIPAA\.Security-\w+ \(high\)::/m);
     expect(r.stdout).toContain('preflight passed: nothing unacknowledged at critical or above');

@@ -69,7 +69,7 @@ describe('formats', () => {
 
   it('text: grouped by severity, each with its location, rule, message, resource and fix; acknowledged last; the verdict', () => {
     const text = textReport(report, 'high');
-    expect(text).toMatch(/^Preflight of ledger_app \(prod, us-east-1\): 6 stacks, \d+ resources; failing on high or above\n\ncritical \(1\)\n {2}examples\/ledger-app\/dsl\/ledgers\.dsl:\d+:\d+ {2}TB_PUBLIC_ACCESS\n {4}public access: /);
+    expect(text).toMatch(/^Preflight of ledger_app \(prod, us-east-1\): 7 stacks, \d+ resources; failing on high or above\n\ncritical \(1\)\n {2}examples\/ledger-app\/dsl\/ledgers\.dsl:\d+:\d+ {2}TB_PUBLIC_ACCESS\n {4}public access: /);
     expect(text).toContain('\nmedium (1)\n');
     expect(text).toMatch(/\nacknowledged \(1\)\n {2}examples\/ledger-app\/dazzle\.toml:\d+:\d+ {2}LB_PLAIN_HTTP \(high\)\n.*\n.*\n {4}acknowledged at examples\/ledger-app\/dazzle\.toml:41:8 until 2027-03-01: No domain yet, HTTPS follows\n/);
     expect(text).toContain('    at LedgerApp-prod-Network/TigerBeetleSecurityGroup/from 0.0.0.0_0:3000 (Opened, AWS::EC2::SecurityGroupIngress)\n');

@@ -35,6 +35,18 @@ describe('template validation', () => {
     expect(await validator.validate([agent], 'us-east-1')).toEqual([]);
     expect(await validator.validate([template({ Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } } })], 'us-east-1')).toEqual([]);
   });
+
+  it('finds the same after warming up for the types (whose warm-up template, without properties, reports nothing)', async () => {
+    const own = startTemplateValidation();
+    try {
+      own.warm(['AWS::SQS::Queue', 'AWS::S3::Bucket', 'AWS::Not::AType'], 'us-east-1');
+      const issues = await own.validate([template({ Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 'soon' } } })], 'us-east-1');
+      expect(issues.map((i) => [i.rule, i.logicalId, i.properties?.[0]])).toEqual([['F3012', 'Queue', 'Properties.VisibilityTimeout']]);
+      expect(await own.validate([template({ Bucket: { Type: 'AWS::S3::Bucket', Properties: {} } })], 'us-east-1')).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('a validation that cannot run', () => {
@@ -43,7 +55,7 @@ describe('a validation that cannot run', () => {
     const prepared = generateApp(copy, 'staging');
     writeApp(prepared.app.files, prepared.outDir);
     const out: string[] = [];
-    const broken: TemplateValidator = { validate: () => Promise.reject(new Error('CloudFormation template validation failed: no schemas')), close: async () => undefined };
+    const broken: TemplateValidator = { warm: () => undefined, validate: () => Promise.reject(new Error('CloudFormation template validation failed: no schemas')), close: async () => undefined };
     const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t), color: false };
     await expect(deployPreflight({ project: copy, format: 'text' }, io, REPO, { now: FIXED_TIME, githubActions: false, validator: broken })).rejects.toThrow('no schemas');
     expect(out.join('')).not.toContain('preflight passed');

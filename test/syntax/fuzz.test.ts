@@ -233,6 +233,28 @@ describe('reading a file a run of statements at a time', () => {
     );
   });
 
+  itShared('recovers from mistakes in runs of any size with the result of one run for the whole file', () => {
+    fc.assert(
+      fc.property(mutatedProjectArb, fc.integer({ min: 1, max: 300 }), ({ path, files }, run) => {
+        const text = files[path] as string;
+        const inRuns = JSON.stringify(parseWholeSource(new SourceText(path, text), run));
+        ensure(inRuns === JSON.stringify(parseWholeSource(new SourceText(path, text), Number.MAX_SAFE_INTEGER)), `recovering ${path} in runs of ${run} tokens gives another result`);
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('recovers from mistakes on random lines of DSL-ish tokens in runs of any size with the result of one run', () => {
+    fc.assert(
+      fc.property(fc.array(dslLineArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 40 }), (ls, run) => {
+        const text = `${APP}${ls.join('\n')}\n`;
+        const inRuns = JSON.stringify(parseWholeSource(new SourceText('dsl/app.dsl', text), run));
+        ensure(inRuns === JSON.stringify(parseWholeSource(new SourceText('dsl/app.dsl', text), Number.MAX_SAFE_INTEGER)), `recovering in runs of ${run} tokens gives another result`);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
   it('gives the whole-file result on random lines of DSL-ish tokens, for any piece size', () => {
     fc.assert(
       fc.property(fc.array(dslLineArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 200 }), (ls, piece) => {

@@ -14,7 +14,7 @@ import { SourceText, type Diagnostic } from '../../src/diagnostics/index.js';
 import { lex, parseSource, parseWholeSource } from '../../src/syntax/index.js';
 import { PIECE_CHARS, StatementLexer } from '../../src/syntax/lexer.js';
 import { parseTokens } from '../../src/syntax/parser.js';
-import { APP, checkTexts, CORPUS, REPO } from '../helpers.js';
+import { APP, checkTexts, CORPUS, HAS_SHARED, REPO, sharedCases } from '../helpers.js';
 
 function dslFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -26,7 +26,7 @@ function dslFiles(dir: string, out: string[] = []): string[] {
 }
 
 /** Every DSL file of the corpus (projects and appspec corpora) and of the examples. */
-const FILES = [...dslFiles(CORPUS), ...dslFiles(join(REPO, 'examples'))].map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
+const FILES = [...sharedCases('the corpus DSL files', () => dslFiles(CORPUS)), ...dslFiles(join(REPO, 'examples'))].map((p) => ({ path: p, text: readFileSync(p, 'utf8') }));
 const PIECES = [0, 1, 7, 64, 500, PIECE_CHARS, 1e9];
 
 const shape = (t: IToken) => `${t.tokenType.name}:${t.image}@${t.startOffset}`;
@@ -52,18 +52,19 @@ describe('StatementLexer', () => {
     let streamed = 0;
     for (const f of FILES) {
       const whole = lex(new SourceText('t.dsl', f.text));
-      if (errors(whole.diagnostics).length > 0 || parseTokens([...whole.tokens]).error) continue;
+      if (errors(whole.diagnostics).length > 0 || parseTokens(whole.tokens).error) continue;
       for (const piece of PIECES) {
         const r = runs(f.text, piece);
         expect(r, `${f.path}, pieces of ${piece}`).toBeDefined();
         if (!r) continue;
         expect(r.runs.flat().map(shape), `${f.path}, pieces of ${piece}`).toEqual(whole.tokens.map(shape));
         expect(r.warnings).toEqual(whole.diagnostics);
-        for (const run of r.runs) expect(parseTokens(run).error, `${f.path}, pieces of ${piece}`).toBeUndefined();
+        for (const run of r.runs) expect(parseTokens(run, new SourceText('t.dsl', f.text)).error, `${f.path}, pieces of ${piece}`).toBeUndefined();
       }
       streamed++;
     }
-    expect(streamed).toBeGreaterThan(10);
+    // The examples' files, and the corpus's when ../shared is there.
+    expect(streamed).toBeGreaterThan(HAS_SHARED ? 10 : 2);
   });
 
   it('splits a file into many runs, each made of whole top-level statements', () => {
@@ -115,14 +116,14 @@ describe('parseSource', () => {
     }
   });
 
-  it('reports a syntax error met at the next statement, or before a later lexical mistake or tab warning, as the whole-file parse does', () => {
+  it('reports a syntax error met at the next statement (once), or before a later lexical mistake or tab warning, as the whole-file parse does', () => {
     const cases: [string, string[]][] = [
       // an entity without a body: the whole-file parse finds the next entity where the block should be
       [`${entities(100)}entity Broken "x":\n\n${entities(100).slice(APP.length)}`, ['DZ2001']],
       // the same as the last statement of the file
       [`${entities(100)}entity Broken "x":\n`, ['DZ2002']],
-      // a syntax error, then a character that is not part of the language: lexical mistakes come first
-      [`${entities(100, 50, '  n: enum[a b]')}entity Late:\n  x: int ¤\n`, ['DZ1001']],
+      // a syntax error, then a character that is not part of the language: lexical mistakes come first, and both are reported
+      [`${entities(100, 50, '  n: enum[a b]')}entity Late:\n  x: int ¤\n`, ['DZ1001', 'DZ2001']],
       // a syntax error in a file that indents with tabs in one place: the warning, then the error
       [`${entities(100, 50, '  n: enum[a b]')}entity Late:\n\tx: int\n`, ['DZ1009', 'DZ2001']],
     ];
@@ -147,5 +148,11 @@ describe('front end at scale', () => {
     expect(r.diagnostics.length).toBe(150_000);
     expect(new Set(r.diagnostics.map((d) => d.code))).toEqual(new Set(['DZ2103']));
     expect(r.value.spec?.entities.map((e) => e.name)).toEqual(['A']);
+  });
+
+  it('reports 150,000 warnings and a syntax error in one file (read again whole, with recovery) without running out of stack', () => {
+    const r = checkTexts({ 'dsl/app.dsl': `${APP}entity A:\n  id: uuid pk${' x'.repeat(150_000)}\n  n: enum[a b]\n` });
+    expect(r.diagnostics.filter((d) => d.code === 'DZ2103')).toHaveLength(150_000);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['DZ2001']);
   });
 });

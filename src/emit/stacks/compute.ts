@@ -10,8 +10,10 @@
  * TigerBeetle parameters are named by their fixed names (lib/wiring.ts).
  */
 import type { AwsService } from '../../plan/aws.js';
-import { envName, hasGrants, type AlarmMetric, type AwsAlarm, type PlanService, type ServiceVariable } from '../../plan/index.js';
+import { bucketNamePrefixes, busNamePrefixes, queueNamePrefixes } from '../../lower/index.js';
+import { bucketStacks, envName, furtherComputeStacks, hasGrants, stackFamily, type AlarmMetric, type AwsAlarm, type PlanService, type ServiceVariable, type StackName } from '../../plan/index.js';
 import { InternalError } from '../../diagnostics/index.js';
+import { IMAGE_TAG_CONTEXT } from '../../plan/index.js';
 import { alarmCode, duration, metricOptions } from '../alarms.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl, wrappedComment } from '../code.js';
 import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackSource } from '../model.js';
@@ -35,7 +37,7 @@ function secretVar(s: { env: string }): string {
 }
 
 /** What each plan variable is in code: a literal, a name built here, or a value read when the stack deploys. */
-function wiring(ctx: EmitContext): Wiring {
+function wiring(ctx: EmitContext, first: boolean): Wiring {
   const a = ctx.plan.aws;
   const values = new Map<string, string>();
   const db = a.database;
@@ -48,13 +50,13 @@ function wiring(ctx: EmitContext): Wiring {
       values.set('DATABASE_READER_URL', `\`postgresql://${tpl(db.masterUser)}@\${databaseReaderHost}:5432/${tpl(db.databaseName)}?sslmode=require\``);
     }
   }
-  for (const b of a.buckets) values.set(`BUCKET_${envName(b.name)}`, `bucketName(${str(b.name)})`);
+  for (const b of a.buckets) values.set(`BUCKET_${envName(b.name)}`, `bucketName(this, NAMES.buckets[${str(b.name)}])`);
   for (const q of a.queues) values.set(`QUEUE_${envName(q.name)}_URL`, `queueUrl(NAMES.queues[${str(q.name)}].queue)`);
   for (const b of a.buses.filter((x) => x.kind === 'eventbridge')) values.set(`EVENT_BUS_${envName(b.name)}`, `NAMES.buses[${str(b.name)}]`);
   for (const e of a.emailIdentities) if (e.identity !== null) values.set(`EMAIL_${envName(e.name)}_FROM`, `NAMES.emailIdentities[${str(e.name)}]`);
   if (a.scheduleQueue) values.set('SCHEDULE_QUEUE_URL', 'queueUrl(NAMES.scheduleQueue.queue)');
   for (const [name, expr] of kafkaVariableValues(ctx)) values.set(name, expr);
-  if (a.cache) values.set('REDIS_URL', '`rediss://${cache.attrPrimaryEndPointAddress}:${cache.attrPrimaryEndPointPort}`');
+  if (a.cache) values.set('REDIS_URL', first ? 'redisUrl' : 'deployTimeValue(this, PARAMETERS.compute.redisUrl)');
   const secrets = new Map<string, string>();
   if (db?.credentials.kind === 'generated') {
     secrets.set('database credentials (username)', "ecs.Secret.fromSecretsManager(databaseSecret, 'username')");
@@ -85,7 +87,12 @@ function containerVariables(service: PlanService, w: Wiring, indent: string): { 
 function image(s: AwsService, ctx: EmitContext): string {
   if (s.image.kind === 'uri') return `ecs.ContainerImage.fromRegistry(${str(s.image.uri)})`;
   if (s.image.kind === 'asset') {
-    return `ecs.ContainerImage.fromAsset(projectRoot, {
+    const dockerfile = s.image.dockerfile;
+    const build = ctx.plan.aws.images?.builds.find((b) => b.dockerfile === dockerfile);
+    if (!build) throw new InternalError(`no image build for ${dockerfile}`);
+    // The image the workflow pushed, when the deploy names its tag; else built here by cdk deploy.
+    return `pushedImage(this, ${str(build.tagSuffix)}) ??
+        ecs.ContainerImage.fromAsset(projectRoot, {
         file: ${str(s.image.dockerfile)},
         // The build context is the project; leave out what the image never needs.
         exclude: ${lit([ctx.outDir, '**/node_modules', '**/cdk.out', '.git'].filter((x) => x && x !== '.' && !x.startsWith('..') && !x.startsWith('/')))},
@@ -100,27 +107,55 @@ function fieldOf(s: AwsService): string {
   return s.role === 'web' ? member.service(s.name) : 'worker';
 }
 
-/** The statements of one service's task role: exactly the resources it uses, by name. */
-function grantLines(ctx: EmitContext, s: AwsService, role: string): string[] {
-  const g = s.grants;
+/**
+ * The statements of one service's task role, as the plan made them: each resource by its ARN, or
+ * (when listing them would pass the policy size at which aws-cdk-lib moves statements into
+ * managed policies) the app's queues, buckets or buses by the prefix of their names.
+ */
+function grantLines(a: EmitContext['plan']['aws'], s: AwsService, role: string): string[] {
+  const kinds = new Set(s.policy.statements.map((x) => x.kind));
+  const n = s.policy.naming;
   const out: string[] = [];
-  const list = (xs: readonly string[], f: (x: string) => string) => `[${xs.map(f).join(', ')}]`;
-  if (g.buckets.length) out.push(`    allowObjects(${role}, ${list(g.buckets, (b) => `bucketName(${str(b)})`)});`);
-  const sendTo = g.sendTo.map((q) => `NAMES.queues[${str(q)}].queue`);
-  if (sendTo.length) out.push(`    allowSend(${role}, [${sendTo.map((q) => `queueArn(${q})`).join(', ')}]);`);
-  const consume = [...g.consumeFrom.map((q) => `NAMES.queues[${str(q)}].queue`), ...(g.consumeSchedules ? ['NAMES.scheduleQueue.queue'] : [])];
-  if (consume.length) out.push(`    allowConsume(${role}, [${consume.map((q) => `queueArn(${q})`).join(', ')}]);`);
-  if (g.putEvents.length) out.push(`    allowPutEvents(${role}, ${list(g.putEvents, (b) => `this.formatArn({ service: 'events', resource: 'event-bus', resourceName: NAMES.buses[${str(b)}] })`)});`);
-  if (g.sendEmail.length) out.push(`    allowSendEmail(${role}, ${list(g.sendEmail, (e) => `this.formatArn({ service: 'ses', resource: 'identity', resourceName: NAMES.emailIdentities[${str(e)}] })`)});`);
-  if (g.tigerBeetleParameters) out.push(`    allowParameters(${role}, tigerBeetleParameters.map((name) => parameterArn(this, name)));`);
-  out.push(...kafkaGrantLines(ctx, s, role));
+  const list = (xs: readonly string[]) => `[${xs.join(', ')}]`;
+  if (kinds.has('objects')) {
+    const buckets =
+      n.buckets === 'list'
+        ? a.buckets.map((b) => `bucketName(this, NAMES.buckets[${str(b.name)}])`)
+        : bucketStacks(a).flatMap((stack) => bucketNamePrefixes(a.app, a.environment, a.buckets.filter((b) => b.stack === stack).map((b) => b.name)).map((prefix) => `bucketNamePattern(this, { prefix: ${str(prefix)}, stack: ${str(stack)} })`));
+    out.push(`    allowObjects(${role}, ${list(buckets)}, ${str(n.buckets)});`);
+  }
+  const queues = (names: readonly string[]) => (n.queues === 'list' ? names.map((q) => `queueArn(this, ${q})`) : queueNamePrefixes(a.app, a.environment, a.queues.map((q) => q.name)).map((p) => `queueArn(this, ${str(`${p}*`)})`));
+  if (kinds.has('send')) out.push(`    allowSend(${role}, ${list(queues(a.queues.map((q) => `NAMES.queues[${str(q.name)}].queue`)))}${n.queues === 'prefix' ? ", 'prefix'" : ''});`);
+  if (kinds.has('consume')) {
+    const consumed = [...(s.grants.consumeQueues ? a.queues.map((q) => `NAMES.queues[${str(q.name)}].queue`) : []), ...(s.grants.consumeSchedules ? ['NAMES.scheduleQueue.queue'] : [])];
+    out.push(`    allowConsume(${role}, ${list(queues(consumed))}${n.queues === 'prefix' ? ", 'prefix'" : ''});`);
+  }
+  if (kinds.has('events')) {
+    const buses = n.buses === 'list' ? a.buses.filter((b) => b.kind === 'eventbridge').map((b) => `NAMES.buses[${str(b.name)}]`) : busNamePrefixes(a.app, a.environment, a.buses.map((b) => b.name)).map((p) => str(`${p}*`));
+    out.push(`    allowPutEvents(${role}, ${list(buses.map((b) => `this.formatArn({ service: 'events', resource: 'event-bus', resourceName: ${b} })`))}${n.buses === 'prefix' ? ", 'prefix'" : ''});`);
+  }
+  if (kinds.has('email')) out.push(`    allowSendEmail(${role}, ${list(a.emailIdentities.flatMap((e) => (e.identity === null ? [] : [`this.formatArn({ service: 'ses', resource: 'identity', resourceName: NAMES.emailIdentities[${str(e.name)}] })`])))});`);
+  if (kinds.has('parameters')) out.push(`    allowParameters(${role}, tigerBeetleParameters.map((name) => parameterArn(this, name)));`);
+  if (kinds.has('kafka-topics')) out.push(...kafkaGrantLines(a, s, role));
   return out;
 }
 
+/** Why a statement may name resources by prefix (cdk-nag's acknowledgement of the wildcard). */
+const PREFIX_REASON: Readonly<Record<'bucket' | 'queue' | 'bus', string>> = {
+  bucket:
+    "Listing every bucket by ARN would pass the policy size at which aws-cdk-lib moves statements into managed policies (at most 10 per role). The pattern is <app>-<env>-*-<creation id>: the naming rules give every bucket of this app in this environment that prefix, and the creation id of the Data stack that makes it, so it names that stack's buckets and no other's.",
+  queue:
+    "Listing every queue by ARN would pass the policy size at which aws-cdk-lib moves statements into managed policies (at most 10 per role). The pattern is <app>-<env>-*: the naming rules give every queue of this app in this environment that prefix, so it names this app's queues (their dead-letter queues and the schedule queue too) and no other's.",
+  bus: "Listing every event bus by ARN would pass the policy size at which aws-cdk-lib moves statements into managed policies (at most 10 per role). The pattern is <app>-<env>-*: the naming rules give every bus of this app in this environment that prefix, so it names this app's buses and no other's.",
+};
+
 /** Module-level helpers of the generated file: one IAM statement per kind of access. */
 const GRANT_HELPERS: Readonly<Record<string, string>> = {
-  allowObjects: `/** Read, write and delete objects in these buckets, and list them. */
-function allowObjects(role: iam.Role, buckets: readonly string[]): void {
+  allowObjects: `/**
+ * Read, write and delete objects in these buckets, and list them: each bucket by its name, or
+ * (\`prefix\`) by a pattern of the names of the buckets of one Data stack.
+ */
+function allowObjects(role: iam.Role, buckets: readonly string[], naming: 'list' | 'prefix'): void {
   const stack = Stack.of(role);
   const arns = buckets.map((bucket) => \`arn:\${stack.partition}:s3:::\${bucket}\`);
   role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: arns.map((arn) => \`\${arn}/*\`) }));
@@ -130,24 +165,33 @@ function allowObjects(role: iam.Role, buckets: readonly string[]): void {
       id: \`AwsSolutions-IAM5[Resource::\${nagResource(stack, \`\${arn}/*\`)}]\`,
       reason: 'Object access is by key, so it needs bucket/*; the bucket is one of this app\\'s own buckets, named by the Data stack.',
     });
+    if (naming === 'prefix') {
+      Validations.of(role).acknowledge({
+        id: \`AwsSolutions-IAM5[Resource::\${nagResource(stack, arn)}]\`,
+        reason: ${str(PREFIX_REASON.bucket)},
+      });
+    }
   }
 }`,
-  allowSend: `/** Send messages to these queues. */
-function allowSend(role: iam.Role, queues: readonly string[]): void {
+  allowSend: `/** Send messages to these queues (their ARNs, or \`prefix\`: patterns of the app's queue names). */
+function allowSend(role: iam.Role, queues: readonly string[], naming: 'list' | 'prefix' = 'list'): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [...queues] }));
+  if (naming === 'prefix') acknowledgePatterns(role, queues, ${str(PREFIX_REASON.queue)});
 }`,
-  allowConsume: `/** Receive, and delete, the messages of these queues. */
-function allowConsume(role: iam.Role, queues: readonly string[]): void {
+  allowConsume: `/** Receive, and delete, the messages of these queues (their ARNs, or \`prefix\`: patterns of the app's queue names). */
+function allowConsume(role: iam.Role, queues: readonly string[], naming: 'list' | 'prefix' = 'list'): void {
   role.addToPolicy(
     new iam.PolicyStatement({
       actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
       resources: [...queues],
     }),
   );
+  if (naming === 'prefix') acknowledgePatterns(role, queues, ${str(PREFIX_REASON.queue)});
 }`,
-  allowPutEvents: `/** Put events on these buses. */
-function allowPutEvents(role: iam.Role, buses: readonly string[]): void {
+  allowPutEvents: `/** Put events on these buses (their ARNs, or \`prefix\`: patterns of the app's bus names). */
+function allowPutEvents(role: iam.Role, buses: readonly string[], naming: 'list' | 'prefix' = 'list'): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [...buses] }));
+  if (naming === 'prefix') acknowledgePatterns(role, buses, ${str(PREFIX_REASON.bus)});
 }`,
   allowSendEmail: `/** Send email from these SES identities. */
 function allowSendEmail(role: iam.Role, identities: readonly string[]): void {
@@ -158,78 +202,111 @@ function allowSendEmail(role: iam.Role, identities: readonly string[]): void {
 function allowParameters(role: iam.Role, parameters: readonly string[]): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [...parameters] }));
 }`,
+  acknowledgePatterns: `/** cdk-nag finds the wildcard of each name-prefix pattern: it is acknowledged with its reason. */
+function acknowledgePatterns(role: iam.Role, arns: readonly string[], reason: string): void {
+  for (const arn of arns) Validations.of(role).acknowledge({ id: \`AwsSolutions-IAM5[Resource::\${nagResource(Stack.of(role), arn)}]\`, reason });
+}`,
 };
 
-/** The helpers a set of grant lines calls. */
+/** The helpers a set of grant lines calls (and the helpers they call). */
 function helpersUsed(lines: readonly string[]): string[] {
-  return Object.keys(GRANT_HELPERS).filter((name) => lines.some((l) => l.includes(`${name}(`)));
+  const used = Object.keys(GRANT_HELPERS).filter((name) => lines.some((l) => l.includes(`${name}(`)));
+  // The queue and bus helpers acknowledge their patterns through it.
+  if (used.some((h) => h === 'allowSend' || h === 'allowConsume' || h === 'allowPutEvents')) used.push('acknowledgePatterns');
+  return used;
 }
 
-export function computeStack(ctx: EmitContext): StackSource {
+/**
+ * The Compute stack `name`. The first one (`Compute`) has the cluster, the log group, the load
+ * balancer, the worker, the cache and the created secrets; further ones (`Compute2`…, when one
+ * stack would pass CloudFormation's limits) run web services of their own on them, read from the
+ * SSM parameters the first one publishes. Each stack owns its services' task roles and alarms.
+ */
+export function computeStack(ctx: EmitContext, name: StackName = 'Compute'): StackSource {
   const { plan, projectRoot } = ctx;
   const a = plan.aws;
-  const web = a.services.filter((s) => s.role === 'web');
-  const worker = a.services.find((s) => s.role === 'worker');
-  const fargate = a.services.filter((s) => s.runtime === 'fargate');
-  const w = wiring(ctx);
+  if (stackFamily(name) !== 'Compute') throw new InternalError(`the Compute stack renderer was asked for ${name}`);
+  const first = name === 'Compute';
+  const className = `${name}Stack`;
+  const allWeb = a.services.filter((s) => s.role === 'web');
+  const web = allWeb.filter((s) => s.stack === name);
+  const worker = first ? a.services.find((s) => s.role === 'worker') : undefined;
+  const fargate = [...web, ...(worker ? [worker] : [])].filter((s) => s.runtime === 'fargate');
+  const further = furtherComputeStacks(a);
+  const w = wiring(ctx, first);
   const db = a.database;
+  const cluster = first ? 'this.cluster' : 'cluster';
+  const logGroup = first ? 'this.logGroup' : 'logGroup';
+  // The load balancer's default target: the first web service of the first Compute stack.
+  const defaultService = allWeb.find((s) => s.stack === 'Compute');
 
-  const members: string[] = [
-    '  /** The ECS cluster every service runs in. */',
-    '  readonly cluster: ecs.Cluster;',
-    '  /** The internet-facing Application Load Balancer. */',
-    '  readonly loadBalancer: elbv2.ApplicationLoadBalancer;',
-    '  /** The log group of every container. */',
-    '  readonly logGroup: logs.LogGroup;',
-  ];
+  const members: string[] = first
+    ? [
+        '  /** The ECS cluster every service runs in. */',
+        '  readonly cluster: ecs.Cluster;',
+        '  /** The internet-facing Application Load Balancer. */',
+        '  readonly loadBalancer: elbv2.ApplicationLoadBalancer;',
+        '  /** The log group of every container. */',
+        '  readonly logGroup: logs.LogGroup;',
+      ]
+    : [];
   for (const s of web) {
     members.push(jsdoc(`Web service ${s.name}.`, '  '), `  readonly ${member.service(s.name)}: ecs.FargateService;`);
     members.push(jsdoc(`The load balancer's targets for ${s.name}.`, '  '), `  readonly ${member.service(s.name)}Targets: elbv2.ApplicationTargetGroup;`);
   }
   if (worker) members.push('  /** The worker: queues, schedules and async transactions. */', '  readonly worker: ecs.FargateService;');
-  distinct('Compute stack members', ['cluster', 'loadBalancer', 'logGroup', ...web.flatMap((s) => [member.service(s.name), `${member.service(s.name)}Targets`]), ...(worker ? ['worker'] : [])]);
-  distinct('Compute stack secrets', a.secrets.map(secretVar));
+  distinct(`${name} stack members`, [...(first ? ['cluster', 'loadBalancer', 'logGroup'] : []), ...web.flatMap((s) => [member.service(s.name), `${member.service(s.name)}Targets`]), ...(worker ? ['worker'] : [])]);
+  distinct(`${name} stack secrets`, a.secrets.map(secretVar));
   // Construct IDs made from names, with the fixed ones they could meet (a service named `logs` is `ServiceLogs`).
-  distinct('Compute stack construct IDs', [
-    ...['Cluster', 'ServiceLogs', 'Vpc', 'LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'CacheSecurityGroup', 'DatabaseSecret', 'AlarmTopic', 'LoadBalancer', 'LoadBalancerLogs', 'Certificate', 'Zone', 'DnsRecord', 'Url', 'Cache', 'CacheSubnets'],
-    ...a.services.flatMap((s) => [s.id, `${s.id}Task`, s.taskRoleId, ...(s.role === 'web' ? [`${s.id}Targets`] : [])]),
+  distinct(`${name} stack construct IDs`, [
+    ...['Cluster', 'ServiceLogs', 'Vpc', 'LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'CacheSecurityGroup', 'DatabaseSecret', 'AlarmTopic', 'LoadBalancer', 'LoadBalancerLogs', 'Certificate', 'Zone', 'DnsRecord', 'Url', 'Cache', 'CacheSubnets', 'Listener'],
+    ...fargate.flatMap((s) => [s.id, `${s.id}Task`, s.taskRoleId, ...(s.role === 'web' ? [`${s.id}Targets`] : [])]),
     ...a.secrets.map((s) => `Secret${pascal(s.env.toLowerCase())}`),
-    ...a.alarms.filter((x) => x.stack === 'Compute').map((x) => x.id),
+    ...a.alarms.filter((x) => x.stack === name).map((x) => x.id),
   ]);
 
   const body: string[] = [];
   const isProd = a.environment === 'prod';
-  const reads = [
-    `    const vpc = importVpc(this, { vpcId: true, ${a.loadBalancer.internal ? '' : 'public: true, '}private: true${a.cache ? ', isolated: true' : ''} });`,
-    "    const loadBalancerSecurityGroup = importSecurityGroup(this, 'LoadBalancerSecurityGroup', PARAMETERS.loadBalancerSecurityGroup);",
-    "    const serviceSecurityGroup = importSecurityGroup(this, 'ServiceSecurityGroup', PARAMETERS.serviceSecurityGroup);",
-    ...(a.cache ? ["    const cacheSecurityGroup = importSecurityGroup(this, 'CacheSecurityGroup', PARAMETERS.cacheSecurityGroup);"] : []),
-    ...(db ? ['    const databaseHost = deployTimeValue(this, PARAMETERS.databaseHost);'] : []),
-    ...(db && db.readers > 0 ? ['    const databaseReaderHost = deployTimeValue(this, PARAMETERS.databaseReaderHost);'] : []),
-    ...(a.buckets.length ? ['    const dataCreationId = deployTimeValue(this, PARAMETERS.dataCreationId);'] : []),
+  const variables = [...web, ...(worker ? [worker] : [])].flatMap((s) => plan.services.find((p) => p.name === s.name && (p.role === 'worker') === (s.role === 'worker'))?.variables ?? []);
+  const uses = (variable: string) => variables.some((v) => v.name === variable);
+  const reads = first
+    ? [
+        `    const vpc = importVpc(this, { vpcId: true, ${a.loadBalancer.internal ? '' : 'public: true, '}private: true${a.cache ? ', isolated: true' : ''} });`,
+        "    const loadBalancerSecurityGroup = importSecurityGroup(this, 'LoadBalancerSecurityGroup', PARAMETERS.loadBalancerSecurityGroup);",
+        "    const serviceSecurityGroup = importSecurityGroup(this, 'ServiceSecurityGroup', PARAMETERS.serviceSecurityGroup);",
+        ...(a.cache ? ["    const cacheSecurityGroup = importSecurityGroup(this, 'CacheSecurityGroup', PARAMETERS.cacheSecurityGroup);"] : []),
+      ]
+    : [
+        '    const vpc = importVpc(this, { vpcId: true, private: true });',
+        "    const serviceSecurityGroup = importSecurityGroup(this, 'ServiceSecurityGroup', PARAMETERS.serviceSecurityGroup);",
+        '    // The first Compute stack\'s cluster, log group and HTTPS (or HTTP) listener, by the values it publishes.',
+        "    const cluster = ecs.Cluster.fromClusterAttributes(this, 'Cluster', { clusterName: deployTimeValue(this, PARAMETERS.compute.clusterName), vpc, securityGroups: [] });",
+        "    const logGroup = logs.LogGroup.fromLogGroupName(this, 'ServiceLogs', deployTimeValue(this, PARAMETERS.compute.logGroupName));",
+        "    const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {",
+        '      listenerArn: deployTimeValue(this, PARAMETERS.compute.listenerArn),',
+        "      securityGroup: importSecurityGroup(this, 'LoadBalancerSecurityGroup', PARAMETERS.loadBalancerSecurityGroup),",
+        '    });',
+      ];
+  reads.push(
+    ...(db && uses('DATABASE_HOST') ? ['    const databaseHost = deployTimeValue(this, PARAMETERS.databaseHost);'] : []),
+    ...(db && db.readers > 0 && uses('DATABASE_READER_HOST') ? ['    const databaseReaderHost = deployTimeValue(this, PARAMETERS.databaseReaderHost);'] : []),
     ...kafkaReads(ctx),
     ...namespaceRead(ctx),
-  ];
-  body.push(`${wrappedComment(`What the stacks deployed before this one made, read from their SSM parameters when this stack deploys (lib/wiring.ts): the VPC and the security groups (Network)${db ? ', the database endpoints' : ''}${a.buckets.length ? ', the creation id that ends the bucket names' : ''}${db || a.buckets.length ? ' (Data)' : ''}.`, '    ')}
+  );
+  const from = first
+    ? `the VPC and the security groups (Network)${db ? ', the database endpoints' : ''}${a.buckets.length ? ', the creation ids that end the bucket names' : ''}${db || a.buckets.length ? ' (Data)' : ''}`
+    : `the VPC, the subnets and the security groups (Network)${db ? ', the database endpoints' : ''}${a.buckets.length ? ', the creation ids that end the bucket names' : ''}${db || a.buckets.length ? ' (Data)' : ''}, the cluster, the log group and the listener (Compute)`;
+  body.push(`${wrappedComment(`What the stacks deployed before this one made, read from their SSM parameters when this stack deploys (lib/wiring.ts): ${from}.`, '    ')}
 ${reads.join('\n')}`);
 
-  const names: string[] = [];
-  if (a.queues.length || a.scheduleQueue) {
-    names.push(
-      '    // Queues by their fixed names (Messaging stack): the ARN for policies, the URL for the app.',
-      '    const queueArn = (name: string) => this.formatArn({ service: \'sqs\', resource: name });',
-      '    const queueUrl = (name: string) => `https://sqs.${this.region}.${this.urlSuffix}/${this.account}/${name}`;',
-    );
-  }
-  if (a.buckets.length) names.push('    // A bucket\'s name: its fixed prefix and the Data stack\'s creation id.', '    const bucketName = (store: keyof typeof NAMES.bucketPrefixes) => `${NAMES.bucketPrefixes[store]}-${dataCreationId}`;');
-  if (a.tigerbeetle) {
+  if (a.tigerbeetle && fargate.some((s) => s.grants.tigerBeetleParameters)) {
     const t = a.tigerbeetle;
     const params = [...t.nodes.map((n) => `/nodes/${n.index}`), '/cluster_id', '/replica_count'];
-    names.push(`    // The TigerBeetle cluster parameters (the addresses are also in TIGERBEETLE_ADDRESSES).\n    const tigerBeetleParameters = ${lit(params)}.map((suffix) => \`\${NAMES.tigerBeetleParameters}\${suffix}\`);`);
+    body.push(`    // The TigerBeetle cluster parameters (the addresses are also in TIGERBEETLE_ADDRESSES).\n    const tigerBeetleParameters = ${lit(params)}.map((suffix) => \`\${NAMES.tigerBeetleParameters}\${suffix}\`);`);
   }
-  if (names.length) body.push(names.join('\n'));
 
-  body.push(`    // The cluster, with Container Insights for per-service CPU, memory and task metrics.
+  if (first) {
+    body.push(`    // The cluster, with Container Insights for per-service CPU, memory and task metrics.
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
@@ -242,34 +319,38 @@ ${reads.join('\n')}`);
       retention: ${retention(a.observability.logRetentionDays)},
       removalPolicy: ${isProd ? 'RemovalPolicy.RETAIN' : 'RemovalPolicy.DESTROY'},
     });`);
+  }
 
-  if (a.services.some((s) => s.image.kind === 'asset')) {
+  if (fargate.some((s) => s.image.kind === 'asset')) {
     body.push(`    // Images are built from the project's Dockerfile by \`cdk deploy\`, with Docker on the machine that
     // deploys (a workstation or a CI runner), and pushed to the bootstrap ECR repository.
     const projectRoot = path.join(__dirname, '..', ${str(ctx.projectFromOut)});`);
   }
 
   // Secrets
-  if (db?.credentials.kind === 'generated') {
+  if (db?.credentials.kind === 'generated' && fargate.length) {
     body.push(`    // Database credentials, generated by the Data stack in Secrets Manager (its ARN from the Data stack's
     // parameter); the services receive them only as ECS secrets.
     const databaseSecret = secretsmanager.Secret.fromSecretCompleteArn(this, 'DatabaseSecret', deployTimeValue(this, PARAMETERS.databaseSecretArn));`);
   }
-  if (a.secrets.length) {
+  if (a.secrets.length && fargate.length) {
     const lines = a.secrets.map((s) => {
       const v = secretVar(s);
       const id = `Secret${pascal(s.env.toLowerCase())}`;
+      if (s.from.kind === 'create' && !first) {
+        return `${lineComment(`${s.env}: the secret the first Compute stack created, by the ARN it publishes.`, '    ')}
+    const ${v} = ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretCompleteArn(this, ${str(id)}, deployTimeValue(this, PARAMETERS.compute.secrets[${str(s.env)}])));`;
+      }
       if (s.from.kind === 'create') {
         return `${lineComment(`${s.env}: created here; set its value in Secrets Manager (${s.from.name}-<creation id>) before the services need it.`, '    ')}
-    const ${v} = ecs.Secret.fromSecretsManager(
-      new secretsmanager.Secret(this, ${str(id)}, {
-        // Kept in prod, and a deleted secret's name stays taken for days: the name ends with this stack's creation id.
-        secretName: \`${tpl(s.from.name)}-\${creationId(this)}\`,
-        description: ${str(`${s.env} for ${a.app} (${a.environment}), read by the services`)},
-        removalPolicy: ${isProd ? 'RemovalPolicy.RETAIN' : 'RemovalPolicy.DESTROY'},
-      }),
-    );
-    Validations.of(this.node.findChild(${str(id)})).acknowledge({
+    const ${v}Secret = new secretsmanager.Secret(this, ${str(id)}, {
+      // Kept in prod, and a deleted secret's name stays taken for days: the name ends with this stack's creation id.
+      secretName: \`${tpl(s.from.name)}-\${creationId(this)}\`,
+      description: ${str(`${s.env} for ${a.app} (${a.environment}), read by the services`)},
+      removalPolicy: ${isProd ? 'RemovalPolicy.RETAIN' : 'RemovalPolicy.DESTROY'},
+    });
+    const ${v} = ecs.Secret.fromSecretsManager(${v}Secret);
+    Validations.of(${v}Secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'An application secret supplied by its owner (an API key or similar); it is rotated where it is issued, not by a Lambda here.',
     });`;
@@ -294,7 +375,7 @@ ${reads.join('\n')}`);
     body.push(`${commentBlock('Secrets the services receive as ECS secrets (never as plain environment variables).', because(plan, 'Compute', 'Secrets'), projectRoot, '    ')}\n${lines.join('\n')}`);
   }
 
-  if (a.cache) {
+  if (a.cache && first) {
     const c = a.cache;
     const nodes = 1 + c.replicas;
     body.push(`${commentBlock(`ElastiCache ${c.engine}: ${nodes} node${nodes === 1 ? '' : 's'} of ${c.nodeType} in the isolated subnets, encrypted at rest and in transit.`, because(plan, 'Compute', 'Cache'), projectRoot, '    ')}
@@ -316,6 +397,7 @@ ${reads.join('\n')}`);
       snapshotRetentionLimit: ${isProd ? 7 : 0},
     });
     cache.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    const redisUrl = \`rediss://\${cache.attrPrimaryEndPointAddress}:\${cache.attrPrimaryEndPointPort}\`;
     Validations.of(cache).acknowledge({
       id: 'AwsSolutions-AEC5',
       reason: 'The default port is reachable only from the service security group inside the VPC; a different port adds no protection.',
@@ -338,7 +420,7 @@ ${reads.join('\n')}`);
   const allGrants: string[] = [];
   const roles = fargate.map((s) => {
     const role = `${fieldOf(s)}TaskRole`;
-    const grants = grantLines(ctx, s, role);
+    const grants = grantLines(a, s, role);
     allGrants.push(...grants);
     const what = s.role === 'worker' ? 'the worker' : `web service ${s.name}`;
     const note = s.role === 'worker' ? 'it consumes the queues and the schedules' : 'it sends to the queues; only the worker may receive or delete their messages';
@@ -348,11 +430,12 @@ ${reads.join('\n')}`);
       description: ${str(`Task role of ${what} (${a.app}, ${a.environment})`)},
     });${grants.length ? `\n${grants.join('\n')}` : ''}`;
   });
-  body.push(roles.join('\n\n'));
+  if (roles.length) body.push(roles.join('\n\n'));
 
-  // Load balancer
+  // Load balancer (the first Compute stack)
   const lb = a.loadBalancer;
   const lbLines: string[] = [];
+  if (first) {
   lbLines.push(`${commentBlock(lb.https ? `Application Load Balancer: HTTPS at ${lb.domain} with an ACM certificate; HTTP redirects to HTTPS.` : 'Application Load Balancer on HTTP (set [deploy.domain] name for HTTPS with a certificate).', because(plan, 'Compute', 'LoadBalancer'), projectRoot, '    ')}
     const accessLogs = new s3.Bucket(this, 'LoadBalancerLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -415,6 +498,7 @@ ${reads.join('\n')}`);
   lbLines.push(`    // Where the app answers (an output without an export: nothing imports it).
     new CfnOutput(this, 'Url', { value: ${lb.https ? str(`https://${lb.domain}`) : '`http://${this.loadBalancer.loadBalancerDnsName}`'}, description: 'The address of the app' });`);
   body.push(lbLines.join('\n'));
+  }
 
   // Services
   const serviceBlock = (s: AwsService): string => {
@@ -431,7 +515,7 @@ ${reads.join('\n')}`);
     ecr.Repository.fromRepositoryArn(this, ${str(`${id}Repository`)}, ${str(s.image.ecrRepositoryArn)}).grantPull(${field}Task.obtainExecutionRole());`
         : '';
     const lines = [
-      `${commentBlock(web ? `Fargate service ${s.name}: ${st.cpu} CPU units, ${st.memory} MiB, ${st.desired_count} task${st.desired_count === 1 ? '' : 's'} (autoscaling ${st.min_count}-${st.max_count} at ${st.cpu_target}% CPU).` : `The worker: ${st.cpu} CPU units, ${st.memory} MiB, one task.`, because(plan, 'Compute', id), projectRoot, '    ')}
+      `${commentBlock(web ? `Fargate service ${s.name}: ${st.cpu} CPU units, ${st.memory} MiB, ${st.desired_count} task${st.desired_count === 1 ? '' : 's'} (autoscaling ${st.min_count}-${st.max_count} at ${st.cpu_target}% CPU).` : `The worker: ${st.cpu} CPU units, ${st.memory} MiB, one task.`, because(plan, name, id), projectRoot, '    ')}
     const ${field}Task = new ecs.FargateTaskDefinition(this, ${str(`${id}Task`)}, {
       cpu: ${lit(st.cpu)},
       memoryLimitMiB: ${lit(st.memory)},
@@ -440,7 +524,7 @@ ${reads.join('\n')}`);
     });
     ${field}Task.addContainer('App', {
       image: ${image(s, ctx)},
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: ${str(s.logStreamPrefix)} }),${web ? `\n      portMappings: [{ containerPort: ${lit(st.port)} }],` : ''}
+      logging: ecs.LogDrivers.awsLogs({ logGroup: ${logGroup}, streamPrefix: ${str(s.logStreamPrefix)} }),${web ? `\n      portMappings: [{ containerPort: ${lit(st.port)} }],` : ''}
       environment: {
 ${vars.environment}
       },${vars.secrets ? `\n      secrets: {\n${vars.secrets}\n      },` : ''}
@@ -448,13 +532,17 @@ ${vars.environment}
     Validations.of(${field}Task).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'The execution role\\'s ecr:GetAuthorizationToken has no resource-level permissions; image pulls and logs are scoped by CDK.',
-    });
+    });${first ? '' : `
+    Validations.of(${field}Task).acknowledge({
+      id: \`AwsSolutions-IAM5[Resource::\${nagResource(this, ${logGroup}.logGroupArn)}]\`,
+      reason: 'The containers write their log streams (log-group:<name>:*) in the one log group the first Compute stack makes, named by the parameter it publishes.',
+    });`}
     Validations.of(${field}Task).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason: 'Only non-secret settings (names, endpoints, the ledger addresses) are plain environment variables; every secret is an ECS secret.',
     });
     this.${field} = new ecs.FargateService(this, ${str(id)}, {
-      cluster: this.cluster,
+      cluster: ${cluster},
       taskDefinition: ${field}Task,
       desiredCount: ${lit(st.desired_count)},
       securityGroups: [serviceSecurityGroup],
@@ -482,26 +570,46 @@ ${vars.environment}
     return lines.join('\n');
   };
   for (const s of web) body.push(serviceBlock(s));
-  // Routing: the first web service (by name) is the default; the others by their paths.
-  const [first, ...rest] = web;
+  // Routing: the first web service of the first Compute stack is the default target; every other one by
+  // its paths, with a priority from its place among all the web services (so no two rules share one).
+  const routed = allWeb.filter((s) => s !== defaultService);
   const routes: string[] = [];
-  if (first) routes.push(`    listener.addTargetGroups('Default', { targetGroups: [this.${member.service(first.name)}Targets] });`);
-  rest.forEach((s, i) => {
+  const listenerOf = first ? 'listener' : 'listener';
+  if (first && defaultService) routes.push(`    ${listenerOf}.addTargetGroups('Default', { targetGroups: [this.${member.service(defaultService.name)}Targets] });`);
+  if (first && !defaultService && allWeb.length) routes.push(`    ${listenerOf}.addAction('Default', { action: elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' }) });`);
+  routed.forEach((s, i) => {
+    if (s.stack !== name) return;
     const paths = s.settings.paths.length ? s.settings.paths : [`/${s.name}/*`];
-    routes.push(`    listener.addTargetGroups(${str(`Route${pascal(s.name)}`)}, {
+    routes.push(`    ${listenerOf}.addTargetGroups(${str(`Route${pascal(s.name)}`)}, {
       priority: ${lit((i + 1) * 10)},
       conditions: [elbv2.ListenerCondition.pathPatterns(${lit(paths)})],
       targetGroups: [this.${member.service(s.name)}Targets],
     });`);
   });
-  if (routes.length) body.push(`${lineComment(`Routing: ${first?.name} is the default target${rest.length ? '; the others by path' : ''}.`, '    ')}\n${routes.join('\n')}`);
+  if (routes.length) body.push(`${lineComment(first ? `Routing: ${defaultService?.name ?? 'none'} is the default target${routed.length ? '; the others by path' : ''}.` : 'Routing: the services of this stack, by path, on the first Compute stack\'s listener.', '    ')}\n${routes.join('\n')}`);
   if (worker) body.push(serviceBlock(worker));
+  if (first && further.length) {
+    const parameter = (id: string, parameterName: string, value: string, description: string) => `    new ssm.StringParameter(this, ${str(id)}, {
+      parameterName: ${parameterName},
+      stringValue: ${value},
+      description: ${str(description)},
+    });`;
+    const created = a.secrets.filter((s) => s.from.kind === 'create');
+    body.push(`    // Published for ${further.join(', ')}, which read them when they deploy (lib/wiring.ts): no export.
+${[
+  parameter('ClusterNameParameter', 'PARAMETERS.compute.clusterName', 'this.cluster.clusterName', 'The ECS cluster every service runs in'),
+  parameter('ListenerArnParameter', 'PARAMETERS.compute.listenerArn', 'listener.listenerArn', 'The load balancer listener the services are routed from'),
+  parameter('LogGroupNameParameter', 'PARAMETERS.compute.logGroupName', 'this.logGroup.logGroupName', 'The log group of every container'),
+  ...(a.cache ? [parameter('RedisUrlParameter', 'PARAMETERS.compute.redisUrl', 'redisUrl', 'The cache endpoint')] : []),
+  ...created.map((s) => parameter(`${`Secret${pascal(s.env.toLowerCase())}`}ArnParameter`, `PARAMETERS.compute.secrets[${str(s.env)}]`, `${secretVar(s)}Secret.secretArn`, `The secret ${s.env}`)),
+].join('\n')}`);
+  }
 
   // Alarms
   const byId = new Map(a.services.map((s) => [s.id, s]));
   const metric = (m: AlarmMetric, x: AwsAlarm): string => {
     if (m.kind === 'load-balancer-5xx') return `this.loadBalancer.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, ${metricOptions(x)})`;
-    if (!('service' in m)) throw new InternalError(`a ${m.kind} alarm in the Compute stack`);
+    if (!('service' in m)) throw new InternalError(`a ${m.kind} alarm in the ${name} stack`);
     const s = byId.get(m.service);
     if (!s) throw new InternalError(`an alarm on the unknown service ${m.service}`);
     const f = `this.${fieldOf(s)}`;
@@ -515,15 +623,36 @@ ${vars.environment}
       case 'healthy-targets':
         return `${f}Targets.metrics.healthyHostCount(${metricOptions(x)})`;
       case 'tasks-below-desired':
-        return `tasksBelowDesired(this.cluster, ${f}, ${duration(x.period)})`;
+        return `tasksBelowDesired(${cluster}, ${f}, ${duration(x.period)})`;
     }
   };
-  body.push(`    // Alarms on the services and the load balancer. A total outage pages: no healthy target, or fewer tasks
+  if (a.alarms.some((x) => x.stack === name)) {
+    body.push(`    // Alarms on the services${first ? ' and the load balancer' : ''}. A total outage pages: no healthy target, or fewer tasks
     // running than desired. This stack owns them, so it imports nothing.
-${alarmCode(ctx, 'Compute', metric)}`);
+${alarmCode(ctx, name, metric)}`);
+  }
 
-  const usesAsset = a.services.some((s) => s.image.kind === 'asset');
-  const usesEcr = a.services.some((s) => s.image.kind === 'uri' && s.image.ecrRepositoryArn !== null);
+  const usesAsset = fargate.some((s) => s.image.kind === 'asset');
+  const usesEcr = usesAsset || fargate.some((s) => s.image.kind === 'uri' && s.image.ecrRepositoryArn !== null);
+  const pushed = usesAsset
+    ? `
+/**
+ * The image the workflow built from the project's Dockerfile and pushed to the Images stack's
+ * repository, when the deploy names its tag (\`cdk deploy -c ${IMAGE_TAG_CONTEXT}=<tag>\`): nothing is then
+ * built where cdk deploy runs, so it needs no Docker. Without the tag, undefined: cdk deploy builds it.
+ */
+function pushedImage(scope: Construct, suffix: string): ecs.ContainerImage | undefined {
+  const tag: unknown = scope.node.tryGetContext(${str(IMAGE_TAG_CONTEXT)});
+  if (tag === undefined || tag === '') return undefined;
+  if (typeof tag !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag + suffix)) {
+    throw new Error(\`-c ${IMAGE_TAG_CONTEXT}=\${JSON.stringify(tag)}: not an image tag (letters, digits, _ . -; at most 128, not starting with . or -)\`);
+  }
+  const stack = Stack.of(scope);
+  const repository = (stack.node.tryFindChild('ImageRepository') as ecr.IRepository | undefined) ?? ecr.Repository.fromRepositoryName(stack, 'ImageRepository', NAMES.imageRepository);
+  return ecs.ContainerImage.fromEcrRepository(repository, \`\${tag}\${suffix}\`);
+}
+`
+    : '';
   const references = a.secrets.flatMap((s) => (s.from.kind === 'reference' ? [secretRef(s.from.ref)] : []));
   const byArn = references.some((r) => r.service === 'ssm' && r.arn !== null)
     ? `
@@ -571,17 +700,22 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
   });
 }
 `;
+  const code = `${body.join('\n')}\n${allGrants.join('\n')}`;
   const wiringImports = [
     'ALARMS',
+    ...(code.includes('bucketName(') ? ['bucketName'] : []),
+    ...(code.includes('bucketNamePattern(') ? ['bucketNamePattern'] : []),
     'creationId',
     'deployTimeValue',
     'importSecurityGroup',
     'importVpc',
-    ...(helpers.includes('allowObjects') || helpers.includes('allowKafka') ? ['nagResource'] : []),
+    ...(helpers.includes('allowObjects') || helpers.includes('allowKafka') || helpers.includes('acknowledgePatterns') || (!first && fargate.length) ? ['nagResource'] : []),
     'NAMES',
     'notify',
     'PARAMETERS',
-    ...(a.tigerbeetle ? ['parameterArn'] : []),
+    ...(code.includes('parameterArn(') ? ['parameterArn'] : []),
+    ...(code.includes('queueArn(') ? ['queueArn'] : []),
+    ...(code.includes('queueUrl(') ? ['queueUrl'] : []),
   ];
   const imports = [
     `import { CfnOutput, Duration, ${helpers.includes('allowKafka') ? 'Fn, ' : ''}RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';`,
@@ -599,28 +733,31 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
     `import * as s3 from 'aws-cdk-lib/aws-s3';`,
     namespaceImport(ctx),
     a.secrets.length || db?.credentials.kind === 'generated' ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
-    references.some((r) => r.service === 'ssm' && r.arn === null) || a.apiGateway ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
+    references.some((r) => r.service === 'ssm' && r.arn === null) || code.includes('new ssm.') ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
     `import type { Construct } from 'constructs';`,
     usesAsset ? `import * as path from 'node:path';` : '',
     `import { ${wiringImports.join(', ')} } from './wiring';`,
   ].filter(Boolean);
 
-  const source = `${header('Compute stack: ECS Fargate services behind the load balancer, the worker, the cache, the secrets and the alarms on them.', plan.app, plan.environment)}
+  const what = first
+    ? 'ECS Fargate services behind the load balancer, the worker, the cache, the secrets and the alarms on them'
+    : 'ECS Fargate web services of the app behind the first Compute stack\'s load balancer (the Compute stacks split them; each keeps its own), and the alarms on them';
+  const source = `${header(`${name} stack: ${what}.`, plan.app, plan.environment)}
 ${imports.join('\n')}
 
-${propsInterface('ComputeStack', [])}
-${byArn}${tasksMetric}
+${propsInterface(className, [])}
+${byArn}${pushed}${tasksMetric}
 ${helpers.map((h) => GRANT_HELPERS[h]).join('\n\n')}
 
-export class ComputeStack extends Stack {
+export class ${className} extends Stack {
 ${members.join('\n')}
 
-  constructor(scope: Construct, id: string, props: ComputeStackProps) {
+  constructor(scope: Construct, id: string, props: ${className}Props) {
     super(scope, id, props);
 
 ${body.join('\n\n')}
   }
 }
 `;
-  return stackSource('Compute', [], source);
+  return stackSource(name, [], source);
 }

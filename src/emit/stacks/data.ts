@@ -6,7 +6,7 @@
  */
 import { databaseLogGroupName } from '../../lower/index.js';
 import { secretRef } from '../model.js';
-import type { AlarmMetric, AwsRequirements } from '../../plan/index.js';
+import { stackFamily, type AlarmMetric, type AwsRequirements, type StackName } from '../../plan/index.js';
 import { InternalError } from '../../diagnostics/index.js';
 import { alarmCode, alarmsOf, metricOptions } from '../alarms.js';
 import { commentBlock, header, jsdoc, lineComment, lit, pascal, str, tpl, wrappedComment } from '../code.js';
@@ -130,23 +130,23 @@ function passwordFrom(user: string, ref: string): string {
     const credentials = rds.Credentials.fromPassword(${str(user)}, ${value});`;
 }
 
-/** The parameters the Data stack publishes for the Compute stack (read when it deploys). */
-function publication(ctx: EmitContext): string {
+/** The parameters a Data stack publishes for the Compute stacks (read when they deploy). */
+function publication(ctx: EmitContext, name: StackName, buckets: boolean): string {
   const a = ctx.plan.aws;
-  const db = a.database;
-  const parameter = (id: string, name: string, value: string, description: string) => `    new ssm.StringParameter(this, ${str(id)}, {
-      parameterName: PARAMETERS.${name},
+  const db = name === 'Data' ? a.database : null;
+  const parameter = (id: string, parameterName: string, value: string, description: string) => `    new ssm.StringParameter(this, ${str(id)}, {
+      parameterName: ${parameterName},
       stringValue: ${value},
       description: ${str(description)},
     });`;
   const lines = [
-    ...(a.buckets.length ? [parameter('CreationIdParameter', 'dataCreationId', 'creationId(this)', 'The creation id of the Data stack: the end of its bucket names')] : []),
-    ...(db ? [parameter('DatabaseHostParameter', 'databaseHost', 'this.database.clusterEndpoint.hostname', 'The database writer endpoint')] : []),
-    ...(db && db.readers > 0 ? [parameter('DatabaseReaderHostParameter', 'databaseReaderHost', 'this.database.clusterReadEndpoint.hostname', 'The database reader endpoint')] : []),
-    ...(db?.credentials.kind === 'generated' ? [parameter('DatabaseSecretArnParameter', 'databaseSecretArn', 'databaseSecret.secretArn', 'The secret with the generated database credentials')] : []),
+    ...(buckets ? [parameter('CreationIdParameter', `PARAMETERS.creationIds[${str(name)}]`, 'creationId(this)', `The creation id of the ${name} stack: the end of its bucket names`)] : []),
+    ...(db ? [parameter('DatabaseHostParameter', 'PARAMETERS.databaseHost', 'this.database.clusterEndpoint.hostname', 'The database writer endpoint')] : []),
+    ...(db && db.readers > 0 ? [parameter('DatabaseReaderHostParameter', 'PARAMETERS.databaseReaderHost', 'this.database.clusterReadEndpoint.hostname', 'The database reader endpoint')] : []),
+    ...(db?.credentials.kind === 'generated' ? [parameter('DatabaseSecretArnParameter', 'PARAMETERS.databaseSecretArn', 'databaseSecret.secretArn', 'The secret with the generated database credentials')] : []),
   ];
   if (!lines.length) return '';
-  return `    // Published for the Compute stack, which reads them when it deploys (lib/wiring.ts): no export.
+  return `    // Published for the Compute stacks, which read them when they deploy (lib/wiring.ts): no export.
 ${lines.join('\n')}`;
 }
 
@@ -170,12 +170,12 @@ function bucketBlock(ctx: EmitContext, b: AwsBucket): string {
   const { plan, projectRoot } = ctx;
   const id = `Bucket${pascal(b.name)}`;
   const destroy = b.removalPolicy === 'destroy';
-  return `${commentBlock(`S3 bucket ${b.name} (${b.fields.join(', ')}): private, encrypted, TLS only${b.versioning ? ', versioned' : ''}.`, because(plan, 'Data', id), projectRoot, '    ')}
+  return `${commentBlock(`S3 bucket ${b.name} (${b.fields.join(', ')}): private, encrypted, TLS only${b.versioning ? ', versioned' : ''}.`, because(plan, b.stack, id), projectRoot, '    ')}
     this.${member.bucket(b.name)} = new s3.Bucket(this, ${str(id)}, {
       // The prefix is fixed and ends with this stack's creation id: the Compute stack names the bucket
       // in its variables and policies from both (no export), and a bucket kept after the stack is
       // deleted never blocks creating the stack again.
-      bucketName: \`\${NAMES.bucketPrefixes[${str(b.name)}]}-\${creationId(this)}\`,
+      bucketName: \`\${NAMES.buckets[${str(b.name)}].prefix}-\${creationId(this)}\`,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -187,11 +187,14 @@ function bucketBlock(ctx: EmitContext, b: AwsBucket): string {
     });`;
 }
 
-export function dataStack(ctx: EmitContext): StackSource {
+/** The Data stack `name`: the database (the first one only), its buckets, their access logs, its alarms. */
+export function dataStack(ctx: EmitContext, name: StackName = 'Data'): StackSource {
   const { plan } = ctx;
   const a = plan.aws;
-  const db = a.database;
-  const buckets = a.buckets;
+  if (stackFamily(name) !== 'Data') throw new InternalError(`the Data stack renderer was asked for ${name}`);
+  const db = name === 'Data' ? a.database : null;
+  const buckets = a.buckets.filter((b) => b.stack === name);
+  const className = `${name}Stack`;
   const members: string[] = [];
   if (db) members.push('  /** Aurora PostgreSQL, reachable from the services only. */', '  readonly database: rds.DatabaseCluster;');
   for (const b of buckets) members.push(jsdoc(`S3 bucket ${b.name}: ${b.fields.join(', ')}.`, '  '), `  readonly ${member.bucket(b.name)}: s3.Bucket;`);
@@ -213,15 +216,15 @@ export function dataStack(ctx: EmitContext): StackSource {
     body.push(accessLogsBlock(ctx, buckets));
     for (const b of buckets) body.push(bucketBlock(ctx, b));
   }
-  body.push(publication(ctx));
-  const alarms = alarmsOf(ctx, 'Data');
+  body.push(publication(ctx, name, buckets.length > 0));
+  const alarms = alarmsOf(ctx, name);
   if (alarms.length) {
     const metric = (m: AlarmMetric, x: (typeof alarms)[number]): string => {
       if (m.kind === 'database-cpu') return `this.database.metricCPUUtilization(${metricOptions(x)})`;
       if (m.kind === 'database-connections') return `this.database.metricDatabaseConnections(${metricOptions(x)})`;
       throw new InternalError(`a ${m.kind} alarm in the Data stack`);
     };
-    body.push(`    // Alarms on the database (by its cluster identifier). This stack owns them, so it imports nothing.\n${alarmCode(ctx, 'Data', metric)}`);
+    body.push(`    // Alarms on the database (by its cluster identifier). This stack owns them, so it imports nothing.\n${alarmCode(ctx, name, metric)}`);
   }
 
   const reference = db?.credentials.kind === 'reference';
@@ -231,31 +234,31 @@ export function dataStack(ctx: EmitContext): StackSource {
     ...(db ? ['importSecurityGroup', 'importVpc'] : []),
     ...(buckets.length ? ['NAMES'] : []),
     ...(alarms.length ? ['notify'] : []),
-    'PARAMETERS',
+    ...(buckets.length || db ? ['PARAMETERS'] : []),
   ];
   const imports = [
     `import { ${['Duration', 'RemovalPolicy', ...(reference ? ['SecretValue'] : []), 'Stack', ...(db ? ['Validations'] : [])].join(', ')}, type StackProps } from 'aws-cdk-lib';`,
     ...(alarms.length ? ["import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';"] : []),
     ...(db ? ["import * as ec2 from 'aws-cdk-lib/aws-ec2';", "import * as logs from 'aws-cdk-lib/aws-logs';", "import * as rds from 'aws-cdk-lib/aws-rds';"] : []),
     ...(buckets.length ? ["import * as s3 from 'aws-cdk-lib/aws-s3';"] : []),
-    "import * as ssm from 'aws-cdk-lib/aws-ssm';",
+    ...(buckets.length || db ? ["import * as ssm from 'aws-cdk-lib/aws-ssm';"] : []),
     "import type { Construct } from 'constructs';",
     `import { ${wiring.join(', ')} } from './wiring';`,
   ];
-  const source = `${header(`Data stack: ${[db ? 'the Aurora PostgreSQL cluster' : '', buckets.length ? 'the S3 buckets and their access logs' : ''].filter(Boolean).join(', ') || 'nothing yet'}.`, plan.app, plan.environment)}
+  const source = `${header(`${name} stack: ${[db ? 'the Aurora PostgreSQL cluster' : '', buckets.length ? `the S3 buckets${name === 'Data' ? '' : ' it holds (the Data stacks split them; each keeps its own)'} and their access logs` : ''].filter(Boolean).join(', ') || 'nothing yet'}.`, plan.app, plan.environment)}
 ${imports.join('\n')}
 
-${propsInterface('DataStack', [])}
+${propsInterface(className, [])}
 
-export class DataStack extends Stack {
+export class ${className} extends Stack {
 ${members.join('\n')}
 
-  constructor(scope: Construct, id: string, props: DataStackProps) {
+  constructor(scope: Construct, id: string, props: ${className}Props) {
     super(scope, id, props);
 
 ${body.filter(Boolean).join('\n\n')}
   }
 }
 `;
-  return stackSource('Data', [], source);
+  return stackSource(name, [], source);
 }

@@ -189,8 +189,8 @@ export function kafkaReads(ctx: EmitContext): string[] {
 }
 
 /** A task role's Kafka statements (the `allowKafka` helper), when the service uses topics. */
-export function kafkaGrantLines(ctx: EmitContext, s: AwsService, role: string): string[] {
-  const k = ctx.plan.aws.kafka;
+export function kafkaGrantLines(a: EmitContext['plan']['aws'], s: AwsService, role: string): string[] {
+  const k = a.kafka;
   if (!k || !s.grants.kafkaTopics.length) return [];
   const topics = s.grants.kafkaTopics.map((name) => {
     const t = k.topics.find((x) => x.name === name);

@@ -7,7 +7,7 @@
  */
 import { alarmTopicDisplayName, dashboardName } from '../../lower/index.js';
 import { componentRows } from '../dashboard-rows.js';
-import { commentBlock, header, str } from '../code.js';
+import { commentBlock, header, lit, str } from '../code.js';
 import { because, propsInterface, stackSource, type EmitContext, type StackSource } from '../model.js';
 
 export function observabilityStack(ctx: EmitContext): StackSource {
@@ -53,13 +53,17 @@ export function observabilityStack(ctx: EmitContext): StackSource {
     `import { ALARMS, alarmArn${own ? ', NAMES' : ''} } from './wiring';`,
   ].filter(Boolean);
 
+  const d = a.dashboard;
+  const graphs = d.graphsOmitted ? `a graph of the metric of ${d.graphs.length} alarms (the services', the database's and TigerBeetle's first; a dashboard holds at most 500 widgets, and every alarm is in the state widgets)` : "each alarm's metric";
+  const graphSet = d.graphsOmitted ? `\n    const graphed: ReadonlySet<string> = new Set(${lit(d.graphs.map((g) => `${g.stack}/${g.id}`))});` : '';
+  const graphFilter = d.graphsOmitted ? '.filter(({ key }) => graphed.has(key))' : '';
   const source = `${header('Observability stack: the alarm topic and a dashboard of every alarm.', plan.app, plan.environment)}
 ${imports.join('\n')}
 
 ${propsInterface('ObservabilityStack', [])}
 
 /** The most alarms one alarm-status widget shows. */
-const ALARMS_PER_STATUS_WIDGET = 100;
+const ALARMS_PER_STATUS_WIDGET = ${a.dashboard.alarmsPerStatusWidget};
 
 export class ObservabilityStack extends Stack {${own ? '\n  /** The topic every alarm notifies. */\n  readonly alarmTopic: sns.Topic;\n' : ''}
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
@@ -67,13 +71,13 @@ export class ObservabilityStack extends Stack {${own ? '\n  /** The topic every 
 
 ${topic}
 
-    // The dashboard: the state of every alarm, then each alarm's metric, one row per stack. The alarms
+    // The dashboard: the state of every alarm, then ${graphs}, one row per stack. The alarms
     // live in the stacks that own what they watch; the dashboard names them by ARN (built from their
     // fixed names), so this stack imports nothing and deploys first.
     const byStack = Object.entries(ALARMS).map(([stack, alarms]) =>
-      Object.entries(alarms).map(([alarmId, name]) => ({ title: \`\${stack}: \${alarmId}\`, alarm: cloudwatch.Alarm.fromAlarmArn(this, \`\${stack}\${alarmId}\`, alarmArn(this, name)) })),
-    );
-    const rows = byStack.map((alarms) => alarms.map(({ title, alarm }) => new cloudwatch.AlarmWidget({ title, alarm, width: 8 })));
+      Object.entries(alarms).map(([alarmId, name]) => ({ key: \`\${stack}/\${alarmId}\`, title: \`\${stack}: \${alarmId}\`, alarm: cloudwatch.Alarm.fromAlarmArn(this, \`\${stack}\${alarmId}\`, alarmArn(this, name)) })),
+    );${graphSet}
+    const rows = byStack.map((alarms) => alarms${graphFilter}.map(({ title, alarm }) => new cloudwatch.AlarmWidget({ title, alarm, width: 8 }))).filter((row) => row.length > 0);
     const all = byStack.flat().map(({ alarm }) => alarm);
     const status: cloudwatch.IWidget[] = [];
     for (let i = 0; i < all.length; i += ALARMS_PER_STATUS_WIDGET) {

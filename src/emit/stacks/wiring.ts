@@ -12,7 +12,7 @@
  * The stack order (`lib/app.ts`) makes every owner deploy first.
  */
 import { namespaceParameters } from '../../lower/index.js';
-import type { DeploymentPlan, StackName } from '../../plan/index.js';
+import { bucketStacks, creationIdOf, furtherComputeStacks, type DeploymentPlan, type StackName } from '../../plan/index.js';
 import { header, jsdoc, lit, propKey, str } from '../code.js';
 import { availabilityZones, distinct, type EmitContext } from '../model.js';
 
@@ -52,9 +52,10 @@ export function alarmTopic(scope: Construct): sns.ITopic {
     ...(a.scheduleQueue ? [`  /** The queue the schedules send to (Messaging stack). */\n  scheduleQueue: { queue: ${str(a.scheduleQueue.queueName)}, deadLetters: ${str(a.scheduleQueue.deadLetterQueueName)} },`] : []),
     `  /** Event buses (Messaging stack), by channel. */\n  buses: ${table(a.buses.filter((b) => b.kind === 'eventbridge').map((b) => [b.name, str(b.busName)]))},`,
     `  /** The address each email channel sends from in this environment (its SES identity, Messaging stack). */\n  emailIdentities: ${table(a.emailIdentities.flatMap((e) => (e.identity === null ? [] : [[e.name, str(e.identity)] as const])))},`,
-    `  /** Buckets (Data stack), by store: each bucket is named \`<prefix>-<creation id of the Data stack>\`. */\n  bucketPrefixes: ${table(a.buckets.map((b) => [b.name, str(b.namePrefix)]))},`,
+    `  /** Buckets (Data stacks), by store: each bucket is named \`<prefix>-<creation id of its Data stack>\`. */\n  buckets: ${table(a.buckets.map((b) => [b.name, `{ prefix: ${str(b.namePrefix)}, stack: ${str(b.stack)} }`]))},`,
     ...(a.network.namespace ? [`  /** The Cloud Map private DNS namespace (Network stack): every ECS service registers in it. */\n  namespace: ${str(a.network.namespace)},`] : []),
     ...(a.tigerbeetle ? [`  /** The TigerBeetle cluster parameters (TigerBeetle stack). */\n  tigerBeetleParameters: ${str(a.tigerbeetle.parameterPrefix)},`] : []),
+    ...(a.images ? [`  /** The Images stack's repository: the workflow pushes the images built from the project's Dockerfile there. */\n  imageRepository: ${str(a.images.repositoryName)},`] : []),
   ];
   const sg = w.network.securityGroups;
   const parameters = [
@@ -68,13 +69,59 @@ export function alarmTopic(scope: Construct): sns.ITopic {
     ...(a.tigerbeetle ? [`  tigerBeetleSecurityGroup: ${str(sg.tigerBeetle)},`] : []),
     ...(a.database ? [`  databaseSecurityGroup: ${str(sg.database)},`] : []),
     ...(a.cache ? [`  cacheSecurityGroup: ${str(sg.cache)},`] : []),
-    ...(a.buckets.length ? [`  /** The Data stack's creation id: the end of its bucket names. */`, `  dataCreationId: ${str(w.data.creationId)},`] : []),
+    ...(a.buckets.length ? [`  /** Each Data stack's creation id: the end of its bucket names. */`, `  creationIds: {\n${bucketStacks(a).map((stack) => `    ${propKey(stack)}: ${str(creationIdOf(a, stack))},`).join('\n')}\n  },`] : []),
     ...(a.database ? [`  databaseHost: ${str(w.data.databaseHost)},`] : []),
     ...(a.database && a.database.readers > 0 ? [`  databaseReaderHost: ${str(w.data.databaseReaderHost)},`] : []),
     ...(a.database?.credentials.kind === 'generated' ? [`  /** The ARN of the secret holding the generated database credentials. */`, `  databaseSecretArn: ${str(w.data.databaseSecretArn)},`] : []),
     ...(a.network.namespace ? [`  /** The Cloud Map namespace (Network stack). */`, `  namespaceId: ${str(namespaceParameters(a.app, a.environment).id)},`] : []),
     ...(a.kafka ? [`  /** The IAM bootstrap brokers and the ARN of the MSK cluster (Kafka stack). */`, `  kafkaBootstrapServers: ${str(a.kafka.parameters.bootstrapServers)},`, `  kafkaClusterArn: ${str(a.kafka.parameters.clusterArn)},`] : []),
+    ...(furtherComputeStacks(a).length
+      ? [
+          `  /** What the first Compute stack publishes for ${furtherComputeStacks(a).join(', ')}. */`,
+          `  compute: {`,
+          `    clusterName: ${str(w.compute.clusterName)},`,
+          `    listenerArn: ${str(w.compute.listenerArn)},`,
+          `    logGroupName: ${str(w.compute.logGroupName)},`,
+          ...(a.cache ? [`    redisUrl: ${str(w.compute.redisUrl)},`] : []),
+          `    secrets: ${table(a.secrets.flatMap((x) => (x.from.kind === 'create' ? [[x.env, str(`${w.compute.secretArnPrefix}/${x.env}`)] as const] : [])))},`,
+          `  },`,
+        ]
+      : []),
   ];
+  const helpers: string[] = [];
+  if (a.queues.length || a.scheduleQueue) {
+    helpers.push(`/** The URL of a queue of this account and region, by its name (one Fn::Sub: a service receives one per queue). */
+export function queueUrl(name: string): string {
+  return Fn.sub('https://sqs.\${AWS::Region}.\${AWS::URLSuffix}/\${AWS::AccountId}/' + name);
+}
+
+/** The ARN of a queue of this account and region, by its name. */
+export function queueArn(scope: Construct, name: string): string {
+  return Stack.of(scope).formatArn({ service: 'sqs', resource: name });
+}`);
+  }
+  if (a.buckets.length) {
+    helpers.push(`/**
+ * \`\${LogicalId}\` of the template parameter that holds a Data stack's creation id (read when this stack
+ * deploys), for an Fn::Sub: a name built from it is one short line of the template, and a service
+ * receives one such name per bucket.
+ */
+function creationIdReference(scope: Construct, stack: keyof typeof PARAMETERS.creationIds): string {
+  const id = Stack.of(scope).resolve(deployTimeValue(scope, PARAMETERS.creationIds[stack])) as { Ref?: unknown };
+  if (typeof id.Ref !== 'string') throw new Error('the creation id of a Data stack is read from its SSM parameter');
+  return '\${' + id.Ref + '}';
+}
+
+/** The name of a bucket (of \`NAMES.buckets\`): its fixed prefix and the creation id of the Data stack that makes it. */
+export function bucketName(scope: Construct, bucket: { readonly prefix: string; readonly stack: keyof typeof PARAMETERS.creationIds }): string {
+  return Fn.sub(bucket.prefix + '-' + creationIdReference(scope, bucket.stack));
+}
+
+/** A pattern of the names of one Data stack's buckets, \`<prefix>*-<creation id>\` (see the task roles' policies). */
+export function bucketNamePattern(scope: Construct, buckets: { readonly prefix: string; readonly stack: keyof typeof PARAMETERS.creationIds }): string {
+  return Fn.sub(buckets.prefix + '*-' + creationIdReference(scope, buckets.stack));
+}`);
+  }
   return `${header('How the stacks find each other: fixed names and SSM parameters, never CloudFormation exports.', plan.app, plan.environment)}
 import { Annotations, ArnFormat, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -174,12 +221,14 @@ export function parameterArn(scope: Construct, name: string): string {
  */
 export function nagResource(scope: Construct, value: string): string {
   const flat = (node: unknown): string => {
-    if (typeof node === 'string') return node;
+    // cdk-nag writes Fn::Sub's \${X} as <X>.
+    if (typeof node === 'string') return node.split('\${').join('<').split('}').join('>');
     const o = node as Record<string, unknown>;
     if (Array.isArray(o['Fn::Join'])) {
       const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
       return parts.map(flat).join(separator);
     }
+    if (o['Fn::Sub'] !== undefined) return flat(o['Fn::Sub']);
     if (o.Ref !== undefined) return \`<\${flat(o.Ref)}>\`;
     if (Array.isArray(o['Fn::GetAtt'])) return \`<\${(o['Fn::GetAtt'] as unknown[]).map(flat).join('.')}>\`;
     return JSON.stringify(node);
@@ -187,7 +236,7 @@ export function nagResource(scope: Construct, value: string): string {
   return flat(Stack.of(scope).resolve(value));
 }
 
-/** The ARN of an alarm of this account and region, by its name. */
+${helpers.join('\n\n')}${helpers.length ? '\n\n' : ''}/** The ARN of an alarm of this account and region, by its name. */
 export function alarmArn(scope: Construct, name: string): string {
   return Stack.of(scope).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 }

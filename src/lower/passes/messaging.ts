@@ -1,6 +1,6 @@
 /**
- * Channels and event topics → queues (with dead-letter queues), event buses
- * and email senders.
+ * Channels, event topics and streams → queues (with dead-letter queues), event
+ * buses (Kafka topics when [deploy.kafka] is enabled) and email senders.
  */
 import { diag } from '../../diagnostics/index.js';
 import { dsl, type Pass } from '../context.js';
@@ -36,6 +36,10 @@ export const messaging: Pass = ({ spec, draft, report }) => {
   }
   for (const topic of spec.eventTopics) {
     draft.eventBuses.push({ id: `bus:${topic.name}`, name: topic.name, source: 'topic', retention: topic.retention, because: [dsl('event topic', topic)] });
+  }
+  // An HLESS stream is a topic of records: it gets its own bus, like a stream channel.
+  for (const stream of spec.streams ?? []) {
+    draft.eventBuses.push({ id: `bus:${stream.name}`, name: stream.name, source: 'stream', retention: stream.retention, because: [dsl(`stream (kind: ${stream.kind})`, stream)] });
   }
   draft.eventBuses.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 };

@@ -10,8 +10,9 @@
  * (what is kept when its stack is deleted) is checked with the id's length.
  */
 import { diag, quote, type Span } from '../../diagnostics/index.js';
-import type { ResolvedConfig } from '../../config/index.js';
+import type { ResolvedConfig, ServiceConfig } from '../../config/index.js';
 import {
+  imageRepositoryName,
   alarmName,
   alarmTopicDisplayName,
   alarmTopicName,
@@ -51,6 +52,7 @@ export const NAME_RULES = {
   'SSM parameter': { limit: NAME_LIMITS.parameterName, form: /^\/(?!(aws|ssm))[A-Za-z0-9_.\-/]+$/i, allowed: 'a path of letters, digits and "_.-/", not beginning with "aws" or "ssm"' },
   'Secrets Manager secret': { limit: NAME_LIMITS.secretName, form: /^[A-Za-z0-9/_+=.@-]+$/, allowed: 'letters, digits and "/_+=.@-"' },
   'Aurora cluster identifier': { limit: NAME_LIMITS.clusterIdentifier, form: /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/, allowed: 'a letter, then letters, digits and single hyphens, not ending with a hyphen' },
+  'ECR repository': { limit: NAME_LIMITS.imageRepositoryName, form: /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/, allowed: 'lower-case letters and digits, separated by single ".", "_" or "-"' },
   'Aurora database name': { limit: NAME_LIMITS.databaseName, form: /^[A-Za-z][A-Za-z0-9_]*$/, allowed: 'a letter, then letters, digits and underscores' },
   'CloudWatch dashboard': { limit: NAME_LIMITS.dashboardName, form: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, "-" and "_"' },
   'SNS display name': { limit: NAME_LIMITS.topicDisplayName, form: /^[^\n\r]+$/, allowed: 'one line of text' },
@@ -78,7 +80,14 @@ export function nameProblem(n: Pick<PlannedName, 'kind' | 'name' | 'length'>): s
   return null;
 }
 
-type Stack = 'Network' | 'TigerBeetle' | 'Data' | 'Messaging' | 'Compute' | 'Observability';
+type Stack = 'Network' | 'TigerBeetle' | 'Data' | 'Messaging' | 'Images' | 'Compute' | 'Observability';
+
+/** Whether a service's image is built from the project's Dockerfile (the plan's rule: no image, no EC2 artifact): the Images stack holds their repository. */
+function buildsImages(draft: InfraRequirements, config: ResolvedConfig): boolean {
+  const d = config.deploy;
+  const builds = (s: ServiceConfig) => !(s.runtime === 'ec2' && s.artifact) && !s.image;
+  return draft.webServices.some((w) => builds(Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute))) || (Boolean(draft.worker) && builds(d.compute));
+}
 
 /** The stacks the plan has (the same rule as the plan's: a stack with no resources is left out). */
 function stacks(draft: InfraRequirements, config: ResolvedConfig): Stack[] {
@@ -87,19 +96,28 @@ function stacks(draft: InfraRequirements, config: ResolvedConfig): Stack[] {
     ...(draft.ledgerCluster ? (['TigerBeetle'] as const) : []),
     ...(draft.database || draft.objectStores.length ? (['Data'] as const) : []),
     ...(draft.queues.length || draft.eventBuses.length || draft.emailSenders.length || draft.schedules.length || config.deploy.kafka.enabled ? (['Messaging'] as const) : []),
+    ...(buildsImages(draft, config) ? (['Images'] as const) : []),
     'Compute',
     'Observability',
   ];
 }
 
-/** A web service's cause: the first line written in its [deploy.services.<name>] table (or its runtime key). */
-function serviceCause(config: ResolvedConfig, name: string, fallback: Because | undefined): Because | null {
-  const prefix = `services.${name}.`;
-  const written = Object.entries(config.sources)
-    .filter(([k, s]) => k.startsWith(prefix) && s.kind === 'file')
-    .sort(([, a], [, b]) => (a.kind === 'file' && b.kind === 'file' ? a.line - b.line : 0));
-  const first = written[0];
-  return first ? configKey(config, first[0]) : (fallback ?? null);
+/**
+ * Each web service's cause: the first line written in its [deploy.services.<name>] table (or, when
+ * none is written, its runtime key). One pass over the configuration's sources for all services.
+ */
+function serviceCauses(config: ResolvedConfig): (name: string, fallback: Because | undefined) => Because | null {
+  const first = new Map<string, { key: string; line: number }>();
+  for (const [k, s] of Object.entries(config.sources)) {
+    if (!k.startsWith('services.') || s.kind !== 'file') continue;
+    const name = k.slice('services.'.length, k.indexOf('.', 'services.'.length));
+    const known = first.get(name);
+    if (!known || s.line < known.line) first.set(name, { key: k, line: s.line });
+  }
+  return (name, fallback) => {
+    const f = first.get(name);
+    return f ? configKey(config, f.key) : (fallback ?? null);
+  };
 }
 
 /** Every AWS name the plan fixes. A name that ends with its stack's creation id is listed with a sample id. */
@@ -148,6 +166,7 @@ export function plannedNames(draft: InfraRequirements, config: ResolvedConfig): 
     add('CloudWatch log group', logs, "the database's log group", null);
   }
   for (const s of draft.secrets) if (s.from.kind === 'create') addWithId('Secrets Manager secret', createdSecretName(app, env, s.env), `the secret ${s.env}`, s.because[0] ?? null);
+  if (present.includes('Images')) add('ECR repository', imageRepositoryName(app, env), "the app's image repository", null);
   add('CloudWatch dashboard', dashboardName(app, env), 'the dashboard', null);
   if (!d.alarms.sns_topic_arn) {
     add('SNS display name', alarmTopicDisplayName(app, env), 'the alarm topic', null);
@@ -204,16 +223,19 @@ export function plannedConstructs(draft: InfraRequirements, config: ResolvedConf
     if (draft.schedules.length) own('Messaging', 'the queue dazzle creates for the schedules', 'ScheduleQueue', 'ScheduleQueueDeadLetters', 'ScheduleRole', 'ScheduleQueueDeadLettersAlarm', 'ScheduleQueueAgeAlarm');
     for (const s of draft.schedules) user('Messaging', `schedule ${quote(s.name)}`, s.because[0] ?? null, constructId.schedule(s.name));
   }
+  own('Images', "the app's image repository", 'ImageRepository');
   own('Compute', 'the ECS cluster', 'Cluster');
+  own('Compute', "the app's image repository (imported by name)", 'ImageRepository');
   own('Compute', 'the log group dazzle creates for the services', 'ServiceLogs');
   own('Compute', 'what the Compute stack imports', 'Vpc', 'LoadBalancerSecurityGroup', 'ServiceSecurityGroup', 'CacheSecurityGroup', 'DatabaseSecret');
   importsAlarmTopic('Compute');
   own('Compute', 'the load balancer', 'LoadBalancer', 'LoadBalancerLogs', 'Zone', 'Certificate', 'DnsRecord', 'Url', 'LoadBalancer5xxAlarm');
   own('Compute', 'the cache', 'Cache', 'CacheSubnets');
+  const serviceCause = serviceCauses(config);
   const serviceAlarms = (id: string, web: boolean) => [`${id}CpuAlarm`, `${id}MemoryAlarm`, `${id}TasksBelowDesiredAlarm`, ...(web ? [`${id}UnhealthyTargetsAlarm`, `${id}NoHealthyTargetsAlarm`] : [])];
   if (draft.worker) own('Compute', 'the worker', 'Worker', 'WorkerTask', constructId.taskRole('Worker'), 'WorkerRepository', ...serviceAlarms('Worker', false));
   for (const w of draft.webServices) {
-    const because = serviceCause(config, w.name, w.because[0]);
+    const because = serviceCause(w.name, w.because[0]);
     const id = w.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
     user('Compute', `web service ${quote(w.name)}`, because, id, `${id}Task`, `${id}Targets`, constructId.taskRole(id), `${id}Repository`, ...(w.runtime === 'fargate' ? serviceAlarms(id, true) : []));
   }

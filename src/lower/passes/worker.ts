@@ -20,7 +20,9 @@ export const worker: Pass = ({ spec, draft }) => {
     because.push(dsl('channel (kind: queue)', c));
   }
   for (const s of draft.schedules) handles.push(`schedule ${s.name}`);
-  for (const s of spec.schedules) if (draft.schedules.some((d) => d.name === s.name)) because.push(dsl('schedule', s));
+  // The schedules the schedules pass kept (one lookup each: a project may have thousands).
+  const kept = new Set(draft.schedules.map((d) => d.name));
+  for (const s of spec.schedules) if (kept.has(s.name)) because.push(dsl('schedule', s));
   if (handles.length === 0) return;
   draft.worker = { id: 'worker', handles, because };
 };

@@ -5,6 +5,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -15,9 +16,25 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
-import { ALARMS, creationId, deployTimeValue, importSecurityGroup, importVpc, nagResource, NAMES, notify, PARAMETERS, parameterArn } from './wiring';
+import { ALARMS, bucketName, creationId, deployTimeValue, importSecurityGroup, importVpc, nagResource, NAMES, notify, PARAMETERS, parameterArn, queueArn, queueUrl } from './wiring';
 
 export interface ComputeStackProps extends StackProps {}
+
+/**
+ * The image the workflow built from the project's Dockerfile and pushed to the Images stack's
+ * repository, when the deploy names its tag (`cdk deploy -c dazzle:imageTag=<tag>`): nothing is then
+ * built where cdk deploy runs, so it needs no Docker. Without the tag, undefined: cdk deploy builds it.
+ */
+function pushedImage(scope: Construct, suffix: string): ecs.ContainerImage | undefined {
+  const tag: unknown = scope.node.tryGetContext('dazzle:imageTag');
+  if (tag === undefined || tag === '') return undefined;
+  if (typeof tag !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag + suffix)) {
+    throw new Error(`-c dazzle:imageTag=${JSON.stringify(tag)}: not an image tag (letters, digits, _ . -; at most 128, not starting with . or -)`);
+  }
+  const stack = Stack.of(scope);
+  const repository = (stack.node.tryFindChild('ImageRepository') as ecr.IRepository | undefined) ?? ecr.Repository.fromRepositoryName(stack, 'ImageRepository', NAMES.imageRepository);
+  return ecs.ContainerImage.fromEcrRepository(repository, `${tag}${suffix}`);
+}
 
 /**
  * Desired minus running tasks of a service (Container Insights): above zero means tasks are missing.
@@ -40,8 +57,11 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
   });
 }
 
-/** Read, write and delete objects in these buckets, and list them. */
-function allowObjects(role: iam.Role, buckets: readonly string[]): void {
+/**
+ * Read, write and delete objects in these buckets, and list them: each bucket by its name, or
+ * (`prefix`) by a pattern of the names of the buckets of one Data stack.
+ */
+function allowObjects(role: iam.Role, buckets: readonly string[], naming: 'list' | 'prefix'): void {
   const stack = Stack.of(role);
   const arns = buckets.map((bucket) => `arn:${stack.partition}:s3:::${bucket}`);
   role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: arns.map((arn) => `${arn}/*`) }));
@@ -51,32 +71,46 @@ function allowObjects(role: iam.Role, buckets: readonly string[]): void {
       id: `AwsSolutions-IAM5[Resource::${nagResource(stack, `${arn}/*`)}]`,
       reason: 'Object access is by key, so it needs bucket/*; the bucket is one of this app\'s own buckets, named by the Data stack.',
     });
+    if (naming === 'prefix') {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(stack, arn)}]`,
+        reason: 'Listing every bucket by ARN would pass the policy size at which aws-cdk-lib moves statements into managed policies (at most 10 per role). The pattern is <app>-<env>-*-<creation id>: the naming rules give every bucket of this app in this environment that prefix, and the creation id of the Data stack that makes it, so it names that stack\'s buckets and no other\'s.',
+      });
+    }
   }
 }
 
-/** Send messages to these queues. */
-function allowSend(role: iam.Role, queues: readonly string[]): void {
+/** Send messages to these queues (their ARNs, or `prefix`: patterns of the app's queue names). */
+function allowSend(role: iam.Role, queues: readonly string[], naming: 'list' | 'prefix' = 'list'): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [...queues] }));
+  if (naming === 'prefix') acknowledgePatterns(role, queues, 'Listing every queue by ARN would pass the policy size at which aws-cdk-lib moves statements into managed policies (at most 10 per role). The pattern is <app>-<env>-*: the naming rules give every queue of this app in this environment that prefix, so it names this app\'s queues (their dead-letter queues and the schedule queue too) and no other\'s.');
 }
 
-/** Receive, and delete, the messages of these queues. */
-function allowConsume(role: iam.Role, queues: readonly string[]): void {
+/** Receive, and delete, the messages of these queues (their ARNs, or `prefix`: patterns of the app's queue names). */
+function allowConsume(role: iam.Role, queues: readonly string[], naming: 'list' | 'prefix' = 'list'): void {
   role.addToPolicy(
     new iam.PolicyStatement({
       actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
       resources: [...queues],
     }),
   );
+  if (naming === 'prefix') acknowledgePatterns(role, queues, 'Listing every queue by ARN would pass the policy size at which aws-cdk-lib moves statements into managed policies (at most 10 per role). The pattern is <app>-<env>-*: the naming rules give every queue of this app in this environment that prefix, so it names this app\'s queues (their dead-letter queues and the schedule queue too) and no other\'s.');
 }
 
-/** Put events on these buses. */
-function allowPutEvents(role: iam.Role, buses: readonly string[]): void {
+/** Put events on these buses (their ARNs, or `prefix`: patterns of the app's bus names). */
+function allowPutEvents(role: iam.Role, buses: readonly string[], naming: 'list' | 'prefix' = 'list'): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [...buses] }));
+  if (naming === 'prefix') acknowledgePatterns(role, buses, 'Listing every event bus by ARN would pass the policy size at which aws-cdk-lib moves statements into managed policies (at most 10 per role). The pattern is <app>-<env>-*: the naming rules give every bus of this app in this environment that prefix, so it names this app\'s buses and no other\'s.');
 }
 
 /** Read these SSM parameters. */
 function allowParameters(role: iam.Role, parameters: readonly string[]): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [...parameters] }));
+}
+
+/** cdk-nag finds the wildcard of each name-prefix pattern: it is acknowledged with its reason. */
+function acknowledgePatterns(role: iam.Role, arns: readonly string[], reason: string): void {
+  for (const arn of arns) Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagResource(Stack.of(role), arn)}]`, reason });
 }
 
 export class ComputeStack extends Stack {
@@ -98,19 +132,13 @@ export class ComputeStack extends Stack {
 
     // What the stacks deployed before this one made, read from their SSM parameters when this stack
     // deploys (lib/wiring.ts): the VPC and the security groups (Network), the database endpoints,
-    // the creation id that ends the bucket names (Data).
+    // the creation ids that end the bucket names (Data).
     const vpc = importVpc(this, { vpcId: true, public: true, private: true });
     const loadBalancerSecurityGroup = importSecurityGroup(this, 'LoadBalancerSecurityGroup', PARAMETERS.loadBalancerSecurityGroup);
     const serviceSecurityGroup = importSecurityGroup(this, 'ServiceSecurityGroup', PARAMETERS.serviceSecurityGroup);
     const databaseHost = deployTimeValue(this, PARAMETERS.databaseHost);
     const databaseReaderHost = deployTimeValue(this, PARAMETERS.databaseReaderHost);
-    const dataCreationId = deployTimeValue(this, PARAMETERS.dataCreationId);
 
-    // Queues by their fixed names (Messaging stack): the ARN for policies, the URL for the app.
-    const queueArn = (name: string) => this.formatArn({ service: 'sqs', resource: name });
-    const queueUrl = (name: string) => `https://sqs.${this.region}.${this.urlSuffix}/${this.account}/${name}`;
-    // A bucket's name: its fixed prefix and the Data stack's creation id.
-    const bucketName = (store: keyof typeof NAMES.bucketPrefixes) => `${NAMES.bucketPrefixes[store]}-${dataCreationId}`;
     // The TigerBeetle cluster parameters (the addresses are also in TIGERBEETLE_ADDRESSES).
     const tigerBeetleParameters = ['/nodes/0', '/nodes/1', '/nodes/2', '/cluster_id', '/replica_count'].map((suffix) => `${NAMES.tigerBeetleParameters}${suffix}`);
 
@@ -148,8 +176,8 @@ export class ComputeStack extends Stack {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'Task role of web service web (ledger_app, prod)',
     });
-    allowObjects(serviceWebTaskRole, [bucketName('files')]);
-    allowSend(serviceWebTaskRole, [queueArn(NAMES.queues['payment_jobs'].queue)]);
+    allowObjects(serviceWebTaskRole, [bucketName(this, NAMES.buckets['files'])], 'list');
+    allowSend(serviceWebTaskRole, [queueArn(this, NAMES.queues['payment_jobs'].queue)]);
     allowPutEvents(serviceWebTaskRole, [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: NAMES.buses['ledger_events'] })]);
     allowParameters(serviceWebTaskRole, tigerBeetleParameters.map((name) => parameterArn(this, name)));
 
@@ -158,9 +186,9 @@ export class ComputeStack extends Stack {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: 'Task role of the worker (ledger_app, prod)',
     });
-    allowObjects(workerTaskRole, [bucketName('files')]);
-    allowSend(workerTaskRole, [queueArn(NAMES.queues['payment_jobs'].queue)]);
-    allowConsume(workerTaskRole, [queueArn(NAMES.queues['payment_jobs'].queue), queueArn(NAMES.scheduleQueue.queue)]);
+    allowObjects(workerTaskRole, [bucketName(this, NAMES.buckets['files'])], 'list');
+    allowSend(workerTaskRole, [queueArn(this, NAMES.queues['payment_jobs'].queue)]);
+    allowConsume(workerTaskRole, [queueArn(this, NAMES.queues['payment_jobs'].queue), queueArn(this, NAMES.scheduleQueue.queue)]);
     allowPutEvents(workerTaskRole, [this.formatArn({ service: 'events', resource: 'event-bus', resourceName: NAMES.buses['ledger_events'] })]);
     allowParameters(workerTaskRole, tigerBeetleParameters.map((name) => parameterArn(this, name)));
 
@@ -202,7 +230,8 @@ export class ComputeStack extends Stack {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     serviceWebTask.addContainer('App', {
-      image: ecs.ContainerImage.fromAsset(projectRoot, {
+      image: pushedImage(this, '') ??
+        ecs.ContainerImage.fromAsset(projectRoot, {
         file: 'Dockerfile',
         // The build context is the project; leave out what the image never needs.
         exclude: ['infra', '**/node_modules', '**/cdk.out', '.git'],
@@ -211,7 +240,7 @@ export class ComputeStack extends Stack {
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'web' }),
       portMappings: [{ containerPort: 8000 }],
       environment: {
-        BUCKET_FILES: bucketName('files'),
+        BUCKET_FILES: bucketName(this, NAMES.buckets['files']),
         DATABASE_HOST: databaseHost,
         DATABASE_NAME: 'ledger_app',
         DATABASE_PORT: '5432',
@@ -281,7 +310,8 @@ export class ComputeStack extends Stack {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     workerTask.addContainer('App', {
-      image: ecs.ContainerImage.fromAsset(projectRoot, {
+      image: pushedImage(this, '') ??
+        ecs.ContainerImage.fromAsset(projectRoot, {
         file: 'Dockerfile',
         // The build context is the project; leave out what the image never needs.
         exclude: ['infra', '**/node_modules', '**/cdk.out', '.git'],
@@ -289,7 +319,7 @@ export class ComputeStack extends Stack {
       }),
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'dazzle-worker' }),
       environment: {
-        BUCKET_FILES: bucketName('files'),
+        BUCKET_FILES: bucketName(this, NAMES.buckets['files']),
         DATABASE_HOST: databaseHost,
         DATABASE_NAME: 'ledger_app',
         DATABASE_PORT: '5432',

@@ -98,7 +98,7 @@ export class DataStack extends Stack {
       // The prefix is fixed and ends with this stack's creation id: the Compute stack names the bucket
       // in its variables and policies from both (no export), and a bucket kept after the stack is
       // deleted never blocks creating the stack again.
-      bucketName: `${NAMES.bucketPrefixes['files']}-${creationId(this)}`,
+      bucketName: `${NAMES.buckets['files'].prefix}-${creationId(this)}`,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -109,9 +109,9 @@ export class DataStack extends Stack {
       serverAccessLogsPrefix: 'files/',
     });
 
-    // Published for the Compute stack, which reads them when it deploys (lib/wiring.ts): no export.
+    // Published for the Compute stacks, which read them when they deploy (lib/wiring.ts): no export.
     new ssm.StringParameter(this, 'CreationIdParameter', {
-      parameterName: PARAMETERS.dataCreationId,
+      parameterName: PARAMETERS.creationIds['Data'],
       stringValue: creationId(this),
       description: 'The creation id of the Data stack: the end of its bucket names',
     });

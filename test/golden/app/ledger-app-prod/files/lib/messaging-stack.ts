@@ -75,6 +75,7 @@ export class MessagingStack extends Stack {
     });
 
     // EventBridge Scheduler assumes this role to deliver; it may only send to the schedule queue.
+    // From: schedule nightly_reconciliation (dsl/messaging.dsl:27)
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },

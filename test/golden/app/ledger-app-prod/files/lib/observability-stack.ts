@@ -51,9 +51,9 @@ export class ObservabilityStack extends Stack {
     // live in the stacks that own what they watch; the dashboard names them by ARN (built from their
     // fixed names), so this stack imports nothing and deploys first.
     const byStack = Object.entries(ALARMS).map(([stack, alarms]) =>
-      Object.entries(alarms).map(([alarmId, name]) => ({ title: `${stack}: ${alarmId}`, alarm: cloudwatch.Alarm.fromAlarmArn(this, `${stack}${alarmId}`, alarmArn(this, name)) })),
+      Object.entries(alarms).map(([alarmId, name]) => ({ key: `${stack}/${alarmId}`, title: `${stack}: ${alarmId}`, alarm: cloudwatch.Alarm.fromAlarmArn(this, `${stack}${alarmId}`, alarmArn(this, name)) })),
     );
-    const rows = byStack.map((alarms) => alarms.map(({ title, alarm }) => new cloudwatch.AlarmWidget({ title, alarm, width: 8 })));
+    const rows = byStack.map((alarms) => alarms.map(({ title, alarm }) => new cloudwatch.AlarmWidget({ title, alarm, width: 8 }))).filter((row) => row.length > 0);
     const all = byStack.flat().map(({ alarm }) => alarm);
     const status: cloudwatch.IWidget[] = [];
     for (let i = 0; i < all.length; i += ALARMS_PER_STATUS_WIDGET) {

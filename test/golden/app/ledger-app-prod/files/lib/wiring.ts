@@ -33,8 +33,10 @@ export const PARAMETERS = {
   serviceSecurityGroup: '/ledger_app/prod/network/security-groups/service',
   tigerBeetleSecurityGroup: '/ledger_app/prod/network/security-groups/tigerbeetle',
   databaseSecurityGroup: '/ledger_app/prod/network/security-groups/database',
-  /** The Data stack's creation id: the end of its bucket names. */
-  dataCreationId: '/ledger_app/prod/data/creation-id',
+  /** Each Data stack's creation id: the end of its bucket names. */
+  creationIds: {
+    Data: '/ledger_app/prod/data/creation-id',
+  },
   databaseHost: '/ledger_app/prod/data/database/host',
   databaseReaderHost: '/ledger_app/prod/data/database/reader-host',
 } as const;
@@ -55,12 +57,14 @@ export const NAMES = {
   },
   /** The address each email channel sends from in this environment (its SES identity, Messaging stack). */
   emailIdentities: {},
-  /** Buckets (Data stack), by store: each bucket is named `<prefix>-<creation id of the Data stack>`. */
-  bucketPrefixes: {
-    files: 'ledger-app-prod-files',
+  /** Buckets (Data stacks), by store: each bucket is named `<prefix>-<creation id of its Data stack>`. */
+  buckets: {
+    files: { prefix: 'ledger-app-prod-files', stack: 'Data' },
   },
   /** The TigerBeetle cluster parameters (TigerBeetle stack). */
   tigerBeetleParameters: '/ledger_app/prod/tigerbeetle',
+  /** The Images stack's repository: the workflow pushes the images built from the project's Dockerfile there. */
+  imageRepository: 'ledger-app-prod',
 } as const;
 
 /** Every alarm's name, by the stack that owns it and its construct ID (the Observability dashboard shows them all). */
@@ -158,17 +162,50 @@ export function parameterArn(scope: Construct, name: string): string {
  */
 export function nagResource(scope: Construct, value: string): string {
   const flat = (node: unknown): string => {
-    if (typeof node === 'string') return node;
+    // cdk-nag writes Fn::Sub's ${X} as <X>.
+    if (typeof node === 'string') return node.split('${').join('<').split('}').join('>');
     const o = node as Record<string, unknown>;
     if (Array.isArray(o['Fn::Join'])) {
       const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
       return parts.map(flat).join(separator);
     }
+    if (o['Fn::Sub'] !== undefined) return flat(o['Fn::Sub']);
     if (o.Ref !== undefined) return `<${flat(o.Ref)}>`;
     if (Array.isArray(o['Fn::GetAtt'])) return `<${(o['Fn::GetAtt'] as unknown[]).map(flat).join('.')}>`;
     return JSON.stringify(node);
   };
   return flat(Stack.of(scope).resolve(value));
+}
+
+/** The URL of a queue of this account and region, by its name (one Fn::Sub: a service receives one per queue). */
+export function queueUrl(name: string): string {
+  return Fn.sub('https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS::AccountId}/' + name);
+}
+
+/** The ARN of a queue of this account and region, by its name. */
+export function queueArn(scope: Construct, name: string): string {
+  return Stack.of(scope).formatArn({ service: 'sqs', resource: name });
+}
+
+/**
+ * `${LogicalId}` of the template parameter that holds a Data stack's creation id (read when this stack
+ * deploys), for an Fn::Sub: a name built from it is one short line of the template, and a service
+ * receives one such name per bucket.
+ */
+function creationIdReference(scope: Construct, stack: keyof typeof PARAMETERS.creationIds): string {
+  const id = Stack.of(scope).resolve(deployTimeValue(scope, PARAMETERS.creationIds[stack])) as { Ref?: unknown };
+  if (typeof id.Ref !== 'string') throw new Error('the creation id of a Data stack is read from its SSM parameter');
+  return '${' + id.Ref + '}';
+}
+
+/** The name of a bucket (of `NAMES.buckets`): its fixed prefix and the creation id of the Data stack that makes it. */
+export function bucketName(scope: Construct, bucket: { readonly prefix: string; readonly stack: keyof typeof PARAMETERS.creationIds }): string {
+  return Fn.sub(bucket.prefix + '-' + creationIdReference(scope, bucket.stack));
+}
+
+/** A pattern of the names of one Data stack's buckets, `<prefix>*-<creation id>` (see the task roles' policies). */
+export function bucketNamePattern(scope: Construct, buckets: { readonly prefix: string; readonly stack: keyof typeof PARAMETERS.creationIds }): string {
+  return Fn.sub(buckets.prefix + '*-' + creationIdReference(scope, buckets.stack));
 }
 
 /** The ARN of an alarm of this account and region, by its name. */
