@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/index.js';
 import type { CfnResource } from '../cdk-helpers.js';
+import { usageProblems } from '../emit/usage.js';
 import { container, counts, ofType, only, statementsOf, synthTicketing, valueIn, type TicketingApp } from './synth.js';
 
 const ENVS: Environment[] = ['dev', 'prod'];
@@ -19,6 +20,19 @@ const app = (env: Environment) => apps.get(env) as TicketingApp;
 const SERVICES = ['ServiceTicketingService', 'ServiceSeatReservationService'];
 const BROKERS: Record<Environment, number> = { dev: 2, staging: 3, prod: 3 };
 
+/** Where the plan's usage (counts, outputs, template sizes, task role policies) and the templates disagree. */
+function usageOf(a: TicketingApp): string[] {
+  const k = a.plan.aws.kafka;
+  if (!k) throw new Error('the example enables Kafka');
+  // The cluster's ARN as MSK writes it (its name, then a UUID and a revision), where the templates read it from SSM.
+  const clusterArn = `arn:aws:kafka:${a.plan.region}:123456789012:cluster/${k.clusterName}/00000000-0000-0000-0000-000000000000-1`;
+  const parameters = Object.fromEntries(
+    [...a.json.values()].flatMap((t) => Object.entries((t.Parameters ?? {}) as Record<string, { Default?: unknown }>).filter(([, p]) => p.Default === k.parameters.clusterArn).map(([id]) => [id, clusterArn])),
+  );
+  if (!Object.keys(parameters).length) throw new Error('no template reads the cluster ARN');
+  return usageProblems(a.plan, a.json, a.ids, { region: a.plan.region, parameters });
+}
+
 describe.each(ENVS)('ticketing, %s', (env) => {
   it('synthesizes with no cdk-nag or CloudFormation validation finding', () => {
     expect(app(env).findings.map((f) => `${f.rule} ${f.path}`)).toEqual([]);
@@ -27,6 +41,10 @@ describe.each(ENVS)('ticketing, %s', (env) => {
   it('has exactly the resources the plan lists, per stack and type', () => {
     const c = counts(app(env));
     expect(c.templates).toEqual(c.plan);
+  });
+
+  it("has the plan's usage: template sizes of the Kafka, Cache and Compute stacks, and task roles whose policies are the plan's", () => {
+    expect(usageOf(app(env))).toEqual([]);
   });
 
   it("gives both services every seed variable, the database's password only as a secret", () => {
@@ -89,7 +107,7 @@ describe.each(ENVS)('ticketing, %s', (env) => {
     const order = a.plan.stacks.map((s) => s.name);
     for (const data of ['Data', 'Kafka', 'Cache'] as const) expect(a.plan.stacks.find((s) => s.name === 'Compute')?.dependsOn).toContain(data);
     expect(order).toEqual(expect.arrayContaining(['Network', 'Data', 'Kafka', 'Cache', 'Compute', 'Observability']));
-    expect(a.files.get('README.md')).toContain(`npx cdk deploy Ticketing-${env}-Data Ticketing-${env}-Kafka Ticketing-${env}-Cache --exclusively`);
+    expect(a.files.get('README.md')).toContain(`npx cdk deploy Ticketing-${env}-Images Ticketing-${env}-Data Ticketing-${env}-Kafka Ticketing-${env}-Cache --exclusively`);
   });
 
   describe('Amazon MSK', () => {
@@ -260,8 +278,9 @@ describe('ticketing with API Gateway and a domain, prod', () => {
     );
   }, 300_000);
 
-  it('synthesizes clean, with exactly the planned resources', () => {
+  it('synthesizes clean, with exactly the planned resources, outputs and template sizes', () => {
     expect(gw.findings.map((f) => `${f.rule} ${f.path}`)).toEqual([]);
+    expect(usageOf(gw)).toEqual([]);
     const c = counts(gw);
     expect(c.templates).toEqual(c.plan);
   });
