@@ -107,6 +107,10 @@ export interface KafkaConfig {
   readonly instance_type: string;
   readonly version: string;
   readonly volume_size_gb: number;
+  /** Partitions of each topic the brokers create (the DSL's streams and event topics). */
+  readonly partitions: number;
+  /** Copies of each partition; at most broker_count. */
+  readonly replication_factor: number;
 }
 
 export interface DomainConfig {
@@ -134,6 +138,10 @@ export interface FrontendConfig {
 
 export interface ApiGatewayConfig {
   readonly enabled: boolean;
+  /** The stage's steady request rate (requests per second). */
+  readonly throttling_rate_limit: number;
+  /** The stage's burst of requests. */
+  readonly throttling_burst_limit: number;
 }
 
 export interface StorageConfig {
@@ -223,13 +231,13 @@ export const BASE_DEFAULTS: DeployConfig = {
     ami: '',
   },
   cache: { enabled: 'auto', engine: 'valkey', node_type: 'cache.t4g.small', replicas: 1 },
-  kafka: { enabled: false, broker_count: 3, instance_type: 'kafka.m5.large', version: '3.6.0', volume_size_gb: 100 },
+  kafka: { enabled: false, broker_count: 3, instance_type: 'kafka.m5.large', version: '3.6.0', volume_size_gb: 100, partitions: 6, replication_factor: 3 },
   domain: { name: '', subdomain: 'api', hosted_zone: '', hosted_zone_id: '', certificate_arn: '' },
   alarms: { email: [], sns_topic_arn: '' },
   logs: { retention_days: 30 },
   storage: { versioning: true, removal_policy: 'retain' },
   frontend: { source_dir: '', subdomain: 'app', spa: false },
-  api_gateway: { enabled: false },
+  api_gateway: { enabled: false, throttling_rate_limit: 10000, throttling_burst_limit: 5000 },
   secrets: {},
 };
 
@@ -248,7 +256,7 @@ export const PROFILES: Readonly<Record<Environment, Profile>> = {
     // t3.large: the smallest size with the 6 GiB a TigerBeetle replica needs (tigerbeetle-sizes.ts).
     tigerbeetle: { node_count: 1, size: 't3.large', volume_size_gb: 50, volume_iops: 3000, volume_throughput: 125 },
     cache: { replicas: 0 },
-    kafka: { broker_count: 2 },
+    kafka: { broker_count: 2, replication_factor: 2 },
     logs: { retention_days: 7 },
     storage: { removal_policy: 'destroy' },
   },
@@ -346,6 +354,8 @@ export const DOCS: Readonly<Record<string, string>> = {
   'kafka.instance_type': 'broker instance type',
   'kafka.version': 'Kafka version',
   'kafka.volume_size_gb': 'storage per broker in GiB',
+  'kafka.partitions': 'partitions of each topic (streams and event topics of the DSL), created by the brokers at first use',
+  'kafka.replication_factor': 'copies of each partition (at most broker_count; topics are written with min.insync.replicas one less, at least 1)',
   domain: 'HTTPS on a domain: an ACM certificate and a Route 53 record for the load balancer',
   'domain.name': 'domain name (empty: HTTP only, on the load balancer name)',
   'domain.subdomain': 'record created for the load balancer (api → api.example.com; empty: the apex)',
@@ -365,7 +375,9 @@ export const DOCS: Readonly<Record<string, string>> = {
   'frontend.subdomain': 'record for the front end under domain.name (app → app.example.com)',
   'frontend.spa': 'a single-page app: a path that is no file answers with /index.html (the app\'s own routes)',
   api_gateway: 'an HTTP API in front of the load balancer',
-  'api_gateway.enabled': 'route requests through API Gateway (each service\'s paths become routes) instead of exposing the ALB directly',
+  'api_gateway.enabled': 'route requests through API Gateway (each service\'s paths become routes) instead of exposing the ALB directly: the load balancer becomes internal, behind a VPC link, and [deploy.domain] names the API',
+  'api_gateway.throttling_rate_limit': 'requests per second the stage allows on average',
+  'api_gateway.throttling_burst_limit': 'requests the stage allows in a burst',
   secrets: 'secrets: name = "ssm:/path", "ssm:name", "secretsmanager:name[:json-key]", or ssm: or secretsmanager: and a full ARN; each becomes the variable NAME in every service',
   env: 'per-environment overrides: [deploy.env.prod.compute] etc.',
 };

@@ -611,6 +611,9 @@ class Checks {
     this.tigerbeetle();
     if (c.kafka.enabled && c.kafka.broker_count % c.network.az_count !== 0) {
       this.report('DZ4016', ['kafka.broker_count', 'network.az_count'], `kafka.broker_count ${c.kafka.broker_count} is not a multiple of network.az_count ${c.network.az_count}`, `MSK spreads brokers evenly over the zones: use ${c.network.az_count * Math.max(1, Math.round(c.kafka.broker_count / c.network.az_count))}`);
+    } else if (c.kafka.enabled && c.kafka.replication_factor > c.kafka.broker_count) {
+      // (Not with DZ4016: a broker count that changes may fit the replication factor.)
+      this.report('DZ4120', ['kafka.replication_factor', 'kafka.broker_count'], `kafka.replication_factor ${c.kafka.replication_factor} is more than kafka.broker_count ${c.kafka.broker_count}`, `a partition has at most one copy per broker: use replication_factor = ${c.kafka.broker_count} or fewer`);
     }
     this.domain();
     this.secrets();

@@ -137,6 +137,8 @@ const tables = {
       instance_type: str({ pattern: '^kafka\\.[a-z0-9]+\\.[a-z0-9]+$' }),
       version: str({ pattern: VERSION }),
       volume_size_gb: int(1, 16384),
+      partitions: int(1, 1000),
+      replication_factor: int(1, 30),
     },
     { ...d.kafka },
   ),
@@ -162,7 +164,7 @@ const tables = {
   logs: table('logs', { retention_days: { type: 'integer', enum: [...LOG_RETENTION_DAYS] } }, { ...d.logs }),
   storage: table('storage', { versioning: { type: 'boolean' }, removal_policy: { enum: ['retain', 'destroy'] } }, { ...d.storage }),
   frontend: table('frontend', { source_dir: str({ pattern: NO_CONTROL }), subdomain: str({ pattern: DNS_LABEL }), spa: { type: 'boolean' } }, { ...d.frontend }),
-  api_gateway: table('api_gateway', { enabled: { type: 'boolean' } }, { ...d.api_gateway }),
+  api_gateway: table('api_gateway', { enabled: { type: 'boolean' }, throttling_rate_limit: int(1, 1000000), throttling_burst_limit: int(1, 1000000) }, { ...d.api_gateway }),
 };
 
 const services = described('services', { type: 'object', propertyNames: { pattern: NAME }, additionalProperties: { $ref: '#/definitions/service' } }, undefined);

@@ -14,6 +14,10 @@ import { computeStack } from './stacks/compute.js';
 import { imagesStack } from './stacks/images.js';
 import { dataStack } from './stacks/data.js';
 import { frontendStack } from './stacks/frontend.js';
+import { apiGatewayReadme, apiGatewayStack } from './stacks/api-gateway.js';
+import { kafkaStack } from './stacks/kafka.js';
+import { kvrocksReadme, kvrocksStack } from './stacks/kvrocks.js';
+import { stagedDeploySection } from './stages.js';
 import { isAddress, messagingStack } from './stacks/messaging.js';
 import { networkStack } from './stacks/network.js';
 import { nodeGroupFile, nodesReadme, nodesStack } from './stacks/nodes.js';
@@ -52,8 +56,6 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
   const out: Diagnostic[] = [];
   const a = plan.aws;
   const say = (what: string, key: string, hint: string) => out.push(diag('DZ7001', `dazzle ${VERSION} cannot generate ${what} yet`, { keyPath: `deploy.${key}`, hint }));
-  if (a.kafka) say('an Amazon MSK cluster (deploy.kafka.enabled = true)', 'kafka.enabled', 'set [deploy.kafka] enabled = false to use EventBridge buses; `dazzle deploy plan` still shows the MSK plan');
-  if (a.cache?.engine === 'kvrocks') say('a Kvrocks cache on ECS (deploy.cache.engine = "kvrocks")', 'cache.engine', 'use engine = "valkey" or "redis" (ElastiCache)');
   for (const e of a.emailIdentities) {
     // The channel's line in the DSL (the plan's provenance of its SES identity).
     const at = because(plan, 'Messaging', `Email${pascal(e.name)}`).find((x) => x.kind === 'dsl');
@@ -75,8 +77,6 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
     out.push(diag('DZ7060', `dazzle ${VERSION} generates one EC2 node group as the whole web tier, without ECS services, a cache or secrets beside it; service '${g.service}' has company`, { keyPath: `deploy.services.${g.service}.runtime`, hint: 'deploy the node group as an app of its own, or use runtime = "fargate"' }));
   }
   // Settings that build nothing yet (the lowering pass not-generated.ts stops plan and generate at their line first).
-  if (a.apiGateway) out.push(notGenerated('api_gateway.enabled', true));
-  if (a.network.namespace) out.push(notGenerated('network.namespace', a.network.namespace));
   return out;
 }
 
@@ -85,11 +85,14 @@ const RENDERERS: Readonly<Record<BaseStackName, (c: EmitContext, name: StackName
   Network: (c) => networkStack(c),
   TigerBeetle: (c) => tigerBeetleStack(c),
   Data: dataStack,
+  Kafka: (c) => kafkaStack(c),
+  Cache: (c) => kvrocksStack(c),
   Messaging: messagingStack,
   Images: (c) => imagesStack(c),
   Nodes: (c) => nodesStack(c),
   Compute: computeStack,
   Frontend: (c) => frontendStack(c),
+  Api: (c) => apiGatewayStack(c),
   Observability: (c) => observabilityStack(c),
 };
 
@@ -357,7 +360,7 @@ Every resource has a comment naming the DSL construct or \`dazzle.toml\` key it 
 from. Construct IDs come from names in the DSL; renaming a construct replaces the
 resource in AWS.
 
-${tigerBeetleReadme(plan)}${nodesReadme(plan)}${wiringSection(plan, stacks)}${growthSection(plan)}${choicesSection(plan)}## Checks
+${tigerBeetleReadme(plan)}${nodesReadme(plan)}${kvrocksReadme(plan)}${apiGatewayReadme(plan)}${stagedDeploySection(plan, deployOrder(plan, stacks).map((s) => s.name))}${wiringSection(plan, stacks)}${growthSection(plan)}${choicesSection(plan)}## Checks
 
 The cdk-nag AWS Solutions rules run on every synth (\`bin/app.ts\`). A finding the
 design accepts is acknowledged next to the resource with its reason

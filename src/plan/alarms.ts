@@ -8,6 +8,8 @@
 import { pascal } from '../ir/index.js';
 import { alarmName } from '../lower/index.js';
 import type { AwsRequirements } from './aws.js';
+import { kafkaAlarmSpecs } from './kafka.js';
+import { kvrocksAlarmSpecs } from './kvrocks.js';
 import type { StackName } from './model.js';
 import { computeStackNeeded, nodeAlarms } from './nodes.js';
 
@@ -19,7 +21,8 @@ export type AlarmMetric =
   | { readonly kind: 'database-cpu' | 'database-connections' }
   | { readonly kind: 'dead-letters' | 'oldest-message'; readonly queue: string | null }
   | { readonly kind: 'replica-in-service'; readonly replica: number }
-  | { readonly kind: 'node-in-service' | 'node-cpu' | 'node-memory' | 'node-disk'; /** The node's construct ID (`Node0`). */ readonly node: string };
+  | { readonly kind: 'node-in-service' | 'node-cpu' | 'node-memory' | 'node-disk'; /** The node's construct ID (`Node0`). */ readonly node: string }
+  | { readonly kind: 'kafka-disk' | 'kafka-under-replicated' };
 
 export interface AwsAlarm {
   readonly stack: StackName;
@@ -55,7 +58,7 @@ const UTILISATION_MISSING = 'CPU and memory are published every minute while tas
 function serviceAlarms(id: string, label: string, web: boolean): Spec[] {
   const service = id;
   const out: Spec[] = [
-    { id: `${id}CpuAlarm`, metric: { kind: 'service-cpu', service }, description: `${label}: CPU above 85% for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: 85, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: UTILISATION_MISSING },
+    { id: `${id}CpuAlarm`, metric: { kind: 'service-cpu', service }, description: `${label}: CPU above 80% for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: 80, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: UTILISATION_MISSING },
     { id: `${id}MemoryAlarm`, metric: { kind: 'service-memory', service }, description: `${label}: memory above 85% for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: 85, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: UTILISATION_MISSING },
     {
       id: `${id}TasksBelowDesiredAlarm`,
@@ -136,6 +139,8 @@ export function plannedAlarms(a: Omit<AwsRequirements, 'alarms' | 'dashboard'>):
   }
   // EC2 node groups: each node's single-instance group keeps its instance in service; CPU, and memory and disk from the CloudWatch agent.
   for (const n of a.nodeGroups.flatMap((g) => g.nodes)) add('Nodes', nodeAlarms(n.id, `Node ${n.index}`));
+  if (a.kafka) add('Kafka', kafkaAlarmSpecs(a.kafka));
+  if (a.kvrocks) add('Cache', kvrocksAlarmSpecs(a.kvrocks));
   // A queue's alarms live in the Messaging stack that makes the queue.
   for (const q of a.queues) add(q.stack, queueAlarms(`Queue${pascal(q.name)}`, q.name, q.name));
   if (a.scheduleQueue) add('Messaging', queueAlarms('ScheduleQueue', 'schedules', null));

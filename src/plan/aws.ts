@@ -31,6 +31,9 @@ import { nodeGroupOf, type AwsNodeGroup } from './nodes.js';
 import type { StackName } from './model.js';
 import { namePrefixes, taskRolePolicy, type TaskRolePolicy } from './policies.js';
 import { imagesOf, type AwsImages } from './images.js';
+import { awsKafka, type AwsKafka } from './kafka.js';
+import { awsKvrocks, type AwsKvrocks } from './kvrocks.js';
+import { awsApiGateway, type AwsApiGateway } from './api-gateway.js';
 
 export { bucketPrefix, subnetLayout, tigerBeetleAddress, type SubnetLayout };
 export type { AwsAlarm } from './alarms.js';
@@ -158,6 +161,8 @@ export interface AwsGrants {
   readonly sendEmail: boolean;
   /** Whether it may read the TigerBeetle cluster parameters. */
   readonly tigerBeetleParameters: boolean;
+  /** Kafka topics (DSL names) it may read and write, with the consumer groups under the prefix (`[deploy.kafka]`). */
+  readonly kafkaTopics: readonly string[];
 }
 
 /** A queue and its dead-letter queue, with their fixed names. */
@@ -196,12 +201,16 @@ export interface AwsRequirements {
    */
   readonly emailIdentities: readonly { readonly name: string; readonly fromAddress: string | null; readonly identity: string | null; readonly stack: StackName }[];
   readonly schedules: readonly { readonly name: string; readonly expression: string; readonly timezone: string | null; readonly target: 'worker'; readonly stack: StackName }[];
-  readonly kafka: { readonly brokers: number; readonly instanceType: string; readonly version: string; readonly volumeGb: number } | null;
+  /** Amazon MSK (`[deploy.kafka] enabled`): the Kafka stack (src/plan/kafka.ts). */
+  readonly kafka: AwsKafka | null;
+  /** ElastiCache (Compute stack); null with Kvrocks, which is `kvrocks`. */
   readonly cache: { readonly engine: 'valkey' | 'redis' | 'kvrocks'; readonly nodeType: string; readonly replicas: number } | null;
+  /** Kvrocks with sentinels on ECS (`[deploy.cache] engine = "kvrocks"`): the Cache stack (src/plan/kvrocks.ts). */
+  readonly kvrocks: AwsKvrocks | null;
   readonly services: readonly AwsService[];
   /** The EC2 node groups (`runtime = "ec2"` services), rendered by the Nodes stack. */
   readonly nodeGroups: readonly AwsNodeGroup[];
-  readonly loadBalancer: { readonly https: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
+  readonly loadBalancer: { readonly https: boolean; readonly internal: boolean; readonly domain: string; readonly certificateArn: string; readonly hostedZone: string; readonly hostedZoneId: string };
   /** Secrets the services receive; a created one is named `name-<creation id>` of the Compute stack. */
   readonly secrets: readonly { readonly env: string; readonly from: { readonly kind: 'reference'; readonly ref: string } | { readonly kind: 'create'; readonly name: string } }[];
   readonly observability: {
@@ -225,8 +234,8 @@ export interface AwsRequirements {
   readonly dashboard: { readonly alarmsPerStatusWidget: number; readonly statusWidgets: number; readonly graphs: readonly { readonly stack: StackName; readonly id: string }[]; readonly graphsOmitted: number };
   /** `[deploy.frontend]` when it names files to publish: the Frontend stack. */
   readonly frontend: AwsFrontend | null;
-  /** `[deploy.api_gateway] enabled` (not generated yet: emission refuses it). */
-  readonly apiGateway: boolean;
+  /** API Gateway in front of an internal load balancer (`[deploy.api_gateway] enabled`): the Api stack (src/plan/api-gateway.ts). */
+  readonly apiGateway: AwsApiGateway | null;
   /** The app's image repository, when a service's image is built from the project's Dockerfile. */
   readonly images: AwsImages | null;
 }
@@ -251,15 +260,17 @@ function image(s: ServiceConfig): AwsService['image'] {
 }
 
 /** What each service may use: web services send to the queues; the worker also consumes them and the schedules. */
-function grantsFor(req: InfraRequirements, role: 'web' | 'worker'): AwsGrants {
+function grantsFor(req: InfraRequirements, role: 'web' | 'worker', kafka: boolean): AwsGrants {
   return {
     buckets: req.objectStores.length > 0,
     sendToQueues: req.queues.length > 0,
     consumeQueues: role === 'worker' && req.queues.length > 0,
     consumeSchedules: role === 'worker' && req.schedules.length > 0,
-    putEvents: req.eventBuses.length > 0,
+    // With Kafka, the streams and event topics are Kafka topics, not EventBridge buses.
+    putEvents: !kafka && req.eventBuses.length > 0,
     sendEmail: req.emailSenders.length > 0,
     tigerBeetleParameters: req.ledgerCluster !== null,
+    kafkaTopics: kafka ? req.eventBuses.map((b) => b.name) : [],
   };
 }
 
@@ -302,6 +313,7 @@ export function lowerToAws(req: InfraRequirements, config: ResolvedConfig, place
     buses: base.buses.filter((b) => b.kind === 'eventbridge'),
     emailIdentities: base.emailIdentities.flatMap((e) => (e.identity === null ? [] : [e.identity])),
     tigerBeetleParameters: tbParameters,
+    kafka: base.kafka,
   };
   const resources = { ...named, prefixes: namePrefixes(named) };
   const services = base.services.map((s) => ({ ...s, policy: taskRolePolicy(s.grants, resources) }));
@@ -330,12 +342,12 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig, placement: Re
   const services: Omit<AwsService, 'policy'>[] = req.webServices.map((w) => {
     const settings = Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute);
     const id = settings.runtime === 'fargate' ? constructId.service(w.name) : constructId.nodes(w.name);
-    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings), taskRoleId: constructId.taskRole(id), grants: grantsFor(req, 'web'), stack: at(unitKey.service(w.name), 'Compute') };
+    return { id, name: w.name, role: 'web', logStreamPrefix: w.name, runtime: settings.runtime, settings, image: image(settings), taskRoleId: constructId.taskRole(id), grants: grantsFor(req, 'web', d.kafka.enabled), stack: at(unitKey.service(w.name), 'Compute') };
   });
   if (req.worker) {
     const settings: ServiceConfig = { ...d.compute, runtime: 'fargate', desired_count: 1, min_count: 1, max_count: 1 };
     // The worker stays in the first Compute stack: it consumes the schedule queue, and there is one.
-    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute), taskRoleId: constructId.taskRole('Worker'), grants: grantsFor(req, 'worker'), stack: 'Compute' });
+    services.push({ id: 'Worker', name: 'worker', role: 'worker', logStreamPrefix: WORKER_LOG_STREAM_PREFIX, runtime: 'fargate', settings, image: image(d.compute), taskRoleId: constructId.taskRole('Worker'), grants: grantsFor(req, 'worker', d.kafka.enabled), stack: 'Compute' });
   }
   const passwordRef = databasePasswordRef(req);
   return {
@@ -384,11 +396,13 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig, placement: Re
     buses: req.eventBuses.map((b) => ({ name: b.name, kind: d.kafka.enabled ? 'kafka-topic' : 'eventbridge', retention: b.retention, busName: busName(req.app, env, b.name), stack: at(unitKey.bus(b.name), 'Messaging') })),
     emailIdentities: req.emailSenders.map((e) => ({ name: e.name, fromAddress: e.fromAddress, identity: e.fromAddress === null ? null : emailIdentity(e.fromAddress, env), stack: at(unitKey.email(e.name), 'Messaging') })),
     schedules: req.schedules.map((s) => ({ name: s.name, expression: s.expression, timezone: s.timezone, target: s.target, stack: at(unitKey.schedule(s.name), 'Messaging') })),
-    kafka: d.kafka.enabled ? { brokers: d.kafka.broker_count, instanceType: d.kafka.instance_type, version: d.kafka.version, volumeGb: d.kafka.volume_size_gb } : null,
-    cache: req.cache ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
+    kafka: awsKafka(req, config),
+    cache: req.cache && d.cache.engine !== 'kvrocks' ? { engine: d.cache.engine, nodeType: d.cache.node_type, replicas: d.cache.replicas } : null,
+    kvrocks: awsKvrocks(req, config),
     services,
     nodeGroups: services.filter((s) => s.runtime === 'ec2').map((s) => nodeGroupOf(req, config, s.name, s.settings, ecrRepositoryArn)),
-    loadBalancer: { https: d.domain.name !== '', domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
+    // With API Gateway, the load balancer is internal and HTTP only: the API has the domain.
+    loadBalancer: { https: d.domain.name !== '' && !d.api_gateway.enabled, internal: d.api_gateway.enabled, domain: d.domain.name ? (d.domain.subdomain ? `${d.domain.subdomain}.${d.domain.name}` : d.domain.name) : '', certificateArn: d.domain.certificate_arn, hostedZone: d.domain.hosted_zone || d.domain.name, hostedZoneId: d.domain.hosted_zone_id },
     secrets: req.secrets.map((s) => ({ env: s.env, from: s.from.kind === 'reference' ? s.from : { kind: 'create' as const, name: createdSecretName(req.app, d.environment, s.env) } })),
     observability: {
       alarmEmails: d.alarms.email,
@@ -399,7 +413,7 @@ function lowerBase(req: InfraRequirements, config: ResolvedConfig, placement: Re
     },
     wiring: wiringParameters(req.app, env),
     frontend: frontendOf(config),
-    apiGateway: d.api_gateway.enabled,
+    apiGateway: awsApiGateway(req, config, services),
     // A node group's image is built by cdk deploy on the deploying machine (the Nodes stack), not pushed by the workflow.
     images: imagesOf(req.app, env, services.filter((s) => s.runtime === 'fargate')),
   };

@@ -21,7 +21,9 @@ import {
   createdSecretName,
   creationIdParameter,
   databaseName,
+  discoveryName,
   generatedVariables,
+  namespaceParameters,
   offersResourceType,
   replicaList,
   sharedZones,
@@ -41,6 +43,9 @@ import { LIMITS, stackUsage } from './limits.js';
 import { IMAGE_TAG_CONTEXT, KEPT_IMAGES } from './images.js';
 import { frontendResources } from './frontend.js';
 import { computeStackNeeded, nodeStackResources, nodeVariables } from './nodes.js';
+import { kafkaResources } from './kafka.js';
+import { kvrocksResources } from './kvrocks.js';
+import { apiGatewayResources } from './api-gateway.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const fixed = (usd: number, basis: string): Cost => ({ low: round2(usd), high: round2(usd), basis });
@@ -152,6 +157,7 @@ export function networkParameters(a: AwsRequirements): string[] {
     ...(a.tigerbeetle ? [sg.tigerBeetle] : []),
     ...(a.database ? [sg.database] : []),
     ...(a.cache ? [sg.cache] : []),
+    ...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : []),
   ];
 }
 
@@ -194,9 +200,11 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
   const w = a.wiring.network;
   const sg = w.securityGroups;
   const data = [...bucketStacks(a).map((s) => creationIdOf(a, s)), ...dataParameters(a).filter((p) => p !== a.wiring.data.creationId)];
-  if (stack === 'Compute') return [w.vpcId, w.subnets.public, w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...data];
+  // Every Compute stack's services register in the namespace and reach the Kafka brokers.
+  const services = [...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : []), ...(a.kafka ? [a.kafka.parameters.bootstrapServers, a.kafka.parameters.clusterArn] : [])];
+  if (stack === 'Compute') return [w.vpcId, ...(a.loadBalancer.internal ? [] : [w.subnets.public]), w.subnets.private, ...(a.cache ? [w.subnets.isolated] : []), sg.loadBalancer, sg.service, ...(a.cache ? [sg.cache] : []), ...data, ...services];
   // A further Compute stack adds its services to the first one's listener, which it imports with the load balancer's security group.
-  if (stackFamily(stack) === 'Compute') return [w.vpcId, w.subnets.private, sg.loadBalancer, sg.service, ...data, ...computeParameters(a)];
+  if (stackFamily(stack) === 'Compute') return [w.vpcId, w.subnets.private, sg.loadBalancer, sg.service, ...data, ...computeParameters(a), ...services];
   switch (stack) {
     // The stacks that only place resources in subnets do not read the VPC ID.
     case 'TigerBeetle':
@@ -205,6 +213,12 @@ export function stackReads(a: AwsRequirements, stack: StackName): string[] {
       return a.database ? [w.subnets.isolated, sg.database] : [];
     case 'Nodes':
       return [w.vpcId, w.subnets.public, w.subnets.private, sg.loadBalancer];
+    case 'Kafka':
+      return [w.vpcId, w.subnets.private, sg.service];
+    case 'Api':
+      return a.apiGateway ? [w.vpcId, w.subnets.private, a.apiGateway.listenerParameter] : [];
+    case 'Cache':
+      return [w.vpcId, w.subnets.private, sg.service, ...(a.network.namespace ? Object.values(namespaceParameters(a.app, a.environment)) : [])];
     default:
       return [];
   }
@@ -228,6 +242,7 @@ function grantText(s: AwsService, a: AwsRequirements): [string, ParamValue][] {
   if (g.putEvents) out.push(['buses (put events)', how('buses', a.buses.map((b) => b.name))]);
   if (g.sendEmail) out.push(['email (send)', capped(a.emailIdentities.map((e) => e.name))]);
   if (g.tigerBeetleParameters) out.push(['TigerBeetle parameters (read)', true]);
+  if (g.kafkaTopics.length) out.push(['Kafka topics (connect, read, write; consumer groups under the prefix)', capped(g.kafkaTopics)]);
   return out.length ? out : [['permissions', 'none']];
 }
 
@@ -348,6 +363,19 @@ function networkResources(c: Ctx): Draft[] {
       cost: null,
       cloudformation: cfn(securityGroupsOf(aws)),
     },
+    ...(d.network.namespace
+      ? [
+          {
+            id: 'Namespace',
+            type: 'AWS::ServiceDiscovery::PrivateDnsNamespace',
+            title: `Cloud Map private DNS namespace ${d.network.namespace}: every ECS service registers its tasks in it`,
+            params: [['services', capped(aws.services.filter((s) => s.runtime === 'fargate').map((s) => `${discoveryName(s.name)}.${d.network.namespace}`))]] as [string, ParamValue][],
+            because: [cfg(config, 'network.namespace')],
+            cost: range(0, 1, 'DNS queries: 0-2.5 million/month'),
+            cloudformation: cfn({ 'AWS::ServiceDiscovery::PrivateDnsNamespace': 1 }),
+          },
+        ]
+      : []),
     {
       id: 'NetworkParameters',
       type: 'AWS::SSM::Parameter',
@@ -561,18 +589,18 @@ function queueResources(c: Ctx, q: InfraRequirements['queues'][number], alarms: 
   ];
 }
 
+/** An EventBridge bus (with Kafka, the streams and event topics are topics of the Kafka stack instead). */
 function busResource(c: Ctx, b: InfraRequirements['eventBuses'][number]): Draft {
-  const d = c.config.deploy;
   const bus = c.byName.buses.get(b.name);
   const archived = retentionDays(b.retention) !== null;
   return {
     id: constructId.bus(b.name),
-    type: d.kafka.enabled ? 'AWS::MSK::Topic' : 'AWS::Events::EventBus',
-    title: d.kafka.enabled ? `Kafka topic ${b.name}` : `EventBridge bus ${b.name}`,
-    params: [['source', b.source === 'stream' ? 'stream channel' : 'event topic'], ...(d.kafka.enabled ? [] : ([['name', bus?.busName ?? '']] as [string, ParamValue][])), ...(b.retention ? ([['retention', b.retention]] as [string, ParamValue][]) : [])],
+    type: 'AWS::Events::EventBus',
+    title: `EventBridge bus ${b.name}`,
+    params: [['source', b.source === 'stream' ? 'stream channel' : 'event topic'], ['name', bus?.busName ?? ''], ...(b.retention ? ([['retention', b.retention]] as [string, ParamValue][]) : [])],
     because: b.because,
-    cost: d.kafka.enabled ? null : range(0, 10 * FLAT.eventBridgePerMillion, 'events: 0-10 million/month'),
-    cloudformation: d.kafka.enabled ? {} : cfn({ 'AWS::Events::EventBus': 1, 'AWS::Events::Archive': archived ? 1 : 0 }),
+    cost: range(0, 10 * FLAT.eventBridgePerMillion, 'events: 0-10 million/month'),
+    cloudformation: cfn({ 'AWS::Events::EventBus': 1, 'AWS::Events::Archive': archived ? 1 : 0 }),
   };
 }
 
@@ -614,10 +642,9 @@ function scheduleRoleResource(because: readonly Because[]): Draft {
   };
 }
 
-/** The schedule queue (the first Messaging stack) with its alarms, and the MSK cluster when Kafka is on. */
+/** The schedule queue (the first Messaging stack) with its alarms. */
 function messagingBaseResources(c: Ctx, alarms: readonly AwsAlarm[]): Draft[] {
-  const { req, config, aws, prices, notes } = c;
-  const d = config.deploy;
+  const { req, aws } = c;
   const out: Draft[] = [];
   if (req.schedules.length) {
     const all = req.schedules.flatMap((s) => s.because);
@@ -636,23 +663,6 @@ function messagingBaseResources(c: Ctx, alarms: readonly AwsAlarm[]): Draft[] {
       cloudformation: cfn({ 'AWS::SQS::Queue': 2, 'AWS::SQS::QueuePolicy': 2 }),
     });
     out.push(...alarmResources(alarms, () => all));
-  }
-  if (d.kafka.enabled) {
-    const k = d.kafka;
-    out.push({
-      id: 'Kafka',
-      type: 'AWS::MSK::Cluster',
-      title: 'Amazon MSK cluster (IAM auth, port 9098)',
-      params: [
-        ['brokers', k.broker_count],
-        ['instance', k.instance_type],
-        ['version', k.version],
-        ['storage', `${k.volume_size_gb} GiB per broker`],
-      ],
-      because: [cfg(config, 'kafka.enabled')],
-      cost: ifPriced(hourlyPrice(prices.msk, k.instance_type, 'kafka.instance_type', notes), (h) => fixed(k.broker_count * (h * HOURS_PER_MONTH + k.volume_size_gb * prices.mskStorageGbMonth), `${k.broker_count} × ${k.instance_type} + storage`)),
-      cloudformation: {},
-    });
   }
   return out;
 }
@@ -676,6 +686,9 @@ function valueBytes(a: AwsRequirements): Map<string, number> {
   out.set('DATABASE_HOST', EXTRA_BYTES.reference);
   out.set('DATABASE_READER_HOST', EXTRA_BYTES.reference);
   out.set('DATABASE_URL', EXTRA_BYTES.joined);
+  out.set('DATABASE_WRITER_URL', EXTRA_BYTES.joined);
+  out.set('DATABASE_READER_URL', EXTRA_BYTES.joined);
+  out.set('KAFKA_BOOTSTRAP_SERVERS', EXTRA_BYTES.reference);
   out.set('REDIS_URL', EXTRA_BYTES.joined);
   return out;
 }
@@ -732,6 +745,8 @@ function webServiceResources(c: Ctx, w: InfraRequirements['webServices'][number]
         'AWS::ApplicationAutoScaling::ScalingPolicy': 1,
         // Services other than the load balancer's default are routed to by path.
         'AWS::ElasticLoadBalancingV2::ListenerRule': routed ? 1 : 0,
+        // Registered in the Cloud Map namespace.
+        'AWS::ServiceDiscovery::Service': d.network.namespace ? 1 : 0,
       }),
       extraBytes: containerBytes(planService, c.values),
     },
@@ -772,7 +787,7 @@ function computeBaseResources(c: Ctx, alarms: { readonly worker: readonly AwsAla
       ],
       because: req.worker.because,
       cost: fixed(fargateMonth(prices, s, s.desired_count), `${s.desired_count} task`),
-      cloudformation: cfn({ 'AWS::ECS::Service': 1, 'AWS::ECS::TaskDefinition': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1 }),
+      cloudformation: cfn({ 'AWS::ECS::Service': 1, 'AWS::ECS::TaskDefinition': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::ServiceDiscovery::Service': d.network.namespace ? 1 : 0 }),
       extraBytes: containerBytes(c.services.find((p) => p.role === 'worker'), c.values),
     });
     out.push(taskRoleResource(svc, aws, req.worker.because, 'the worker'));
@@ -786,7 +801,7 @@ function computeBaseResources(c: Ctx, alarms: { readonly worker: readonly AwsAla
     title: lb.https ? `Application Load Balancer, HTTPS at ${lb.domain}` : 'Application Load Balancer (HTTP; set [deploy.domain] name for HTTPS)',
     params: [
       ['listeners', lb.https ? '443 (ACM certificate), 80 → 443' : '80'],
-      ['scheme', 'internet-facing'],
+      ['scheme', lb.internal ? 'internal (behind API Gateway)' : 'internet-facing'],
       ['access logs', prod ? 'kept 90 days, retained' : 'kept 90 days'],
     ],
     because: [cfg(config, 'domain.name')],
@@ -800,13 +815,16 @@ function computeBaseResources(c: Ctx, alarms: { readonly worker: readonly AwsAla
       'AWS::S3::Bucket': 1,
       'AWS::S3::BucketPolicy': 1,
       'Custom::S3AutoDeleteObjects': emptiedLogs ? 1 : 0,
+      // The listener's ARN for the Api stack's VPC link integration.
+      'AWS::SSM::Parameter': aws.apiGateway ? 1 : 0,
       'AWS::Lambda::Function': emptiedLogs ? 1 : 0,
       'AWS::IAM::Role': emptiedLogs ? 1 : 0,
     }),
     // The log bucket's policy for the load balancer's log delivery (its output counts with the stack).
     extraBytes: EXTRA_BYTES.logBucketPolicy,
   });
-  if (req.cache) {
+  // ElastiCache (Kvrocks is the Cache stack's).
+  if (req.cache && aws.cache) {
     const ca = d.cache;
     const nodes = 1 + ca.replicas;
     out.push({
@@ -961,7 +979,8 @@ function layout(c: Ctx): Layout {
   const unit = (key: string, family: ShardedStackName, drafts: readonly Draft[], setup?: Unit['setup']) => units.push({ key, family, drafts, ...loadOf(drafts), ...(setup ? { setup } : {}) });
   const scheduleRole = scheduleRoleResource([]);
   for (const q of req.queues) unit(unitKey.queue(q.name), 'Messaging', queueResources(c, q, idx.byQueue.get(q.name) ?? []));
-  for (const b of req.eventBuses) unit(unitKey.bus(b.name), 'Messaging', [busResource(c, b)]);
+  // With Kafka, the streams and event topics are topics of the Kafka stack.
+  for (const b of c.config.deploy.kafka.enabled ? [] : req.eventBuses) unit(unitKey.bus(b.name), 'Messaging', [busResource(c, b)]);
   for (const e of req.emailSenders) unit(unitKey.email(e.name), 'Messaging', [emailResource(c, e)]);
   for (const s of req.schedules) unit(unitKey.schedule(s.name), 'Messaging', [scheduleResource(s)], { kind: 'schedules', load: loadOf([scheduleRole]) });
   const bucketSetup = (n: number) => [accessLogsResource(c, n, []), { id: 'DataParameters', type: 'AWS::SSM::Parameter', title: '', params: [], because: [], cost: null, cloudformation: cfn({ 'AWS::SSM::Parameter': 1 }) } as Draft];
@@ -1110,15 +1129,21 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig, option
   };
   const families = (family: ShardedStackName) => familyStacks(placement, family);
   for (const stack of families('Data')) add(stack, stack === 'Data' ? [...(aws.database ? (['Network'] as StackName[]) : []), 'Observability'] : ['Observability'], familyDrafts('Data', stack));
+  // Kafka (Amazon MSK): the cluster in the private subnets, its topics and alarms.
+  if (aws.kafka) add('Kafka', ['Network', 'Observability'], [...kafkaResources(aws.kafka, req, config, prices, notes), ...alarmResources(aws.alarms.filter((x) => x.stack === 'Kafka'), () => [cfg(config, 'kafka.enabled')])]);
+  // Kvrocks with sentinels on ECS, its data on EFS (ElastiCache is in the Compute stack).
+  if (aws.kvrocks) add('Cache', ['Network', 'Observability'], [...kvrocksResources(aws.kvrocks, req, config, prices), ...alarmResources(aws.alarms.filter((x) => x.stack === 'Cache'), () => [cfg(config, 'cache.engine')])]);
   for (const stack of families('Messaging')) add(stack, stack === 'Messaging' ? ['Observability'] : ['Messaging', 'Observability'], familyDrafts('Messaging', stack));
   add('Images', [], imagesResources(c));
   const present = (family: BaseStackName) => stacks.filter((s) => stackFamily(s.name) === family).map((s) => s.name);
-  const computeDeps: StackName[] = ['Network', ...present('TigerBeetle'), ...present('Data'), ...present('Messaging'), ...present('Images'), 'Observability'];
+  const computeDeps: StackName[] = ['Network', ...present('TigerBeetle'), ...present('Data'), ...present('Kafka'), ...present('Cache'), ...present('Messaging'), ...present('Images'), 'Observability'];
   // EC2 node groups: the Nodes stack, before Compute, so that their fixed addresses are taken before any task is placed in the subnets.
   add('Nodes', computeDeps, nodesResources(c));
   const computeAfter: StackName[] = [...computeDeps, ...present('Nodes')];
   // With only node groups (their own load balancer), there is nothing for the Compute stacks to run.
   if (computeStackNeeded(aws)) for (const stack of families('Compute')) add(stack, stack === 'Compute' ? computeAfter : [...computeAfter, 'Compute'], familyDrafts('Compute', stack));
+  // API Gateway in front of the internal load balancer.
+  if (aws.apiGateway) add('Api', ['Network', 'Compute', 'Observability'], apiGatewayResources(aws.apiGateway, config));
   // The static front end: its own stack, using nothing of the others.
   add('Frontend', [], frontendStackResources(c));
 

@@ -41,8 +41,8 @@ const usage = (used: number, limit: number): Usage => ({ used, limit });
 /** A template parameter per SSM parameter read, and the bootstrap version every stack checks. */
 const OWN_PARAMETERS = 1;
 
-/** The plan resources that make a stack output (the app's address, a node group's, the front end's). */
-const OUTPUTS: Readonly<Record<string, number>> = { LoadBalancer: 1, FrontendDistribution: 1 };
+/** The plan resources that make a stack output (the app's address, the API's, a node group's, the front end's). */
+const OUTPUTS: Readonly<Record<string, number>> = { LoadBalancer: 1, Api: 1, FrontendDistribution: 1 };
 
 /**
  * What the Nodes stack has besides its resources' outputs and its reads: an output per seed node

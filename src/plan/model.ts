@@ -8,8 +8,8 @@ import type { AwsRequirements } from './aws.js';
 
 export const PLAN_FORMAT_VERSION = 1;
 
-export const STACK_NAMES = ['Network', 'TigerBeetle', 'Data', 'Messaging', 'Images', 'Nodes', 'Compute', 'Frontend', 'Observability'] as const;
-/** One of the nine stacks (the first stack of its family, when the family is split). */
+export const STACK_NAMES = ['Network', 'TigerBeetle', 'Data', 'Kafka', 'Cache', 'Messaging', 'Images', 'Nodes', 'Compute', 'Api', 'Frontend', 'Observability'] as const;
+/** One of the twelve stacks (the first stack of its family, when the family is split). */
 export type BaseStackName = (typeof STACK_NAMES)[number];
 
 /**
@@ -20,7 +20,7 @@ export type BaseStackName = (typeof STACK_NAMES)[number];
 export const SHARDED_STACKS = ['Data', 'Messaging', 'Compute'] as const;
 export type ShardedStackName = (typeof SHARDED_STACKS)[number];
 
-/** A stack of the plan: one of the nine, or a further stack of a split family (`Messaging2`). */
+/** A stack of the plan: one of the twelve, or a further stack of a split family (`Messaging2`). */
 export type StackName = BaseStackName | `${ShardedStackName}${number}`;
 
 /** The family of a stack: `Messaging2` → `Messaging`. */
@@ -71,6 +71,9 @@ export interface PlanResource {
   /** Its estimated share of its stack's template, in bytes (see `src/plan/size.ts`). */
   readonly templateBytes: number;
 }
+
+/** A plan resource as a stack's builder makes it: before its reasons are capped and its size is estimated. */
+export type PlanResourceDraft = Omit<PlanResource, 'templateBytes' | 'becauseMore'> & { readonly extraBytes?: number };
 
 export interface PlanStack {
   readonly name: StackName;

@@ -19,8 +19,8 @@ export type Naming = 'list' | 'prefix';
 
 /** One statement of a task role policy, its resources as IAM sees them once CloudFormation resolves them. */
 export interface PolicyStatementPlan {
-  /** What it is for (`objects`, `buckets`, `send`, `consume`, `events`, `email`, `parameters`). */
-  readonly kind: 'objects' | 'buckets' | 'send' | 'consume' | 'events' | 'email' | 'parameters';
+  /** What it is for (`objects`, `buckets`, `send`, `consume`, `events`, `email`, `parameters`, and the Kafka cluster, its topics and consumer groups). */
+  readonly kind: 'objects' | 'buckets' | 'send' | 'consume' | 'events' | 'email' | 'parameters' | 'kafka-cluster' | 'kafka-topics' | 'kafka-groups';
   readonly actions: readonly string[];
   /** The ARNs, with the account as `123456789012` and a creation id as `00000000` (their length as deployed). */
   readonly resources: readonly string[];
@@ -49,6 +49,8 @@ export interface GrantInput {
   readonly putEvents: boolean;
   readonly sendEmail: boolean;
   readonly tigerBeetleParameters: boolean;
+  /** Kafka topics (DSL names) it may read and write. */
+  readonly kafkaTopics: readonly string[];
 }
 
 /** The app's resources a policy can name. */
@@ -63,6 +65,8 @@ export interface PolicyResources {
   readonly buses: readonly { readonly name: string; readonly busName: string }[];
   readonly emailIdentities: readonly string[];
   readonly tigerBeetleParameters: readonly string[];
+  /** The MSK cluster (`[deploy.kafka]`): its name, its topics and the consumer groups' prefix. */
+  readonly kafka: { readonly clusterName: string; readonly topics: readonly { readonly name: string; readonly topic: string }[]; readonly consumerGroupPrefix: string } | null;
   /** The prefixes of the queue, bus and (by Data stack) bucket names (`queueNamePrefixes`…), computed once for every role. */
   readonly prefixes: { readonly queues: readonly string[]; readonly buses: readonly string[]; readonly buckets: ReadonlyMap<string, readonly string[]> };
 }
@@ -89,6 +93,8 @@ const CDK_ACTION_ESTIMATE = 20;
 
 const SAMPLE_ACCOUNT = '123456789012';
 const SAMPLE_CREATION_ID = '00000000';
+/** The UUID MSK ends a cluster's ARN with (its length as deployed). */
+const SAMPLE_CLUSTER_UUID = '00000000-0000-0000-0000-000000000000-1';
 
 export const ACTIONS = {
   objects: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
@@ -98,6 +104,9 @@ export const ACTIONS = {
   events: ['events:PutEvents'],
   email: ['ses:SendEmail', 'ses:SendRawEmail'],
   parameters: ['ssm:GetParameter', 'ssm:GetParameters'],
+  'kafka-cluster': ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:WriteDataIdempotently'],
+  'kafka-topics': ['kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData', 'kafka-cluster:WriteData'],
+  'kafka-groups': ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
 } as const;
 
 /** aws-cdk-lib's size estimate of one statement (`PolicyStatement._estimateSize`). */
@@ -135,6 +144,15 @@ function statementsOf(g: GrantInput, r: PolicyResources, naming: TaskRolePolicy[
   }
   if (g.sendEmail && r.emailIdentities.length) out.push({ kind: 'email', actions: ACTIONS.email, resources: r.emailIdentities.map((e) => arn('ses', `identity/${e}`)) });
   if (g.tigerBeetleParameters && r.tigerBeetleParameters.length) out.push({ kind: 'parameters', actions: ACTIONS.parameters, resources: r.tigerBeetleParameters.map((n) => arn('ssm', `parameter/${n.replace(/^\//, '')}`)) });
+  const k = r.kafka;
+  if (k && g.kafkaTopics.length) {
+    // The statements of the Compute stack's allowKafka: the cluster, the topics, the consumer groups by prefix.
+    const cluster = `${k.clusterName}/${SAMPLE_CLUSTER_UUID}`;
+    const topics = new Map(k.topics.map((t) => [t.name, t.topic]));
+    out.push({ kind: 'kafka-cluster', actions: ACTIONS['kafka-cluster'], resources: [arn('kafka', `cluster/${cluster}`)] });
+    out.push({ kind: 'kafka-topics', actions: ACTIONS['kafka-topics'], resources: g.kafkaTopics.map((name) => arn('kafka', `topic/${cluster}/${topics.get(name) ?? name}`)) });
+    out.push({ kind: 'kafka-groups', actions: ACTIONS['kafka-groups'], resources: [arn('kafka', `group/${cluster}/${k.consumerGroupPrefix}*`)] });
+  }
   return out;
 }
 
@@ -168,7 +186,7 @@ export function taskRolePolicy(g: GrantInput, r: PolicyResources): TaskRolePolic
   const naming: { queues: Naming; buckets: Naming; buses: Naming } = { queues: 'list', buckets: 'list', buses: 'list' };
   const estimate = (ss: readonly PolicyStatementPlan[]) => ss.reduce((n, s) => n + cdkStatementEstimate(s), 0);
   let statements = statementsOf(g, r, naming);
-  const kindOf: Readonly<Record<PolicyStatementPlan['kind'], keyof typeof naming | null>> = { objects: 'buckets', buckets: 'buckets', send: 'queues', consume: 'queues', events: 'buses', email: null, parameters: null };
+  const kindOf: Readonly<Record<PolicyStatementPlan['kind'], keyof typeof naming | null>> = { objects: 'buckets', buckets: 'buckets', send: 'queues', consume: 'queues', events: 'buses', email: null, parameters: null, 'kafka-cluster': null, 'kafka-topics': null, 'kafka-groups': null };
   while (estimate(statements) >= PREFIX_AT) {
     const weight = new Map<keyof typeof naming, number>();
     for (const s of statements) {

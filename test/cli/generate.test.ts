@@ -125,7 +125,7 @@ describe('deploy generate', () => {
   it('refuses what it cannot generate yet, with the config key, and writes nothing', () => {
     const project = exampleCopy();
     const toml = join(project, 'dazzle.toml');
-    writeFileSync(toml, `${readFileSync(toml, 'utf8')}\n[deploy.kafka]\nenabled = true\nbroker_count = 2\n`);
+    writeFileSync(toml, `${readFileSync(toml, 'utf8')}\n[deploy.frontend]\nsource_dir = "web/dist"\n`);
     const r = runCli(['deploy', 'generate', '-p', project, '--format', 'json']);
     expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { code: string; key_path?: string; keyPath?: string }[] };

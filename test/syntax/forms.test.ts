@@ -137,9 +137,11 @@ describe('streams and LLM intents', () => {
       ['bus:order_requests', 'stream', '7d'],
     ]);
     const kafka = buses('[deploy]\n[deploy.kafka]\nenabled = true\n');
-    const types = JSON.stringify(kafka.plan);
-    expect(types).toContain('AWS::MSK::Topic');
-    expect(JSON.stringify(plain.plan)).toContain('AWS::Events::EventBus');
+    const ofType = (plan: typeof plain.plan, type: string) => plan.stacks.flatMap((s) => s.resources.filter((r) => r.type === type).map((r) => `${s.name}/${r.id}`));
+    // With Kafka, each stream is a topic of the Kafka stack and no EventBridge bus is made.
+    expect(ofType(kafka.plan, 'Kafka::Topic')).toEqual(['Kafka/TopicOrderFacts', 'Kafka/TopicOrderRequests']);
+    expect(ofType(kafka.plan, 'AWS::Events::EventBus')).toEqual([]);
+    expect(ofType(plain.plan, 'AWS::Events::EventBus')).toEqual(['Messaging/BusOrderFacts', 'Messaging/BusOrderRequests']);
   });
 });
 

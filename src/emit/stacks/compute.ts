@@ -17,6 +17,9 @@ import { IMAGE_TAG_CONTEXT } from '../../plan/index.js';
 import { alarmCode, duration, metricOptions } from '../alarms.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl, wrappedComment } from '../code.js';
 import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { apiListenerParameter } from './api-gateway.js';
+import { cloudMapOptions, namespaceImport, namespaceRead } from './discovery.js';
+import { ALLOW_KAFKA, kafkaGrantLines, kafkaReads, kafkaVariableValues } from './kafka.js';
 import { retention } from './network.js';
 
 interface Wiring {
@@ -41,13 +44,18 @@ function wiring(ctx: EmitContext, first: boolean): Wiring {
   if (db) {
     values.set('DATABASE_HOST', 'databaseHost');
     values.set('DATABASE_URL', `\`postgresql://${tpl(db.masterUser)}@\${databaseHost}:5432/${tpl(db.databaseName)}?sslmode=require\``);
-    if (db.readers > 0) values.set('DATABASE_READER_HOST', 'databaseReaderHost');
+    if (db.readers > 0) {
+      values.set('DATABASE_READER_HOST', 'databaseReaderHost');
+      values.set('DATABASE_WRITER_URL', values.get('DATABASE_URL') as string);
+      values.set('DATABASE_READER_URL', `\`postgresql://${tpl(db.masterUser)}@\${databaseReaderHost}:5432/${tpl(db.databaseName)}?sslmode=require\``);
+    }
   }
   for (const b of a.buckets) values.set(`BUCKET_${envName(b.name)}`, `bucketName(this, NAMES.buckets[${str(b.name)}])`);
   for (const q of a.queues) values.set(`QUEUE_${envName(q.name)}_URL`, `queueUrl(NAMES.queues[${str(q.name)}].queue)`);
-  for (const b of a.buses) values.set(`EVENT_BUS_${envName(b.name)}`, `NAMES.buses[${str(b.name)}]`);
+  for (const b of a.buses.filter((x) => x.kind === 'eventbridge')) values.set(`EVENT_BUS_${envName(b.name)}`, `NAMES.buses[${str(b.name)}]`);
   for (const e of a.emailIdentities) if (e.identity !== null) values.set(`EMAIL_${envName(e.name)}_FROM`, `NAMES.emailIdentities[${str(e.name)}]`);
   if (a.scheduleQueue) values.set('SCHEDULE_QUEUE_URL', 'queueUrl(NAMES.scheduleQueue.queue)');
+  for (const [name, expr] of kafkaVariableValues(ctx)) values.set(name, expr);
   if (a.cache) values.set('REDIS_URL', first ? 'redisUrl' : 'deployTimeValue(this, PARAMETERS.compute.redisUrl)');
   const secrets = new Map<string, string>();
   if (db?.credentials.kind === 'generated') {
@@ -128,6 +136,7 @@ function grantLines(a: EmitContext['plan']['aws'], s: AwsService, role: string):
   }
   if (kinds.has('email')) out.push(`    allowSendEmail(${role}, ${list(a.emailIdentities.flatMap((e) => (e.identity === null ? [] : [`this.formatArn({ service: 'ses', resource: 'identity', resourceName: NAMES.emailIdentities[${str(e.name)}] })`])))});`);
   if (kinds.has('parameters')) out.push(`    allowParameters(${role}, tigerBeetleParameters.map((name) => parameterArn(this, name)));`);
+  if (kinds.has('kafka-topics')) out.push(...kafkaGrantLines(a, s, role));
   return out;
 }
 
@@ -188,6 +197,7 @@ function allowPutEvents(role: iam.Role, buses: readonly string[], naming: 'list'
 function allowSendEmail(role: iam.Role, identities: readonly string[]): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [...identities] }));
 }`,
+  allowKafka: ALLOW_KAFKA,
   allowParameters: `/** Read these SSM parameters. */
 function allowParameters(role: iam.Role, parameters: readonly string[]): void {
   role.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [...parameters] }));
@@ -261,7 +271,7 @@ export function computeStack(ctx: EmitContext, name: StackName = 'Compute'): Sta
   const uses = (variable: string) => variables.some((v) => v.name === variable);
   const reads = first
     ? [
-        `    const vpc = importVpc(this, { vpcId: true, public: true, private: true${a.cache ? ', isolated: true' : ''} });`,
+        `    const vpc = importVpc(this, { vpcId: true, ${a.loadBalancer.internal ? '' : 'public: true, '}private: true${a.cache ? ', isolated: true' : ''} });`,
         "    const loadBalancerSecurityGroup = importSecurityGroup(this, 'LoadBalancerSecurityGroup', PARAMETERS.loadBalancerSecurityGroup);",
         "    const serviceSecurityGroup = importSecurityGroup(this, 'ServiceSecurityGroup', PARAMETERS.serviceSecurityGroup);",
         ...(a.cache ? ["    const cacheSecurityGroup = importSecurityGroup(this, 'CacheSecurityGroup', PARAMETERS.cacheSecurityGroup);"] : []),
@@ -280,6 +290,8 @@ export function computeStack(ctx: EmitContext, name: StackName = 'Compute'): Sta
   reads.push(
     ...(db && uses('DATABASE_HOST') ? ['    const databaseHost = deployTimeValue(this, PARAMETERS.databaseHost);'] : []),
     ...(db && db.readers > 0 && uses('DATABASE_READER_HOST') ? ['    const databaseReaderHost = deployTimeValue(this, PARAMETERS.databaseReaderHost);'] : []),
+    ...kafkaReads(ctx),
+    ...namespaceRead(ctx),
   );
   const from = first
     ? `the VPC and the security groups (Network)${db ? ', the database endpoints' : ''}${a.buckets.length ? ', the creation ids that end the bucket names' : ''}${db || a.buckets.length ? ' (Data)' : ''}`
@@ -438,8 +450,8 @@ ${reads.join('\n')}`);
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: ${lit(!lb.internal)},
+      vpcSubnets: { subnetType: ec2.SubnetType.${lb.internal ? 'PRIVATE_WITH_EGRESS' : 'PUBLIC'} },
       securityGroup: loadBalancerSecurityGroup,
       dropInvalidHeaderFields: true,
     });
@@ -482,6 +494,7 @@ ${reads.join('\n')}`);
       open: false,
     });`);
   }
+  lbLines.push(...apiListenerParameter(ctx));
   lbLines.push(`    // Where the app answers (an output without an export: nothing imports it).
     new CfnOutput(this, 'Url', { value: ${lb.https ? str(`https://${lb.domain}`) : '`http://${this.loadBalancer.loadBalancerDnsName}`'}, description: 'The address of the app' });`);
   body.push(lbLines.join('\n'));
@@ -538,7 +551,7 @@ ${vars.environment}
       // A deployment that does not become healthy is rolled back automatically.
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: 100,
-      maxHealthyPercent: 200,${web ? '\n      healthCheckGracePeriod: Duration.seconds(60),' : ''}
+      maxHealthyPercent: 200,${web ? '\n      healthCheckGracePeriod: Duration.seconds(60),' : ''}${cloudMapOptions(ctx, s)}
     });`,
     ];
     if (web) {
@@ -696,7 +709,7 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
     'deployTimeValue',
     'importSecurityGroup',
     'importVpc',
-    ...(helpers.includes('allowObjects') || helpers.includes('acknowledgePatterns') || (!first && fargate.length) ? ['nagResource'] : []),
+    ...(helpers.includes('allowObjects') || helpers.includes('allowKafka') || helpers.includes('acknowledgePatterns') || (!first && fargate.length) ? ['nagResource'] : []),
     'NAMES',
     'notify',
     'PARAMETERS',
@@ -705,7 +718,7 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
     ...(code.includes('queueUrl(') ? ['queueUrl'] : []),
   ];
   const imports = [
-    `import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';`,
+    `import { CfnOutput, Duration, ${helpers.includes('allowKafka') ? 'Fn, ' : ''}RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';`,
     lb.https ? `import * as acm from 'aws-cdk-lib/aws-certificatemanager';` : '',
     `import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';`,
     `import * as ec2 from 'aws-cdk-lib/aws-ec2';`,
@@ -718,6 +731,7 @@ function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, per
     `import * as logs from 'aws-cdk-lib/aws-logs';`,
     lb.https && lb.hostedZoneId ? `import * as route53 from 'aws-cdk-lib/aws-route53';\nimport * as route53targets from 'aws-cdk-lib/aws-route53-targets';` : '',
     `import * as s3 from 'aws-cdk-lib/aws-s3';`,
+    namespaceImport(ctx),
     a.secrets.length || db?.credentials.kind === 'generated' ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
     references.some((r) => r.service === 'ssm' && r.arn === null) || code.includes('new ssm.') ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
     `import type { Construct } from 'constructs';`,

@@ -3,6 +3,7 @@ import { InternalError } from '../../diagnostics/index.js';
 import { offersResourceType } from '../../lower/index.js';
 import { commentBlock, header, lineComment, lit, str } from '../code.js';
 import { availabilityZones, because, stackSource, tiers, type EmitContext, type StackSource } from '../model.js';
+import { namespaceCode, namespaceImport } from './discovery.js';
 
 /** The ports the load balancer forwards to, one per web service (deduplicated, sorted). */
 function servicePorts(ctx: EmitContext): number[] {
@@ -59,11 +60,15 @@ ${lineComment(`VPC flow logs (all traffic) for incident forensics, kept ${a.obse
       description: 'Internet-facing load balancer',
       allowAllOutbound: false,
     });
-${https ? "    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');\n" : ''}    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), ${https ? "'HTTP from the internet (redirected to HTTPS)'" : "'HTTP from the internet'"});
+${
+    a.loadBalancer.internal
+      ? "    // Internal: API Gateway's VPC link reaches it from inside the VPC (the API is the only way in).\n    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.ipv4(VPC_CIDR), ec2.Port.tcp(80), 'HTTP from inside the VPC (the API Gateway VPC link)');"
+      : `${https ? "    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');\n" : ''}    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), ${https ? "'HTTP from the internet (redirected to HTTPS)'" : "'HTTP from the internet'"});
     Validations.of(this.loadBalancerSecurityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
       reason: 'The internet-facing load balancer must accept ${https ? '80 and 443' : '80'} from anywhere; no other security group has internet ingress.',
-    });
+    });`
+  }
 
     // Service tier: reachable only from the load balancer on the service port${ports.length === 1 ? '' : 's'}; outbound for AWS APIs through NAT.
     this.serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
@@ -103,14 +108,15 @@ ${ports.map((p) => `    this.serviceSecurityGroup.addIngressRule(this.loadBalanc
   }
 
   body.push(publication(ctx));
+  if (plan.aws.network.namespace) body.push(namespaceCode(ctx));
 
   const source = `${header('Network stack: VPC, subnets, NAT, flow logs and one security group per tier.', plan.app, plan.environment)}
 import { Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
+${namespaceImport(ctx) ? `${namespaceImport(ctx)}\n` : ''}import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { AVAILABILITY_ZONES, PARAMETERS } from './wiring';
+import { AVAILABILITY_ZONES, ${plan.aws.network.namespace ? 'NAMES, ' : ''}PARAMETERS${a.loadBalancer.internal ? ', VPC_CIDR' : ''} } from './wiring';
 
 export class NetworkStack extends Stack {
 ${members.join('\n')}

@@ -6,6 +6,7 @@
  * nothing from the others.
  */
 import { alarmTopicDisplayName, dashboardName } from '../../lower/index.js';
+import { componentRows } from '../dashboard-rows.js';
 import { commentBlock, header, lit, str } from '../code.js';
 import { because, propsInterface, stackSource, type EmitContext, type StackSource } from '../model.js';
 
@@ -14,6 +15,8 @@ export function observabilityStack(ctx: EmitContext): StackSource {
   const a = plan.aws;
   const own = !a.observability.snsTopicArn;
   const emails = a.observability.alarmEmails;
+  // Metric rows for Aurora's writer and reader, MSK and Kvrocks (src/emit/dashboard-rows.ts).
+  const components = componentRows(plan);
 
   const topic = own
     ? `${commentBlock(`The alarm topic${emails.length ? `, notifying ${emails.join(', ')}` : ' (no subscribers yet: set [deploy.alarms] email)'}. Its name is fixed: every stack's alarms send to it by ARN.`, because(plan, 'Observability', 'AlarmTopic'), projectRoot, '    ')}
@@ -42,7 +45,7 @@ export function observabilityStack(ctx: EmitContext): StackSource {
     : `    // The alarms of every stack send to the existing topic deploy.alarms.sns_topic_arn.`;
 
   const imports = [
-    `import { ${own ? 'RemovalPolicy, ' : ''}Stack, type StackProps } from 'aws-cdk-lib';`,
+    `import { ${components.length ? 'Duration, ' : ''}${own ? 'RemovalPolicy, ' : ''}Stack, type StackProps } from 'aws-cdk-lib';`,
     `import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';`,
     own ? `import * as iam from 'aws-cdk-lib/aws-iam';\nimport * as kms from 'aws-cdk-lib/aws-kms';\nimport * as sns from 'aws-cdk-lib/aws-sns';` : '',
     own && emails.length ? `import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';` : '',
@@ -82,7 +85,7 @@ ${topic}
     }
     new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: ${str(dashboardName(plan.app, plan.environment))},
-      widgets: [status, ...rows],
+      widgets: [status, ...rows${components.length ? `, ${components.join(', ')}` : ''}],
     });
   }
 }

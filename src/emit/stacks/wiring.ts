@@ -11,6 +11,7 @@
  *   endpoints and secret, the Data stack's creation id), read when the reading stack deploys.
  * The stack order (`lib/app.ts`) makes every owner deploy first.
  */
+import { namespaceParameters } from '../../lower/index.js';
 import { bucketStacks, creationIdOf, furtherComputeStacks, type DeploymentPlan, type StackName } from '../../plan/index.js';
 import { header, jsdoc, lit, propKey, str } from '../code.js';
 import { availabilityZones, distinct, type EmitContext } from '../model.js';
@@ -52,6 +53,7 @@ export function alarmTopic(scope: Construct): sns.ITopic {
     `  /** Event buses (Messaging stack), by channel. */\n  buses: ${table(a.buses.filter((b) => b.kind === 'eventbridge').map((b) => [b.name, str(b.busName)]))},`,
     `  /** The address each email channel sends from in this environment (its SES identity, Messaging stack). */\n  emailIdentities: ${table(a.emailIdentities.flatMap((e) => (e.identity === null ? [] : [[e.name, str(e.identity)] as const])))},`,
     `  /** Buckets (Data stacks), by store: each bucket is named \`<prefix>-<creation id of its Data stack>\`. */\n  buckets: ${table(a.buckets.map((b) => [b.name, `{ prefix: ${str(b.namePrefix)}, stack: ${str(b.stack)} }`]))},`,
+    ...(a.network.namespace ? [`  /** The Cloud Map private DNS namespace (Network stack): every ECS service registers in it. */\n  namespace: ${str(a.network.namespace)},`] : []),
     ...(a.tigerbeetle ? [`  /** The TigerBeetle cluster parameters (TigerBeetle stack). */\n  tigerBeetleParameters: ${str(a.tigerbeetle.parameterPrefix)},`] : []),
     ...(a.images ? [`  /** The Images stack's repository: the workflow pushes the images built from the project's Dockerfile there. */\n  imageRepository: ${str(a.images.repositoryName)},`] : []),
   ];
@@ -71,6 +73,8 @@ export function alarmTopic(scope: Construct): sns.ITopic {
     ...(a.database ? [`  databaseHost: ${str(w.data.databaseHost)},`] : []),
     ...(a.database && a.database.readers > 0 ? [`  databaseReaderHost: ${str(w.data.databaseReaderHost)},`] : []),
     ...(a.database?.credentials.kind === 'generated' ? [`  /** The ARN of the secret holding the generated database credentials. */`, `  databaseSecretArn: ${str(w.data.databaseSecretArn)},`] : []),
+    ...(a.network.namespace ? [`  /** The Cloud Map namespace (Network stack). */`, `  namespaceId: ${str(namespaceParameters(a.app, a.environment).id)},`] : []),
+    ...(a.kafka ? [`  /** The IAM bootstrap brokers and the ARN of the MSK cluster (Kafka stack). */`, `  kafkaBootstrapServers: ${str(a.kafka.parameters.bootstrapServers)},`, `  kafkaClusterArn: ${str(a.kafka.parameters.clusterArn)},`] : []),
     ...(furtherComputeStacks(a).length
       ? [
           `  /** What the first Compute stack publishes for ${furtherComputeStacks(a).join(', ')}. */`,

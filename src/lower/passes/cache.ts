@@ -1,8 +1,9 @@
 /** Integrations, experiences and sessions → a Redis-compatible cache ([deploy.cache] enabled overrides). */
-import { configKey, dsl, type Pass } from '../context.js';
+import { diag } from '../../diagnostics/index.js';
+import { configKey, dsl, spanOf, type Pass } from '../context.js';
 import type { Because } from '../requirements.js';
 
-export const cache: Pass = ({ spec, config, draft }) => {
+export const cache: Pass = ({ spec, config, draft, report }) => {
   const enabled = config.deploy.cache.enabled;
   if (enabled === false) return;
   const uses: string[] = [];
@@ -25,4 +26,15 @@ export const cache: Pass = ({ spec, config, draft }) => {
   }
   if (uses.length === 0) return;
   draft.cache = { id: 'cache', uses, because };
+  // Kvrocks' nodes and sentinels find each other, and the services find the sentinels, by their Cloud Map names.
+  if (config.deploy.cache.engine === 'kvrocks' && config.deploy.network.namespace === '') {
+    const engine = configKey(config, 'cache.engine');
+    report(
+      diag('DZ5120', `cache.engine = "kvrocks" needs a Cloud Map namespace: the nodes and sentinels are reached by name (kvrocks-1.<namespace>, sentinel-1.<namespace>), and [deploy.network] namespace is not set`, {
+        ...spanOf(config, engine),
+        keyPath: 'deploy.cache.engine',
+        hint: 'set [deploy.network] namespace = "<app>.local" (a private DNS namespace), or use engine = "valkey" (ElastiCache)',
+      }),
+    );
+  }
 };

@@ -4,6 +4,7 @@
  * the variables and names passes check everything before them).
  */
 import type { Pass } from '../context.js';
+import { apiGateway } from './api-gateway.js';
 import { cache } from './cache.js';
 import { database } from './database.js';
 import { ledgerCluster } from './ledger-cluster.js';
@@ -33,6 +34,7 @@ export const PASSES: readonly (readonly [string, Pass])[] = [
   ['secrets', secrets],
   ['web-services', webServices],
   ['node-groups', nodeGroups],
+  ['api-gateway', apiGateway],
   ['variables', variables],
   ['names', names],
   ['region-types', regionTypes],

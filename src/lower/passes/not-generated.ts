@@ -2,8 +2,7 @@
  * What the plan would need but this version cannot generate yet is an error as soon
  * as the plan is made (DZ7001), so that `plan` and `generate` report it alike, at the
  * same place: an email channel without a from address, and the settings that are
- * accepted but build nothing yet (an API Gateway, a Cloud Map
- * namespace). Emission refuses the same plans (`unsupported()` in emit), with the
+ * accepted but build nothing yet. Emission refuses the same plans (`unsupported()` in emit), with the
  * same diagnostics, for a plan built any other way.
  */
 import type { ResolvedConfig } from '../../config/index.js';
@@ -21,8 +20,6 @@ export function noFromAddress(channel: string, span?: Span): Diagnostic {
 
 /** `[deploy]` settings that are accepted and documented, but that dazzle does not build yet. */
 export const NOT_GENERATED = {
-  'api_gateway.enabled': { what: 'an API Gateway HTTP API in front of the load balancer', hint: 'set enabled = false: the services are reached through the load balancer' },
-  'network.namespace': { what: 'a Cloud Map namespace for service discovery', hint: 'set namespace = "" for now: the services reach each other through the load balancer' },
 } as const;
 
 export type NotGeneratedKey = keyof typeof NOT_GENERATED;
@@ -36,10 +33,8 @@ export function notGenerated(key: NotGeneratedKey, value: string | boolean, span
 
 /** The settings of `config` that ask for something not built yet, with their values. */
 export function notGeneratedSettings(config: ResolvedConfig): { readonly key: NotGeneratedKey; readonly value: string | boolean }[] {
-  const d = config.deploy;
   const out: { key: NotGeneratedKey; value: string | boolean }[] = [];
-  if (d.api_gateway.enabled) out.push({ key: 'api_gateway.enabled', value: true });
-  if (d.network.namespace !== '') out.push({ key: 'network.namespace', value: d.network.namespace });
+  void config; // every documented setting is built today; a new one that is not goes in NOT_GENERATED
   return out;
 }
 

@@ -9,7 +9,8 @@ import { configKey, spanOf, type Pass } from '../context.js';
 
 export const plainHttp: Pass = ({ config, report }) => {
   const d = config.deploy;
-  if (d.environment !== 'prod' || d.domain.name !== '') return;
+  // With API Gateway, the internet reaches the app through the API's HTTPS endpoint only.
+  if (d.environment !== 'prod' || d.domain.name !== '' || d.api_gateway.enabled) return;
   // At the line that chose prod, when dazzle.toml did (with --env prod there is no line to point at).
   report(
     diag('DZ5080', "environment 'prod' serves the app over plain HTTP to the internet: [deploy.domain] name is not set, so the load balancer has no certificate and listens on port 80 only", {

@@ -21,6 +21,8 @@ import { diag, quote } from '../../diagnostics/index.js';
 import type { ResolvedConfig } from '../../config/index.js';
 import { envName } from '../../ir/index.js';
 import { databaseName, emailIdentity } from '../aws-names.js';
+import { KVROCKS_MASTER_NAME, sentinelList } from '../discovery-names.js';
+import { kafkaConsumerGroupPrefix, kafkaTopicName, KAFKA_IAM_PORT } from '../kafka-names.js';
 import { causeText, configKey, relatedAt, spanOf, type Pass } from '../context.js';
 import type { Because, InfraRequirements } from '../requirements.js';
 import { tigerBeetleAddresses } from './network.js';
@@ -81,6 +83,13 @@ export function generatedVariables(req: Requirements, config: ResolvedConfig, ro
       { name: 'PGPASSWORD', kind: 'secret', value: password, because, what: credentials },
     );
     if (d.database.readers > 0) out.push({ name: 'DATABASE_READER_HOST', kind: 'value', value: '(Data stack: reader endpoint)', because, what });
+    // The writer and reader as URLs (seed 004's contract), without a password: it is DATABASE_PASSWORD and PGPASSWORD, secrets.
+    if (d.database.readers > 0) {
+      out.push(
+        { name: 'DATABASE_WRITER_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@(Data stack: cluster endpoint):5432/${name}?sslmode=require`, because, what },
+        { name: 'DATABASE_READER_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@(Data stack: reader endpoint):5432/${name}?sslmode=require`, because, what },
+      );
+    }
   }
   if (req.ledgerCluster) {
     const because = req.ledgerCluster.because;
@@ -93,9 +102,27 @@ export function generatedVariables(req: Requirements, config: ResolvedConfig, ro
   }
   if (req.schedules.length) out.push({ name: 'SCHEDULE_QUEUE_URL', kind: 'value', value: '(Messaging stack: schedule queue URL)', because: req.schedules.flatMap((s) => s.because), what: 'the schedule queue' });
   for (const q of req.queues) out.push({ name: `QUEUE_${envName(q.name)}_URL`, kind: 'value', value: `(Messaging stack: ${q.name} queue URL)`, because: q.because, what: `queue ${q.name}` });
-  for (const b of req.eventBuses) out.push({ name: `EVENT_BUS_${envName(b.name)}`, kind: 'value', value: `(Messaging stack: ${b.name} bus name)`, because: b.because, what: `event bus ${b.name}` });
+  for (const b of req.eventBuses) {
+    // With Kafka the variable names the topic (the Kafka stack's), otherwise the EventBridge bus.
+    const value = d.kafka.enabled ? kafkaTopicName(req.app, d.environment, b.name) : `(Messaging stack: ${b.name} bus name)`;
+    out.push({ name: `EVENT_BUS_${envName(b.name)}`, kind: 'value', value, because: b.because, what: d.kafka.enabled ? `Kafka topic ${b.name}` : `event bus ${b.name}` });
+  }
+  if (d.kafka.enabled) {
+    const because = [configKey(config, 'kafka.enabled')];
+    out.push(
+      { name: 'KAFKA_BOOTSTRAP_SERVERS', kind: 'value', value: `(Kafka stack: the IAM brokers, port ${KAFKA_IAM_PORT})`, because, what: 'the Kafka cluster' },
+      { name: 'KAFKA_CONSUMER_GROUP_PREFIX', kind: 'value', value: kafkaConsumerGroupPrefix(req.app, d.environment), because, what: 'the Kafka cluster' },
+    );
+  }
   for (const s of req.objectStores) out.push({ name: `BUCKET_${envName(s.name)}`, kind: 'value', value: `(Data stack: ${s.name} bucket name)`, because: s.because, what: `bucket ${s.name}` });
-  if (req.cache) out.push({ name: 'REDIS_URL', kind: 'value', value: '(Compute stack: cache endpoint)', because: req.cache.because, what: 'the cache' });
+  if (d.network.namespace) out.push({ name: 'SERVICE_DISCOVERY_NAMESPACE', kind: 'value', value: d.network.namespace, because: [configKey(config, 'network.namespace')], what: 'the Cloud Map namespace' });
+  if (req.cache && d.cache.engine === 'kvrocks') {
+    // The seed's contract: the app asks the sentinels which node is the master.
+    out.push(
+      { name: 'REDIS_SENTINELS', kind: 'value', value: sentinelList(d.network.namespace), because: req.cache.because, what: 'the Kvrocks sentinels' },
+      { name: 'REDIS_MASTER_NAME', kind: 'value', value: KVROCKS_MASTER_NAME, because: req.cache.because, what: 'the Kvrocks sentinels' },
+    );
+  } else if (req.cache) out.push({ name: 'REDIS_URL', kind: 'value', value: '(Compute stack: cache endpoint)', because: req.cache.because, what: 'the cache' });
   for (const e of req.emailSenders) {
     if (e.fromAddress !== null) out.push({ name: `EMAIL_${envName(e.name)}_FROM`, kind: 'value', value: emailIdentity(e.fromAddress, d.environment), because: e.because, what: `email channel ${e.name}` });
   }
