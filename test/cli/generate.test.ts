@@ -122,10 +122,11 @@ describe('deploy generate', () => {
     expect(readFileSync(stack, 'utf8')).not.toContain('// my change');
   });
 
-  it('refuses what it cannot generate yet, with the config key, and writes nothing', () => {
+  it('refuses what it cannot generate, at its line, and writes nothing', () => {
     const project = exampleCopy();
-    const toml = join(project, 'dazzle.toml');
-    writeFileSync(toml, `${readFileSync(toml, 'utf8')}\n[deploy.frontend]\nsource_dir = "web/dist"\n`);
+    // An email channel without a from address: there is no SES identity to create.
+    const dsl = join(project, 'dsl', 'messaging.dsl');
+    writeFileSync(dsl, `${readFileSync(dsl, 'utf8')}\nchannel receipts "Receipts":\n  kind: email\n  provider: auto\n`);
     const r = runCli(['deploy', 'generate', '-p', project, '--format', 'json']);
     expect(r.code).toBe(2);
     const out = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { code: string; key_path?: string; keyPath?: string }[] };

@@ -47,6 +47,8 @@ interface Variant {
   readonly toml: string;
   /** Lines both sides get (the context the key applies in). */
   readonly context?: string;
+  /** The project: the ledger example, or the Casty example (an EC2 node group is the whole web tier). */
+  readonly base?: 'nodes';
 }
 
 const KAFKA = '[deploy.kafka]\nenabled = true\n';
@@ -79,18 +81,20 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
   'compute.image': { toml: '[deploy.compute]\nimage = "nginx:1.27"\n' },
   'compute.dockerfile': { toml: '[deploy.compute]\ndockerfile = "Dockerfile.web"\n' },
   'compute.paths': { toml: '[deploy.compute]\npaths = ["/api/*"]\n', context: '[deploy.services.web]\n[deploy.services.admin]\npaths = ["/admin/*"]\n' },
-  'compute.instance_type': { toml: `${EC2}instance_type = "t3.medium"\n`, context: EC2 },
-  'compute.node_count': { toml: `${EC2}node_count = 3\n`, context: EC2 },
-  'compute.ip_offset': { toml: `${EC2}ip_offset = 20\n`, context: EC2 },
-  'compute.peer_ports': { toml: `${EC2}peer_ports = [25520]\n`, context: EC2 },
-  'compute.public_ports': { toml: `${EC2}public_ports = [4001]\n`, context: EC2 },
-  'compute.volume_size_gb': { toml: `${EC2}volume_size_gb = 50\n`, context: EC2 },
-  'compute.ssh_cidr': { toml: `${EC2}ssh_cidr = "203.0.113.0/24"\n`, context: EC2 },
-  'compute.key_name': { toml: `${EC2}ssh_cidr = "203.0.113.0/24"\nkey_name = "ops"\n`, context: `${EC2}ssh_cidr = "203.0.113.0/24"\n` },
-  'compute.artifact': { toml: `${EC2}artifact = "s3://builds/node.tar.gz"\ncommand = "bin/node"\n`, context: EC2 },
-  'compute.command': { toml: `${EC2}artifact = "s3://builds/node.tar.gz"\ncommand = "bin/other"\n`, context: `${EC2}artifact = "s3://builds/node.tar.gz"\ncommand = "bin/node"\n` },
-  'compute.snapshot_retention_days': { toml: `${EC2}volume_size_gb = 50\nsnapshot_retention_days = 7\n`, context: `${EC2}volume_size_gb = 50\n` },
-  'compute.private_dns': { toml: `${EC2}private_dns = "nodes.internal"\n`, context: EC2 },
+  'compute.instance_type': { toml: `${EC2}instance_type = "t3.medium"\n`, context: EC2, base: 'nodes' },
+  'compute.node_count': { toml: `${EC2}node_count = 3\n`, context: EC2, base: 'nodes' },
+  'compute.ip_offset': { toml: `${EC2}ip_offset = 20\n`, context: EC2, base: 'nodes' },
+  'compute.peer_ports': { toml: `${EC2}peer_ports = [25520]\n`, context: EC2, base: 'nodes' },
+  'compute.public_ports': { toml: `${EC2}public_ports = [4001]\n`, context: EC2, base: 'nodes' },
+  'compute.volume_size_gb': { toml: `${EC2}volume_size_gb = 50\n`, context: EC2, base: 'nodes' },
+  'compute.ssh_cidr': { toml: `${EC2}ssh_cidr = "203.0.113.0/24"\n`, context: EC2, base: 'nodes' },
+  'compute.key_name': { toml: `${EC2}ssh_cidr = "203.0.113.0/24"\nkey_name = "ops"\n`, context: `${EC2}ssh_cidr = "203.0.113.0/24"\n`, base: 'nodes' },
+  'compute.artifact': { toml: `${EC2}artifact = "s3://builds/node.tar.gz"\ncommand = "bin/node"\n`, context: EC2, base: 'nodes' },
+  'compute.command': { toml: `${EC2}artifact = "s3://builds/node.tar.gz"\ncommand = "bin/other"\n`, context: `${EC2}artifact = "s3://builds/node.tar.gz"\ncommand = "bin/node"\n`, base: 'nodes' },
+  'compute.snapshot_retention_days': { toml: `${EC2}volume_size_gb = 50\nsnapshot_retention_days = 7\n`, context: `${EC2}volume_size_gb = 50\n`, base: 'nodes' },
+  'compute.private_dns': { toml: `${EC2}private_dns = "nodes.internal"\n`, context: EC2, base: 'nodes' },
+  'compute.seed_addresses': { toml: `${EC2}node_count = 3\nseed_addresses = ["10.0.3.10"]\n`, context: `${EC2}node_count = 3\n`, base: 'nodes' },
+  'compute.backup_retention_days': { toml: `${EC2}backup_retention_days = 30\n`, context: EC2, base: 'nodes' },
   'database.mode': { toml: '[deploy.database]\nmode = "provisioned"\n' },
   'database.engine_version': { toml: '[deploy.database]\nengine_version = "16.4"\n' },
   'database.instance_class': { toml: '[deploy.database]\nmode = "provisioned"\ninstance_class = "db.r6g.xlarge"\n', context: '[deploy.database]\nmode = "provisioned"\n' },
@@ -133,6 +137,7 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
   'storage.removal_policy': { toml: '[deploy.storage]\nremoval_policy = "retain"\n' },
   'frontend.source_dir': { toml: '[deploy.frontend]\nsource_dir = "web/dist"\n' },
   'frontend.subdomain': { toml: '[deploy.frontend]\nsource_dir = "web/dist"\nsubdomain = "www"\n', context: '[deploy.frontend]\nsource_dir = "web/dist"\n' },
+  'frontend.spa': { toml: '[deploy.frontend]\nsource_dir = "web/dist"\nspa = true\n', context: '[deploy.frontend]\nsource_dir = "web/dist"\n' },
   'api_gateway.enabled': { toml: API },
   'api_gateway.throttling_rate_limit': { toml: `${API}throttling_rate_limit = 500\n`, context: API },
   'api_gateway.throttling_burst_limit': { toml: `${API}throttling_burst_limit = 100\n`, context: API },
@@ -142,14 +147,10 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
 const NEITHER: Readonly<Record<string, string>> = {
   // Acknowledgements are not deployment settings: they change what preflight reports, never the app (README, Preflight).
   'preflight.acknowledge': 'not a deployment setting (preflight)',
-  // A static front end is not generated yet: generate refuses it at its line (DZ7001).
-  'frontend.source_dir': 'refused by generate (DZ7001)',
-  'frontend.subdomain': 'refused by generate (DZ7001)',
 };
 
-const BASE = join(REPO, 'examples', 'ledger-app');
-const dsl = readProject(BASE, REPO).dsl;
-const spec = frontEnd(dsl).value.spec;
+const specOf = (example: string) => frontEnd(readProject(join(REPO, 'examples', example), REPO).dsl).value.spec;
+const SPECS = { ledger: specOf('ledger-app'), nodes: specOf('casty-cluster') };
 
 /** Merge TOML fragments: a table written twice becomes one (TOML forbids repeating a header). */
 function merge(...parts: string[]): string {
@@ -175,8 +176,10 @@ function merge(...parts: string[]): string {
 }
 
 /** The plan and the generated files of the base project with this dazzle.toml. */
-function outcome(toml: string): { plan: string; app: string; refused: string[] } {
-  const loaded = loadConfig({ path: 'dazzle.toml', text: merge('[auth]\nprovider = "session"\n[deploy]\nregion = "us-east-1"\n', toml) });
+function outcome(toml: string, base: Variant['base']): { plan: string; app: string; refused: string[] } {
+  const spec = SPECS[base ?? 'ledger'];
+  // The ledger example with a session store (a cache); the Casty example as it is.
+  const loaded = loadConfig({ path: 'dazzle.toml', text: merge(base ? '[deploy]\nregion = "us-east-1"\n' : '[auth]\nprovider = "session"\n[deploy]\nregion = "us-east-1"\n', toml) });
   if (!loaded.value || !spec) throw new Error(`does not load: ${loaded.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}\n${toml}`);
   const lowered = lowerToRequirements(spec, loaded.value);
   if (!lowered.value) {
@@ -200,8 +203,8 @@ describe('every key of dazzle.toml.example', () => {
   it.each(keys.map((k) => [k] as const))('%s changes the plan or the generated app, or is documented as neither', (key) => {
     const v = VARIANTS[key];
     if (!v) throw new Error(`no variant for ${key}`);
-    const before = outcome(v.context ?? '');
-    const after = outcome(merge(v.context ?? '', v.toml));
+    const before = outcome(v.context ?? '', v.base);
+    const after = outcome(merge(v.context ?? '', v.toml), v.base);
     const changed = before.plan !== after.plan || before.app !== after.app;
     if (NEITHER[key]) {
       // Documented: it changes neither (or generate refuses it); never silently.

@@ -36,6 +36,22 @@ describe('the cache engine', () => {
   });
 });
 
+describe('names in the Cloud Map namespace', () => {
+  it('a service registered under a Kvrocks sentinel\'s name is DZ5009 at the service, before anything is generated', () => {
+    const toml = '[auth]\nprovider = "session"\n\n[deploy.network]\nnamespace = "shop.local"\n\n[deploy.cache]\nengine = "kvrocks"\n\n[deploy.services.web]\n\n[deploy.services.sentinel_1]\npaths = ["/s/*"]\n';
+    const dir = tempProject({ 'dazzle.toml': toml, 'dsl/app.dsl': 'app shop "Shop"\n\nentity Order "Order":\n  id: uuid pk\n' });
+    for (const command of ['plan', 'generate']) {
+      const r = runCli(['deploy', command, '-p', dir, '--format', 'json']);
+      expect(r.code).toBe(2);
+      const ds = (JSON.parse(r.stdout) as { diagnostics: Record<string, any>[] }).diagnostics.filter((x) => x.code === 'DZ5009');
+      expect(ds.map((d) => [d.line, d.keyPath, String(d.message).includes("Cloud Map service name 'sentinel-1'")])).toEqual([[13, 'deploy.services.sentinel_1.paths', true]]);
+    }
+    // Without the clash it plans.
+    const ok = tempProject({ 'dazzle.toml': toml.replace('sentinel_1', 'search'), 'dsl/app.dsl': 'app shop "Shop"\n\nentity Order "Order":\n  id: uuid pk\n' });
+    expect(runCli(['deploy', 'plan', '-p', ok]).code).toBe(0);
+  });
+});
+
 describe('API Gateway routes', () => {
   it('a service path with a wildcard an HTTP API route cannot have is DZ5121 at its line; /x/* and exact paths are routes', () => {
     const app = 'app shop "Shop"\n\nentity Order "Order":\n  id: uuid pk\n';

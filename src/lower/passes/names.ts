@@ -37,6 +37,7 @@ import {
   withSampleCreationId,
 } from '../aws-names.js';
 import { configKey, relatedAt, spanOf, type Pass } from '../context.js';
+import { discoveryName, kvrocksName, SENTINEL_COUNT } from '../discovery-names.js';
 import type { Because, InfraRequirements } from '../requirements.js';
 
 /** The kinds of AWS names the plan fixes: each with its limit and allowed form. */
@@ -56,6 +57,7 @@ export const NAME_RULES = {
   'Aurora database name': { limit: NAME_LIMITS.databaseName, form: /^[A-Za-z][A-Za-z0-9_]*$/, allowed: 'a letter, then letters, digits and underscores' },
   'CloudWatch dashboard': { limit: NAME_LIMITS.dashboardName, form: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, "-" and "_"' },
   'SNS display name': { limit: NAME_LIMITS.topicDisplayName, form: /^[^\n\r]+$/, allowed: 'one line of text' },
+  'Cloud Map service': { limit: 63, form: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, allowed: 'a DNS label: lower-case letters, digits and hyphens' },
 } as const;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -87,6 +89,13 @@ function buildsImages(draft: InfraRequirements, config: ResolvedConfig): boolean
   const d = config.deploy;
   const builds = (s: ServiceConfig) => s.runtime === 'fargate' && !s.image;
   return draft.webServices.some((w) => builds(Object.keys(d.services).length === 0 ? d.compute : (d.services[w.name] ?? d.compute))) || (Boolean(draft.worker) && !d.compute.image);
+}
+
+/** The first key written in `[deploy.services.<name>]` (where the service is named), when the file has one. */
+function serviceTable(config: ResolvedConfig, name: string): Because | null {
+  const written = Object.entries(config.sources).filter(([k, src]) => k.startsWith(`services.${name}.`) && src.kind === 'file');
+  const first = written.sort(([, a], [, b]) => (a.kind === 'file' && b.kind === 'file' ? a.line - b.line : 0))[0];
+  return first ? configKey(config, first[0]) : null;
 }
 
 /** The stacks the plan has (the same rule as the plan's: a stack with no resources is left out). */
@@ -170,6 +179,16 @@ export function plannedNames(draft: InfraRequirements, config: ResolvedConfig): 
   for (const s of draft.secrets) if (s.from.kind === 'create') addWithId('Secrets Manager secret', createdSecretName(app, env, s.env), `the secret ${s.env}`, s.because[0] ?? null);
   if (present.includes('Images')) add('ECR repository', imageRepositoryName(app, env), "the app's image repository", null);
   add('CloudWatch dashboard', dashboardName(app, env), 'the dashboard', null);
+  if (d.network.namespace) {
+    // Every ECS service registers in the namespace under its name as a DNS label: two names that
+    // make one label (`a_b`, `A-b`), or a service named like a Kvrocks node or sentinel, would clash.
+    for (const w of draft.webServices) if (w.runtime === 'fargate') add('Cloud Map service', discoveryName(w.name), `service ${quote(w.name)}`, serviceTable(config, w.name) ?? w.because[0] ?? null);
+    if (draft.worker) add('Cloud Map service', discoveryName('worker'), 'the worker', null);
+    if (draft.cache && d.cache.engine === 'kvrocks') {
+      for (let i = 1; i <= 1 + d.cache.replicas; i++) add('Cloud Map service', kvrocksName('kvrocks', i), `Kvrocks node ${i}`, null);
+      for (let i = 1; i <= SENTINEL_COUNT; i++) add('Cloud Map service', kvrocksName('sentinel', i), `sentinel ${i}`, null);
+    }
+  }
   if (!d.alarms.sns_topic_arn) {
     add('SNS display name', alarmTopicDisplayName(app, env), 'the alarm topic', null);
     add('SNS topic', alarmTopicName(app, env), 'the alarm topic', null);
