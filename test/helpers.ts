@@ -37,7 +37,7 @@ export function describeShared(name: string, fn: () => void): void {
     return;
   }
   skippedForShared(name);
-  describe.skip(name, () => it('needs the shared folder', () => undefined));
+  describe.skipIf(!HAS_SHARED)(name, () => it('needs the shared folder', () => undefined));
 }
 
 /** `it` for one test that reads the shared folder: skipped (and reported) without it. */
@@ -47,7 +47,7 @@ export function itShared(name: string, fn: () => unknown, timeout?: number): voi
     return;
   }
   skippedForShared(name);
-  it.skip(name, () => undefined);
+  it.skipIf(!HAS_SHARED)(name, () => undefined);
 }
 
 /**
