@@ -56,3 +56,28 @@ ${indent}}));`,
     )
     .join('\n');
 }
+
+/**
+ * The generated helper that graphs a service's missing tasks (desired minus running), for the
+ * `tasks-below-desired` alarms of the stacks that run ECS services (Compute, Cache).
+ */
+export const TASKS_BELOW_DESIRED = `/**
+ * Desired minus running tasks of a service (Container Insights): above zero means tasks are missing.
+ * Both counts are published every minute while the service exists.
+ */
+function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, period: Duration): cloudwatch.IMetric {
+  const count = (metricName: string, statistic: string) =>
+    new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName,
+      dimensionsMap: { ClusterName: cluster.clusterName, ServiceName: service.serviceName },
+      statistic,
+      period,
+    });
+  return new cloudwatch.MathExpression({
+    expression: 'desired - running',
+    usingMetrics: { desired: count('DesiredTaskCount', cloudwatch.Stats.MAXIMUM), running: count('RunningTaskCount', cloudwatch.Stats.MINIMUM) },
+    label: 'tasks below desired',
+    period,
+  });
+}`;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { diag, InternalError, quote, type Diagnostic, type Result } from '../diagnostics/index.js';
-import { noFromAddress, notGenerated } from '../lower/index.js';
+import { noFromAddress } from '../lower/index.js';
 import { computeStackNeeded, DASHBOARD_GRAPHS, envName, IMAGE_TAG_CONTEXT, stackFamily, type BaseStackName, type DeploymentPlan, type StackName } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import { header, ident, jsdoc, json, mdCode, mdText, pascal, str } from './code.js';

@@ -14,7 +14,7 @@ import { bucketNamePrefixes, busNamePrefixes, queueNamePrefixes } from '../../lo
 import { bucketStacks, envName, furtherComputeStacks, hasGrants, stackFamily, type AlarmMetric, type AwsAlarm, type PlanService, type ServiceVariable, type StackName } from '../../plan/index.js';
 import { InternalError } from '../../diagnostics/index.js';
 import { IMAGE_TAG_CONTEXT } from '../../plan/index.js';
-import { alarmCode, duration, metricOptions } from '../alarms.js';
+import { alarmCode, duration, metricOptions, TASKS_BELOW_DESIRED } from '../alarms.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, pascal, propKey, str, tpl, wrappedComment } from '../code.js';
 import { because, distinct, member, propsInterface, removalPolicy, secretRef, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { apiListenerParameter } from './api-gateway.js';
@@ -679,26 +679,7 @@ class ParameterByArn extends ecs.Secret {
     : '';
   const helpers = helpersUsed(allGrants);
   const tasksMetric = `
-/**
- * Desired minus running tasks of a service (Container Insights): above zero means tasks are missing.
- * Both counts are published every minute while the service exists.
- */
-function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, period: Duration): cloudwatch.IMetric {
-  const count = (metricName: string, statistic: string) =>
-    new cloudwatch.Metric({
-      namespace: 'ECS/ContainerInsights',
-      metricName,
-      dimensionsMap: { ClusterName: cluster.clusterName, ServiceName: service.serviceName },
-      statistic,
-      period,
-    });
-  return new cloudwatch.MathExpression({
-    expression: 'desired - running',
-    usingMetrics: { desired: count('DesiredTaskCount', cloudwatch.Stats.MAXIMUM), running: count('RunningTaskCount', cloudwatch.Stats.MINIMUM) },
-    label: 'tasks below desired',
-    period,
-  });
-}
+${TASKS_BELOW_DESIRED}
 `;
   const code = `${body.join('\n')}\n${allGrants.join('\n')}`;
   const wiringImports = [

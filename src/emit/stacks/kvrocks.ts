@@ -7,7 +7,7 @@
  */
 import { InternalError } from '../../diagnostics/index.js';
 import type { AlarmMetric, AwsAlarm, DeploymentPlan } from '../../plan/index.js';
-import { alarmCode, alarmsOf, duration } from '../alarms.js';
+import { alarmCode, alarmsOf, duration, TASKS_BELOW_DESIRED } from '../alarms.js';
 import { commentBlock, header, lit, mdCode, SHELL_WORD_FUNCTION, str, tpl } from '../code.js';
 import { because, propsInterface, removalPolicy, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { namespaceRead } from './discovery.js';
@@ -224,26 +224,7 @@ function kvrocksMember(scope: Construct, id: string, props: MemberProps): ecs.Fa
   });
 }
 
-/**
- * Desired minus running tasks of a service (Container Insights): above zero means tasks are missing.
- * Both counts are published every minute while the service exists.
- */
-function tasksBelowDesired(cluster: ecs.ICluster, service: ecs.IBaseService, period: Duration): cloudwatch.IMetric {
-  const count = (metricName: string, statistic: string) =>
-    new cloudwatch.Metric({
-      namespace: 'ECS/ContainerInsights',
-      metricName,
-      dimensionsMap: { ClusterName: cluster.clusterName, ServiceName: service.serviceName },
-      statistic,
-      period,
-    });
-  return new cloudwatch.MathExpression({
-    expression: 'desired - running',
-    usingMetrics: { desired: count('DesiredTaskCount', cloudwatch.Stats.MAXIMUM), running: count('RunningTaskCount', cloudwatch.Stats.MINIMUM) },
-    label: 'tasks below desired',
-    period,
-  });
-}
+${TASKS_BELOW_DESIRED}
 
 export class CacheStack extends Stack {
   /** The nodes' data. */
