@@ -60,8 +60,8 @@ export function diffDeployments(input: DiffInput): DiffReport {
   const names = new Map<string, string>();
   for (const s of [...(input.baseline?.version?.stacks ?? []), ...input.current.version.stacks]) names.set(s.id, s.name);
   const provenance = {
-    before: provenanceIndex(before, input.baseline?.plan, names),
-    after: provenanceIndex(after, input.current.plan, names),
+    before: provenanceIndex(before, input.baseline?.plan),
+    after: provenanceIndex(after, input.current.plan),
   };
 
   const raw = new Map<string, readonly RawChange[]>();

@@ -1,14 +1,10 @@
 /**
- * Provenance: from a template's resource back to what caused it. A resource's
- * construct path (`aws:cdk:path`, e.g. `LedgerApp-prod-Data/BucketFiles/Resource`)
- * names the top-level construct it belongs to; the plan's resource IDs are
- * those construct IDs (a contract), and each plan resource carries its
- * `because` (the DSL construct with its file and line, or the config key).
- *
- * Kept behind this small interface so that `diff` and `preflight` can share one
- * mapping.
+ * Provenance for `deploy diff`: what caused a changed resource. The mapping from a
+ * template resource to its plan entry is the plan's own (`buildProvenance`, shared with
+ * `deploy preflight`); this module only shapes it for the diff's report, which names a
+ * cause only when the resource renders a plan entry (never a stack's shared causes).
  */
-import { becauseText, type DeploymentPlan, type PlanResource, type StackName } from '../plan/index.js';
+import { becauseText, buildProvenance, type DeploymentPlan, type StackName } from '../plan/index.js';
 import { constructPath } from './templates.js';
 import type { Template } from './model.js';
 
@@ -26,25 +22,16 @@ export interface ProvenanceIndex {
   of(stackId: string, logicalId: string): Provenance;
 }
 
-const NONE: Provenance = { path: null, resource: null, because: null };
-
-/**
- * An index over one side's templates and plan. `stackNames` maps CloudFormation
- * stack names to the plan's stack names (from the version file).
- */
-export function provenanceIndex(templates: ReadonlyMap<string, Template>, plan: DeploymentPlan | undefined, stackNames: ReadonlyMap<string, string>): ProvenanceIndex {
-  const byStack = new Map<string, readonly PlanResource[]>();
-  for (const s of plan?.stacks ?? []) byStack.set(s.name, [...s.resources].sort((a, b) => b.id.length - a.id.length));
+/** An index over one side's templates (by CloudFormation stack name) and the plan that generated them. */
+export function provenanceIndex(templates: ReadonlyMap<string, Template>, plan: DeploymentPlan | undefined): ProvenanceIndex {
+  const origins = plan ? buildProvenance([...templates].map(([stack, template]) => ({ stack, file: '', template, bytes: 0 })), plan) : undefined;
   return {
     of(stackId, logicalId) {
       const path = constructPath(templates.get(stackId)?.Resources?.[logicalId]);
-      if (!path) return NONE;
-      const name = stackNames.get(stackId);
-      const top = path.split('/')[1] ?? '';
-      // The longest plan ID the construct's ID starts with: `QueuePaymentJobsDeadLetters` belongs to `QueuePaymentJobs`.
-      const r = name ? byStack.get(name)?.find((x) => top === x.id || top.startsWith(x.id)) : undefined;
-      if (!r || !name) return { path, resource: null, because: null };
-      return { path, resource: { stack: name as StackName, id: r.id }, because: r.because.length ? becauseText(r.because) : null };
+      const entry = path ? origins?.of(stackId, logicalId)?.entry : undefined;
+      if (!entry) return { path, resource: null, because: null };
+      const { because, id } = entry.resource;
+      return { path, resource: { stack: entry.stack, id }, because: because.length ? becauseText(because) : null };
     },
   };
 }

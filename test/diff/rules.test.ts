@@ -11,7 +11,7 @@ import { provenanceIndex } from '../../src/diff/provenance.js';
 import { diffMarkdown, diffText, type Template } from '../../src/diff/index.js';
 import type { DiffReport } from '../../src/diff/index.js';
 
-const none = provenanceIndex(new Map(), undefined, new Map());
+const none = provenanceIndex(new Map(), undefined);
 const ctx = { stack: 'S', onlyNew: () => false, provenance: { before: none, after: none } };
 const only = (before: Template, after: Template) => {
   const [c] = diffStack(before, after).changes;
@@ -61,10 +61,10 @@ describe('impact classes by type, properties and policies', () => {
   });
 
   it('provenance: the longest plan construct ID the construct path starts with', () => {
-    const t: Template = { Resources: { X: { Type: 'AWS::SQS::Queue', Metadata: { 'aws:cdk:path': 'App-Messaging/QueueJobsDeadLetters/Resource' } } } };
-    const plan = { stacks: [{ name: 'Messaging', dependsOn: [], resources: [{ id: 'QueueJobs', type: 'AWS::SQS::Queue', title: '', params: [], because: [{ kind: 'config', key: 'deploy.x', source: { kind: 'default' } }], cost: null }] }] };
-    const p = provenanceIndex(new Map([['App-Messaging', t]]), plan as never, new Map([['App-Messaging', 'Messaging']])).of('App-Messaging', 'X');
-    expect(p).toMatchObject({ path: 'App-Messaging/QueueJobsDeadLetters/Resource', resource: { stack: 'Messaging', id: 'QueueJobs' } });
+    const t: Template = { Resources: { X: { Type: 'AWS::SQS::Queue', Metadata: { 'aws:cdk:path': 'App-dev-Messaging/QueueJobsDeadLetters/Resource' } } } };
+    const plan = { app: 'app', environment: 'dev', stacks: [{ name: 'Messaging', dependsOn: [], resources: [{ id: 'QueueJobs', type: 'AWS::SQS::Queue', title: '', params: [], because: [{ kind: 'config', key: 'deploy.x', source: { kind: 'default' } }], cost: null }] }] };
+    const p = provenanceIndex(new Map([['App-dev-Messaging', t]]), plan as never).of('App-dev-Messaging', 'X');
+    expect(p).toMatchObject({ path: 'App-dev-Messaging/QueueJobsDeadLetters/Resource', resource: { stack: 'Messaging', id: 'QueueJobs' } });
   });
 });
 
