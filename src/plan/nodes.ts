@@ -22,10 +22,10 @@ export const NODE_DATA_DIR = '/data';
 
 /**
  * Whether the plan has a Compute stack: anything but EC2 node groups (which have their own load
- * balancer in the Nodes stack) needs it. A plan without node groups always has one.
+ * balancer in the Nodes stack, and read `[deploy.secrets]` references with their instance role) needs it. A plan without node groups always has one.
  */
 export function computeStackNeeded(a: Pick<AwsRequirements, 'nodeGroups' | 'services' | 'cache' | 'secrets'>): boolean {
-  return !a.nodeGroups.length || a.services.some((s) => s.runtime === 'fargate') || a.cache !== null || a.secrets.length > 0;
+  return !a.nodeGroups.length || a.services.some((s) => s.runtime === 'fargate') || a.cache !== null || a.secrets.some((s) => s.from.kind === 'create');
 }
 
 const MINUTE = 60;
@@ -104,6 +104,11 @@ export interface AwsNodeGroup {
   readonly logGroup: string;
   /** Plain variables every node receives (the service's env), besides the per-node ones. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The `[deploy.secrets]` references every node's service receives, by variable name: the instance
+   * role may read exactly these, and the unit fetches them at each start (values never in the plan).
+   */
+  readonly secrets: readonly { readonly env: string; readonly ref: string }[];
 }
 
 function run(s: ServiceConfig, ecrRepositoryArn: (uri: string) => string | null): NodeRun {
@@ -150,6 +155,7 @@ export function nodeGroupOf(req: InfraRequirements, config: ResolvedConfig, serv
     run: run(s, ecrRepositoryArn),
     logGroup: `/${req.app}/${env}/nodes-${service}`,
     env: s.env,
+    secrets: req.secrets.flatMap((x) => (x.from.kind === 'reference' ? [{ env: x.env, ref: x.from.ref }] : [])),
   };
 }
 
@@ -269,12 +275,14 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
   out.push({
     id: NODES_STACK_IDS.role,
     type: 'AWS::IAM::Role',
-    title: `the nodes' instance role: Session Manager, the CloudWatch agent, attaching its own address and volume${g.run.kind === 'artifact' ? ', reading the artifact' : ', pulling the image'}${g.backup ? ', writing backups' : ''}`,
+    title: `the nodes' instance role: Session Manager, the CloudWatch agent, attaching its own address and volume${g.run.kind === 'artifact' ? ', reading the artifact' : ', pulling the image'}${g.backup ? ', writing backups' : ''}${g.secrets.length ? ', reading its secrets' : ''}`,
     params: [
       ['run', g.run.kind === 'artifact' ? `${g.run.s3}, started with ${JSON.stringify(g.run.command)}` : g.run.kind === 'image' ? g.run.uri : `built from ${g.run.dockerfile} by cdk deploy (Docker on the deploying machine)`],
       ['metadata', 'IMDSv2 only'],
+      // By name and reference only: the values are read by the node when its service starts.
+      ...(g.secrets.length ? ([['secrets (fetched at each service start, file mode 0600)', g.secrets.map((x) => `${x.env} from ${x.ref}`)]] as [string, ParamValue][]) : []),
     ],
-    because: [key(g.run.kind === 'artifact' ? 'artifact' : g.run.kind === 'image' ? 'image' : 'dockerfile')],
+    because: [key(g.run.kind === 'artifact' ? 'artifact' : g.run.kind === 'image' ? 'image' : 'dockerfile'), ...Object.keys(d.secrets).filter((k) => g.secrets.some((x) => x.env === k.toUpperCase())).map((k) => configKey(config, `secrets.${k}`))],
     cost: null,
     cloudformation: cfn({ 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::IAM::InstanceProfile': 1 }),
   });

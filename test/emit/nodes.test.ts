@@ -5,7 +5,9 @@
  * to whom the seeds need and no one else; plan and templates agree on every count; and changing what
  * a node runs replaces its instance but keeps its address and its volume.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthApp, type NagFinding } from '../../src/cli/synth.js';
@@ -294,6 +296,40 @@ describe('the Pulse node (seed 003)', () => {
     expect(manifest.artifacts['Pulse-prod-Frontend'].environment).toBe('aws://unknown-account/us-east-1');
   });
 
+  it('lets the instance role read exactly its secrets (seed 003: Secrets Manager / SSM, no keys in user data), and decrypt only through SSM and Secrets Manager', () => {
+    const statements = resources(nodes, 'AWS::IAM::Policy').flatMap(([, r]) => (r.Properties?.PolicyDocument.Statement ?? []) as Json[]);
+    const of = (action: string) => statements.filter((st) => ([] as string[]).concat(st.Action).includes(action));
+    expect(of('ssm:GetParameter').map((st) => cfnText(st.Resource))).toEqual(['arn:aws:ssm:us-east-2:123456789012:parameter/pulse/prod/node-key']);
+    expect(of('secretsmanager:GetSecretValue').map((st) => cfnText(st.Resource))).toEqual(['arn:aws:secretsmanager:us-east-2:123456789012:secret:pulse/prod/rpc-??????']);
+    const [decrypt] = of('kms:Decrypt');
+    expect(decrypt?.Condition).toEqual({ StringLike: { 'kms:ViaService': ['ssm.*.amazonaws.com', 'secretsmanager.*.amazonaws.com'] } });
+    expect(x.plan.stacks.find((st) => st.name === 'Nodes')?.resources.find((r) => r.id === 'NodeRole')?.params).toContainEqual(['secrets (fetched at each service start, file mode 0600)', ['NODE_KEY from ssm:/pulse/prod/node-key', 'RPC_TOKEN from secretsmanager:pulse/prod/rpc:token']]);
+  });
+
+  it('fetches the secrets before every start into a root-only environment file the unit reads; no value in the user data', () => {
+    const values = bootScriptValues(bootScriptOf(nodes, 'Node0'));
+    const unit = (values.get('UNIT') as string).split('\n');
+    expect(unit).toContain('ExecStartPre=+/usr/local/bin/dazzle-node-secrets');
+    expect(unit).toContain('EnvironmentFile=-/etc/dazzle-node/secrets.env');
+    const loader = values.get('SECRETS') as string;
+    expect(bashSyntax(loader)).toBe('');
+    // The stub aws answers as the CLI does with --output text: the value, a newline.
+    const tricky = 'a"b$c`d\\e f';
+    const aws = `case "$1 $2" in\n  'ssm get-parameter') printf '%s\\n' "$STUB_PARAMETER" ;;\n  'secretsmanager get-secret-value') printf '%s\\n' '{"token":"t0k","other":"x"}' ;;\n  *) exit 2 ;;\nesac`;
+    const r = runWithStubs(loader, { aws }, { STUB_PARAMETER: tricky });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const file = join(r.root, 'etc/dazzle-node/secrets.env');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // systemd reads the file as a shell-like environment file: bash reads the same values.
+    const read = spawnSync('bash', ['-c', `set -a; . ${JSON.stringify(file)}; printf '%s\\0' "$NODE_KEY" "$RPC_TOKEN"`], { encoding: 'utf8' });
+    expect(read.stdout.split('\0').slice(0, 2)).toEqual([tricky, 't0k']);
+    expect(r.calls.trim().split('\n')).toEqual([
+      'aws ssm get-parameter --region us-east-2 --with-decryption --name /pulse/prod/node-key --query Parameter.Value --output text',
+      'aws secretsmanager get-secret-value --region us-east-2 --secret-id pulse/prod/rpc --query SecretString --output text',
+    ]);
+    expect(values.get('PACKAGES')).toContain('jq');
+  });
   it('installs the CI-built artifact from S3 with read access to exactly that object, and runs its command under its own user', () => {
     const policy = JSON.stringify(resources(nodes, 'AWS::IAM::Policy').map(([, r]) => r.Properties));
     expect(policy).toContain('s3:::pulse-artifacts/nodes/linux/pulse-node-0.4.2.tar.gz');
@@ -306,6 +342,19 @@ describe('the Pulse node (seed 003)', () => {
     expect(values.get('RUN_KIND')).toBe('artifact');
   });
 });
+
+/** Run a generated shell script with stub commands first on PATH; each stub is a bash body. */
+function runWithStubs(script: string, stubs: Readonly<Record<string, string>>, env: Readonly<Record<string, string>>): { status: number | null; stderr: string; root: string; calls: string } {
+  const root = mkdtempSync(join(tmpdir(), 'dazzle-node-'));
+  const bin = join(root, 'stub-bin');
+  mkdirSync(bin);
+  for (const [name, body] of Object.entries(stubs)) {
+    writeFileSync(join(bin, name), `#!/bin/bash\nprintf '%s' "$(basename "$0")" >> "${root}/calls"; printf ' %q' "$@" >> "${root}/calls"; echo >> "${root}/calls"\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  }
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}`, DAZZLE_ROOT: root } });
+  return { status: r.status, stderr: r.stderr, root, calls: existsSync(join(root, 'calls')) ? readFileSync(join(root, 'calls'), 'utf8') : '' };
+}
 
 describe('replacing a node', () => {
   it('keeps its address and its volume: a new instance type and artifact change the launch template only', async () => {

@@ -69,6 +69,28 @@ describe('node groups in the plan', () => {
     expect(r.diagnostics[0]?.message).toContain("the Fargate service 'api'");
   });
 
+  it('delivers [deploy.secrets] to the nodes: the group plans, the secrets shown by name and reference only', () => {
+    const { r, config } = lower(APP, `[deploy.secrets]\nnode_key = "ssm:/app/prod/node-key"\nrpc_token = "secretsmanager:app/prod/rpc:token"\n\n${GROUP}`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    expect(plan.stacks.map((s) => s.name)).toEqual(['Network', 'Nodes', 'Observability']);
+    expect(plan.aws.nodeGroups[0]?.secrets).toEqual([
+      { env: 'NODE_KEY', ref: 'ssm:/app/prod/node-key' },
+      { env: 'RPC_TOKEN', ref: 'secretsmanager:app/prod/rpc:token' },
+    ]);
+    expect(plan.services[0]?.variables.filter((v) => v.kind === 'secret')).toEqual([
+      { name: 'NODE_KEY', kind: 'secret', from: 'ssm:/app/prod/node-key' },
+      { name: 'RPC_TOKEN', kind: 'secret', from: 'secretsmanager:app/prod/rpc:token' },
+    ]);
+  });
+
+  it('a secret the app reads that [deploy.secrets] does not supply (one dazzle would create) is still DZ5101 beside a node group', () => {
+    const llm = 'llm_model fast "Fast":\n  provider: anthropic\n  model_id: claude-3-haiku\n';
+    const { r } = lower(`${APP}${llm}`, GROUP);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['DZ5101']);
+    expect(r.diagnostics.find((d) => d.code === 'DZ5101')?.message).toContain('ANTHROPIC_API_KEY');
+  });
+
   it('a node group beside the worker (a queue channel) is DZ5101', () => {
     const queue = 'channel jobs "Jobs":\n  kind: queue\n';
     const { r } = lower(`${APP}${queue}`, GROUP);

@@ -10,7 +10,7 @@ import { InternalError } from '../../diagnostics/index.js';
 import type { AlarmMetric, AwsAlarm, AwsNodeGroup, DeploymentPlan } from '../../plan/index.js';
 import { alarmCode, metricOptions } from '../alarms.js';
 import { commentBlock, header, lit, mdCode, mdText, SHELL_WORD_FUNCTION, str } from '../code.js';
-import { availabilityZones, because, propsInterface, stackName, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { availabilityZones, because, propsInterface, secretRef, stackName, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { renderTemplate } from '../template.js';
 import { TEMPLATES } from '../templates.js';
 import { retention } from './network.js';
@@ -26,6 +26,18 @@ function groupOf(plan: DeploymentPlan): AwsNodeGroup {
 /** `lib/node-group.ts`: the static node group construct, and the shell quoting its boot script uses. */
 export function nodeGroupFile(): string {
   return `${renderTemplate('lib/node-group.ts', TEMPLATES.nodeGroup, {})}\n${SHELL_WORD_FUNCTION}\n`;
+}
+
+/** A secret as the node group construct takes it (`NodeSecret`): the parsed reference, by name or ARN. */
+function nodeSecret(env: string, ref: string): Record<string, string> {
+  const r = secretRef(ref);
+  return {
+    env,
+    source: r.service,
+    name: r.name,
+    ...(r.arn !== null ? { arn: r.arn } : {}),
+    ...(r.service === 'secretsmanager' && r.jsonKey !== null ? { jsonKey: r.jsonKey } : {}),
+  };
 }
 
 /** The props of `addNodeGroup` as a TypeScript object literal: every value from the plan through `lit`. */
@@ -61,6 +73,8 @@ function groupProps(ctx: EmitContext, g: AwsNodeGroup): string {
     ['logGroupName', str(g.logGroup)],
     ['logRetention', retention(a.observability.logRetentionDays)],
     ['env', lit(g.env)],
+    // The [deploy.secrets] references (never a value): the node reads them with its role at each service start.
+    ...(g.secrets.length ? ([['secrets', lit(g.secrets.map((x) => nodeSecret(x.env, x.ref)))]] as [string, string][]) : []),
     ['prod', lit(a.environment === 'prod')],
     ...(https
       ? ([['https', lit({ domain: lb.domain, ...(lb.certificateArn ? { certificateArn: lb.certificateArn } : {}), ...(lb.hostedZoneId ? { hostedZone: { id: lb.hostedZoneId, name: lb.hostedZone } } : {}) })]] as [string, string][])
@@ -133,6 +147,17 @@ ${alarmCode(ctx, 'Nodes', nodeAlarmMetric(g))}
   return stackSource('Nodes', [], source);
 }
 
+/** The README's lines on the secrets a node reads: from where, where they are kept, when a new value is read. */
+function secretsReadme(g: AwsNodeGroup): string {
+  if (!g.secrets.length) return '';
+  return `
+- **Secrets.** ${g.secrets.map((x) => `${mdCode(x.env)} (${mdCode(x.ref)})`).join(', ')}: the instance role may read exactly
+  these (and decrypt them only through SSM or Secrets Manager). Before every start of \`dazzle-node.service\` its
+  \`ExecStartPre\` fetches them into \`/etc/dazzle-node/secrets.env\` (root only, mode 0600), which the unit reads; no
+  value is in the user data, the template or the logs. **Rotation:** a node reads a new value when its service
+  restarts: \`sudo systemctl restart dazzle-node\` on each node (Session Manager), or replace the node.`;
+}
+
 /**
  * The generated README's node group section: the nodes and their addresses, how to reach the
  * cluster port through Session Manager (instead of SSH tunnels), and what a replacement keeps.
@@ -172,7 +197,7 @@ ${rows.join('\n')}
   instance waits until the old one has let go of them and attaches them. A node that fails its EC2 status checks,
   or its health check for 10 minutes (the node asks it every minute), is replaced by its group.
 - **What each node receives.** \`NODE_INDEX\`, \`NODE_COUNT\`, \`NODE_ADDRESS\`, \`PEER_IPS\` (every address, in node order),
-  \`SEED_IPS\`, \`PORT\`${g.volume ? ', `DATA_DIR`' : ''}${g.backup ? ', `BACKUP_BUCKET`' : ''}, and the service's \`env\`.
+  \`SEED_IPS\`, \`PORT\`${g.volume ? ', `DATA_DIR`' : ''}${g.backup ? ', `BACKUP_BUCKET`' : ''}, and the service's \`env\`.${secretsReadme(g)}
 - **Ports.** ${g.port} only from the load balancer${g.peerPorts.length ? `; ${g.peerPorts.join(', ')} only between the nodes` : ''}${g.ssh ? `; SSH (22) only from ${mdCode(g.ssh.cidr)}` : '; no SSH'}.
 - **Logs and alarms.** The CloudWatch agent sends the service's output and each boot's to the log group, and
   memory and disk use as metrics; each node has alarms for its instance in service, CPU, memory and disk.${g.snapshotRetentionDays ? `\n- **Snapshots.** Data Lifecycle Manager snapshots the data volumes daily at 03:00 UTC and keeps them ${g.snapshotRetentionDays} days.` : ''}
