@@ -4,7 +4,7 @@
  * runs) and the Nodes stack's plan resources, with their CloudFormation expansion and costs.
  * `generate` renders exactly these (src/emit/stacks/nodes.ts).
  */
-import { nodePlacements, seedAddresses, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
+import { nodePlacements, nodeVariableNames, seedAddresses, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
 import { bucketPrefix, configKey, type Because, type InfraRequirements } from '../lower/index.js';
 import type { AwsAlarm } from './alarms.js';
 import type { AwsRequirements } from './aws.js';
@@ -109,6 +109,11 @@ export interface AwsNodeGroup {
    * role may read exactly these, and the unit fetches them at each start (values never in the plan).
    */
   readonly secrets: readonly { readonly env: string; readonly ref: string }[];
+  /**
+   * Each generated variable (`NODE_INDEX`, …, `PEER_PORT_<port>`) with the names the service receives it
+   * under (`variable_names`; its own name by default, none for a peer port), in order.
+   */
+  readonly variableNames: readonly { readonly variable: string; readonly names: readonly string[] }[];
 }
 
 function run(s: ServiceConfig, ecrRepositoryArn: (uri: string) => string | null): NodeRun {
@@ -155,6 +160,7 @@ export function nodeGroupOf(req: InfraRequirements, config: ResolvedConfig, serv
     run: run(s, ecrRepositoryArn),
     logGroup: `/${req.app}/${env}/nodes-${service}`,
     env: s.env,
+    variableNames: nodeVariableNames(s),
     secrets: req.secrets.flatMap((x) => (x.from.kind === 'reference' ? [{ env: x.env, ref: x.from.ref }] : [])),
   };
 }
@@ -162,17 +168,21 @@ export function nodeGroupOf(req: InfraRequirements, config: ResolvedConfig, serv
 /** What each node receives besides the service's env, as the plan shows it (values that differ per node as ranges). */
 export function nodeVariables(g: AwsNodeGroup): ServiceVariable[] {
   const n = g.nodes.length;
-  const out: ServiceVariable[] = [
-    { name: 'NODE_INDEX', kind: 'value', value: n === 1 ? '0' : `0..${n - 1} (the node's position)` },
-    { name: 'NODE_COUNT', kind: 'value', value: String(n) },
-    { name: 'NODE_ADDRESS', kind: 'value', value: n === 1 ? (g.addresses[0] as string) : "the node's fixed address" },
-    { name: 'PEER_IPS', kind: 'value', value: g.addresses.join(',') },
-    { name: 'SEED_IPS', kind: 'value', value: g.seeds.join(',') },
-    { name: 'PORT', kind: 'value', value: String(g.port) },
-  ];
-  if (g.volume) out.push({ name: 'DATA_DIR', kind: 'value', value: NODE_DATA_DIR });
-  if (g.backup) out.push({ name: 'BACKUP_BUCKET', kind: 'value', value: `${g.backup.namePrefix}-<creation id>` });
-  return out;
+  const values: Readonly<Record<string, string>> = {
+    NODE_INDEX: n === 1 ? '0' : `0..${n - 1} (the node's position)`,
+    NODE_COUNT: String(n),
+    NODE_ADDRESS: n === 1 ? (g.addresses[0] as string) : "the node's fixed address",
+    PEER_IPS: g.addresses.join(','),
+    SEED_IPS: g.seeds.join(','),
+    PORT: String(g.port),
+    DATA_DIR: NODE_DATA_DIR,
+    BACKUP_BUCKET: g.backup ? `${g.backup.namePrefix}-<creation id>` : '',
+    ...Object.fromEntries(g.peerPorts.map((p) => [`PEER_PORT_${p}`, String(p)])),
+  };
+  // Under the names variable_names gives them: a renamed variable shows its generated name.
+  return g.variableNames.flatMap(({ variable, names }) =>
+    names.map((name): ServiceVariable => ({ name, kind: 'value', value: name === variable ? (values[variable] as string) : `${values[variable] as string} (${variable})` })),
+  );
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -15,7 +15,7 @@ import type { Environment } from '../../src/config/index.js';
 import type { DeploymentPlan, StackName } from '../../src/plan/index.js';
 import { generateApp, projectCopy, writeApp } from '../cdk-helpers.js';
 import { REPO } from '../helpers.js';
-import { bashSyntax, bootScriptValues } from './evaluate.js';
+import { bashSyntax, bootScriptValues, commandWords } from './evaluate.js';
 import { emitApp } from '../../src/emit/index.js';
 import { cfnText, planWith, typecheckApps } from './in-process.js';
 import { usageProblems } from './usage.js';
@@ -137,12 +137,11 @@ describe('the Casty cluster (seeds 000 and 001)', () => {
       expect(group.Properties?.MaxSize).toBe('1');
       const values = bootScriptValues(bootScriptOf(nodes, `Node${i}`));
       expect(values.get('ADDRESS')).toBe(address);
+      // Exactly the names Casty reads (TARGETS §2), set by variable_names: the service and cluster ports under Casty's names.
       const start = values.get('START') as string;
-      expect(start).toContain(`export NODE_INDEX='${i}'`);
-      expect(start).toContain("export SEED_IPS='10.0.2.10'");
-      expect(start).toContain(`export PEER_IPS='${CASTY_ADDRESSES.join(',')}'`);
-      expect(start).toContain("export CASTY_PORT='25520'");
-      expect(start).toContain("export NODE_COUNT='10'");
+      const exported = [...start.matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1], commandWords(`exec ${m[2]}`)[0]]);
+      expect(Object.fromEntries(exported)).toEqual({ NODE_INDEX: String(i), NODE_COUNT: '10', SEED_IPS: '10.0.2.10', HTTP_PORT: '8000', CASTY_PORT: '25520' });
+      expect(commandWords(start.trim().split('\n').pop() as string).filter((w, j, all) => all[j - 1] === '-e').sort()).toEqual(['CASTY_PORT', 'HTTP_PORT', 'NODE_COUNT', 'NODE_INDEX', 'SEED_IPS']);
     });
   });
 

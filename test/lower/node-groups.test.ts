@@ -50,6 +50,23 @@ describe('node groups in the plan', () => {
     expect(stacks).toEqual(['the Network stack', 'the Nodes stack', 'the Compute stack', 'the Observability stack']);
   });
 
+  it('passes the generated variables under the names variable_names gives them, a peer port under its name, and the plan shows them', () => {
+    const names = '[deploy.services.nodes.variable_names]\nPORT = "HTTP_PORT"\nPEER_PORT_25520 = "CASTY_PORT"\nNODE_ADDRESS = []\nPEER_IPS = []\nSEED_IPS = ["SEED_IPS", "SEEDS"]\n';
+    const { r, config } = lower(APP, `${GROUP}peer_ports = [25520]\n${names}`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    expect(plan.services[0]?.variables.map((v) => [v.name, v.kind === 'value' ? v.value : v.from])).toEqual([
+      ['CASTY_PORT', '25520 (PEER_PORT_25520)'],
+      ['DAZZLE_ENV', 'dev'],
+      ['DAZZLE_PROCESS', 'web'],
+      ['HTTP_PORT', '8000 (PORT)'],
+      ['NODE_COUNT', '3'],
+      ['NODE_INDEX', "0..2 (the node's position)"],
+      ['SEEDS', '10.0.2.10 (SEED_IPS)'],
+      ['SEED_IPS', '10.0.2.10'],
+    ]);
+  });
+
   it('a node on a TigerBeetle replica address is DZ5100 at ip_offset', () => {
     const { r } = lower(`${APP}${LEDGER}`, `${GROUP}ip_offset = 10\n`);
     expect(r.value).toBeUndefined();

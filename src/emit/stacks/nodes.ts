@@ -73,6 +73,8 @@ function groupProps(ctx: EmitContext, g: AwsNodeGroup): string {
     ['logGroupName', str(g.logGroup)],
     ['logRetention', retention(a.observability.logRetentionDays)],
     ['env', lit(g.env)],
+    // The name(s) each generated variable is received under (variable_names).
+    ['variableNames', lit(Object.fromEntries(g.variableNames.map((v) => [v.variable, v.names])))],
     // The [deploy.secrets] references (never a value): the node reads them with its role at each service start.
     ...(g.secrets.length ? ([['secrets', lit(g.secrets.map((x) => nodeSecret(x.env, x.ref)))]] as [string, string][]) : []),
     ['prod', lit(a.environment === 'prod')],
@@ -147,6 +149,17 @@ ${alarmCode(ctx, 'Nodes', nodeAlarmMetric(g))}
   return stackSource('Nodes', [], source);
 }
 
+/** The generated variables under the names the service reads (`variable_names`). */
+function receives(g: AwsNodeGroup): string {
+  const what: Readonly<Record<string, string>> = { NODE_INDEX: "the node's position", PEER_IPS: 'every address, in node order', SEED_IPS: "the seeds' addresses", PORT: 'the service port' };
+  const named = g.variableNames.flatMap(({ variable, names }) => names.map((name) => {
+    const peer = /^PEER_PORT_(\d+)$/.exec(variable);
+    const note = name !== variable ? (peer ? `peer port ${peer[1]}` : `${variable}${what[variable] ? `, ${what[variable]}` : ''}`) : what[variable];
+    return `${mdCode(name)}${note ? ` (${mdText(note)})` : ''}`;
+  }));
+  return named.length ? named.join(', ') : 'none of the generated variables (`variable_names`)';
+}
+
 /** The README's lines on the secrets a node reads: from where, where they are kept, when a new value is read. */
 function secretsReadme(g: AwsNodeGroup): string {
   if (!g.secrets.length) return '';
@@ -196,8 +209,7 @@ ${rows.join('\n')}
   ${g.volume ? `(${g.volume.sizeGb} GiB, encrypted, mounted at \`/data\`) an EBS volume, ` : ''}created once by the stack; the boot script of a new
   instance waits until the old one has let go of them and attaches them. A node that fails its EC2 status checks,
   or its health check for 10 minutes (the node asks it every minute), is replaced by its group.
-- **What each node receives.** \`NODE_INDEX\`, \`NODE_COUNT\`, \`NODE_ADDRESS\`, \`PEER_IPS\` (every address, in node order),
-  \`SEED_IPS\`, \`PORT\`${g.volume ? ', `DATA_DIR`' : ''}${g.backup ? ', `BACKUP_BUCKET`' : ''}, and the service's \`env\`.${secretsReadme(g)}
+- **What each node receives.** ${receives(g)}, and the service's \`env\`.${secretsReadme(g)}
 - **Ports.** ${g.port} only from the load balancer${g.peerPorts.length ? `; ${g.peerPorts.join(', ')} only between the nodes` : ''}${g.ssh ? `; SSH (22) only from ${mdCode(g.ssh.cidr)}` : '; no SSH'}.
 - **Logs and alarms.** The CloudWatch agent sends the service's output and each boot's to the log group, and
   memory and disk use as metrics; each node has alarms for its instance in service, CPU, memory and disk.${g.snapshotRetentionDays ? `\n- **Snapshots.** Data Lifecycle Manager snapshots the data volumes daily at 03:00 UTC and keeps them ${g.snapshotRetentionDays} days.` : ''}
