@@ -376,23 +376,32 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
  * would name no image in one of them, and its replicas would first fail at deploy.
  */
 function amiRegions(loader: Loader, doc: Obj, input: LoadInput): Diagnostic[] {
-  const readers = new Map<string, { source: Extract<ConfigSource, { kind: 'file' }>; ami: string; environments: [Environment, string][] }>();
+  const readers = new Map<string, { key: string; source: Extract<ConfigSource, { kind: 'file' }>; ami: string; environments: [Environment, string][] }>();
   for (const environment of ENVIRONMENTS) {
     const { deploy, sources } = merge(loader, doc, environment, { ...input, environment });
-    const source = sources['tigerbeetle.ami'];
-    if (source?.kind !== 'file' || !deploy.tigerbeetle.enabled || !deploy.tigerbeetle.ami) continue;
-    const at = `${source.line}:${source.col}`;
-    const entry = readers.get(at) ?? { source, ami: deploy.tigerbeetle.ami, environments: [] };
-    entry.environments.push([environment, deploy.region]);
-    readers.set(at, entry);
+    // The images that are read: TigerBeetle's, and each node group's (a service inherits [deploy.compute] ami).
+    const images: [string, string][] = [
+      ...(deploy.tigerbeetle.enabled ? ([['tigerbeetle.ami', deploy.tigerbeetle.ami]] as [string, string][]) : []),
+      ...(deploy.compute.runtime === 'ec2' ? ([['compute.ami', deploy.compute.ami]] as [string, string][]) : []),
+      ...Object.entries(deploy.services).filter(([, s]) => s.runtime === 'ec2').map(([n, s]): [string, string] => [`services.${n}.ami`, s.ami]),
+    ];
+    for (const [key, ami] of images) {
+      let source = sources[key];
+      while (source?.kind === 'inherited') source = sources[source.from];
+      if (source?.kind !== 'file' || !ami) continue;
+      const at = `${source.line}:${source.col}`;
+      const entry = readers.get(at) ?? { key, source, ami, environments: [] };
+      if (!entry.environments.some(([e]) => e === environment)) entry.environments.push([environment, deploy.region]);
+      readers.set(at, entry);
+    }
   }
   return [...readers.values()]
     .filter((r) => new Set(r.environments.map(([, region]) => region)).size > 1)
     .map((r) =>
-      diag('DZ4051', `tigerbeetle.ami ${quote(r.ami)} in ${r.source.table} applies to ${r.environments.map(([e, region]) => `${e} (${region})`).join(', ')}, but an image ID names an image in one region only`, {
+      diag('DZ4051', `${r.key} ${quote(r.ami)} in ${r.source.table} applies to ${r.environments.map(([e, region]) => `${e} (${region})`).join(', ')}, but an image ID names an image in one region only`, {
         span: pointAt(r.source.file, r.source.line, r.source.col),
-        keyPath: 'deploy.tigerbeetle.ami',
-        hint: "set ami per environment, under [deploy.env.<name>.tigerbeetle], to an image of that environment's region",
+        keyPath: `deploy.${r.key}`,
+        hint: `set ami per environment, under [deploy.env.<name>.${r.key.slice(0, -'.ami'.length)}], to an image of that environment's region`,
       }),
     );
 }

@@ -122,7 +122,7 @@ export const CATALOGUE = {
   DZ4030: { severity: 'error', phase: 'config', title: 'domain name is longer than DNS allows' },
   DZ4031: { severity: 'error', phase: 'config', title: 'domain is not inside its hosted zone' },
   DZ4050: { severity: 'warning', phase: 'config', title: 'TigerBeetle node size has less memory than a replica needs' },
-  DZ4051: { severity: 'error', phase: 'config', title: 'one TigerBeetle image ID for environments in different regions' },
+  DZ4051: { severity: 'error', phase: 'config', title: 'one image ID (TigerBeetle or a node group) for environments in different regions' },
   DZ4060: { severity: 'error', phase: 'config', title: 'availability zone is not a zone of the region' },
   DZ4061: { severity: 'warning', phase: 'config', title: "availability zone is not in dazzle's table for the region" },
   DZ4062: { severity: 'error', phase: 'config', title: 'availability_zones does not match az_count' },

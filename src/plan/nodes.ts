@@ -114,6 +114,11 @@ export interface AwsNodeGroup {
    * under (`variable_names`; its own name by default, none for a peer port), in order.
    */
   readonly variableNames: readonly { readonly variable: string; readonly names: readonly string[] }[];
+  /**
+   * The image every node runs: the AMI pinned by `ami`, or (`first-deploy`) Amazon Linux 2023 read once
+   * when the Nodes stack is created and kept (the TigerBeetle replicas' mechanism): a new release replaces no node.
+   */
+  readonly image: { readonly kind: 'pinned'; readonly ami: string } | { readonly kind: 'first-deploy' };
 }
 
 function run(s: ServiceConfig, ecrRepositoryArn: (uri: string) => string | null): NodeRun {
@@ -161,6 +166,7 @@ export function nodeGroupOf(req: InfraRequirements, config: ResolvedConfig, serv
     logGroup: `/${req.app}/${env}/nodes-${service}`,
     env: s.env,
     variableNames: nodeVariableNames(s),
+    image: s.ami ? { kind: 'pinned', ami: s.ami } : { kind: 'first-deploy' },
     secrets: req.secrets.flatMap((x) => (x.from.kind === 'reference' ? [{ env: x.env, ref: x.from.ref }] : [])),
   };
 }
@@ -193,7 +199,15 @@ function cfn(counts: Readonly<Record<string, number>>): Readonly<Record<string, 
 }
 
 /** Construct IDs of the Nodes stack that do not come from a node (a node's are `Node<i>…`). */
-export const NODES_STACK_IDS = { loadBalancer: 'LoadBalancer', securityGroups: 'SecurityGroups', role: 'NodeRole', logGroup: 'LogGroup', snapshots: 'SnapshotPolicy', backups: 'BackupBucket', zone: 'PrivateZone' } as const;
+export const NODES_STACK_IDS = { loadBalancer: 'LoadBalancer', securityGroups: 'SecurityGroups', role: 'NodeRole', logGroup: 'LogGroup', snapshots: 'SnapshotPolicy', backups: 'BackupBucket', zone: 'PrivateZone', image: 'Image' } as const;
+
+/** The custom resource that reads the Amazon Linux 2023 image once, when the Nodes stack is created. */
+export const NODE_IMAGE_RESOURCE_TYPE = 'Custom::NodeGroupImage';
+
+/** How the plan shows a group's image. */
+function imageText(g: AwsNodeGroup): string {
+  return g.image.kind === 'pinned' ? `${g.image.ami} (pinned by ami)` : 'Amazon Linux 2023, the latest when the Nodes stack is first deployed, then kept until ami is set';
+}
 
 /**
  * The Nodes stack's resources: one per node (its single-instance group, fixed address, data
@@ -216,13 +230,14 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
       ['seed', n.seed],
       ...(n.dnsName ? ([['name', n.dnsName]] as [string, ParamValue][]) : []),
       ['data volume', g.volume ? `${g.volume.sizeGb} GiB gp3, encrypted, kept across replacements` : 'none (volume_size_gb = 0)'],
+      ['image', imageText(g)],
     ];
     return {
       id: n.id,
       type: 'AWS::AutoScaling::AutoScalingGroup',
       title: `node ${n.index} of ${g.service}${n.seed ? ' (seed)' : ''}: self-healing single instance, fixed address${g.volume ? ', persistent volume' : ''}`,
       params,
-      because: [...because, key('ip_offset'), ...(n.seed ? [key('seed_addresses')] : []), ...(g.volume ? [key('volume_size_gb')] : [])],
+      because: [...because, key('ip_offset'), ...(n.seed ? [key('seed_addresses')] : []), ...(g.volume ? [key('volume_size_gb')] : []), ...(g.image.kind === 'pinned' ? [key('ami')] : [])],
       cost: ifPriced(hourly, (h) => fixed(h * HOURS_PER_MONTH + volumeMonth, `${g.instanceType} on demand + ${NODE_ROOT_VOLUME_GB}${g.volume ? ` + ${g.volume.sizeGb}` : ''} GiB gp3`)),
       cloudformation: cfn({
         'AWS::AutoScaling::AutoScalingGroup': 1,
@@ -335,6 +350,18 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
       because: [key('backup_retention_days')],
       cost: { low: 0, high: round2(100 * prices.s3GbMonth), basis: 'per GB stored: high assumes 100 GB' },
       cloudformation: cfn({ 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1 }),
+    });
+  }
+  if (g.image.kind === 'first-deploy') {
+    out.push({
+      id: NODES_STACK_IDS.image,
+      type: NODE_IMAGE_RESOURCE_TYPE,
+      title: 'the Amazon Linux 2023 image, read once when the stack is created and kept (a new release replaces no node)',
+      params: [['image', imageText(g)]],
+      because: [key('ami')],
+      cost: fixed(0, 'a function that runs when the stack is created'),
+      // aws-cdk's AwsCustomResource: the resource, its function, and the function's role and policy.
+      cloudformation: cfn({ [NODE_IMAGE_RESOURCE_TYPE]: 1, 'AWS::Lambda::Function': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1 }),
     });
   }
   if (g.privateDns) {

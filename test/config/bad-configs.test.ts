@@ -169,6 +169,10 @@ const ROWS: readonly BadRow[] = [
   { name: 'a seed address no node has', toml: '[deploy.services.casty]\nruntime = "ec2"\nnode_count = 4\nseed_addresses = ["10.0.2.12"]\n', code: 'DZ4102', line: 4, col: 19, single: true },
   { name: 'a seed address that is not an address', toml: '[deploy.services.casty]\nruntime = "ec2"\nseed_addresses = ["10.0.2.300"]\n', code: 'DZ4005', line: 3, col: 19, single: true },
   { name: 'public port 443 without a domain', toml: '[deploy.services.pulse]\nruntime = "ec2"\npublic_ports = [443]\n', code: 'DZ4103', line: 3, col: 16, hint: '[deploy.domain] name', single: true },
+  // ---- a node group's image (ami): validated like tigerbeetle.ami ----
+  { name: 'a node group ami that is not an image ID', toml: '[deploy.services.casty]\nruntime = "ec2"\nami = "ami-123"\n', code: 'DZ4005', line: 3, col: 7, single: true },
+  { name: 'one node group ami for environments in different regions, at the ami', toml: '[deploy]\nregion = "us-east-1"\n[deploy.env.prod]\nregion = "eu-west-1"\n[deploy.services.casty]\nruntime = "ec2"\nami = "ami-0123456789abcdef0"\n', code: 'DZ4051', line: 7, col: 7, hint: '[deploy.env.<name>.services.casty]', single: true },
+  { name: 'ami on a Fargate service', toml: '[deploy.services.api]\nami = "ami-0123456789abcdef0"\n', code: 'DZ4018', line: 2, col: 7, single: true },
   // ---- variable_names (DZ4104-DZ4107): the names a node's service reads the generated variables under, at the key or the name ----
   { name: 'variable_names: a misspelt generated variable, at its key', toml: '[deploy.services.casty]\nruntime = "ec2"\npeer_ports = [25520]\n[deploy.services.casty.variable_names]\nPROT = "HTTP_PORT"\n', code: 'DZ4104', line: 5, col: 1, hint: "did you mean 'PORT'", single: true },
   { name: 'variable_names: a peer port the group does not have', toml: '[deploy.services.casty]\nruntime = "ec2"\npeer_ports = [25520]\n[deploy.services.casty.variable_names]\nPEER_PORT_25521 = "CASTY_PORT"\n', code: 'DZ4104', line: 5, col: 1, hint: 'PEER_PORT_25520', single: true },

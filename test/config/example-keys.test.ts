@@ -95,6 +95,7 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
   'compute.private_dns': { toml: `${EC2}private_dns = "nodes.internal"\n`, context: EC2, base: 'nodes' },
   'compute.seed_addresses': { toml: `${EC2}node_count = 3\nseed_addresses = ["10.0.3.10"]\n`, context: `${EC2}node_count = 3\n`, base: 'nodes' },
   'compute.backup_retention_days': { toml: `${EC2}backup_retention_days = 30\n`, context: EC2, base: 'nodes' },
+  'compute.ami': { toml: `${EC2}ami = "ami-0123456789abcdef0"\n`, context: EC2, base: 'nodes' },
   'compute.variable_names': { toml: `${EC2}[deploy.compute.variable_names]\nPORT = "HTTP_PORT"\n`, context: EC2, base: 'nodes' },
   'database.mode': { toml: '[deploy.database]\nmode = "provisioned"\n' },
   'database.engine_version': { toml: '[deploy.database]\nengine_version = "16.4"\n' },

@@ -192,6 +192,20 @@ describe('the Casty cluster (seeds 000 and 001)', () => {
     expect(JSON.parse(values.get('AGENT_CONFIG') as string).metrics.metrics_collected).toHaveProperty('mem');
   });
 
+  it('runs the Amazon Linux 2023 image read once when the stack is created and kept: no deploy-time lookup, so a new release replaces no node', () => {
+    const [imageId, image] = at(nodes, 'Custom::NodeGroupImage', 'Image/Resource/Default');
+    expect(JSON.parse(image.Properties?.Create as string)).toMatchObject({ service: 'SSM', action: 'GetParameter', parameters: { Name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' } });
+    // The Create and Update calls are constants: a deploy with nothing changed leaves the resource, and the image, as they are.
+    expect(image.Properties?.Update).toEqual(image.Properties?.Create);
+    for (let i = 0; i < 10; i++) {
+      const data = at(nodes, 'AWS::EC2::LaunchTemplate', `Node${i}LaunchTemplate/Resource`)[1].Properties?.LaunchTemplateData as Json;
+      expect(data.ImageId).toEqual({ 'Fn::GetAtt': [imageId, 'Parameter.Value'] });
+    }
+    // No template parameter resolves an image at each deploy (the latestAmazonLinux2023 lookup).
+    expect(JSON.stringify(nodes.Parameters ?? {})).not.toContain('AWS::EC2::Image::Id');
+    expect(x.plan.stacks.find((st) => st.name === 'Nodes')?.resources.find((r) => r.id === 'Node0')?.params).toContainEqual(['image', 'Amazon Linux 2023, the latest when the Nodes stack is first deployed, then kept until ami is set']);
+  });
+
   it('names every node in the private zone and offers Session Manager port forwarding to the seed', () => {
     expect(resources(nodes, 'AWS::Route53::HostedZone').map(([, r]) => r.Properties?.Name)).toEqual(['casty.internal.']);
     const records = resources(nodes, 'AWS::Route53::RecordSet').map(([, r]) => [r.Properties?.Name, r.Properties?.ResourceRecords?.[0]]);
@@ -296,7 +310,7 @@ describe('the Pulse node (seed 003)', () => {
   });
 
   it('lets the instance role read exactly its secrets (seed 003: Secrets Manager / SSM, no keys in user data), and decrypt only through SSM and Secrets Manager', () => {
-    const statements = resources(nodes, 'AWS::IAM::Policy').flatMap(([, r]) => (r.Properties?.PolicyDocument.Statement ?? []) as Json[]);
+    const statements = resources(nodes, 'AWS::IAM::Policy').filter(([, r]) => pathOf(r).startsWith('NodeRole/')).flatMap(([, r]) => (r.Properties?.PolicyDocument.Statement ?? []) as Json[]);
     const of = (action: string) => statements.filter((st) => ([] as string[]).concat(st.Action).includes(action));
     expect(of('ssm:GetParameter').map((st) => cfnText(st.Resource))).toEqual(['arn:aws:ssm:us-east-2:123456789012:parameter/pulse/prod/node-key']);
     expect(of('secretsmanager:GetSecretValue').map((st) => cfnText(st.Resource))).toEqual(['arn:aws:secretsmanager:us-east-2:123456789012:secret:pulse/prod/rpc-??????']);
@@ -356,9 +370,9 @@ function runWithStubs(script: string, stubs: Readonly<Record<string, string>>, e
 }
 
 describe('replacing a node', () => {
-  it('keeps its address and its volume: a new instance type and artifact change the launch template only', async () => {
+  it('keeps its address and its volume: a new instance type, artifact and pinned image change the launch template only', async () => {
     const before = (await synth(PULSE, 'prod')).templates.get('Nodes') as Json;
-    const after = (await synth(PULSE, 'prod', (t) => t.replace('instance_type = "t3.micro"', 'instance_type = "t3.small"').replace('pulse-node-0.4.2', 'pulse-node-0.5.0'))).templates.get('Nodes') as Json;
+    const after = (await synth(PULSE, 'prod', (t) => t.replace('instance_type = "t3.micro"', 'instance_type = "t3.small"\nami = "ami-0123456789abcdef0"').replace('pulse-node-0.4.2', 'pulse-node-0.5.0'))).templates.get('Nodes') as Json;
     for (const type of ['AWS::EC2::NetworkInterface', 'AWS::EC2::Volume']) {
       expect(resources(after, type), type).toEqual(resources(before, type));
       expect(resources(after, type)).toHaveLength(1);
@@ -367,6 +381,10 @@ describe('replacing a node', () => {
     const [, lt1] = at(after, 'AWS::EC2::LaunchTemplate', 'Node0LaunchTemplate/Resource');
     expect(lt1.Properties?.LaunchTemplateData.InstanceType).toBe('t3.small');
     expect(lt0.Properties?.LaunchTemplateData.InstanceType).toBe('t3.micro');
+    // The image: read once by the stack's Image resource, then pinned by ami (the resource goes).
+    expect(lt0.Properties?.LaunchTemplateData.ImageId).toEqual({ 'Fn::GetAtt': [at(before, 'Custom::NodeGroupImage', 'Image/Resource/Default')[0], 'Parameter.Value'] });
+    expect(lt1.Properties?.LaunchTemplateData.ImageId).toBe('ami-0123456789abcdef0');
+    expect(resources(after, 'Custom::NodeGroupImage')).toEqual([]);
     // The data volume is not one of the instance's own (deleted with it): it is attached at boot, by its ID.
     expect(JSON.stringify(lt1.Properties?.LaunchTemplateData.BlockDeviceMappings)).not.toContain('sdf');
     const [eniId] = at(after, 'AWS::EC2::NetworkInterface', 'Node0Address');

@@ -7,14 +7,14 @@
  * per node, each attached at boot by the node's single-instance Auto Scaling group.
  */
 import { InternalError } from '../../diagnostics/index.js';
-import type { AlarmMetric, AwsAlarm, AwsNodeGroup, DeploymentPlan } from '../../plan/index.js';
+import { NODE_IMAGE_RESOURCE_TYPE, type AlarmMetric, type AwsAlarm, type AwsNodeGroup, type DeploymentPlan } from '../../plan/index.js';
 import { alarmCode, metricOptions } from '../alarms.js';
 import { commentBlock, header, lit, mdCode, mdText, SHELL_WORD_FUNCTION, str } from '../code.js';
 import { availabilityZones, because, propsInterface, secretRef, stackName, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { renderTemplate } from '../template.js';
 import { TEMPLATES } from '../templates.js';
 import { retention } from './network.js';
-import { isGraviton } from './tigerbeetle.js';
+import { machineImageCode } from './machine-image.js';
 
 /** The one node group of the plan (the lowering refuses more than one: DZ5101). */
 function groupOf(plan: DeploymentPlan): AwsNodeGroup {
@@ -55,7 +55,8 @@ function groupProps(ctx: EmitContext, g: AwsNodeGroup): string {
   const fields: [string, string][] = [
     ['service', str(g.service)],
     ['instanceType', str(g.instanceType)],
-    ['arm', lit(isGraviton(g.instanceType))],
+    // Pinned (ami), or Amazon Linux 2023 read once when this stack is created: a new release replaces no node.
+    ['machineImage', 'nodeImage(this)'],
     ['nodes', 'NODES'],
     ['seeds', lit(g.seeds)],
     ['port', lit(g.port)],
@@ -106,12 +107,15 @@ export function nodesStack(ctx: EmitContext): StackSource {
   ${lit(spec)},`;
   });
   const asset = g.run.kind === 'asset';
+  const firstDeploy = g.image.kind === 'first-deploy';
+  const imageCode = machineImageCode(g.image, g.instanceType, plan.region, { fn: 'nodeImage', one: 'node', many: 'nodes', key: `the ami of service ${g.service}`, resourceType: NODE_IMAGE_RESOURCE_TYPE });
   const source = `${header(`Nodes stack: the EC2 node group ${g.service}, ${g.nodes.length} node${g.nodes.length === 1 ? '' : 's'} with fixed addresses behind a load balancer.`, plan.app, plan.environment)}
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, ${firstDeploy ? 'Validations, ' : ''}type StackProps } from 'aws-cdk-lib';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';${firstDeploy ? "\nimport * as cr from 'aws-cdk-lib/custom-resources';" : ''}
 import type { Construct } from 'constructs';${asset ? "\nimport * as path from 'node:path';" : ''}
 import { addNodeGroup, nodeMetric, type NodeSpec } from './node-group';
 import { ALARMS, notify } from './wiring';
@@ -123,6 +127,8 @@ import { ALARMS, notify } from './wiring';
 const NODES: readonly NodeSpec[] = [
 ${nodes.join('\n')}
 ];
+
+${imageCode}
 
 ${propsInterface('NodesStack', [])}
 
@@ -214,7 +220,9 @@ ${rows.join('\n')}
 - **Logs and alarms.** The CloudWatch agent sends the service's output and each boot's to the log group, and
   memory and disk use as metrics; each node has alarms for its instance in service, CPU, memory and disk.${g.snapshotRetentionDays ? `\n- **Snapshots.** Data Lifecycle Manager snapshots the data volumes daily at 03:00 UTC and keeps them ${g.snapshotRetentionDays} days.` : ''}
 - **Updates.** The nodes are created, and replaced on update, one at a time: each after the one before it runs.
-  A new Amazon Linux 2023 release is picked up at the next deploy, which replaces the nodes one by one.
+  ${g.image.kind === 'pinned' ? `Every node runs the image ${mdCode(g.image.ami)} (\`ami\`); changing it replaces the nodes one by one.` : `Every node runs the Amazon Linux 2023 image that was the latest when this stack was first deployed (its \`Image\`
+  resource reads it once and keeps it): a new release replaces no node. To move, set \`ami = "ami-…"\` in the service's table
+  and deploy: the nodes are replaced one by one, keeping their addresses and volumes.`}
 
 ### Reaching the nodes
 
