@@ -6,8 +6,7 @@
  * a node runs replaces its instance but keeps its address and its volume.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthApp, type NagFinding } from '../../src/cli/synth.js';
@@ -15,6 +14,7 @@ import type { Environment } from '../../src/config/index.js';
 import type { DeploymentPlan, StackName } from '../../src/plan/index.js';
 import { generateApp, projectCopy, writeApp } from '../cdk-helpers.js';
 import { REPO } from '../helpers.js';
+import { bootRoot } from './boot-run.js';
 import { bashSyntax, bootScriptValues, commandWords } from './evaluate.js';
 import { emitApp } from '../../src/emit/index.js';
 import { cfnText, planWith, typecheckApps } from './in-process.js';
@@ -206,6 +206,25 @@ describe('the Casty cluster (seeds 000 and 001)', () => {
     expect(x.plan.stacks.find((st) => st.name === 'Nodes')?.resources.find((r) => r.id === 'Node0')?.params).toContainEqual(['image', 'Amazon Linux 2023, the latest when the Nodes stack is first deployed, then kept until ami is set']);
   });
 
+  it('boots under a temporary root with stub commands: the unit, the start script, and the container with exactly the names Casty reads', () => {
+    const boot = bootRoot();
+    const r = boot.run(bootScriptOf(nodes, 'Node3'), { STUB_INSTANCE: 'i-0c3', STUB_ADDRESS: '10.0.3.11' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const calls = boot.calls();
+    const order = ['aws ec2 attach-network-interface', 'systemctl enable --now docker.service', 'systemctl enable --now dazzle-node.service dazzle-node-health.timer', 'cfn-signal'].map((c) => calls.findIndex((x) => x.startsWith(c)));
+    expect(order.every((i, j) => i >= 0 && (j === 0 || i > (order[j - 1] as number))), calls.join('\n')).toBe(true);
+    expect(calls.some((x) => x.startsWith('aws ec2 attach-volume') || x.startsWith('mkfs.xfs'))).toBe(false);
+    const unit = readFileSync(boot.path('etc/systemd/system/dazzle-node.service'), 'utf8').split('\n');
+    expect(unit).toEqual(expect.arrayContaining(['ExecStart=/usr/local/bin/dazzle-node-start', 'Restart=always', 'Requires=docker.service']));
+    expect(unit.filter((l) => /^(ExecStartPre|EnvironmentFile)=/.test(l))).toEqual([]);
+    // systemd's start: the script runs the image with the variables under Casty's names, and no other generated one.
+    const start = boot.run(readFileSync(boot.path('usr/local/bin/dazzle-node-start'), 'utf8'));
+    expect(start.status).toBe(0);
+    expect(readFileSync(boot.path('.stub/docker-env'), 'utf8').trim().split('\n').sort()).toEqual(['CASTY_PORT=25520', 'HTTP_PORT=8000', 'NODE_COUNT=10', 'NODE_INDEX=3', 'SEED_IPS=10.0.2.10']);
+    expect(boot.calls().filter((x) => x.startsWith('docker ')).map((x) => x.split(' ').slice(0, 2).join(' '))).toEqual(['docker login', 'docker pull', 'docker rm', 'docker run']);
+  });
+
   it('names every node in the private zone and offers Session Manager port forwarding to the seed', () => {
     expect(resources(nodes, 'AWS::Route53::HostedZone').map(([, r]) => r.Properties?.Name)).toEqual(['casty.internal.']);
     const records = resources(nodes, 'AWS::Route53::RecordSet').map(([, r]) => [r.Properties?.Name, r.Properties?.ResourceRecords?.[0]]);
@@ -328,21 +347,59 @@ describe('the Pulse node (seed 003)', () => {
     expect(bashSyntax(loader)).toBe('');
     // The stub aws answers as the CLI does with --output text: the value, a newline.
     const tricky = 'a"b$c`d\\e f';
-    const aws = `case "$1 $2" in\n  'ssm get-parameter') printf '%s\\n' "$STUB_PARAMETER" ;;\n  'secretsmanager get-secret-value') printf '%s\\n' '{"token":"t0k","other":"x"}' ;;\n  *) exit 2 ;;\nesac`;
-    const r = runWithStubs(loader, { aws }, { STUB_PARAMETER: tricky });
+    const boot = bootRoot();
+    const r = boot.run(loader, { STUB_PARAMETER: tricky, STUB_SECRET: '{"token":"t0k","other":"x"}' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const file = join(r.root, 'etc/dazzle-node/secrets.env');
+    const file = boot.path('etc/dazzle-node/secrets.env');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // systemd reads the file as a shell-like environment file: bash reads the same values.
     const read = spawnSync('bash', ['-c', `set -a; . ${JSON.stringify(file)}; printf '%s\\0' "$NODE_KEY" "$RPC_TOKEN"`], { encoding: 'utf8' });
     expect(read.stdout.split('\0').slice(0, 2)).toEqual([tricky, 't0k']);
-    expect(r.calls.trim().split('\n')).toEqual([
+    expect(boot.calls()).toEqual([
       'aws ssm get-parameter --region us-east-2 --with-decryption --name /pulse/prod/node-key --query Parameter.Value --output text',
       'aws secretsmanager get-secret-value --region us-east-2 --secret-id pulse/prod/rpc --query SecretString --output text',
     ]);
     expect(values.get('PACKAGES')).toContain('jq');
   });
+  it('boots under a temporary root with stub commands: address, then volume, a filesystem only on the blank volume, the unit and its secrets; a second boot formats nothing', () => {
+    const boot = bootRoot();
+    const script = bootScriptOf(nodes, 'Node0');
+    const address = bootScriptValues(script).get('ADDRESS') as string;
+    const first = boot.run(script, { STUB_INSTANCE: 'i-0first', STUB_ADDRESS: address });
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const calls = boot.calls();
+    const steps = ['aws ec2 attach-network-interface', 'aws ec2 attach-volume', 'mkfs.xfs /dev/nvme1n1', 'mount /data', 'aws s3 cp', 'systemctl enable --now dazzle-node.service dazzle-node-health.timer', 'cfn-signal'];
+    const order = steps.map((c) => calls.findIndex((x) => x.startsWith(c)));
+    expect(order.every((i, j) => i >= 0 && (j === 0 || i > (order[j - 1] as number))), calls.join('\n')).toBe(true);
+    expect(calls.find((x) => x.startsWith('aws ec2 attach-volume'))).toContain('--instance-id i-0first');
+    expect(readFileSync(boot.path('etc/fstab'), 'utf8')).toBe('UUID=0b2c7f5e-uuid /data xfs defaults,noatime,nofail 0 2\n');
+    expect(readFileSync(boot.path('opt/dazzle-node/app/pulse-node'), 'utf8')).toBe('#!/bin/sh\n');
+    const unit = readFileSync(boot.path('etc/systemd/system/dazzle-node.service'), 'utf8').split('\n');
+    expect(unit).toEqual(expect.arrayContaining(['User=dazzle-node', 'ExecStartPre=+/usr/local/bin/dazzle-node-secrets', 'EnvironmentFile=-/etc/dazzle-node/secrets.env', 'ExecStart=/usr/local/bin/dazzle-node-start', 'RequiresMountsFor=/data']));
+    const loader = boot.path('usr/local/bin/dazzle-node-secrets');
+    expect(statSync(loader).mode & 0o777).toBe(0o700);
+    expect(readFileSync(boot.path('usr/local/bin/dazzle-node-start'), 'utf8')).toMatch(/^export DATA_DIR='\/data'$/m);
+    // systemd's ExecStartPre: the secrets, read with the stubbed AWS CLI, into a root-only file.
+    const pre = boot.run(readFileSync(loader, 'utf8'), { STUB_PARAMETER: 'node-key-1', STUB_SECRET: '{"token":"rpc-1"}' });
+    expect(pre.status).toBe(0);
+    const envFile = boot.path('etc/dazzle-node/secrets.env');
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(envFile, 'utf8')).toBe('NODE_KEY="node-key-1"\nRPC_TOKEN="rpc-1"\n');
+    expect(boot.calls().filter((x) => /^aws (ssm|secretsmanager)/.test(x)).map((x) => x.split(' ').slice(0, 3).join(' '))).toEqual(['aws ssm get-parameter', 'aws secretsmanager get-secret-value']);
+    // The instance is replaced: the next one attaches the same address and volume and keeps the filesystem.
+    boot.terminate();
+    const second = boot.run(script, { STUB_INSTANCE: 'i-0second', STUB_ADDRESS: address });
+    expect(second.stderr).toBe('');
+    expect(second.status).toBe(0);
+    const again = boot.calls();
+    expect(again.find((x) => x.startsWith('aws ec2 attach-volume'))).toContain('--instance-id i-0second');
+    expect(again.filter((x) => x.startsWith('mkfs'))).toEqual([]);
+    expect(again.some((x) => x.startsWith('mount /data'))).toBe(true);
+    expect(readFileSync(boot.path('etc/fstab'), 'utf8')).toBe('UUID=0b2c7f5e-uuid /data xfs defaults,noatime,nofail 0 2\n');
+  });
+
   it('installs the CI-built artifact from S3 with read access to exactly that object, and runs its command under its own user', () => {
     const policy = JSON.stringify(resources(nodes, 'AWS::IAM::Policy').map(([, r]) => r.Properties));
     expect(policy).toContain('s3:::pulse-artifacts/nodes/linux/pulse-node-0.4.2.tar.gz');
@@ -355,19 +412,6 @@ describe('the Pulse node (seed 003)', () => {
     expect(values.get('RUN_KIND')).toBe('artifact');
   });
 });
-
-/** Run a generated shell script with stub commands first on PATH; each stub is a bash body. */
-function runWithStubs(script: string, stubs: Readonly<Record<string, string>>, env: Readonly<Record<string, string>>): { status: number | null; stderr: string; root: string; calls: string } {
-  const root = mkdtempSync(join(tmpdir(), 'dazzle-node-'));
-  const bin = join(root, 'stub-bin');
-  mkdirSync(bin);
-  for (const [name, body] of Object.entries(stubs)) {
-    writeFileSync(join(bin, name), `#!/bin/bash\nprintf '%s' "$(basename "$0")" >> "${root}/calls"; printf ' %q' "$@" >> "${root}/calls"; echo >> "${root}/calls"\n${body}\n`);
-    chmodSync(join(bin, name), 0o755);
-  }
-  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}`, DAZZLE_ROOT: root } });
-  return { status: r.status, stderr: r.stderr, root, calls: existsSync(join(root, 'calls')) ? readFileSync(join(root, 'calls'), 'utf8') : '' };
-}
 
 describe('replacing a node', () => {
   it('keeps its address and its volume: a new instance type, artifact and pinned image change the launch template only', async () => {
