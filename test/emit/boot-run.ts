@@ -44,7 +44,9 @@ esac`,
   is-active) exit 0 ;;
   show) echo 0 ;;
 esac`,
-  docker: `if [ "$1" = run ]; then for v in "$@"; do case "$v" in [A-Z]*) [ -n "\${!v+x}" ] && printf '%s=%s\\n' "$v" "\${!v}" >> "$S/docker-env" ;; esac; done; fi`,
+  // docker login reads the password from stdin, as the real one does (the script pipes it from aws).
+  docker: `if [ "$1" = login ]; then cat > /dev/null; fi
+if [ "$1" = run ]; then for v in "$@"; do case "$v" in [A-Z]*) [ -n "\${!v+x}" ] && printf '%s=%s\\n' "$v" "\${!v}" >> "$S/docker-env" ;; esac; done; fi`,
   dnf: '',
   shutdown: '',
   sleep: '',
