@@ -66,7 +66,14 @@ export interface ServiceConfig {
   readonly snapshot_retention_days: number;
   readonly backup_retention_days: number;
   readonly private_dns: string;
+  /** The image every node runs (runtime = "ec2"); empty: Amazon Linux 2023 resolved when the Nodes stack is created, and kept. */
+  readonly ami: string;
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The names the service receives each variable dazzle generates for a node under (runtime = "ec2"):
+   * a generated variable (`PORT`, `PEER_PORT_25520`, …) to a name, a list of names, or [] for none.
+   */
+  readonly variable_names: Readonly<Record<string, string | readonly string[]>>;
 }
 
 export interface DatabaseConfig {
@@ -165,6 +172,8 @@ export const EC2_ONLY_KEYS = [
   'snapshot_retention_days',
   'backup_retention_days',
   'private_dns',
+  'variable_names',
+  'ami',
 ] as const;
 
 /** Settings every Fargate service starts from; `[deploy.compute]` changes them for all services. */
@@ -195,7 +204,9 @@ const SERVICE: ServiceConfig = {
   snapshot_retention_days: 0,
   backup_retention_days: 0,
   private_dns: '',
+  ami: '',
   env: {},
+  variable_names: {},
 };
 
 /** Values that hold in every environment unless the file says otherwise. */
@@ -320,7 +331,9 @@ export const DOCS: Readonly<Record<string, string>> = {
   'compute.snapshot_retention_days': 'daily snapshots of the data volume, kept this many days (runtime = "ec2"; 0: none)',
   'compute.backup_retention_days': 'an S3 backup bucket for the nodes (BACKUP_BUCKET), whose objects expire after this many days (runtime = "ec2"; 0: none)',
   'compute.private_dns': 'private DNS zone with a record node-<n>.<zone> per node (runtime = "ec2"; empty: none)',
+  'compute.ami': 'the EC2 image every node runs (runtime = "ec2"), such as "ami-0123456789abcdef0"; empty: Amazon Linux 2023, resolved when the Nodes stack is first deployed and kept (a new release replaces no node)',
   'compute.env': 'plain environment variables for the service (never secrets, and no name of a secret: use [deploy.secrets])',
+  'compute.variable_names': 'the names a node\'s service reads the generated variables under (runtime = "ec2"): NODE_INDEX, NODE_COUNT, NODE_ADDRESS, PEER_IPS, SEED_IPS, PORT, DATA_DIR, BACKUP_BUCKET or PEER_PORT_<peer port> = "NAME", ["NAME", "OTHER"] (the same value under each) or [] (not passed); unnamed, each has its own name and a peer port none',
   services: 'named services, each a table of the [deploy.compute] keys; [deploy.compute] gives their defaults',
   database: 'Aurora PostgreSQL, deployed when the DSL has entities',
   'database.mode': 'serverless (Aurora Serverless v2) or provisioned; auto: provisioned when instance_class is set in the file',

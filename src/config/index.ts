@@ -13,4 +13,4 @@ export { isSecretPath, shownValue } from './redact.js';
 export { formatCidr, networkOf, parseCidr, type Cidr } from './forms.js';
 export { AVAILABILITY_ZONES_AS_OF, defaultZones, isZoneOfRegion, regionZones, type Region } from './availability-zones.js';
 export { checkInstanceType, EC2_INSTANCE_TYPES_AS_OF, instanceTypes, SERVICE_CLASSES_AS_OF, type InstanceService, type InstanceTypeCheck } from './instance-types.js';
-export { nodePlacements, seedAddresses, type NodePlacement } from './node-groups.js';
+export { NODE_VARIABLES, nodePlacements, nodeVariableNames, seedAddresses, type NodePlacement } from './node-groups.js';

@@ -12,7 +12,7 @@
 import type { ErrorObject } from 'ajv';
 import { closest, credentialRanges, diag, escapeUnprintable, hasErrors, quote, type Diagnostic, type DiagnosticCode, type RelatedLocation, type Result, type Severity, type Span } from '../diagnostics/index.js';
 import { AVAILABILITY_ZONES_AS_OF, defaultZones, isZoneOfRegion, regionZones } from './availability-zones.js';
-import { LAST_NODE_HOST, lastNodeHost, nodeGroupProblems } from './node-groups.js';
+import { LAST_NODE_HOST, lastNodeHost, nodeGroupProblems, variableNameProblems } from './node-groups.js';
 import { BASE_DEFAULTS, EC2_ONLY_KEYS, PROFILES, type DeployConfig, type ServiceConfig } from './defaults.js';
 import { codePoint, DOMAIN_MAX, firstControl, formatCidr, imageProblem, networkOf, parseCidr } from './forms.js';
 import { couldBeSecret, hasSecretName, isSecretPath, secretMasks, withSecretMasks } from './redact.js';
@@ -376,23 +376,32 @@ function resolve(loader: Loader, doc: Obj, input: LoadInput): Result<ResolvedCon
  * would name no image in one of them, and its replicas would first fail at deploy.
  */
 function amiRegions(loader: Loader, doc: Obj, input: LoadInput): Diagnostic[] {
-  const readers = new Map<string, { source: Extract<ConfigSource, { kind: 'file' }>; ami: string; environments: [Environment, string][] }>();
+  const readers = new Map<string, { key: string; source: Extract<ConfigSource, { kind: 'file' }>; ami: string; environments: [Environment, string][] }>();
   for (const environment of ENVIRONMENTS) {
     const { deploy, sources } = merge(loader, doc, environment, { ...input, environment });
-    const source = sources['tigerbeetle.ami'];
-    if (source?.kind !== 'file' || !deploy.tigerbeetle.enabled || !deploy.tigerbeetle.ami) continue;
-    const at = `${source.line}:${source.col}`;
-    const entry = readers.get(at) ?? { source, ami: deploy.tigerbeetle.ami, environments: [] };
-    entry.environments.push([environment, deploy.region]);
-    readers.set(at, entry);
+    // The images that are read: TigerBeetle's, and each node group's (a service inherits [deploy.compute] ami).
+    const images: [string, string][] = [
+      ...(deploy.tigerbeetle.enabled ? ([['tigerbeetle.ami', deploy.tigerbeetle.ami]] as [string, string][]) : []),
+      ...(deploy.compute.runtime === 'ec2' ? ([['compute.ami', deploy.compute.ami]] as [string, string][]) : []),
+      ...Object.entries(deploy.services).filter(([, s]) => s.runtime === 'ec2').map(([n, s]): [string, string] => [`services.${n}.ami`, s.ami]),
+    ];
+    for (const [key, ami] of images) {
+      let source = sources[key];
+      while (source?.kind === 'inherited') source = sources[source.from];
+      if (source?.kind !== 'file' || !ami) continue;
+      const at = `${source.line}:${source.col}`;
+      const entry = readers.get(at) ?? { key, source, ami, environments: [] };
+      if (!entry.environments.some(([e]) => e === environment)) entry.environments.push([environment, deploy.region]);
+      readers.set(at, entry);
+    }
   }
   return [...readers.values()]
     .filter((r) => new Set(r.environments.map(([, region]) => region)).size > 1)
     .map((r) =>
-      diag('DZ4051', `tigerbeetle.ami ${quote(r.ami)} in ${r.source.table} applies to ${r.environments.map(([e, region]) => `${e} (${region})`).join(', ')}, but an image ID names an image in one region only`, {
+      diag('DZ4051', `${r.key} ${quote(r.ami)} in ${r.source.table} applies to ${r.environments.map(([e, region]) => `${e} (${region})`).join(', ')}, but an image ID names an image in one region only`, {
         span: pointAt(r.source.file, r.source.line, r.source.col),
-        keyPath: 'deploy.tigerbeetle.ami',
-        hint: "set ami per environment, under [deploy.env.<name>.tigerbeetle], to an image of that environment's region",
+        keyPath: `deploy.${r.key}`,
+        hint: `set ami per environment, under [deploy.env.<name>.${r.key.slice(0, -'.ami'.length)}], to an image of that environment's region`,
       }),
     );
 }
@@ -506,7 +515,7 @@ function walk(o: Obj, prefix: string[], visit: (key: string) => void): void {
 
 /** Tables whose keys are the user's own names (env variables, secrets): a leaf as a whole. */
 function isFreeTable(prefix: readonly string[], k: string): boolean {
-  return k === 'env' || (prefix.length === 0 && k === 'secrets');
+  return k === 'env' || k === 'variable_names' || (prefix.length === 0 && k === 'secrets');
 }
 
 /** Copy `src`'s leaves onto `dst`, calling `visit` for each key written. */
@@ -732,7 +741,9 @@ class Checks {
         this.report('DZ4010', [k('memory'), k('cpu')], `${label}: Fargate cannot run cpu ${s.cpu} with memory ${s.memory}`, `with cpu ${s.cpu}, memory is one of ${summarise(mems)} (MiB)`);
       }
       for (const only of EC2_ONLY_KEYS) {
-        if (this.sources[k(only)]?.kind === 'file') this.report('DZ4018', [k(only)], `${label}: ${only} applies to runtime = "ec2", not "fargate"`, `set runtime = "ec2" for a node group, or remove ${only}`);
+        // A table of names (variable_names) is written entry by entry: report at its first entry.
+        const entry = this.sources[k(only)]?.kind === 'file' ? k(only) : Object.keys(this.sources).find((x) => x.startsWith(`${k(only)}.`) && this.sources[x]?.kind === 'file');
+        if (entry) this.report('DZ4018', [entry], `${label}: ${only} applies to runtime = "ec2", not "fargate"`, `set runtime = "ec2" for a node group, or remove ${only}`);
       }
     } else {
       // Nodes are spread over the zones: each private subnet holds node_count / az_count of them.
@@ -741,10 +752,11 @@ class Checks {
         const room = (LAST_NODE_HOST - s.ip_offset + 1) * azs;
         this.report('DZ4020', [k('node_count'), k('ip_offset')], `${label}: ${s.node_count} nodes from host ${s.ip_offset} do not fit ${azs} private /24 subnets: there are ${room} free addresses from host ${s.ip_offset} to ${LAST_NODE_HOST} in ${azs} zones`, `use at most ${room} nodes, or lower ip_offset`);
       }
-      for (const p of nodeGroupProblems(label, s, this.c.network, this.c.domain.name !== '')) {
+      const problems = [...nodeGroupProblems(label, s, this.c.network, this.c.domain.name !== ''), ...variableNameProblems(label, s, Object.keys(this.c.secrets))];
+      for (const p of problems) {
         const source = p.element ? this.fileSource(k(p.element.key)) : undefined;
-        const where = p.element && source ? this.loader.span([...source.table.replace(/^\[|\]$/g, '').split('.'), p.element.key, p.element.index]) : undefined;
-        this.report(p.code, p.keys.map(k), p.message, p.hint, where ? { where } : {});
+        const where = p.element && source ? this.loader.span([...source.table.replace(/^\[|\]$/g, '').split('.'), p.element.key.split('.').pop() as string, p.element.index]) : p.nameOf ? this.keySpan(k(p.nameOf), p.nameOf.split('.').pop() as string) : undefined;
+        this.report(p.code, [...p.keys.map(k), ...(p.deployKeys ?? [])], p.message, p.hint, where ? { where } : {});
       }
       if (s.artifact && !s.command) this.report('DZ4018', [k('artifact')], `${label}: artifact is set but command is empty, so nothing would start it`, 'set command to the program to run, e.g. command = "bin/node --data /data"');
       if (s.artifact && s.image && this.sources[k('image')]?.kind === 'file') this.report('DZ4017', [k('artifact'), k('image')], `${label}: both artifact and image are set`, 'keep artifact to install a binary, or image to run a container');

@@ -6,6 +6,7 @@
  * ip_offset + i div az_count. So nodes are spread over the zones and a replaced node comes back at
  * the same address.
  */
+import { closest } from '../diagnostics/index.js';
 import type { ServiceConfig } from './defaults.js';
 import { formatCidr, parseCidr } from './forms.js';
 
@@ -62,9 +63,13 @@ export function seedAddresses(s: Pick<ServiceConfig, 'seed_addresses'>, placemen
 
 /** A problem with a group's keys together; `at` is the key (and the list element) to report it at. */
 export interface NodeGroupProblem {
-  readonly code: 'DZ4100' | 'DZ4101' | 'DZ4102' | 'DZ4103';
+  readonly code: 'DZ4100' | 'DZ4101' | 'DZ4102' | 'DZ4103' | 'DZ4104' | 'DZ4105' | 'DZ4106' | 'DZ4107';
   /** Keys below the service's table, the first written one is where it is reported. */
   readonly keys: readonly string[];
+  /** Keys below [deploy] (`secrets.api_key`), after `keys`. */
+  readonly deployKeys?: readonly string[];
+  /** A key below the service's table whose name (not its value) is the mistake: `variable_names.PROT`. */
+  readonly nameOf?: string;
   /** An element of a list key, to report at that element. */
   readonly element?: { readonly key: string; readonly index: number };
   readonly message: string;
@@ -129,6 +134,105 @@ export function nodeGroupProblems(label: string, s: ServiceConfig, network: { re
       keys: ['public_ports'],
       message: `${label}: public_ports has 443, but HTTPS needs a certificate and [deploy.domain] name is empty`,
       hint: 'set [deploy.domain] name (the load balancer then serves HTTPS on 443 and redirects 80), or listen on 80',
+    });
+  }
+  return out;
+}
+
+/** The variables dazzle generates for every node, by their own names: the keys of `variable_names` (with `PEER_PORT_<port>`). */
+export const NODE_VARIABLES = ['NODE_INDEX', 'NODE_COUNT', 'NODE_ADDRESS', 'PEER_IPS', 'SEED_IPS', 'PORT', 'DATA_DIR', 'BACKUP_BUCKET'] as const;
+
+/** An environment variable name as a process receives it (and systemd and docker pass it). */
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The generated variables this group has, in order: the fixed ones it uses, then one per peer port. */
+export function generatedNodeVariables(s: Pick<ServiceConfig, 'volume_size_gb' | 'backup_retention_days' | 'peer_ports'>): string[] {
+  return [
+    ...NODE_VARIABLES.filter((v) => (v === 'DATA_DIR' ? s.volume_size_gb > 0 : v === 'BACKUP_BUCKET' ? s.backup_retention_days > 0 : true)),
+    ...s.peer_ports.map((p) => `PEER_PORT_${p}`),
+  ];
+}
+
+/** The names `variable_names` gives a generated variable: as written, or its own name (a peer port: none). */
+function namesOf(s: Pick<ServiceConfig, 'variable_names'>, variable: string): readonly string[] {
+  const v = s.variable_names[variable];
+  if (v === undefined) return variable.startsWith('PEER_PORT_') ? [] : [variable];
+  return typeof v === 'string' ? [v] : v;
+}
+
+/**
+ * Each generated variable of the group with the names the service receives it under, in order: one
+ * rule for the config checks, the plan and the generated boot script.
+ */
+export function nodeVariableNames(s: Pick<ServiceConfig, 'volume_size_gb' | 'backup_retention_days' | 'peer_ports' | 'variable_names'>): { readonly variable: string; readonly names: readonly string[] }[] {
+  return generatedNodeVariables(s).map((variable) => ({ variable, names: namesOf(s, variable) }));
+}
+
+/**
+ * The checks of `variable_names`: a key that is no generated variable of this group (DZ4104), a name that
+ * is no environment variable name (DZ4105), two variables under one name (DZ4106), and a name the
+ * service's `env` or a `[deploy.secrets]` entry already sets (DZ4107). `secrets` are the keys of [deploy.secrets].
+ */
+export function variableNameProblems(label: string, s: ServiceConfig, secrets: readonly string[]): NodeGroupProblem[] {
+  const out: NodeGroupProblem[] = [];
+  const generated = generatedNodeVariables(s);
+  const allowed = `${generated.join(', ')}${s.peer_ports.length ? '' : ' (and PEER_PORT_<port> for each of peer_ports)'}`;
+  for (const variable of Object.keys(s.variable_names)) {
+    if (generated.includes(variable)) continue;
+    const peer = /^PEER_PORT_(\d+)$/.exec(variable);
+    const why =
+      variable === 'DATA_DIR' ? 'DATA_DIR is generated only with a data volume (volume_size_gb > 0)'
+      : variable === 'BACKUP_BUCKET' ? 'BACKUP_BUCKET is generated only with a backup bucket (backup_retention_days > 0)'
+      : peer ? `${peer[1]} is not in peer_ports${s.peer_ports.length ? ` (${s.peer_ports.join(', ')})` : ''}`
+      : `${JSON.stringify(variable)} is not a variable dazzle generates for a node`;
+    const near = closest(variable, generated);
+    out.push({
+      code: 'DZ4104',
+      keys: [`variable_names.${variable}`],
+      nameOf: `variable_names.${variable}`,
+      message: `${label}: variable_names has ${JSON.stringify(variable)}, but ${why}; the generated variables are ${allowed}`,
+      hint: near ? `did you mean '${near}'? A key of variable_names is a generated variable, its value the name the app reads` : 'a key of variable_names is a generated variable, its value the name the app reads it under (e.g. PORT = "HTTP_PORT")',
+    });
+  }
+  // Every name a value is received under, with where it comes from; the first one written wins, later ones are reported.
+  const taken = new Map<string, string>();
+  const secretNames = new Map(secrets.map((k) => [k.toUpperCase(), k] as const));
+  for (const { variable, names } of nodeVariableNames(s)) {
+    const written = variable in s.variable_names;
+    const raw = s.variable_names[variable];
+    const at = (index: number): Pick<NodeGroupProblem, 'keys' | 'element'> =>
+      written ? { keys: [`variable_names.${variable}`], ...(Array.isArray(raw) ? { element: { key: `variable_names.${variable}`, index } } : {}) } : { keys: [] };
+    names.forEach((name, index) => {
+      if (!VARIABLE_NAME.test(name)) {
+        out.push({
+          code: 'DZ4105',
+          ...at(index),
+          message: `${label}: variable_names gives ${variable} the name ${JSON.stringify(name)}, which is not an environment variable name`,
+          hint: 'a name has letters, digits and underscores and does not start with a digit, e.g. "HTTP_PORT"',
+        });
+        return;
+      }
+      const before = taken.get(name);
+      if (before !== undefined) {
+        out.push({
+          code: 'DZ4106',
+          ...(written ? at(index) : { keys: [`variable_names.${before}`] }),
+          message: `${label}: ${variable} and ${before} would both be received as ${name}`,
+          hint: `give each generated variable its own name in variable_names (a variable not named there keeps its own name: rename it too, or pass it under no name with ${before} = [])`,
+        });
+        return;
+      }
+      taken.set(name, variable);
+      const secret = secretNames.get(name);
+      if (name in s.env || secret !== undefined) {
+        out.push({
+          code: 'DZ4107',
+          ...(written ? at(index) : { keys: name in s.env ? [`env.${name}`] : [] }),
+          ...(!written && secret !== undefined && !(name in s.env) ? { deployKeys: [`secrets.${secret}`] } : {}),
+          message: `${label}: ${written ? `variable_names gives ${variable} the name ${name}` : `the generated variable ${name}`}, which ${name in s.env ? "the service's env also sets" : `the secret '${secret}' in [deploy.secrets] also sets`}`,
+          hint: `a name is set once: ${written ? `give ${variable} another name` : `rename the generated one (variable_names ${variable} = "NODE_${name}"), or pass it under no name (${variable} = [])`}, or remove ${name} from ${name in s.env ? 'env' : '[deploy.secrets]'}`,
+        });
+      }
     });
   }
   return out;

@@ -75,7 +75,10 @@ const serviceProps: Record<string, Schema> = {
   snapshot_retention_days: int(0, 3650),
   backup_retention_days: int(0, 3650),
   private_dns: dnsName,
+  ami: str({ pattern: AMI }),
   env: { type: 'object', propertyNames: { pattern: '^[A-Z_][A-Z0-9_]*$' }, additionalProperties: { type: 'string', pattern: ENV_VALUE } },
+  // The generated variables and the names are checked in node-groups.ts, each at its line (DZ4104-DZ4107).
+  variable_names: { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
 };
 
 const d = BASE_DEFAULTS;

@@ -74,7 +74,7 @@ function unsupported(plan: DeploymentPlan): Diagnostic[] {
   // One EC2 node group as the whole web tier (the lowering refuses anything else at its line: DZ5101).
   if (a.nodeGroups.length > 1 || (a.nodeGroups.length && computeStackNeeded(a))) {
     const g = a.nodeGroups[0] as { service: string };
-    out.push(diag('DZ7060', `dazzle ${VERSION} generates one EC2 node group as the whole web tier, without ECS services, a cache or secrets beside it; service '${g.service}' has company`, { keyPath: `deploy.services.${g.service}.runtime`, hint: 'deploy the node group as an app of its own, or use runtime = "fargate"' }));
+    out.push(diag('DZ7060', `dazzle ${VERSION} generates one EC2 node group as the whole web tier, without ECS services, a cache or secrets to create beside it; service '${g.service}' has company`, { keyPath: `deploy.services.${g.service}.runtime`, hint: 'deploy the node group as an app of its own, or use runtime = "fargate"' }));
   }
   // Settings that build nothing yet (the lowering pass not-generated.ts stops plan and generate at their line first).
   return out;

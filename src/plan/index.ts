@@ -14,4 +14,4 @@ export { IMAGE_TAG_CONTEXT, KEPT_IMAGES, type AwsImages } from './images.js';
 export { becauseText, costText, planJson, planMarkdown, planText } from './render.js';
 export { buildProvenance, type CfnResource, type CfnTemplate, type Provenance, type ResourceOrigin, type StackTemplate } from './provenance.js';
 export { FRONTEND_REGION, type AwsFrontend } from './frontend.js';
-export { computeStackNeeded, type AwsNode, type AwsNodeGroup, type NodeRun } from './nodes.js';
+export { computeStackNeeded, NODE_IMAGE_RESOURCE_TYPE, type AwsNode, type AwsNodeGroup, type NodeRun } from './nodes.js';

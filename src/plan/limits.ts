@@ -46,13 +46,12 @@ const OUTPUTS: Readonly<Record<string, number>> = { LoadBalancer: 1, Api: 1, Fro
 
 /**
  * What the Nodes stack has besides its resources' outputs and its reads: an output per seed node
- * and peer port (the Session Manager port-forwarding command), and a template parameter for the
- * Amazon Linux 2023 image (the SSM parameter each node group's launch template resolves;
- * generate renders one node group).
+ * and peer port (the Session Manager port-forwarding command). Its image is pinned or read by a
+ * custom resource, so no template parameter resolves it.
  */
 function nodesExtras(name: StackName, a: AwsRequirements): { readonly outputs: number; readonly parameters: number } {
   if (name !== 'Nodes') return { outputs: 0, parameters: 0 };
-  return { outputs: a.nodeGroups.reduce((n, g) => n + g.nodes.filter((x) => x.seed).length * g.peerPorts.length, 0), parameters: a.nodeGroups.length };
+  return { outputs: a.nodeGroups.reduce((n, g) => n + g.nodes.filter((x) => x.seed).length * g.peerPorts.length, 0), parameters: 0 };
 }
 
 /** Registered bytes of a task definition besides its variables: family, roles, image, logs, port, sizes. */

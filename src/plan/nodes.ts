@@ -4,7 +4,7 @@
  * runs) and the Nodes stack's plan resources, with their CloudFormation expansion and costs.
  * `generate` renders exactly these (src/emit/stacks/nodes.ts).
  */
-import { nodePlacements, seedAddresses, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
+import { nodePlacements, nodeVariableNames, seedAddresses, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
 import { bucketPrefix, configKey, type Because, type InfraRequirements } from '../lower/index.js';
 import type { AwsAlarm } from './alarms.js';
 import type { AwsRequirements } from './aws.js';
@@ -22,10 +22,10 @@ export const NODE_DATA_DIR = '/data';
 
 /**
  * Whether the plan has a Compute stack: anything but EC2 node groups (which have their own load
- * balancer in the Nodes stack) needs it. A plan without node groups always has one.
+ * balancer in the Nodes stack, and read `[deploy.secrets]` references with their instance role) needs it. A plan without node groups always has one.
  */
 export function computeStackNeeded(a: Pick<AwsRequirements, 'nodeGroups' | 'services' | 'cache' | 'secrets'>): boolean {
-  return !a.nodeGroups.length || a.services.some((s) => s.runtime === 'fargate') || a.cache !== null || a.secrets.length > 0;
+  return !a.nodeGroups.length || a.services.some((s) => s.runtime === 'fargate') || a.cache !== null || a.secrets.some((s) => s.from.kind === 'create');
 }
 
 const MINUTE = 60;
@@ -104,6 +104,21 @@ export interface AwsNodeGroup {
   readonly logGroup: string;
   /** Plain variables every node receives (the service's env), besides the per-node ones. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * The `[deploy.secrets]` references every node's service receives, by variable name: the instance
+   * role may read exactly these, and the unit fetches them at each start (values never in the plan).
+   */
+  readonly secrets: readonly { readonly env: string; readonly ref: string }[];
+  /**
+   * Each generated variable (`NODE_INDEX`, …, `PEER_PORT_<port>`) with the names the service receives it
+   * under (`variable_names`; its own name by default, none for a peer port), in order.
+   */
+  readonly variableNames: readonly { readonly variable: string; readonly names: readonly string[] }[];
+  /**
+   * The image every node runs: the AMI pinned by `ami`, or (`first-deploy`) Amazon Linux 2023 read once
+   * when the Nodes stack is created and kept (the TigerBeetle replicas' mechanism): a new release replaces no node.
+   */
+  readonly image: { readonly kind: 'pinned'; readonly ami: string } | { readonly kind: 'first-deploy' };
 }
 
 function run(s: ServiceConfig, ecrRepositoryArn: (uri: string) => string | null): NodeRun {
@@ -150,23 +165,30 @@ export function nodeGroupOf(req: InfraRequirements, config: ResolvedConfig, serv
     run: run(s, ecrRepositoryArn),
     logGroup: `/${req.app}/${env}/nodes-${service}`,
     env: s.env,
+    variableNames: nodeVariableNames(s),
+    image: s.ami ? { kind: 'pinned', ami: s.ami } : { kind: 'first-deploy' },
+    secrets: req.secrets.flatMap((x) => (x.from.kind === 'reference' ? [{ env: x.env, ref: x.from.ref }] : [])),
   };
 }
 
 /** What each node receives besides the service's env, as the plan shows it (values that differ per node as ranges). */
 export function nodeVariables(g: AwsNodeGroup): ServiceVariable[] {
   const n = g.nodes.length;
-  const out: ServiceVariable[] = [
-    { name: 'NODE_INDEX', kind: 'value', value: n === 1 ? '0' : `0..${n - 1} (the node's position)` },
-    { name: 'NODE_COUNT', kind: 'value', value: String(n) },
-    { name: 'NODE_ADDRESS', kind: 'value', value: n === 1 ? (g.addresses[0] as string) : "the node's fixed address" },
-    { name: 'PEER_IPS', kind: 'value', value: g.addresses.join(',') },
-    { name: 'SEED_IPS', kind: 'value', value: g.seeds.join(',') },
-    { name: 'PORT', kind: 'value', value: String(g.port) },
-  ];
-  if (g.volume) out.push({ name: 'DATA_DIR', kind: 'value', value: NODE_DATA_DIR });
-  if (g.backup) out.push({ name: 'BACKUP_BUCKET', kind: 'value', value: `${g.backup.namePrefix}-<creation id>` });
-  return out;
+  const values: Readonly<Record<string, string>> = {
+    NODE_INDEX: n === 1 ? '0' : `0..${n - 1} (the node's position)`,
+    NODE_COUNT: String(n),
+    NODE_ADDRESS: n === 1 ? (g.addresses[0] as string) : "the node's fixed address",
+    PEER_IPS: g.addresses.join(','),
+    SEED_IPS: g.seeds.join(','),
+    PORT: String(g.port),
+    DATA_DIR: NODE_DATA_DIR,
+    BACKUP_BUCKET: g.backup ? `${g.backup.namePrefix}-<creation id>` : '',
+    ...Object.fromEntries(g.peerPorts.map((p) => [`PEER_PORT_${p}`, String(p)])),
+  };
+  // Under the names variable_names gives them: a renamed variable shows its generated name.
+  return g.variableNames.flatMap(({ variable, names }) =>
+    names.map((name): ServiceVariable => ({ name, kind: 'value', value: name === variable ? (values[variable] as string) : `${values[variable] as string} (${variable})` })),
+  );
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -177,7 +199,15 @@ function cfn(counts: Readonly<Record<string, number>>): Readonly<Record<string, 
 }
 
 /** Construct IDs of the Nodes stack that do not come from a node (a node's are `Node<i>…`). */
-export const NODES_STACK_IDS = { loadBalancer: 'LoadBalancer', securityGroups: 'SecurityGroups', role: 'NodeRole', logGroup: 'LogGroup', snapshots: 'SnapshotPolicy', backups: 'BackupBucket', zone: 'PrivateZone' } as const;
+export const NODES_STACK_IDS = { loadBalancer: 'LoadBalancer', securityGroups: 'SecurityGroups', role: 'NodeRole', logGroup: 'LogGroup', snapshots: 'SnapshotPolicy', backups: 'BackupBucket', zone: 'PrivateZone', image: 'Image' } as const;
+
+/** The custom resource that reads the Amazon Linux 2023 image once, when the Nodes stack is created. */
+export const NODE_IMAGE_RESOURCE_TYPE = 'Custom::NodeGroupImage';
+
+/** How the plan shows a group's image. */
+function imageText(g: AwsNodeGroup): string {
+  return g.image.kind === 'pinned' ? `${g.image.ami} (pinned by ami)` : 'Amazon Linux 2023, the latest when the Nodes stack is first deployed, then kept until ami is set';
+}
 
 /**
  * The Nodes stack's resources: one per node (its single-instance group, fixed address, data
@@ -200,13 +230,14 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
       ['seed', n.seed],
       ...(n.dnsName ? ([['name', n.dnsName]] as [string, ParamValue][]) : []),
       ['data volume', g.volume ? `${g.volume.sizeGb} GiB gp3, encrypted, kept across replacements` : 'none (volume_size_gb = 0)'],
+      ['image', imageText(g)],
     ];
     return {
       id: n.id,
       type: 'AWS::AutoScaling::AutoScalingGroup',
       title: `node ${n.index} of ${g.service}${n.seed ? ' (seed)' : ''}: self-healing single instance, fixed address${g.volume ? ', persistent volume' : ''}`,
       params,
-      because: [...because, key('ip_offset'), ...(n.seed ? [key('seed_addresses')] : []), ...(g.volume ? [key('volume_size_gb')] : [])],
+      because: [...because, key('ip_offset'), ...(n.seed ? [key('seed_addresses')] : []), ...(g.volume ? [key('volume_size_gb')] : []), ...(g.image.kind === 'pinned' ? [key('ami')] : [])],
       cost: ifPriced(hourly, (h) => fixed(h * HOURS_PER_MONTH + volumeMonth, `${g.instanceType} on demand + ${NODE_ROOT_VOLUME_GB}${g.volume ? ` + ${g.volume.sizeGb}` : ''} GiB gp3`)),
       cloudformation: cfn({
         'AWS::AutoScaling::AutoScalingGroup': 1,
@@ -269,12 +300,14 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
   out.push({
     id: NODES_STACK_IDS.role,
     type: 'AWS::IAM::Role',
-    title: `the nodes' instance role: Session Manager, the CloudWatch agent, attaching its own address and volume${g.run.kind === 'artifact' ? ', reading the artifact' : ', pulling the image'}${g.backup ? ', writing backups' : ''}`,
+    title: `the nodes' instance role: Session Manager, the CloudWatch agent, attaching its own address and volume${g.run.kind === 'artifact' ? ', reading the artifact' : ', pulling the image'}${g.backup ? ', writing backups' : ''}${g.secrets.length ? ', reading its secrets' : ''}`,
     params: [
       ['run', g.run.kind === 'artifact' ? `${g.run.s3}, started with ${JSON.stringify(g.run.command)}` : g.run.kind === 'image' ? g.run.uri : `built from ${g.run.dockerfile} by cdk deploy (Docker on the deploying machine)`],
       ['metadata', 'IMDSv2 only'],
+      // By name and reference only: the values are read by the node when its service starts.
+      ...(g.secrets.length ? ([['secrets (fetched at each service start, file mode 0600)', g.secrets.map((x) => `${x.env} from ${x.ref}`)]] as [string, ParamValue][]) : []),
     ],
-    because: [key(g.run.kind === 'artifact' ? 'artifact' : g.run.kind === 'image' ? 'image' : 'dockerfile')],
+    because: [key(g.run.kind === 'artifact' ? 'artifact' : g.run.kind === 'image' ? 'image' : 'dockerfile'), ...Object.keys(d.secrets).filter((k) => g.secrets.some((x) => x.env === k.toUpperCase())).map((k) => configKey(config, `secrets.${k}`))],
     cost: null,
     cloudformation: cfn({ 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::IAM::InstanceProfile': 1 }),
   });
@@ -317,6 +350,18 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
       because: [key('backup_retention_days')],
       cost: { low: 0, high: round2(100 * prices.s3GbMonth), basis: 'per GB stored: high assumes 100 GB' },
       cloudformation: cfn({ 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1 }),
+    });
+  }
+  if (g.image.kind === 'first-deploy') {
+    out.push({
+      id: NODES_STACK_IDS.image,
+      type: NODE_IMAGE_RESOURCE_TYPE,
+      title: 'the Amazon Linux 2023 image, read once when the stack is created and kept (a new release replaces no node)',
+      params: [['image', imageText(g)]],
+      because: [key('ami')],
+      cost: fixed(0, 'a function that runs when the stack is created'),
+      // aws-cdk's AwsCustomResource: the resource, its function, and the function's role and policy.
+      cloudformation: cfn({ [NODE_IMAGE_RESOURCE_TYPE]: 1, 'AWS::Lambda::Function': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1 }),
     });
   }
   if (g.privateDns) {

@@ -34,7 +34,7 @@ function exampleKeys(): string[] {
   const out: string[] = [];
   const walk = (prefix: string, v: Record<string, unknown>) => {
     for (const [k, x] of Object.entries(v)) {
-      if (typeof x === 'object' && x !== null && !Array.isArray(x) && !['env', 'secrets'].includes(k)) walk(`${prefix}${k}.`, x as Record<string, unknown>);
+      if (typeof x === 'object' && x !== null && !Array.isArray(x) && !['env', 'secrets', 'variable_names'].includes(k)) walk(`${prefix}${k}.`, x as Record<string, unknown>);
       else out.push(`${prefix}${k}`);
     }
   };
@@ -95,6 +95,8 @@ const VARIANTS: Readonly<Record<string, Variant>> = {
   'compute.private_dns': { toml: `${EC2}private_dns = "nodes.internal"\n`, context: EC2, base: 'nodes' },
   'compute.seed_addresses': { toml: `${EC2}node_count = 3\nseed_addresses = ["10.0.3.10"]\n`, context: `${EC2}node_count = 3\n`, base: 'nodes' },
   'compute.backup_retention_days': { toml: `${EC2}backup_retention_days = 30\n`, context: EC2, base: 'nodes' },
+  'compute.ami': { toml: `${EC2}ami = "ami-0123456789abcdef0"\n`, context: EC2, base: 'nodes' },
+  'compute.variable_names': { toml: `${EC2}[deploy.compute.variable_names]\nPORT = "HTTP_PORT"\n`, context: EC2, base: 'nodes' },
   'database.mode': { toml: '[deploy.database]\nmode = "provisioned"\n' },
   'database.engine_version': { toml: '[deploy.database]\nengine_version = "16.4"\n' },
   'database.instance_class': { toml: '[deploy.database]\nmode = "provisioned"\ninstance_class = "db.r6g.xlarge"\n', context: '[deploy.database]\nmode = "provisioned"\n' },

@@ -5,7 +5,8 @@
  * to whom the seeds need and no one else; plan and templates agree on every count; and changing what
  * a node runs replaces its instance but keeps its address and its volume.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthApp, type NagFinding } from '../../src/cli/synth.js';
@@ -13,7 +14,8 @@ import type { Environment } from '../../src/config/index.js';
 import type { DeploymentPlan, StackName } from '../../src/plan/index.js';
 import { generateApp, projectCopy, writeApp } from '../cdk-helpers.js';
 import { REPO } from '../helpers.js';
-import { bashSyntax, bootScriptValues } from './evaluate.js';
+import { bootRoot } from './boot-run.js';
+import { bashSyntax, bootScriptValues, commandWords } from './evaluate.js';
 import { emitApp } from '../../src/emit/index.js';
 import { cfnText, planWith, typecheckApps } from './in-process.js';
 import { usageProblems } from './usage.js';
@@ -135,12 +137,11 @@ describe('the Casty cluster (seeds 000 and 001)', () => {
       expect(group.Properties?.MaxSize).toBe('1');
       const values = bootScriptValues(bootScriptOf(nodes, `Node${i}`));
       expect(values.get('ADDRESS')).toBe(address);
+      // Exactly the names Casty reads (TARGETS §2), set by variable_names: the service and cluster ports under Casty's names.
       const start = values.get('START') as string;
-      expect(start).toContain(`export NODE_INDEX='${i}'`);
-      expect(start).toContain("export SEED_IPS='10.0.2.10'");
-      expect(start).toContain(`export PEER_IPS='${CASTY_ADDRESSES.join(',')}'`);
-      expect(start).toContain("export CASTY_PORT='25520'");
-      expect(start).toContain("export NODE_COUNT='10'");
+      const exported = [...start.matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1], commandWords(`exec ${m[2]}`)[0]]);
+      expect(Object.fromEntries(exported)).toEqual({ NODE_INDEX: String(i), NODE_COUNT: '10', SEED_IPS: '10.0.2.10', HTTP_PORT: '8000', CASTY_PORT: '25520' });
+      expect(commandWords(start.trim().split('\n').pop() as string).filter((w, j, all) => all[j - 1] === '-e').sort()).toEqual(['CASTY_PORT', 'HTTP_PORT', 'NODE_COUNT', 'NODE_INDEX', 'SEED_IPS']);
     });
   });
 
@@ -189,6 +190,39 @@ describe('the Casty cluster (seeds 000 and 001)', () => {
     expect(values.get('START')).toContain('exec docker run --rm --name dazzle-node --network host');
     expect(values.get('UNIT')).toContain('Restart=always');
     expect(JSON.parse(values.get('AGENT_CONFIG') as string).metrics.metrics_collected).toHaveProperty('mem');
+  });
+
+  it('runs the Amazon Linux 2023 image read once when the stack is created and kept: no deploy-time lookup, so a new release replaces no node', () => {
+    const [imageId, image] = at(nodes, 'Custom::NodeGroupImage', 'Image/Resource/Default');
+    expect(JSON.parse(image.Properties?.Create as string)).toMatchObject({ service: 'SSM', action: 'GetParameter', parameters: { Name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' } });
+    // The Create and Update calls are constants: a deploy with nothing changed leaves the resource, and the image, as they are.
+    expect(image.Properties?.Update).toEqual(image.Properties?.Create);
+    for (let i = 0; i < 10; i++) {
+      const data = at(nodes, 'AWS::EC2::LaunchTemplate', `Node${i}LaunchTemplate/Resource`)[1].Properties?.LaunchTemplateData as Json;
+      expect(data.ImageId).toEqual({ 'Fn::GetAtt': [imageId, 'Parameter.Value'] });
+    }
+    // No template parameter resolves an image at each deploy (the latestAmazonLinux2023 lookup).
+    expect(JSON.stringify(nodes.Parameters ?? {})).not.toContain('AWS::EC2::Image::Id');
+    expect(x.plan.stacks.find((st) => st.name === 'Nodes')?.resources.find((r) => r.id === 'Node0')?.params).toContainEqual(['image', 'Amazon Linux 2023, the latest when the Nodes stack is first deployed, then kept until ami is set']);
+  });
+
+  it('boots under a temporary root with stub commands: the unit, the start script, and the container with exactly the names Casty reads', () => {
+    const boot = bootRoot();
+    const r = boot.run(bootScriptOf(nodes, 'Node3'), { STUB_INSTANCE: 'i-0c3', STUB_ADDRESS: '10.0.3.11' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const calls = boot.calls();
+    const order = ['aws ec2 attach-network-interface', 'systemctl enable --now docker.service', 'systemctl enable --now dazzle-node.service dazzle-node-health.timer', 'cfn-signal'].map((c) => calls.findIndex((x) => x.startsWith(c)));
+    expect(order.every((i, j) => i >= 0 && (j === 0 || i > (order[j - 1] as number))), calls.join('\n')).toBe(true);
+    expect(calls.some((x) => x.startsWith('aws ec2 attach-volume') || x.startsWith('mkfs.xfs'))).toBe(false);
+    const unit = readFileSync(boot.path('etc/systemd/system/dazzle-node.service'), 'utf8').split('\n');
+    expect(unit).toEqual(expect.arrayContaining(['ExecStart=/usr/local/bin/dazzle-node-start', 'Restart=always', 'Requires=docker.service']));
+    expect(unit.filter((l) => /^(ExecStartPre|EnvironmentFile)=/.test(l))).toEqual([]);
+    // systemd's start: the script runs the image with the variables under Casty's names, and no other generated one.
+    const start = boot.run(readFileSync(boot.path('usr/local/bin/dazzle-node-start'), 'utf8'));
+    expect(start.status).toBe(0);
+    expect(readFileSync(boot.path('.stub/docker-env'), 'utf8').trim().split('\n').sort()).toEqual(['CASTY_PORT=25520', 'HTTP_PORT=8000', 'NODE_COUNT=10', 'NODE_INDEX=3', 'SEED_IPS=10.0.2.10']);
+    expect(boot.calls().filter((x) => x.startsWith('docker ')).map((x) => x.split(' ').slice(0, 2).join(' '))).toEqual(['docker login', 'docker pull', 'docker rm', 'docker run']);
   });
 
   it('names every node in the private zone and offers Session Manager port forwarding to the seed', () => {
@@ -294,6 +328,78 @@ describe('the Pulse node (seed 003)', () => {
     expect(manifest.artifacts['Pulse-prod-Frontend'].environment).toBe('aws://unknown-account/us-east-1');
   });
 
+  it('lets the instance role read exactly its secrets (seed 003: Secrets Manager / SSM, no keys in user data), and decrypt only through SSM and Secrets Manager', () => {
+    const statements = resources(nodes, 'AWS::IAM::Policy').filter(([, r]) => pathOf(r).startsWith('NodeRole/')).flatMap(([, r]) => (r.Properties?.PolicyDocument.Statement ?? []) as Json[]);
+    const of = (action: string) => statements.filter((st) => ([] as string[]).concat(st.Action).includes(action));
+    expect(of('ssm:GetParameter').map((st) => cfnText(st.Resource))).toEqual(['arn:aws:ssm:us-east-2:123456789012:parameter/pulse/prod/node-key']);
+    expect(of('secretsmanager:GetSecretValue').map((st) => cfnText(st.Resource))).toEqual(['arn:aws:secretsmanager:us-east-2:123456789012:secret:pulse/prod/rpc-??????']);
+    const [decrypt] = of('kms:Decrypt');
+    expect(decrypt?.Condition).toEqual({ StringLike: { 'kms:ViaService': ['ssm.*.amazonaws.com', 'secretsmanager.*.amazonaws.com'] } });
+    expect(x.plan.stacks.find((st) => st.name === 'Nodes')?.resources.find((r) => r.id === 'NodeRole')?.params).toContainEqual(['secrets (fetched at each service start, file mode 0600)', ['NODE_KEY from ssm:/pulse/prod/node-key', 'RPC_TOKEN from secretsmanager:pulse/prod/rpc:token']]);
+  });
+
+  it('fetches the secrets before every start into a root-only environment file the unit reads; no value in the user data', () => {
+    const values = bootScriptValues(bootScriptOf(nodes, 'Node0'));
+    const unit = (values.get('UNIT') as string).split('\n');
+    expect(unit).toContain('ExecStartPre=+/usr/local/bin/dazzle-node-secrets');
+    expect(unit).toContain('EnvironmentFile=-/etc/dazzle-node/secrets.env');
+    const loader = values.get('SECRETS') as string;
+    expect(bashSyntax(loader)).toBe('');
+    // The stub aws answers as the CLI does with --output text: the value, a newline.
+    const tricky = 'a"b$c`d\\e f';
+    const boot = bootRoot();
+    const r = boot.run(loader, { STUB_PARAMETER: tricky, STUB_SECRET: '{"token":"t0k","other":"x"}' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const file = boot.path('etc/dazzle-node/secrets.env');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // systemd reads the file as a shell-like environment file: bash reads the same values.
+    const read = spawnSync('bash', ['-c', `set -a; . ${JSON.stringify(file)}; printf '%s\\0' "$NODE_KEY" "$RPC_TOKEN"`], { encoding: 'utf8' });
+    expect(read.stdout.split('\0').slice(0, 2)).toEqual([tricky, 't0k']);
+    expect(boot.calls()).toEqual([
+      'aws ssm get-parameter --region us-east-2 --with-decryption --name /pulse/prod/node-key --query Parameter.Value --output text',
+      'aws secretsmanager get-secret-value --region us-east-2 --secret-id pulse/prod/rpc --query SecretString --output text',
+    ]);
+    expect(values.get('PACKAGES')).toContain('jq');
+  });
+  it('boots under a temporary root with stub commands: address, then volume, a filesystem only on the blank volume, the unit and its secrets; a second boot formats nothing', () => {
+    const boot = bootRoot();
+    const script = bootScriptOf(nodes, 'Node0');
+    const address = bootScriptValues(script).get('ADDRESS') as string;
+    const first = boot.run(script, { STUB_INSTANCE: 'i-0first', STUB_ADDRESS: address });
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const calls = boot.calls();
+    const steps = ['aws ec2 attach-network-interface', 'aws ec2 attach-volume', 'mkfs.xfs /dev/nvme1n1', 'mount /data', 'aws s3 cp', 'systemctl enable --now dazzle-node.service dazzle-node-health.timer', 'cfn-signal'];
+    const order = steps.map((c) => calls.findIndex((x) => x.startsWith(c)));
+    expect(order.every((i, j) => i >= 0 && (j === 0 || i > (order[j - 1] as number))), calls.join('\n')).toBe(true);
+    expect(calls.find((x) => x.startsWith('aws ec2 attach-volume'))).toContain('--instance-id i-0first');
+    expect(readFileSync(boot.path('etc/fstab'), 'utf8')).toBe('UUID=0b2c7f5e-uuid /data xfs defaults,noatime,nofail 0 2\n');
+    expect(readFileSync(boot.path('opt/dazzle-node/app/pulse-node'), 'utf8')).toBe('#!/bin/sh\n');
+    const unit = readFileSync(boot.path('etc/systemd/system/dazzle-node.service'), 'utf8').split('\n');
+    expect(unit).toEqual(expect.arrayContaining(['User=dazzle-node', 'ExecStartPre=+/usr/local/bin/dazzle-node-secrets', 'EnvironmentFile=-/etc/dazzle-node/secrets.env', 'ExecStart=/usr/local/bin/dazzle-node-start', 'RequiresMountsFor=/data']));
+    const loader = boot.path('usr/local/bin/dazzle-node-secrets');
+    expect(statSync(loader).mode & 0o777).toBe(0o700);
+    expect(readFileSync(boot.path('usr/local/bin/dazzle-node-start'), 'utf8')).toMatch(/^export DATA_DIR='\/data'$/m);
+    // systemd's ExecStartPre: the secrets, read with the stubbed AWS CLI, into a root-only file.
+    const pre = boot.run(readFileSync(loader, 'utf8'), { STUB_PARAMETER: 'node-key-1', STUB_SECRET: '{"token":"rpc-1"}' });
+    expect(pre.status).toBe(0);
+    const envFile = boot.path('etc/dazzle-node/secrets.env');
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(envFile, 'utf8')).toBe('NODE_KEY="node-key-1"\nRPC_TOKEN="rpc-1"\n');
+    expect(boot.calls().filter((x) => /^aws (ssm|secretsmanager)/.test(x)).map((x) => x.split(' ').slice(0, 3).join(' '))).toEqual(['aws ssm get-parameter', 'aws secretsmanager get-secret-value']);
+    // The instance is replaced: the next one attaches the same address and volume and keeps the filesystem.
+    boot.terminate();
+    const second = boot.run(script, { STUB_INSTANCE: 'i-0second', STUB_ADDRESS: address });
+    expect(second.stderr).toBe('');
+    expect(second.status).toBe(0);
+    const again = boot.calls();
+    expect(again.find((x) => x.startsWith('aws ec2 attach-volume'))).toContain('--instance-id i-0second');
+    expect(again.filter((x) => x.startsWith('mkfs'))).toEqual([]);
+    expect(again.some((x) => x.startsWith('mount /data'))).toBe(true);
+    expect(readFileSync(boot.path('etc/fstab'), 'utf8')).toBe('UUID=0b2c7f5e-uuid /data xfs defaults,noatime,nofail 0 2\n');
+  });
+
   it('installs the CI-built artifact from S3 with read access to exactly that object, and runs its command under its own user', () => {
     const policy = JSON.stringify(resources(nodes, 'AWS::IAM::Policy').map(([, r]) => r.Properties));
     expect(policy).toContain('s3:::pulse-artifacts/nodes/linux/pulse-node-0.4.2.tar.gz');
@@ -308,9 +414,9 @@ describe('the Pulse node (seed 003)', () => {
 });
 
 describe('replacing a node', () => {
-  it('keeps its address and its volume: a new instance type and artifact change the launch template only', async () => {
+  it('keeps its address and its volume: a new instance type, artifact and pinned image change the launch template only', async () => {
     const before = (await synth(PULSE, 'prod')).templates.get('Nodes') as Json;
-    const after = (await synth(PULSE, 'prod', (t) => t.replace('instance_type = "t3.micro"', 'instance_type = "t3.small"').replace('pulse-node-0.4.2', 'pulse-node-0.5.0'))).templates.get('Nodes') as Json;
+    const after = (await synth(PULSE, 'prod', (t) => t.replace('instance_type = "t3.micro"', 'instance_type = "t3.small"\nami = "ami-0123456789abcdef0"').replace('pulse-node-0.4.2', 'pulse-node-0.5.0'))).templates.get('Nodes') as Json;
     for (const type of ['AWS::EC2::NetworkInterface', 'AWS::EC2::Volume']) {
       expect(resources(after, type), type).toEqual(resources(before, type));
       expect(resources(after, type)).toHaveLength(1);
@@ -319,6 +425,10 @@ describe('replacing a node', () => {
     const [, lt1] = at(after, 'AWS::EC2::LaunchTemplate', 'Node0LaunchTemplate/Resource');
     expect(lt1.Properties?.LaunchTemplateData.InstanceType).toBe('t3.small');
     expect(lt0.Properties?.LaunchTemplateData.InstanceType).toBe('t3.micro');
+    // The image: read once by the stack's Image resource, then pinned by ami (the resource goes).
+    expect(lt0.Properties?.LaunchTemplateData.ImageId).toEqual({ 'Fn::GetAtt': [at(before, 'Custom::NodeGroupImage', 'Image/Resource/Default')[0], 'Parameter.Value'] });
+    expect(lt1.Properties?.LaunchTemplateData.ImageId).toBe('ami-0123456789abcdef0');
+    expect(resources(after, 'Custom::NodeGroupImage')).toEqual([]);
     // The data volume is not one of the instance's own (deleted with it): it is attached at boot, by its ID.
     expect(JSON.stringify(lt1.Properties?.LaunchTemplateData.BlockDeviceMappings)).not.toContain('sdf');
     const [eniId] = at(after, 'AWS::EC2::NetworkInterface', 'Node0Address');

@@ -50,6 +50,23 @@ describe('node groups in the plan', () => {
     expect(stacks).toEqual(['the Network stack', 'the Nodes stack', 'the Compute stack', 'the Observability stack']);
   });
 
+  it('passes the generated variables under the names variable_names gives them, a peer port under its name, and the plan shows them', () => {
+    const names = '[deploy.services.nodes.variable_names]\nPORT = "HTTP_PORT"\nPEER_PORT_25520 = "CASTY_PORT"\nNODE_ADDRESS = []\nPEER_IPS = []\nSEED_IPS = ["SEED_IPS", "SEEDS"]\n';
+    const { r, config } = lower(APP, `${GROUP}peer_ports = [25520]\n${names}`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    expect(plan.services[0]?.variables.map((v) => [v.name, v.kind === 'value' ? v.value : v.from])).toEqual([
+      ['CASTY_PORT', '25520 (PEER_PORT_25520)'],
+      ['DAZZLE_ENV', 'dev'],
+      ['DAZZLE_PROCESS', 'web'],
+      ['HTTP_PORT', '8000 (PORT)'],
+      ['NODE_COUNT', '3'],
+      ['NODE_INDEX', "0..2 (the node's position)"],
+      ['SEEDS', '10.0.2.10 (SEED_IPS)'],
+      ['SEED_IPS', '10.0.2.10'],
+    ]);
+  });
+
   it('a node on a TigerBeetle replica address is DZ5100 at ip_offset', () => {
     const { r } = lower(`${APP}${LEDGER}`, `${GROUP}ip_offset = 10\n`);
     expect(r.value).toBeUndefined();
@@ -67,6 +84,28 @@ describe('node groups in the plan', () => {
     expect(r.value).toBeUndefined();
     expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([['DZ5101', 2, 11]]);
     expect(r.diagnostics[0]?.message).toContain("the Fargate service 'api'");
+  });
+
+  it('delivers [deploy.secrets] to the nodes: the group plans, the secrets shown by name and reference only', () => {
+    const { r, config } = lower(APP, `[deploy.secrets]\nnode_key = "ssm:/app/prod/node-key"\nrpc_token = "secretsmanager:app/prod/rpc:token"\n\n${GROUP}`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    expect(plan.stacks.map((s) => s.name)).toEqual(['Network', 'Nodes', 'Observability']);
+    expect(plan.aws.nodeGroups[0]?.secrets).toEqual([
+      { env: 'NODE_KEY', ref: 'ssm:/app/prod/node-key' },
+      { env: 'RPC_TOKEN', ref: 'secretsmanager:app/prod/rpc:token' },
+    ]);
+    expect(plan.services[0]?.variables.filter((v) => v.kind === 'secret')).toEqual([
+      { name: 'NODE_KEY', kind: 'secret', from: 'ssm:/app/prod/node-key' },
+      { name: 'RPC_TOKEN', kind: 'secret', from: 'secretsmanager:app/prod/rpc:token' },
+    ]);
+  });
+
+  it('a secret the app reads that [deploy.secrets] does not supply (one dazzle would create) is still DZ5101 beside a node group', () => {
+    const llm = 'llm_model fast "Fast":\n  provider: anthropic\n  model_id: claude-3-haiku\n';
+    const { r } = lower(`${APP}${llm}`, GROUP);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)).toEqual(['DZ5101']);
+    expect(r.diagnostics.find((d) => d.code === 'DZ5101')?.message).toContain('ANTHROPIC_API_KEY');
   });
 
   it('a node group beside the worker (a queue channel) is DZ5101', () => {

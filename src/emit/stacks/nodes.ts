@@ -7,14 +7,14 @@
  * per node, each attached at boot by the node's single-instance Auto Scaling group.
  */
 import { InternalError } from '../../diagnostics/index.js';
-import type { AlarmMetric, AwsAlarm, AwsNodeGroup, DeploymentPlan } from '../../plan/index.js';
+import { NODE_IMAGE_RESOURCE_TYPE, type AlarmMetric, type AwsAlarm, type AwsNodeGroup, type DeploymentPlan } from '../../plan/index.js';
 import { alarmCode, metricOptions } from '../alarms.js';
 import { commentBlock, header, lit, mdCode, mdText, SHELL_WORD_FUNCTION, str } from '../code.js';
-import { availabilityZones, because, propsInterface, stackName, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { availabilityZones, because, propsInterface, secretRef, stackName, stackSource, type EmitContext, type StackSource } from '../model.js';
 import { renderTemplate } from '../template.js';
 import { TEMPLATES } from '../templates.js';
 import { retention } from './network.js';
-import { isGraviton } from './tigerbeetle.js';
+import { machineImageCode } from './machine-image.js';
 
 /** The one node group of the plan (the lowering refuses more than one: DZ5101). */
 function groupOf(plan: DeploymentPlan): AwsNodeGroup {
@@ -26,6 +26,18 @@ function groupOf(plan: DeploymentPlan): AwsNodeGroup {
 /** `lib/node-group.ts`: the static node group construct, and the shell quoting its boot script uses. */
 export function nodeGroupFile(): string {
   return `${renderTemplate('lib/node-group.ts', TEMPLATES.nodeGroup, {})}\n${SHELL_WORD_FUNCTION}\n`;
+}
+
+/** A secret as the node group construct takes it (`NodeSecret`): the parsed reference, by name or ARN. */
+function nodeSecret(env: string, ref: string): Record<string, string> {
+  const r = secretRef(ref);
+  return {
+    env,
+    source: r.service,
+    name: r.name,
+    ...(r.arn !== null ? { arn: r.arn } : {}),
+    ...(r.service === 'secretsmanager' && r.jsonKey !== null ? { jsonKey: r.jsonKey } : {}),
+  };
 }
 
 /** The props of `addNodeGroup` as a TypeScript object literal: every value from the plan through `lit`. */
@@ -43,7 +55,8 @@ function groupProps(ctx: EmitContext, g: AwsNodeGroup): string {
   const fields: [string, string][] = [
     ['service', str(g.service)],
     ['instanceType', str(g.instanceType)],
-    ['arm', lit(isGraviton(g.instanceType))],
+    // Pinned (ami), or Amazon Linux 2023 read once when this stack is created: a new release replaces no node.
+    ['machineImage', 'nodeImage(this)'],
     ['nodes', 'NODES'],
     ['seeds', lit(g.seeds)],
     ['port', lit(g.port)],
@@ -61,6 +74,10 @@ function groupProps(ctx: EmitContext, g: AwsNodeGroup): string {
     ['logGroupName', str(g.logGroup)],
     ['logRetention', retention(a.observability.logRetentionDays)],
     ['env', lit(g.env)],
+    // The name(s) each generated variable is received under (variable_names).
+    ['variableNames', lit(Object.fromEntries(g.variableNames.map((v) => [v.variable, v.names])))],
+    // The [deploy.secrets] references (never a value): the node reads them with its role at each service start.
+    ...(g.secrets.length ? ([['secrets', lit(g.secrets.map((x) => nodeSecret(x.env, x.ref)))]] as [string, string][]) : []),
     ['prod', lit(a.environment === 'prod')],
     ...(https
       ? ([['https', lit({ domain: lb.domain, ...(lb.certificateArn ? { certificateArn: lb.certificateArn } : {}), ...(lb.hostedZoneId ? { hostedZone: { id: lb.hostedZoneId, name: lb.hostedZone } } : {}) })]] as [string, string][])
@@ -90,12 +107,15 @@ export function nodesStack(ctx: EmitContext): StackSource {
   ${lit(spec)},`;
   });
   const asset = g.run.kind === 'asset';
+  const firstDeploy = g.image.kind === 'first-deploy';
+  const imageCode = machineImageCode(g.image, g.instanceType, plan.region, { fn: 'nodeImage', one: 'node', many: 'nodes', key: `the ami of service ${g.service}`, resourceType: NODE_IMAGE_RESOURCE_TYPE });
   const source = `${header(`Nodes stack: the EC2 node group ${g.service}, ${g.nodes.length} node${g.nodes.length === 1 ? '' : 's'} with fixed addresses behind a load balancer.`, plan.app, plan.environment)}
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, ${firstDeploy ? 'Validations, ' : ''}type StackProps } from 'aws-cdk-lib';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';${firstDeploy ? "\nimport * as cr from 'aws-cdk-lib/custom-resources';" : ''}
 import type { Construct } from 'constructs';${asset ? "\nimport * as path from 'node:path';" : ''}
 import { addNodeGroup, nodeMetric, type NodeSpec } from './node-group';
 import { ALARMS, notify } from './wiring';
@@ -107,6 +127,8 @@ import { ALARMS, notify } from './wiring';
 const NODES: readonly NodeSpec[] = [
 ${nodes.join('\n')}
 ];
+
+${imageCode}
 
 ${propsInterface('NodesStack', [])}
 
@@ -131,6 +153,28 @@ ${alarmCode(ctx, 'Nodes', nodeAlarmMetric(g))}
 }
 `;
   return stackSource('Nodes', [], source);
+}
+
+/** The generated variables under the names the service reads (`variable_names`). */
+function receives(g: AwsNodeGroup): string {
+  const what: Readonly<Record<string, string>> = { NODE_INDEX: "the node's position", PEER_IPS: 'every address, in node order', SEED_IPS: "the seeds' addresses", PORT: 'the service port' };
+  const named = g.variableNames.flatMap(({ variable, names }) => names.map((name) => {
+    const peer = /^PEER_PORT_(\d+)$/.exec(variable);
+    const note = name !== variable ? (peer ? `peer port ${peer[1]}` : `${variable}${what[variable] ? `, ${what[variable]}` : ''}`) : what[variable];
+    return `${mdCode(name)}${note ? ` (${mdText(note)})` : ''}`;
+  }));
+  return named.length ? named.join(', ') : 'none of the generated variables (`variable_names`)';
+}
+
+/** The README's lines on the secrets a node reads: from where, where they are kept, when a new value is read. */
+function secretsReadme(g: AwsNodeGroup): string {
+  if (!g.secrets.length) return '';
+  return `
+- **Secrets.** ${g.secrets.map((x) => `${mdCode(x.env)} (${mdCode(x.ref)})`).join(', ')}: the instance role may read exactly
+  these (and decrypt them only through SSM or Secrets Manager). Before every start of \`dazzle-node.service\` its
+  \`ExecStartPre\` fetches them into \`/etc/dazzle-node/secrets.env\` (root only, mode 0600), which the unit reads; no
+  value is in the user data, the template or the logs. **Rotation:** a node reads a new value when its service
+  restarts: \`sudo systemctl restart dazzle-node\` on each node (Session Manager), or replace the node.`;
 }
 
 /**
@@ -171,13 +215,14 @@ ${rows.join('\n')}
   ${g.volume ? `(${g.volume.sizeGb} GiB, encrypted, mounted at \`/data\`) an EBS volume, ` : ''}created once by the stack; the boot script of a new
   instance waits until the old one has let go of them and attaches them. A node that fails its EC2 status checks,
   or its health check for 10 minutes (the node asks it every minute), is replaced by its group.
-- **What each node receives.** \`NODE_INDEX\`, \`NODE_COUNT\`, \`NODE_ADDRESS\`, \`PEER_IPS\` (every address, in node order),
-  \`SEED_IPS\`, \`PORT\`${g.volume ? ', `DATA_DIR`' : ''}${g.backup ? ', `BACKUP_BUCKET`' : ''}, and the service's \`env\`.
+- **What each node receives.** ${receives(g)}, and the service's \`env\`.${secretsReadme(g)}
 - **Ports.** ${g.port} only from the load balancer${g.peerPorts.length ? `; ${g.peerPorts.join(', ')} only between the nodes` : ''}${g.ssh ? `; SSH (22) only from ${mdCode(g.ssh.cidr)}` : '; no SSH'}.
 - **Logs and alarms.** The CloudWatch agent sends the service's output and each boot's to the log group, and
   memory and disk use as metrics; each node has alarms for its instance in service, CPU, memory and disk.${g.snapshotRetentionDays ? `\n- **Snapshots.** Data Lifecycle Manager snapshots the data volumes daily at 03:00 UTC and keeps them ${g.snapshotRetentionDays} days.` : ''}
 - **Updates.** The nodes are created, and replaced on update, one at a time: each after the one before it runs.
-  A new Amazon Linux 2023 release is picked up at the next deploy, which replaces the nodes one by one.
+  ${g.image.kind === 'pinned' ? `Every node runs the image ${mdCode(g.image.ami)} (\`ami\`); changing it replaces the nodes one by one.` : `Every node runs the Amazon Linux 2023 image that was the latest when this stack was first deployed (its \`Image\`
+  resource reads it once and keeps it): a new release replaces no node. To move, set \`ami = "ami-…"\` in the service's table
+  and deploy: the nodes are replaced one by one, keeping their addresses and volumes.`}
 
 ### Reaching the nodes
 

@@ -12,13 +12,10 @@ import { replicaList, sharedZones } from '../../lower/index.js';
 import { alarmCode } from '../alarms.js';
 import { commentBlock, header, ident, jsdoc, lineComment, lit, mdCode, mdText, SHELL_WORD_FUNCTION, str, tpl } from '../code.js';
 import { availabilityZones, because, propsInterface, removalPolicy, stackSource, type EmitContext, type StackSource } from '../model.js';
+import { amazonLinuxParameter, isGraviton, machineImageCode } from './machine-image.js';
 import { retention } from './network.js';
 
-/** Graviton (arm64) instance families: `t4g`, `m7g`, `r8g`, `c7gn`, `x2gd`, `im4gn`, `a1`… */
-export function isGraviton(instanceType: string): boolean {
-  const family = instanceType.split('.')[0] ?? '';
-  return family === 'a1' || /^[a-z]+\d+g/.test(family);
-}
+export { isGraviton } from './machine-image.js';
 
 /**
  * The boot script, as the source of a function in the generated file. Static: every value
@@ -447,7 +444,7 @@ interface BootValues {
   readonly formatMarker: string;
 }
 
-${imageSource(tb, arm, plan.region)}
+${machineImageCode(tb.image, tb.instanceType, plan.region, { fn: 'replicaImage', one: 'replica', many: 'replicas', key: 'tigerbeetle.ami', resourceType: 'Custom::TigerBeetleImage' })}
 
 function releaseUrl(): string {
   return \`https://github.com/tigerbeetle/tigerbeetle/releases/download/\${RELEASE}/tigerbeetle-\${ARCH}-linux.zip\`;
@@ -676,69 +673,6 @@ function replicaMetric(m: AlarmMetric, _a: AwsAlarm): string {
 }
 
 /**
- * The image the replicas run, as generated code: the AMI pinned by tigerbeetle.ami, or Amazon Linux 2023 read
- * once from its public parameter when the stack is created (a custom resource, called again only if its
- * properties change) and kept. Either way a new Amazon Linux release replaces no replica; a changed image
- * replaces them one at a time, each after the previous one is ready.
- */
-function imageSource(tb: AwsTigerBeetle, arm: boolean, region: string): string {
-  if (tb.image.kind === 'pinned') {
-    return `${jsdoc(`The image every replica runs: tigerbeetle.ami in dazzle.toml, an Amazon Linux 2023 AMI in ${region} for ${arm ? 'arm64' : 'x86_64'}. A new Amazon Linux release replaces nothing; changing this ID replaces the replicas one at a time.`)}
-const IMAGE_ID = ${str(tb.image.ami)};
-
-/** The pinned image, in this stack's region. */
-function replicaImage(stack: Stack): ec2.IMachineImage {
-  return ec2.MachineImage.genericLinux({ [stack.region]: IMAGE_ID });
-}`;
-  }
-  return `/**
- * Amazon Linux 2023's public parameter for the replicas' architecture. The Image resource reads it once, when
- * this stack is created, and the replicas keep the image it named then: a later Amazon Linux release replaces
- * nothing. To move them to another image, set tigerbeetle.ami in dazzle.toml (see the README): they are then
- * replaced one at a time.
- */
-const IMAGE_PARAMETER = ${str(imageParameter(tb.instanceType))};
-
-/** The image every replica runs: one Image resource for the stack, which resolves IMAGE_PARAMETER once. */
-function replicaImage(stack: Stack): ec2.IMachineImage {
-  let image = stack.node.tryFindChild('Image') as cr.AwsCustomResource | undefined;
-  if (!image) {
-    image = new cr.AwsCustomResource(stack, 'Image', {
-      resourceType: 'Custom::TigerBeetleImage',
-      // CloudFormation calls it on creation, and on an update only when these properties change.
-      onCreate: readImageParameter(),
-      onUpdate: readImageParameter(),
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({
-        resources: [stack.formatArn({ service: 'ssm', account: '', resource: 'parameter', resourceName: IMAGE_PARAMETER.slice(1) })],
-      }),
-      installLatestAwsSdk: false,
-    });
-    Validations.of(stack).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: "The function behind the Image resource (aws-cdk's AwsCustomResource) logs with the AWS managed basic execution policy; its own policy allows only ssm:GetParameter on IMAGE_PARAMETER.",
-    });
-  }
-  return ec2.MachineImage.genericLinux({ [stack.region]: image.getResponseField('Parameter.Value') });
-}
-
-/** ssm:GetParameter of IMAGE_PARAMETER; the image ID is the resource's physical ID. */
-function readImageParameter(): cr.AwsSdkCall {
-  return {
-    service: 'SSM',
-    action: 'GetParameter',
-    parameters: { Name: IMAGE_PARAMETER },
-    physicalResourceId: cr.PhysicalResourceId.fromResponse('Parameter.Value'),
-    outputPaths: ['Parameter.Value'],
-  };
-}`;
-}
-
-/** Amazon Linux 2023's public parameter of the image for an instance type's architecture. */
-function imageParameter(instanceType: string): string {
-  return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${isGraviton(instanceType) ? 'arm64' : 'x86_64'}`;
-}
-
-/**
  * The generated README's TigerBeetle section: which image the replicas run and how to move it, when
  * an instance counts as ready, the zones, the memory, and how the data volume grows. Empty without a cluster.
  */
@@ -747,11 +681,11 @@ export function tigerBeetleReadme(plan: DeploymentPlan): string {
   if (!tb) return '';
   const zones = availabilityZones(plan);
   const n = tb.nodes.length;
-  const lookup = `aws ssm get-parameter --region ${plan.region} --name ${imageParameter(tb.instanceType)} --query Parameter.Value --output text`;
+  const lookup = `aws ssm get-parameter --region ${plan.region} --name ${amazonLinuxParameter(tb.instanceType)} --query Parameter.Value --output text`;
   const image =
     tb.image.kind === 'pinned'
       ? `Every replica runs the image ${mdCode(tb.image.ami)} (\`tigerbeetle.ami\`).`
-      : `Every replica runs the Amazon Linux 2023 image that was the latest when this TigerBeetle stack was first deployed: the stack's \`Image\` resource reads ${mdCode(imageParameter(tb.instanceType))} once and keeps what it found (it reads it again only if that resource changes, which \`npx cdk diff\` shows).`;
+      : `Every replica runs the Amazon Linux 2023 image that was the latest when this TigerBeetle stack was first deployed: the stack's \`Image\` resource reads ${mdCode(amazonLinuxParameter(tb.instanceType))} once and keeps what it found (it reads it again only if that resource changes, which \`npx cdk diff\` shows).`;
   const placement = tb.nodes.map((r) => `replica ${r.index} in ${mdText(zones[r.az] ?? '?')}`).join(', ');
   const shared = sharedZones(n, plan.aws.network.azCount).map((z) => ` ${replicaList(z.replicas).replace(/^r/, 'R')} share a zone: losing it ${z.survives ? 'leaves a majority' : 'stops the cluster'}.`);
   const memory = TIGERBEETLE_INSTANCE_TYPES[tb.instanceType as keyof typeof TIGERBEETLE_INSTANCE_TYPES]?.memoryGib;

@@ -2,7 +2,8 @@
  * EC2 node groups (`runtime = "ec2"`), checked once the ledger cluster and the web services are
  * known: a node's fixed address must not be a TigerBeetle replica's (both take fixed hosts in the
  * private subnets), and what the Nodes stack cannot yet share with the Compute stack is refused
- * at the line that asks for it.
+ * at the line that asks for it. `[deploy.secrets]` references are the nodes' own (their instance
+ * role reads exactly those); a secret dazzle would create is the Compute stack's.
  */
 import { nodePlacements, type ServiceConfig } from '../../config/index.js';
 import { diag, quote } from '../../diagnostics/index.js';
@@ -29,11 +30,14 @@ export const nodeGroups: Pass = ({ config, draft, report }) => {
       );
     }
   }
+  const created = draft.secrets.filter((x) => x.from.kind === 'create').map((x) => x.env);
   const others = [
     ...draft.webServices.filter((w) => w.runtime === 'fargate').map((w) => `the Fargate service '${w.name}'`),
     ...(draft.worker ? ['the worker (queues, schedules, jobs or async transactions)'] : []),
     ...(draft.cache ? ['a cache'] : []),
-    ...(draft.secrets.length ? ['[deploy.secrets] or secrets the services need'] : []),
+    // [deploy.secrets] references reach the nodes (read by the instance role at service start); a secret dazzle
+    // would create for a value no setting supplies lives in the Compute stack.
+    ...(created.length ? [`secrets no setting supplies, which dazzle would create (${created.join(', ')})`] : []),
     ...(groups.length > 1 ? [`another node group ('${(groups[1] as { name: string }).name}')`] : []),
   ];
   if (others.length) {
