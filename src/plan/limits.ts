@@ -11,7 +11,7 @@ import { diag, type Diagnostic, type DiagnosticCode, type RelatedLocation, type 
 import { envName } from '../ir/index.js';
 import { causeText, partitionOf, spanOf, type Because } from '../lower/index.js';
 import { DATABASE_MASTER_USER, type AwsRequirements } from './aws.js';
-import type { DeploymentPlan, PlanResource, PlanService, PlanStack, RoleUsage, SecurityGroupUsage, StackName, StackUsage, Usage } from './model.js';
+import type { DeploymentPlan, EnvironmentFilePlan, PlanResource, PlanService, PlanStack, RoleUsage, SecurityGroupUsage, StackName, StackUsage, Usage } from './model.js';
 import { OUTPUT_BYTES, PARAMETER_BYTES, TEMPLATE_BASE_BYTES } from './size.js';
 
 /** AWS's limits (default quotas; CloudFormation's, IAM's, EC2's and ECS's documented values). */
@@ -85,11 +85,45 @@ function deployedLengths(a: AwsRequirements): Map<string, number> {
   return out;
 }
 
-/** The registered size of a service's task definition, estimated. */
+/**
+ * Past this estimated size a task definition's per-resource variables move to an environment file:
+ * half of ECS's limit, well below DZ5096's warning at 80%, so a project that grows by a few queues
+ * after the move stays far from the limit.
+ */
+export const ENVIRONMENT_FILE_AT = LIMITS.taskDefinitionBytes / 2;
+
+/**
+ * A variable that names one of the app's resources (a queue's URL, a bucket's or a bus's name): one
+ * per queue channel, storage binding, stream or event topic, so they are what grows a task
+ * definition. Past `ENVIRONMENT_FILE_AT` they are the ones an environment file carries; the
+ * connection variables (database, cache, ledger, Kafka) and every secret stay in the task definition.
+ */
+export const RESOURCE_VARIABLE = /^(?:QUEUE_[A-Z0-9_]+_URL|BUCKET_[A-Z0-9_]+|EVENT_BUS_[A-Z0-9_]+)$/;
+
+/** An environment file in the registered JSON: `{"value":"arn:aws:s3:::<bucket>/environment/<digest>.env","type":"s3"}`. */
+const ENVIRONMENT_FILE_ENTRY = 150;
+
+/** The registered size of a service's task definition, estimated (only what stays inline counts: the file's variables do not). */
 export function taskDefinitionBytes(service: PlanService, lengths: ReadonlyMap<string, number>): number {
-  let n = TASK_DEFINITION_BASE;
-  for (const v of service.variables) n += v.kind === 'value' ? VARIABLE_OVERHEAD + v.name.length + (lengths.get(v.name) ?? v.value.length) : SECRET_BYTES + v.name.length;
+  const file = new Set(service.environmentFile?.variables ?? []);
+  let n = TASK_DEFINITION_BASE + (file.size ? ENVIRONMENT_FILE_ENTRY : 0);
+  for (const v of service.variables) {
+    if (file.has(v.name)) continue;
+    n += v.kind === 'value' ? VARIABLE_OVERHEAD + v.name.length + (lengths.get(v.name) ?? v.value.length) : SECRET_BYTES + v.name.length;
+  }
   return n;
+}
+
+/**
+ * Whether a Fargate service receives its per-resource variables from an environment file: when, all
+ * inline, its task definition would pass `ENVIRONMENT_FILE_AT`. `generated`: the names dazzle
+ * generates (a configured variable never moves).
+ */
+export function environmentFileOf(service: PlanService, generated: ReadonlySet<string>, a: AwsRequirements): EnvironmentFilePlan | undefined {
+  const inlineBytes = taskDefinitionBytes(service, deployedLengths(a));
+  if (inlineBytes <= ENVIRONMENT_FILE_AT) return undefined;
+  const variables = service.variables.filter((v) => v.kind === 'value' && generated.has(v.name) && RESOURCE_VARIABLE.test(v.name)).map((v) => v.name);
+  return variables.length ? { variables, inlineBytes, threshold: ENVIRONMENT_FILE_AT } : undefined;
 }
 
 /** The Network stack's security groups and their rules (one rule per web service port between the load balancer and the services). */
@@ -153,8 +187,8 @@ function drivers(resources: readonly PlanResource[], weigh: (r: PlanResource) =>
 }
 
 const pct = (u: Usage) => Math.round((100 * u.used) / u.limit);
-/** `12,345` (without Intl: a plan checks thousands of numbers). */
-const num = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** `12,345` (without Intl: a plan checks thousands of numbers, and its text is the same in every locale). */
+export const num = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** Warning at 80%, error at 100%: the code, or undefined below both. */
 function level(u: Usage, warn: DiagnosticCode, error: DiagnosticCode): DiagnosticCode | undefined {
@@ -269,6 +303,16 @@ function securityGroupChecks(stack: PlanStack, config: ResolvedConfig, plan: Dep
   return out;
 }
 
+/** How many of the variables are queue URLs, bucket names, bus names and other variables, the most numerous first. */
+export function variableKinds(names: readonly string[]): [string, number][] {
+  const kinds = new Map<string, number>();
+  for (const name of names) {
+    const k = /^QUEUE_.*_URL$/.test(name) ? 'queue URLs' : name.startsWith('BUCKET_') ? 'bucket names' : name.startsWith('EVENT_BUS_') ? 'bus names' : 'other variables';
+    kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  }
+  return [...kinds].sort((x, y) => y[1] - x[1]);
+}
+
 /**
  * Task definitions near or past ECS's limit. Services that receive the same variables would all be
  * reported alike: one diagnostic per code and size names them together.
@@ -291,12 +335,7 @@ function taskDefinitionChecks(config: ResolvedConfig, plan: DeploymentPlan, all:
   }
   const out: Diagnostic[] = [];
   for (const { code, bytes, who, variables } of groups.values()) {
-    const kinds = new Map<string, number>();
-    for (const v of variables) {
-      const k = /^QUEUE_.*_URL$/.test(v.name) ? 'queue URLs' : v.name.startsWith('BUCKET_') ? 'bucket names' : v.name.startsWith('EVENT_BUS_') ? 'bus names' : 'other variables';
-      kinds.set(k, (kinds.get(k) ?? 0) + 1);
-    }
-    const ranked = [...kinds].sort((x, y) => y[1] - x[1]);
+    const ranked = variableKinds(variables.map((v) => v.name));
     const what = ranked.map(([k, n]) => `${n} ${k}`).join(', ');
     // Located at the constructs behind the most numerous variables: queue channels, storage bindings, or streams and topics.
     const top = ranked[0]?.[0];
