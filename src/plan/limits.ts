@@ -9,7 +9,7 @@
 import type { ResolvedConfig } from '../config/index.js';
 import { diag, type Diagnostic, type DiagnosticCode, type RelatedLocation, type Span } from '../diagnostics/index.js';
 import { envName } from '../ir/index.js';
-import { causeText, partitionOf, spanOf, type Because } from '../lower/index.js';
+import { causeText, configKey, partitionOf, spanOf, type Because } from '../lower/index.js';
 import { DATABASE_MASTER_USER, type AwsRequirements } from './aws.js';
 import type { DeploymentPlan, EnvironmentFilePlan, PlanResource, PlanService, PlanStack, RoleUsage, SecurityGroupUsage, StackName, StackUsage, Usage } from './model.js';
 import { OUTPUT_BYTES, PARAMETER_BYTES, TEMPLATE_BASE_BYTES } from './size.js';
@@ -318,7 +318,7 @@ export function variableKinds(names: readonly string[]): [string, number][] {
  * reported alike: one diagnostic per code and size names them together.
  */
 function taskDefinitionChecks(config: ResolvedConfig, plan: DeploymentPlan, all: readonly PlanResource[]): Diagnostic[] {
-  const groups = new Map<string, { code: DiagnosticCode; bytes: Usage; who: string[]; variables: readonly PlanService['variables'][number][] }>();
+  const groups = new Map<string, { code: DiagnosticCode; bytes: Usage; who: string[]; service: string | undefined; variables: readonly PlanService['variables'][number][]; inFile: number }>();
   for (const stack of plan.stacks) {
     for (const t of stack.usage.taskDefinitions) {
       const code = level(t.bytes, 'DZ5096', 'DZ5097');
@@ -327,14 +327,16 @@ function taskDefinitionChecks(config: ResolvedConfig, plan: DeploymentPlan, all:
       const p = plan.services.find((s) => s.name === service?.name && (s.role === 'worker') === (service?.role === 'worker'));
       // Services whose task definitions differ by a few bytes (web and worker set DAZZLE_PROCESS) are one report.
       const key = `${code} ${Math.round(t.bytes.used / 1000)}`;
-      const g = groups.get(key) ?? { code, bytes: t.bytes, who: [], variables: p?.variables ?? [] };
+      // What stays inline: an environment file's variables are not in the task definition.
+      const file = new Set(p?.environmentFile?.variables ?? []);
+      const g = groups.get(key) ?? { code, bytes: t.bytes, who: [], service: p?.name, variables: (p?.variables ?? []).filter((v) => !file.has(v.name)), inFile: file.size };
       if (t.bytes.used > g.bytes.used) g.bytes = t.bytes;
       g.who.push(service ? (service.role === 'worker' ? 'the worker' : `service ${service.name}`) : t.id);
       groups.set(key, g);
     }
   }
   const out: Diagnostic[] = [];
-  for (const { code, bytes, who, variables } of groups.values()) {
+  for (const { code, bytes, who, service, variables, inFile } of groups.values()) {
     const ranked = variableKinds(variables.map((v) => v.name));
     const what = ranked.map(([k, n]) => `${n} ${k}`).join(', ');
     // Located at the constructs behind the most numerous variables: queue channels, storage bindings, or streams and topics.
@@ -342,11 +344,18 @@ function taskDefinitionChecks(config: ResolvedConfig, plan: DeploymentPlan, all:
     const prefix = top === 'queue URLs' ? 'Queue' : top === 'bucket names' ? 'Bucket' : top === 'bus names' ? 'Bus' : undefined;
     const type = top === 'queue URLs' ? 'AWS::SQS::Queue' : top === 'bucket names' ? 'AWS::S3::Bucket' : undefined;
     const resources = prefix ? all.filter((r) => r.id.startsWith(prefix) && (type === undefined || r.type === type) && r.type !== 'AWS::CloudWatch::Alarm') : [];
+    // Otherwise at the variables dazzle.toml sets ([deploy.compute.env], the service's env), the rest of what stays inline.
+    const own = service !== undefined ? config.deploy.services[service]?.env : undefined;
+    const configured = prefix ? [] : variables.flatMap((v) => (own && v.name in own && config.sources[`services.${service}.env.${v.name}`] ? [configKey(config, `services.${service}.env.${v.name}`)] : v.name in config.deploy.compute.env ? [configKey(config, `compute.env.${v.name}`)] : []));
     const whom = who.length === 1 ? `the task definition of ${who[0]}` : `the task definitions of ${who.length} services (${who.slice(0, 4).join(', ')}${who.length > 4 ? ', …' : ''})`;
     out.push(
-      diag(code, `${whom} would be about ${num(bytes.used)} bytes${who.length === 1 ? '' : ' each'}, ${pct(bytes)}% of ECS's limit of ${num(bytes.limit)}: a container receives ${what}`, {
-        ...located(config, resources.slice(0, 4).map((r) => r.because[0])),
-        hint: 'every queue channel, storage binding, stream channel and event topic gives each service a variable; ECS refuses a task definition over 64 KiB, so fewer of them (or shorter names) keep it within the limit',
+      diag(code, `${whom} would be about ${num(bytes.used)} bytes${who.length === 1 ? '' : ' each'}, ${pct(bytes)}% of ECS's limit of ${num(bytes.limit)}: a container receives ${what}${inFile ? ` inline, and ${inFile} from its environment file` : ''}`, {
+        ...located(config, [...resources.slice(0, 4).map((r) => r.because[0]), ...configured.slice(0, 4)]),
+        // A configured value is shown in no code frame: it may be what the app treats as sensitive.
+        ...(configured.length ? { sensitive: true } : {}),
+        hint: inFile
+          ? "queue URLs, bucket and bus names are already in an environment file; what stays in the task definition (the variables dazzle.toml sets, email senders, secrets) passes ECS's 64 KiB: fewer or shorter ones keep it within the limit"
+          : "every queue channel, storage binding, stream channel and event topic gives each service a variable (past half of ECS's 64 KiB they move to an environment file on their own); what stays in the task definition (the variables dazzle.toml sets, email senders, secrets) must fit: fewer or shorter ones keep it within the limit",
       }),
     );
   }
