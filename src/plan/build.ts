@@ -722,7 +722,8 @@ function environmentFileResource(c: Ctx, services: readonly PlanService[]): Draf
         ['variables', names.length],
         ['task definition inline', `about ${num(first.inlineBytes)} bytes (more than ${num(first.threshold)})`],
       ],
-      because: [],
+      // The constructs that give the variables (finish caps the list).
+      because: [...c.req.queues.flatMap((q) => q.because), ...c.req.objectStores.flatMap((o) => o.because), ...c.req.eventBuses.flatMap((b) => b.because)],
       cost: null,
       cloudformation: cfn({ 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1, 'Custom::EnvironmentFile': 1, 'AWS::Lambda::Function': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1 }),
       extraBytes: names.reduce((n, name) => n + EXTRA_BYTES.environmentFileLine + name.length + value(name), 0),
