@@ -39,7 +39,7 @@ import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, PRICE_TABLE_DATE, pricesF
 import { EXTRA_BYTES, PARAMETER_BYTES, PARAMETER_ID_CHARS, QUEUE_URL_SUB, resourceBytes, TEMPLATE_BASE_BYTES } from './size.js';
 import { envName } from '../ir/index.js';
 import { familyStacks, placeUnits, type Load, type Placement, type Unit } from './shards.js';
-import { LIMITS, stackUsage } from './limits.js';
+import { environmentFileOf, LIMITS, num, stackUsage, variableKinds } from './limits.js';
 import { IMAGE_TAG_CONTEXT, KEPT_IMAGES } from './images.js';
 import { frontendResources } from './frontend.js';
 import { computeStackNeeded, nodeStackResources, nodeVariables } from './nodes.js';
@@ -696,7 +696,39 @@ function valueBytes(a: AwsRequirements): Map<string, number> {
 /** Bytes a container definition adds to its task definition's template entry: each variable and secret. */
 function containerBytes(service: PlanService | undefined, values: ReadonlyMap<string, number>): number {
   const vars = service?.variables ?? [];
-  return vars.reduce((n, v) => n + (v.kind === 'value' ? EXTRA_BYTES.variable + v.name.length + (values.get(v.name) ?? v.value.length) : EXTRA_BYTES.secret), 0);
+  const file = new Set(service?.environmentFile?.variables ?? []);
+  // The file's variables are in the stack's EnvironmentFile resource (environmentFileResource), not here.
+  return (file.size ? EXTRA_BYTES.environmentFile : 0) + vars.reduce((n, v) => n + (file.has(v.name) ? 0 : v.kind === 'value' ? EXTRA_BYTES.variable + v.name.length + (values.get(v.name) ?? v.value.length) : EXTRA_BYTES.secret), 0);
+}
+
+/**
+ * A Compute stack's environment file, when one of its services takes its per-resource variables
+ * from one: the private bucket, the custom resource that writes the object when the stack deploys
+ * (its function, role and policy), and the file's body in the template (each variable once: the
+ * stack's services receive the same ones).
+ */
+function environmentFileResource(c: Ctx, services: readonly PlanService[]): Draft[] {
+  const files = services.flatMap((s) => (s.environmentFile ? [s.environmentFile] : []));
+  const first = files[0];
+  if (!first) return [];
+  const names = [...new Set(files.flatMap((f) => f.variables))].sort();
+  const value = (name: string) => c.values.get(name) ?? 0;
+  return [
+    {
+      id: 'EnvironmentFile',
+      type: 'Custom::EnvironmentFile',
+      title: "the services' queue URLs, bucket and bus names, as an environment file in a private bucket: inline they would make a task definition too large",
+      params: [
+        ['variables', names.length],
+        ['task definition inline', `about ${num(first.inlineBytes)} bytes (more than ${num(first.threshold)})`],
+      ],
+      // The constructs that give the variables (finish caps the list).
+      because: [...c.req.queues.flatMap((q) => q.because), ...c.req.objectStores.flatMap((o) => o.because), ...c.req.eventBuses.flatMap((b) => b.because)],
+      cost: null,
+      cloudformation: cfn({ 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1, 'Custom::EnvironmentFile': 1, 'AWS::Lambda::Function': 1, 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1 }),
+      extraBytes: names.reduce((n, name) => n + EXTRA_BYTES.environmentFileLine + name.length + value(name), 0),
+    },
+  ];
 }
 
 /** A task role: the role, and its policy when it has statements (each resource it names grows it). */
@@ -936,11 +968,14 @@ function planServices(req: InfraRequirements, config: ResolvedConfig, aws: AwsRe
   return aws.services.map((s) => {
     const group = s.runtime === 'ec2' ? aws.nodeGroups.find((g) => g.service === s.name) : undefined;
     const vars = variables(s.settings.env, s.role);
-    return {
+    const service: PlanService = {
       name: s.name,
       role: s.role === 'worker' ? 'worker' : s.runtime === 'ec2' ? 'nodes' : 'web',
       variables: group ? [...vars, ...nodeVariables(group)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : vars,
     };
+    // A Fargate task definition too large with every queue URL, bucket and bus name inline takes them from a file.
+    const file = s.runtime === 'fargate' ? environmentFileOf(service, generatedFor(s.role).names, aws) : undefined;
+    return file ? { ...service, environmentFile: file } : service;
   });
 }
 
@@ -991,7 +1026,10 @@ function layout(c: Ctx): Layout {
     const svc = byName.get(w.name) as AwsService;
     // An EC2 node group is no unit of a Compute stack: the Nodes stack makes it (nodesResources).
     if (svc.runtime !== 'fargate') continue;
-    unit(unitKey.service(w.name), 'Compute', webServiceResources(c, w, svc, true, idx.byService.get(svc.id) ?? []));
+    // A stack whose services take their variables from a file has one file (environmentFileResource).
+    const planService = c.services.find((p) => p.name === w.name && p.role === 'web');
+    const file = planService?.environmentFile ? { kind: 'environment-file', load: loadOf(environmentFileResource(c, [planService])) } : undefined;
+    unit(unitKey.service(w.name), 'Compute', webServiceResources(c, w, svc, true, idx.byService.get(svc.id) ?? []), file);
   }
   const worker = aws.services.find((s) => s.role === 'worker');
   const fixed: Record<ShardedStackName, readonly Draft[]> = {
@@ -1066,7 +1104,9 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig, option
     const l = loadOf(drafted.fixed[family]);
     // The first Compute stack publishes the cluster, the listener, the log group… once there are further ones: room for them.
     const published = family === 'Compute' ? 3 + (draft.cache ? 1 : 0) + draft.secrets.filter((x) => x.from.kind === 'create').length : 0;
-    return { resources: l.resources + published, bytes: l.bytes + stackOverheadBytes(stackReads(draft, family).length) + resourceBytes({ 'AWS::SSM::Parameter': published }) };
+    // The worker's environment file, when it has one, is the first Compute stack's.
+    const file = loadOf(family === 'Compute' ? environmentFileResource(draftCtx, draftCtx.services.filter((p) => p.role === 'worker')) : []);
+    return { resources: l.resources + published + file.resources, bytes: l.bytes + file.bytes + stackOverheadBytes(stackReads(draft, family).length) + resourceBytes({ 'AWS::SSM::Parameter': published }) };
   };
   const placement = placeUnits(drafted.units, { Messaging: fixedLoad('Messaging'), Data: fixedLoad('Data'), Compute: fixedLoad('Compute') }, { resources: LIMITS.resources, bytes: LIMITS.templateBytes }, options.previous);
 
@@ -1125,7 +1165,8 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig, option
       return w && svc ? webServiceResources(c, w, svc, svc !== defaultService, idx.byService.get(svc.id) ?? []) : [];
     });
     const [cluster, ...rest] = own;
-    return alarmsLast(stack, [...(cluster ? [cluster] : []), ...web, ...rest]);
+    const runs = c.services.filter((p) => (p.role === 'web' && webByName.get(p.name)?.stack === stack && webByName.get(p.name)?.runtime === 'fargate') || (p.role === 'worker' && stack === family));
+    return alarmsLast(stack, [...(cluster ? [cluster] : []), ...web, ...rest, ...environmentFileResource(c, runs)]);
   };
   const families = (family: ShardedStackName) => familyStacks(placement, family);
   for (const stack of families('Data')) add(stack, stack === 'Data' ? [...(aws.database ? (['Network'] as StackName[]) : []), 'Observability'] : ['Observability'], familyDrafts('Data', stack));
@@ -1156,6 +1197,15 @@ export function buildPlan(req: InfraRequirements, config: ResolvedConfig, option
   for (const family of ['Messaging', 'Data', 'Compute'] as const) {
     const split = present(family);
     if (split.length > 1) notes.push(`${family} is split into ${split.join(', ')}: one stack would pass 80% of CloudFormation's limits. A ${family === 'Messaging' ? 'queue, schedule, bus or email identity' : family === 'Data' ? 'bucket' : 'web service'} stays in the stack it was first placed in (.dazzle-infra-version.json records it), so adding one never moves another.`);
+  }
+  const byFile = services.filter((s) => s.environmentFile);
+  const file = byFile[0]?.environmentFile;
+  if (file) {
+    const who = byFile.map((s) => (s.role === 'worker' ? 'the worker' : `service ${s.name}`));
+    const largest = Math.max(...byFile.map((s) => s.environmentFile?.inlineBytes ?? 0));
+    notes.push(
+      `${who.length === 1 ? who[0] : `${who.length} services (${who.slice(0, 4).join(', ')}${who.length > 4 ? ', …' : ''})`} receive${who.length === 1 ? 's' : ''} their ${variableKinds(file.variables).map(([k, n]) => `${n} ${k}`).join(', ')} from an environment file, under the same names: inline they would make a task definition of about ${num(largest)} bytes, more than ${num(file.threshold)} (half of ECS's limit of ${num(LIMITS.taskDefinitionBytes)}). Each Compute stack writes its file to a private bucket of its own when it deploys; a changed file has a new key, so the tasks roll to it.`,
+    );
   }
   const byPrefix = new Map<string, string[]>();
   for (const s of aws.services) {

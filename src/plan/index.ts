@@ -1,6 +1,6 @@
 export { lowerToAws, subnetLayout, tigerBeetleAddress, type AwsRequirements, type AwsService, type AwsTigerBeetle } from './aws.js';
 export { buildPlan, hasGrants, bucketStacks, creationIdOf, computeParameters, furtherComputeStacks, webPorts, BECAUSE_SHOWN, type BuildOptions } from './build.js';
-export { checkLimits, LIMITS, WARN_AT, taskDefinitionBytes } from './limits.js';
+export { checkLimits, ENVIRONMENT_FILE_AT, LIMITS, num, RESOURCE_VARIABLE, WARN_AT, taskDefinitionBytes } from './limits.js';
 export { FILL, placeUnits, recordedStack, type Placement, type Unit } from './shards.js';
 export { ACTIONS, CDK_INLINE_THRESHOLD, PREFIX_AT, taskRolePolicy, type Naming, type PolicyStatementPlan, type TaskRolePolicy } from './policies.js';
 export { resourceBytes } from './size.js';

@@ -9,9 +9,9 @@
 import type { ResolvedConfig } from '../config/index.js';
 import { diag, type Diagnostic, type DiagnosticCode, type RelatedLocation, type Span } from '../diagnostics/index.js';
 import { envName } from '../ir/index.js';
-import { causeText, partitionOf, spanOf, type Because } from '../lower/index.js';
+import { causeText, configKey, partitionOf, spanOf, type Because } from '../lower/index.js';
 import { DATABASE_MASTER_USER, type AwsRequirements } from './aws.js';
-import type { DeploymentPlan, PlanResource, PlanService, PlanStack, RoleUsage, SecurityGroupUsage, StackName, StackUsage, Usage } from './model.js';
+import type { DeploymentPlan, EnvironmentFilePlan, PlanResource, PlanService, PlanStack, RoleUsage, SecurityGroupUsage, StackName, StackUsage, Usage } from './model.js';
 import { OUTPUT_BYTES, PARAMETER_BYTES, TEMPLATE_BASE_BYTES } from './size.js';
 
 /** AWS's limits (default quotas; CloudFormation's, IAM's, EC2's and ECS's documented values). */
@@ -84,11 +84,45 @@ function deployedLengths(a: AwsRequirements): Map<string, number> {
   return out;
 }
 
-/** The registered size of a service's task definition, estimated. */
+/**
+ * Past this estimated size a task definition's per-resource variables move to an environment file:
+ * half of ECS's limit, well below DZ5096's warning at 80%, so a project that grows by a few queues
+ * after the move stays far from the limit.
+ */
+export const ENVIRONMENT_FILE_AT = LIMITS.taskDefinitionBytes / 2;
+
+/**
+ * A variable that names one of the app's resources (a queue's URL, a bucket's or a bus's name): one
+ * per queue channel, storage binding, stream or event topic, so they are what grows a task
+ * definition. Past `ENVIRONMENT_FILE_AT` they are the ones an environment file carries; the
+ * connection variables (database, cache, ledger, Kafka) and every secret stay in the task definition.
+ */
+export const RESOURCE_VARIABLE = /^(?:QUEUE_[A-Z0-9_]+_URL|BUCKET_[A-Z0-9_]+|EVENT_BUS_[A-Z0-9_]+)$/;
+
+/** An environment file in the registered JSON: `{"value":"arn:aws:s3:::<bucket>/environment/<digest>.env","type":"s3"}`. */
+const ENVIRONMENT_FILE_ENTRY = 150;
+
+/** The registered size of a service's task definition, estimated (only what stays inline counts: the file's variables do not). */
 export function taskDefinitionBytes(service: PlanService, lengths: ReadonlyMap<string, number>): number {
-  let n = TASK_DEFINITION_BASE;
-  for (const v of service.variables) n += v.kind === 'value' ? VARIABLE_OVERHEAD + v.name.length + (lengths.get(v.name) ?? v.value.length) : SECRET_BYTES + v.name.length;
+  const file = new Set(service.environmentFile?.variables ?? []);
+  let n = TASK_DEFINITION_BASE + (file.size ? ENVIRONMENT_FILE_ENTRY : 0);
+  for (const v of service.variables) {
+    if (file.has(v.name)) continue;
+    n += v.kind === 'value' ? VARIABLE_OVERHEAD + v.name.length + (lengths.get(v.name) ?? v.value.length) : SECRET_BYTES + v.name.length;
+  }
   return n;
+}
+
+/**
+ * Whether a Fargate service receives its per-resource variables from an environment file: when, all
+ * inline, its task definition would pass `ENVIRONMENT_FILE_AT`. `generated`: the names dazzle
+ * generates (a configured variable never moves).
+ */
+export function environmentFileOf(service: PlanService, generated: ReadonlySet<string>, a: AwsRequirements): EnvironmentFilePlan | undefined {
+  const inlineBytes = taskDefinitionBytes(service, deployedLengths(a));
+  if (inlineBytes <= ENVIRONMENT_FILE_AT) return undefined;
+  const variables = service.variables.filter((v) => v.kind === 'value' && generated.has(v.name) && RESOURCE_VARIABLE.test(v.name)).map((v) => v.name);
+  return variables.length ? { variables, inlineBytes, threshold: ENVIRONMENT_FILE_AT } : undefined;
 }
 
 /** The Network stack's security groups and their rules (one rule per web service port between the load balancer and the services). */
@@ -152,8 +186,8 @@ function drivers(resources: readonly PlanResource[], weigh: (r: PlanResource) =>
 }
 
 const pct = (u: Usage) => Math.round((100 * u.used) / u.limit);
-/** `12,345` (without Intl: a plan checks thousands of numbers). */
-const num = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/** `12,345` (without Intl: a plan checks thousands of numbers, and its text is the same in every locale). */
+export const num = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** Warning at 80%, error at 100%: the code, or undefined below both. */
 function level(u: Usage, warn: DiagnosticCode, error: DiagnosticCode): DiagnosticCode | undefined {
@@ -268,12 +302,22 @@ function securityGroupChecks(stack: PlanStack, config: ResolvedConfig, plan: Dep
   return out;
 }
 
+/** How many of the variables are queue URLs, bucket names, bus names and other variables, the most numerous first. */
+export function variableKinds(names: readonly string[]): [string, number][] {
+  const kinds = new Map<string, number>();
+  for (const name of names) {
+    const k = /^QUEUE_.*_URL$/.test(name) ? 'queue URLs' : name.startsWith('BUCKET_') ? 'bucket names' : name.startsWith('EVENT_BUS_') ? 'bus names' : 'other variables';
+    kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  }
+  return [...kinds].sort((x, y) => y[1] - x[1]);
+}
+
 /**
  * Task definitions near or past ECS's limit. Services that receive the same variables would all be
  * reported alike: one diagnostic per code and size names them together.
  */
 function taskDefinitionChecks(config: ResolvedConfig, plan: DeploymentPlan, all: readonly PlanResource[]): Diagnostic[] {
-  const groups = new Map<string, { code: DiagnosticCode; bytes: Usage; who: string[]; variables: readonly PlanService['variables'][number][] }>();
+  const groups = new Map<string, { code: DiagnosticCode; bytes: Usage; who: string[]; service: string | undefined; variables: readonly PlanService['variables'][number][]; inFile: number }>();
   for (const stack of plan.stacks) {
     for (const t of stack.usage.taskDefinitions) {
       const code = level(t.bytes, 'DZ5096', 'DZ5097');
@@ -282,31 +326,35 @@ function taskDefinitionChecks(config: ResolvedConfig, plan: DeploymentPlan, all:
       const p = plan.services.find((s) => s.name === service?.name && (s.role === 'worker') === (service?.role === 'worker'));
       // Services whose task definitions differ by a few bytes (web and worker set DAZZLE_PROCESS) are one report.
       const key = `${code} ${Math.round(t.bytes.used / 1000)}`;
-      const g = groups.get(key) ?? { code, bytes: t.bytes, who: [], variables: p?.variables ?? [] };
+      // What stays inline: an environment file's variables are not in the task definition.
+      const file = new Set(p?.environmentFile?.variables ?? []);
+      const g = groups.get(key) ?? { code, bytes: t.bytes, who: [], service: p?.name, variables: (p?.variables ?? []).filter((v) => !file.has(v.name)), inFile: file.size };
       if (t.bytes.used > g.bytes.used) g.bytes = t.bytes;
       g.who.push(service ? (service.role === 'worker' ? 'the worker' : `service ${service.name}`) : t.id);
       groups.set(key, g);
     }
   }
   const out: Diagnostic[] = [];
-  for (const { code, bytes, who, variables } of groups.values()) {
-    const kinds = new Map<string, number>();
-    for (const v of variables) {
-      const k = /^QUEUE_.*_URL$/.test(v.name) ? 'queue URLs' : v.name.startsWith('BUCKET_') ? 'bucket names' : v.name.startsWith('EVENT_BUS_') ? 'bus names' : 'other variables';
-      kinds.set(k, (kinds.get(k) ?? 0) + 1);
-    }
-    const ranked = [...kinds].sort((x, y) => y[1] - x[1]);
+  for (const { code, bytes, who, service, variables, inFile } of groups.values()) {
+    const ranked = variableKinds(variables.map((v) => v.name));
     const what = ranked.map(([k, n]) => `${n} ${k}`).join(', ');
     // Located at the constructs behind the most numerous variables: queue channels, storage bindings, or streams and topics.
     const top = ranked[0]?.[0];
     const prefix = top === 'queue URLs' ? 'Queue' : top === 'bucket names' ? 'Bucket' : top === 'bus names' ? 'Bus' : undefined;
     const type = top === 'queue URLs' ? 'AWS::SQS::Queue' : top === 'bucket names' ? 'AWS::S3::Bucket' : undefined;
     const resources = prefix ? all.filter((r) => r.id.startsWith(prefix) && (type === undefined || r.type === type) && r.type !== 'AWS::CloudWatch::Alarm') : [];
+    // Otherwise at the variables dazzle.toml sets ([deploy.compute.env], the service's env), the rest of what stays inline.
+    const own = service !== undefined ? config.deploy.services[service]?.env : undefined;
+    const configured = prefix ? [] : variables.flatMap((v) => (own && v.name in own && config.sources[`services.${service}.env.${v.name}`] ? [configKey(config, `services.${service}.env.${v.name}`)] : v.name in config.deploy.compute.env ? [configKey(config, `compute.env.${v.name}`)] : []));
     const whom = who.length === 1 ? `the task definition of ${who[0]}` : `the task definitions of ${who.length} services (${who.slice(0, 4).join(', ')}${who.length > 4 ? ', …' : ''})`;
     out.push(
-      diag(code, `${whom} would be about ${num(bytes.used)} bytes${who.length === 1 ? '' : ' each'}, ${pct(bytes)}% of ECS's limit of ${num(bytes.limit)}: a container receives ${what}`, {
-        ...located(config, resources.slice(0, 4).map((r) => r.because[0])),
-        hint: 'every queue channel, storage binding, stream channel and event topic gives each service a variable; ECS refuses a task definition over 64 KiB, so fewer of them (or shorter names) keep it within the limit',
+      diag(code, `${whom} would be about ${num(bytes.used)} bytes${who.length === 1 ? '' : ' each'}, ${pct(bytes)}% of ECS's limit of ${num(bytes.limit)}: a container receives ${what}${inFile ? ` inline, and ${inFile} from its environment file` : ''}`, {
+        ...located(config, [...resources.slice(0, 4).map((r) => r.because[0]), ...configured.slice(0, 4)]),
+        // A configured value is shown in no code frame: it may be what the app treats as sensitive.
+        ...(configured.length ? { sensitive: true } : {}),
+        hint: inFile
+          ? "queue URLs, bucket and bus names are already in an environment file; what stays in the task definition (the variables dazzle.toml sets, email senders, secrets) passes ECS's 64 KiB: fewer or shorter ones keep it within the limit"
+          : "every queue channel, storage binding, stream channel and event topic gives each service a variable (past half of ECS's 64 KiB they move to an environment file on their own); what stays in the task definition (the variables dazzle.toml sets, email senders, secrets) must fit: fewer or shorter ones keep it within the limit",
       }),
     );
   }

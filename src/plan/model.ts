@@ -134,6 +134,23 @@ export interface PlanService {
   readonly name: string;
   readonly role: 'web' | 'worker' | 'nodes';
   readonly variables: readonly ServiceVariable[];
+  /**
+   * Present when the service's per-resource variables (queue URLs, bucket and bus names) would make
+   * its task definition larger than `ENVIRONMENT_FILE_AT`: they reach the container from an
+   * environment file (an S3 object its Compute stack writes) instead of its `environment`, under
+   * the same names. Absent: every variable is in the task definition.
+   */
+  readonly environmentFile?: EnvironmentFilePlan;
+}
+
+/** The variables a service receives from its Compute stack's environment file, and why. */
+export interface EnvironmentFilePlan {
+  /** The variables in the file (sorted); the others stay in the task definition. */
+  readonly variables: readonly string[];
+  /** The task definition's estimated size had they stayed inline (bytes). */
+  readonly inlineBytes: number;
+  /** The size past which they move (bytes). */
+  readonly threshold: number;
 }
 
 export interface DeploymentPlan {

@@ -85,6 +85,7 @@ const BYTES: Readonly<Record<string, number>> = {
   'AWS::SecretsManager::SecretTargetAttachment': 390,
   'AWS::ServiceDiscovery::PrivateDnsNamespace': 475,
   'AWS::ServiceDiscovery::Service': 945,
+  'Custom::EnvironmentFile': 1500,
   'Custom::KafkaBootstrapBrokers': 1385,
   'Custom::S3AutoDeleteObjects': 590,
   'Custom::TigerBeetleImage': 1005,
@@ -110,6 +111,10 @@ export const EXTRA_BYTES = {
   reference: 110,
   /** A value joined from parts (the database URL, the cache URL). */
   joined: 330,
+  /** A container's environment file: its entry in the task definition, and the execution role's statements that read it. */
+  environmentFile: 900,
+  /** One variable in a Compute stack's environment file, besides its name and its value as the template writes it. */
+  environmentFileLine: 20,
   /** One secret of a container. */
   secret: 220,
   /** One resource named in an IAM policy statement. */

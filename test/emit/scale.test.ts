@@ -1,10 +1,12 @@
 /**
- * Issue 11's acceptance at scale: a project with 300 queue channels and 10 web services
- * (bench/project.mjs; each service's container receives every queue's URL, so Compute splits too) plans,
- * generates and synthesizes within every limit (cdk-nag on, template validation off, one
- * synthesis), the plan's numbers are the templates', and adding one more queue (whose name sorts
- * first) changes the deployment only by additions: no existing queue moves, is replaced or is
- * removed (`deploy diff`'s own comparison of the two syntheses).
+ * Issue 11's acceptance at scale: a project with 300 queue channels and 25 web services
+ * (bench/project.mjs; each service's container receives every queue's URL, from an environment
+ * file, and the services fill a second Compute stack, which writes its own) plans, generates and
+ * synthesizes within every limit (cdk-nag on, template validation off, one synthesis), the plan's
+ * numbers are the templates', and adding one more queue (whose name sorts first) changes the
+ * deployment only by additions: no existing queue moves, is replaced or is removed (`deploy
+ * diff`'s own comparison of the two syntheses); each Compute stack writes a new environment file
+ * (a new key: the tasks roll to it) and deletes the old one once the deployment is complete.
  */
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,7 @@ import { REPO } from '../helpers.js';
 import { usageProblems } from './usage.js';
 
 const QUEUES = 300;
-const SERVICES = 10;
+const SERVICES = 25;
 let before: Synthesized;
 let after: { templates: Map<string, Template>; version: VersionRecord; prepared: ReturnType<typeof generateApp> };
 
@@ -47,6 +49,17 @@ describe(`a project with ${QUEUES} queues and ${SERVICES} web services`, () => {
     // A further Compute stack runs its services in the first one's cluster, and owns their alarms.
     expect(plan.stacks.map((s) => s.name).filter((s) => s.startsWith('Compute'))).toEqual(['Compute', 'Compute2']);
     expect(plan.aws.services.filter((s) => s.stack === 'Compute2').length).toBeGreaterThan(0);
+    // Every service takes the queue URLs from its Compute stack's environment file; each stack writes its own.
+    expect(plan.services.filter((s) => !s.environmentFile)).toEqual([]);
+    for (const stack of ['Compute', 'Compute2'] as const) {
+      const t = before.json.get(stack) as Record<string, any>;
+      const resources = Object.values(t.Resources as Record<string, { Type: string; Properties: Record<string, any> }>);
+      expect(resources.filter((r) => r.Type === 'Custom::EnvironmentFile'), stack).toHaveLength(1);
+      for (const td of resources.filter((r) => r.Type === 'AWS::ECS::TaskDefinition')) {
+        expect(td.Properties.ContainerDefinitions[0].EnvironmentFiles, stack).toHaveLength(1);
+        expect(td.Properties.ContainerDefinitions[0].Environment.filter((e: { Name: string }) => e.Name.startsWith('QUEUE_')), stack).toEqual([]);
+      }
+    }
     expect(before.prepared.diagnostics.filter((d) => d.severity !== 'note' && d.code.startsWith('DZ509'))).toEqual([]);
     expect(before.findings).toEqual([]);
     const ids = new Map(before.prepared.app.stacks.map((s) => [s.name, s.id]));
@@ -76,13 +89,21 @@ describe(`a project with ${QUEUES} queues and ${SERVICES} web services`, () => {
       baselineInfo: { kind: 'output', label: 'infra' },
       current: { templates: after.templates, version: after.version, plan: after.prepared.plan },
     });
-    const changes = report.stacks.flatMap((s) => s.resources);
+    const all = report.stacks.flatMap((s) => s.resources);
+    // Each Compute stack writes its environment file, with the new queue's URL, under a new key (its writer and the writer's
+    // policy are new resources), before the task definitions that name it; the old file goes once the deployment is complete.
+    const stackName = (id: string) => id.slice(id.lastIndexOf('-') + 1);
+    const isFile = (c: (typeof all)[number]) => stackName(c.stack).startsWith('Compute') && (c.type === 'Custom::EnvironmentFile' || (c.type === 'AWS::IAM::Policy' && c.logicalId.startsWith('EnvironmentFile')));
+    for (const action of ['add', 'remove'] as const) {
+      expect(all.filter((c) => isFile(c) && c.action === action).map((c) => `${stackName(c.stack)} ${c.type}`).sort(), action).toEqual(['Compute AWS::IAM::Policy', 'Compute Custom::EnvironmentFile', 'Compute2 AWS::IAM::Policy', 'Compute2 Custom::EnvironmentFile']);
+    }
+    const changes = all.filter((c) => !isFile(c));
     // Added: the new queue, its dead letters, their policies and its two alarms, all in one Messaging stack.
     const added = changes.filter((c) => c.action === 'add');
     expect(added.map((c) => c.type).sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Alarm', 'AWS::SQS::Queue', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'AWS::SQS::QueuePolicy']);
     expect(new Set(added.map((c) => c.stack)).size).toBe(1);
     expect(report.summary.stacks.added + report.summary.stacks.removed).toBe(0);
-    // Nothing removed; nothing replaced but the task definitions, which register a revision with the new queue's URL.
+    // Nothing else removed; nothing replaced but the task definitions, which register a revision that names the new file.
     expect(changes.filter((c) => c.action === 'remove' || c.action === 'orphan')).toEqual([]);
     expect(changes.filter((c) => (c.action === 'replace' || c.action === 'may-replace') && c.type !== 'AWS::ECS::TaskDefinition').map((c) => `${c.stack}/${c.logicalId} ${c.type}`)).toEqual([]);
     expect(report.summary.impacts['destroys-data'] + report.summary.impacts['data-kept'] + report.summary.impacts['breaks-deploy']).toBe(0);

@@ -128,6 +128,14 @@ export function usageProblems(plan: DeploymentPlan, json: ReadonlyMap<StackName,
       const env = ((container.Environment ?? []) as Json[]).map((e) => ({ name: String(e.Name), value: String(evaluate(e.Value, stackId, place)).replace(/\{\{[^}]*\}\}/g, 'x'.repeat(40)) }));
       const registered = env.reduce((n, e) => n + JSON.stringify(e).length + 1, 0) + ((container.Secrets ?? []) as unknown[]).length * 100;
       if (registered > td.bytes.used) out.push(`${st.name}: ${td.id}'s variables alone are about ${registered} bytes, more than the plan's ${td.bytes.used}`);
+      // The environment file: named by the container when the plan says so, and its variables are then not inline.
+      const service = plan.aws.services.find((s) => `${s.id}Task` === td.id);
+      const file = plan.services.find((p) => p.name === service?.name && (p.role === 'worker') === (service?.role === 'worker'))?.environmentFile;
+      const files = ((container.EnvironmentFiles ?? []) as unknown[]).length;
+      if (files !== (file ? 1 : 0)) out.push(`${st.name}: ${td.id} names ${files} environment files, the plan says ${file ? 1 : 0}`);
+      const moved = new Set(file?.variables ?? []);
+      const inline = env.filter((e) => moved.has(e.name)).map((e) => e.name);
+      if (inline.length) out.push(`${st.name}: ${td.id} has ${inline.length} variables inline that the plan puts in its environment file (${inline.slice(0, 3).join(', ')}…)`);
     }
   }
   // Every stack of a split family is within 80% of the limits the split keeps it under (resources, template size).

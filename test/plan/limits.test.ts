@@ -11,7 +11,7 @@ import { scaleProject } from '../../bench/project.mjs';
 import { loadConfig, type Environment } from '../../src/config/index.js';
 import type { Diagnostic } from '../../src/diagnostics/index.js';
 import { lowerToRequirements, queueNames } from '../../src/lower/index.js';
-import { BECAUSE_SHOWN, buildPlan, checkLimits, LIMITS, planJson, type DeploymentPlan, type Placement, type StackName } from '../../src/plan/index.js';
+import { BECAUSE_SHOWN, buildPlan, checkLimits, ENVIRONMENT_FILE_AT, LIMITS, planJson, type DeploymentPlan, type Placement, type StackName } from '../../src/plan/index.js';
 import { checkTexts } from '../helpers.js';
 
 interface Planned {
@@ -134,13 +134,24 @@ describe('limits at plan time', () => {
     expect(codes(p)).not.toContain('DZ5093');
   });
 
-  it("a container with a variable for each of 480 queues nears ECS's 64 KiB task definition, a warning at the queue channels (DZ5096)", () => {
-    const p = planned(scaleProject({ queues: 480 }));
-    const warnings = p.diagnostics.filter((d) => d.code === 'DZ5096');
-    expect(warnings.length).toBe(1);
-    expect(warnings[0]?.message).toMatch(/^the task definitions of 2 services \(service web, the worker\) would be about [\d,]+ bytes each, (8|9)\d% of ECS's limit/);
-    expect(warnings.every((d) => d.span?.file === 'dsl/queues.dsl' && d.span.line === 3)).toBe(true);
-    expect(codes(p)).not.toContain('DZ5097');
+  it('past half of ECS\'s limit, the queue URLs move to an environment file: 480 and 600 queues neither near nor pass the limit; below it, every variable stays inline', () => {
+    for (const queues of [480, 600]) {
+      const p = planned(scaleProject({ queues }));
+      expect(codes(p).filter((c) => c === 'DZ5096' || c === 'DZ5097'), `${queues} queues`).toEqual([]);
+      for (const s of p.plan.services) {
+        expect(s.environmentFile?.inlineBytes, `${queues} queues, ${s.name}`).toBeGreaterThan(ENVIRONMENT_FILE_AT);
+        expect(s.environmentFile?.variables.filter((n) => n.startsWith('QUEUE_'))).toHaveLength(queues);
+      }
+      // The estimate counts only what stays inline.
+      for (const td of p.plan.stacks.flatMap((s) => s.usage.taskDefinitions)) expect(td.bytes.used).toBeLessThan(ENVIRONMENT_FILE_AT / 4);
+      expect(p.plan.notes.filter((n) => n.includes('environment file'))).toHaveLength(1);
+    }
+    // 240 queue URLs stay below the threshold: no file, and the estimate is every variable's.
+    const below = planned(scaleProject({ queues: 240 }));
+    expect(below.plan.services.filter((s) => s.environmentFile)).toEqual([]);
+    for (const td of below.plan.stacks.flatMap((s) => s.usage.taskDefinitions)) expect(td.bytes.used).toBeGreaterThan(ENVIRONMENT_FILE_AT * 0.8);
+    for (const td of below.plan.stacks.flatMap((s) => s.usage.taskDefinitions)) expect(td.bytes.used).toBeLessThanOrEqual(ENVIRONMENT_FILE_AT);
+    expect(below.plan.notes.filter((n) => n.includes('environment file'))).toEqual([]);
   });
 
   it("a task role names the app's queues by prefix before aws-cdk-lib would split its policy; the prefix is this app's and environment's only", () => {
@@ -190,14 +201,30 @@ describe('limits at plan time', () => {
     ]);
   });
 
-  it("a container with a variable for each of 600 queues passes ECS's 64 KiB task definition, an error at the queue channels (DZ5097)", () => {
-    const p = planned(scaleProject({ queues: 600 }));
-    const errors = p.diagnostics.filter((d) => d.code === 'DZ5097');
-    // The web service and the worker receive the same variables: one error names both.
-    expect(errors.length).toBe(2 - 1);
-    expect(errors[0]?.message).toMatch(/^the task definitions of 2 services \(service web, the worker\) would be about [\d,]+ bytes each/);
-    expect(errors.every((d) => d.span?.file === 'dsl/queues.dsl' && d.span.line === 3)).toBe(true);
-    expect(errors[0]?.message).toMatch(/600 queue URLs/);
+  it("what stays inline still counts: configured variables near (DZ5096) or past (DZ5097) ECS's 64 KiB task definition, at their keys in dazzle.toml", () => {
+    const withEnv = (files: ReadonlyMap<string, string>, n: number) => {
+      const out = new Map(files);
+      const vars = Array.from({ length: n }, (_, i) => `CONFIG_${String(i).padStart(4, '0')} = "${'v'.repeat(100)}"`);
+      out.set('dazzle.toml', `${files.get('dazzle.toml')}\n[deploy.compute.env]\n${vars.join('\n')}\n`);
+      return out;
+    };
+    const past = planned(withEnv(scaleProject({}), 600));
+    const errors = past.diagnostics.filter((d) => d.code === 'DZ5097');
+    // Without queues there is no worker: the web service alone.
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/^the task definition of service web would be about [\d,]+ bytes, 1\d\d% of ECS's limit of 65,536: a container receives 6\d\d other variables$/);
+    const toml = (withEnv(scaleProject({}), 600).get('dazzle.toml') as string).split('\n');
+    expect(errors[0]?.span?.file).toBe('dazzle.toml');
+    expect(errors[0]?.span?.line).toBe(toml.indexOf(toml.find((l) => l.startsWith('CONFIG_0000')) as string) + 1);
+    expect(errors[0]?.sensitive).toBe(true);
+
+    // With 300 queues in the environment file, 450 configured variables still near the limit.
+    const near = planned(withEnv(scaleProject({ queues: 300 }), 450));
+    const warnings = near.diagnostics.filter((d) => d.code === 'DZ5096');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toMatch(/: a container receives 4\d\d other variables inline, and 300 from its environment file$/);
+    expect(warnings[0]?.span?.file).toBe('dazzle.toml');
+    expect(codes(near)).not.toContain('DZ5097');
   });
 });
 

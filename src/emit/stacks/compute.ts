@@ -11,7 +11,7 @@
  */
 import type { AwsService } from '../../plan/aws.js';
 import { bucketNamePrefixes, busNamePrefixes, queueNamePrefixes } from '../../lower/index.js';
-import { bucketStacks, envName, furtherComputeStacks, hasGrants, stackFamily, type AlarmMetric, type AwsAlarm, type PlanService, type ServiceVariable, type StackName } from '../../plan/index.js';
+import { bucketStacks, envName, furtherComputeStacks, hasGrants, LIMITS, num, stackFamily, type AlarmMetric, type AwsAlarm, type PlanService, type ServiceVariable, type StackName } from '../../plan/index.js';
 import { InternalError } from '../../diagnostics/index.js';
 import { IMAGE_TAG_CONTEXT } from '../../plan/index.js';
 import { alarmCode, duration, metricOptions, TASKS_BELOW_DESIRED } from '../alarms.js';
@@ -72,8 +72,11 @@ function containerVariables(service: PlanService, w: Wiring, indent: string): { 
   const env: string[] = [];
   const sec: string[] = [];
   const variables = service.variables as readonly ServiceVariable[];
+  const file = new Set(service.environmentFile?.variables ?? []);
   distinct(`the variables of service ${service.name}`, variables.map((v) => v.name));
   for (const v of variables) {
+    // In the stack's environment file (environmentFileLines), under the same name.
+    if (file.has(v.name)) continue;
     if (v.kind === 'value') env.push(`${indent}${propKey(v.name)}: ${w.values.get(v.name) ?? str(v.value)},`);
     else {
       const expr = w.declared.get(v.name) ?? w.secrets.get(v.from);
@@ -82,6 +85,33 @@ function containerVariables(service: PlanService, w: Wiring, indent: string): { 
     }
   }
   return { environment: env.join('\n'), secrets: sec.join('\n') };
+}
+
+/**
+ * The environment file of a Compute stack whose services take their per-resource variables from
+ * one: the private bucket, and the object written when the stack deploys, with every variable the
+ * stack's services receive from it (they receive the same ones), in name order.
+ */
+function environmentFileLines(services: readonly PlanService[], w: Wiring): string | undefined {
+  const names = [...new Set(services.flatMap((s) => s.environmentFile?.variables ?? []))].sort();
+  if (!names.length) return undefined;
+  const values = new Map(services.flatMap((s) => s.variables).flatMap((v) => (v.kind === 'value' ? [[v.name, v.value] as const] : [])));
+  const file = services.find((s) => s.environmentFile)?.environmentFile;
+  return `${wrappedComment(`Inline, the queue URLs, bucket and bus names would make a task definition of about ${num(file?.inlineBytes ?? 0)} bytes (more than ${num(file?.threshold ?? 0)}; ECS refuses one over ${num(LIMITS.taskDefinitionBytes)}): the services receive them, under the same names, from an environment file this stack writes to its own private bucket when it deploys.`, '    ')}
+    const environmentFiles = new s3.Bucket(this, 'EnvironmentFiles', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // The file is the only object, and deleting the stack deletes it first: an empty bucket.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(environmentFiles).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: "This bucket holds only the services' environment file, written by this stack and read by their execution roles; logging access to it would log only those reads.",
+    });
+    const environmentFile = writeEnvironmentFile(this, environmentFiles, {
+${names.map((n) => `      ${propKey(n)}: ${w.values.get(n) ?? str(values.get(n) ?? '')},`).join('\n')}
+    });`;
 }
 
 function image(s: AwsService, ctx: EmitContext): string {
@@ -501,6 +531,9 @@ ${reads.join('\n')}`);
   }
 
   // Services
+  const runs = fargate.map((s) => plan.services.find((p) => p.name === s.name && (s.role === 'worker' ? p.role === 'worker' : p.role === 'web')) as PlanService);
+  const fileLines = environmentFileLines(runs, w);
+  if (fileLines) body.push(fileLines);
   const serviceBlock = (s: AwsService): string => {
     const id = s.id;
     const field = fieldOf(s);
@@ -527,8 +560,8 @@ ${reads.join('\n')}`);
       logging: ecs.LogDrivers.awsLogs({ logGroup: ${logGroup}, streamPrefix: ${str(s.logStreamPrefix)} }),${web ? `\n      portMappings: [{ containerPort: ${lit(st.port)} }],` : ''}
       environment: {
 ${vars.environment}
-      },${vars.secrets ? `\n      secrets: {\n${vars.secrets}\n      },` : ''}
-    });${pull}
+      },${planService.environmentFile ? '\n      environmentFiles: [environmentFile.file],' : ''}${vars.secrets ? `\n      secrets: {\n${vars.secrets}\n      },` : ''}
+    });${planService.environmentFile ? `\n    environmentFile.readBy(${field}Task);` : ''}${pull}
     Validations.of(${field}Task).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'The execution role\\'s ecr:GetAuthorizationToken has no resource-level permissions; image pulls and logs are scoped by CDK.',
@@ -677,6 +710,44 @@ class ParameterByArn extends ecs.Secret {
 }
 `
     : '';
+  const fileHelper = fileLines
+    ? `
+/**
+ * Writes \`variables\` as an environment file (\`NAME=value\` lines) into \`bucket\` when the stack
+ * deploys, under a key that carries a digest of its content (as synthesized, before CloudFormation
+ * resolves it): a change writes a new object and registers new task definitions, so ECS rolls the
+ * tasks to it, and the old object is deleted only once the deployment is complete (a task never
+ * starts with a file that lacks a variable it was given before).
+ */
+function writeEnvironmentFile(scope: Stack, bucket: s3.IBucket, variables: Record<string, string>): { file: ecs.EnvironmentFile; readBy: (task: ecs.TaskDefinition) => void } {
+  const body = Object.entries(variables).map(([name, value]) => \`\${name}=\${value}\\n\`).join('');
+  const digest = createHash('sha256').update(JSON.stringify(scope.resolve(body))).digest('hex').slice(0, 16);
+  const key = \`environment/\${digest}.env\`;
+  const object = { Bucket: bucket.bucketName, Key: key };
+  // A new construct for each content: CloudFormation creates the new object before the task definitions that name it.
+  const write = new cr.AwsCustomResource(scope, \`EnvironmentFile\${digest}\`, {
+    resourceType: 'Custom::EnvironmentFile',
+    onCreate: { service: 'S3', action: 'PutObject', parameters: { ...object, Body: body, ServerSideEncryption: 'AES256' }, physicalResourceId: cr.PhysicalResourceId.of(key) },
+    onDelete: { service: 'S3', action: 'DeleteObject', parameters: object },
+    policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [bucket.arnForObjects(key)] }),
+    installLatestAwsSdk: false,
+  });
+  Validations.of(scope).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: "The function behind the environment file (aws-cdk's AwsCustomResource) logs with the AWS managed basic execution policy; its own policy allows only s3:PutObject and s3:DeleteObject on the file.",
+  });
+  return {
+    file: ecs.EnvironmentFile.fromBucket(bucket, key),
+    // What ECS needs to fetch the file for a task: exactly that object, and the bucket's region.
+    readBy: (task) => {
+      task.addToExecutionRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(key)] }));
+      task.addToExecutionRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [bucket.bucketArn] }));
+      task.node.addDependency(write);
+    },
+  };
+}
+`
+    : '';
   const helpers = helpersUsed(allGrants);
   const tasksMetric = `
 ${TASKS_BELOW_DESIRED}
@@ -715,7 +786,9 @@ ${TASKS_BELOW_DESIRED}
     namespaceImport(ctx),
     a.secrets.length || db?.credentials.kind === 'generated' ? `import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';` : '',
     references.some((r) => r.service === 'ssm' && r.arn === null) || code.includes('new ssm.') ? `import * as ssm from 'aws-cdk-lib/aws-ssm';` : '',
+    fileLines ? `import * as cr from 'aws-cdk-lib/custom-resources';` : '',
     `import type { Construct } from 'constructs';`,
+    fileLines ? `import { createHash } from 'node:crypto';` : '',
     usesAsset ? `import * as path from 'node:path';` : '',
     `import { ${wiringImports.join(', ')} } from './wiring';`,
   ].filter(Boolean);
@@ -727,7 +800,7 @@ ${TASKS_BELOW_DESIRED}
 ${imports.join('\n')}
 
 ${propsInterface(className, [])}
-${byArn}${pushed}${tasksMetric}
+${byArn}${pushed}${fileHelper}${tasksMetric}
 ${helpers.map((h) => GRANT_HELPERS[h]).join('\n\n')}
 
 export class ${className} extends Stack {
