@@ -1,7 +1,8 @@
 /**
  * EC2 node groups at plan time: nodes spread over the zones at fixed hosts, a node on a TigerBeetle
- * replica's address (DZ5100), and a node group beside what only the Compute stack runs (DZ5101),
- * each at its dazzle.toml line; the plan shows every node with its address and cost.
+ * replica's address (DZ5100), a node group beside what only the Compute stack runs (DZ5101), and
+ * an app needing what the nodes are not given (DZ5102), each at its line; the plan shows every node
+ * with its address and cost, and lists for the nodes only the variables they receive.
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
@@ -113,5 +114,42 @@ describe('node groups in the plan', () => {
     const { r } = lower(`${APP}${queue}`, GROUP);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['DZ5101']);
     expect(r.diagnostics[0]?.message).toContain('the worker');
+  });
+
+  it('an app with a database and a bucket beside a node group is DZ5102 at the entity and at the file field, once each', () => {
+    const dsl = `${APP}entity Doc "Doc":\n  id: uuid pk\n  scan: file storage=scans\n${LEDGER}`;
+    const { r } = lower(dsl, `${GROUP}ip_offset = 20\n`);
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics.map((d) => [d.code, d.span?.file, d.span?.line])).toEqual([
+      ['DZ5102', 'dsl/app.dsl', 3],
+      ['DZ5102', 'dsl/app.dsl', 5],
+    ]);
+    expect(r.diagnostics[0]?.message).toContain('DATABASE_HOST');
+    expect(r.diagnostics[1]?.message).toContain('BUCKET_SCANS');
+    // Each points back at the node group's runtime line.
+    for (const d of r.diagnostics) expect(d.related?.[0]?.span?.line).toBe(2);
+  });
+
+  it('an event bus beside a node group is DZ5102 at the channel', () => {
+    const bus = 'channel news "News":\n  kind: stream\n';
+    const { r } = lower(`${APP}${bus}`, GROUP);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.span?.line])).toEqual([['DZ5102', 3]]);
+  });
+
+  it('with a ledger, the plan lists for the nodes DAZZLE_ENV, DAZZLE_PROCESS and TigerBeetle, which the Nodes stack passes, and the replicas\' port', () => {
+    const { r, config } = lower(`${APP}${LEDGER}`, `${GROUP}ip_offset = 20\n`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    const g = plan.aws.nodeGroups[0];
+    expect(g?.appVariables).toEqual({ DAZZLE_ENV: 'dev', DAZZLE_PROCESS: 'web', TIGERBEETLE_ADDRESSES: '10.0.2.10:3000', TIGERBEETLE_CLUSTER_ID: String(config.deploy.tigerbeetle.cluster_id) });
+    expect(g?.tigerBeetleClientPort).toBe(3000);
+    // Every generated app variable in the plan is one the group passes.
+    const own = new Set(g?.variableNames.flatMap((v) => v.names));
+    expect(plan.services[0]?.variables.filter((v) => !own.has(v.name)).map((v) => v.name)).toEqual(Object.keys(g?.appVariables ?? {}));
+  });
+
+  it('a variable_names name that dazzle sets for the app is DZ5103 at its key', () => {
+    const { r } = lower(APP, `${GROUP}\n[deploy.services.nodes.variable_names]\nPORT = "DAZZLE_ENV"\n`);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([['DZ5103', 7, 8]]);
   });
 });
