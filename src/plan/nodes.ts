@@ -5,7 +5,7 @@
  * `generate` renders exactly these (src/emit/stacks/nodes.ts).
  */
 import { nodePlacements, nodeVariableNames, seedAddresses, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
-import { bucketPrefix, configKey, type Because, type InfraRequirements } from '../lower/index.js';
+import { bucketPrefix, configKey, generatedVariables, NODE_GROUP_APP_VARIABLES, TIGERBEETLE_CLIENT_PORT, type Because, type InfraRequirements } from '../lower/index.js';
 import type { AwsAlarm } from './alarms.js';
 import type { AwsRequirements } from './aws.js';
 import type { Cost, ParamValue, PlanResource, ServiceVariable } from './model.js';
@@ -102,6 +102,14 @@ export interface AwsNodeGroup {
   readonly run: NodeRun;
   /** The group's log group, before `-<creation id>` of the Nodes stack. */
   readonly logGroup: string;
+  /**
+   * The variables dazzle generates for the app that every node receives under their own names
+   * (DAZZLE_ENV, DAZZLE_PROCESS, TIGERBEETLE_ADDRESSES, …): the plan's values, all known at generation
+   * (the lowering refuses the others beside a node group: DZ5102).
+   */
+  readonly appVariables: Readonly<Record<string, string>>;
+  /** TigerBeetle's client port, which the nodes may reach on the replicas (the Nodes stack adds the rule), or null. */
+  readonly tigerBeetleClientPort: number | null;
   /** Plain variables every node receives (the service's env), besides the per-node ones. */
   readonly env: Readonly<Record<string, string>>;
   /**
@@ -127,6 +135,11 @@ function run(s: ServiceConfig, ecrRepositoryArn: (uri: string) => string | null)
     return { kind: 'artifact', s3: s.artifact, bucket: m?.[1] ?? '', key: m?.[2] ?? '', command: s.command };
   }
   return s.image ? { kind: 'image', uri: s.image, ecrRepositoryArn: ecrRepositoryArn(s.image) } : { kind: 'asset', dockerfile: s.dockerfile };
+}
+
+/** The generated variables a node receives: the web service's, each a value known now (DZ5102 refuses the rest). */
+function appVariables(req: InfraRequirements, config: ResolvedConfig): Readonly<Record<string, string>> {
+  return Object.fromEntries(generatedVariables(req, config, 'web').filter((v) => v.kind === 'value' && NODE_GROUP_APP_VARIABLES.has(v.name)).map((v) => [v.name, v.value]));
 }
 
 /** The node group of an EC2 service: every choice the Nodes stack renders. */
@@ -164,6 +177,8 @@ export function nodeGroupOf(req: InfraRequirements, config: ResolvedConfig, serv
     ssh: s.ssh_cidr ? { cidr: s.ssh_cidr, keyName: s.key_name } : null,
     run: run(s, ecrRepositoryArn),
     logGroup: `/${req.app}/${env}/nodes-${service}`,
+    appVariables: appVariables(req, config),
+    tigerBeetleClientPort: req.ledgerCluster ? TIGERBEETLE_CLIENT_PORT : null,
     env: s.env,
     variableNames: nodeVariableNames(s),
     image: s.ami ? { kind: 'pinned', ami: s.ami } : { kind: 'first-deploy' },
@@ -279,12 +294,13 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
   out.push({
     id: NODES_STACK_IDS.securityGroups,
     type: 'AWS::EC2::SecurityGroup',
-    title: `the nodes' security group, and its rules with the load balancer's: ${g.port} only from the load balancer${g.peerPorts.length ? `, ${g.peerPorts.join(', ')} only between nodes` : ''}${g.ssh ? `, SSH from ${g.ssh.cidr}` : ''}`,
+    title: `the nodes' security group, and its rules with the load balancer's: ${g.port} only from the load balancer${g.peerPorts.length ? `, ${g.peerPorts.join(', ')} only between nodes` : ''}${g.ssh ? `, SSH from ${g.ssh.cidr}` : ''}${g.tigerBeetleClientPort !== null ? `; the TigerBeetle replicas' ${g.tigerBeetleClientPort} from the nodes` : ''}`,
     params: [
       ['public (load balancer)', g.listeners.map((l) => String(l.port))],
       ['service port (from the load balancer)', String(g.port)],
       ['peer ports (node to node)', g.peerPorts.length ? g.peerPorts.map(String) : ['none']],
       ['SSH', g.ssh ? `from ${g.ssh.cidr}, key pair ${g.ssh.keyName || '(none)'}` : 'none: Session Manager'],
+      ...(g.tigerBeetleClientPort !== null ? ([['TigerBeetle (the replicas, from the nodes)', String(g.tigerBeetleClientPort)]] as [string, ParamValue][]) : []),
     ],
     because: [key('peer_ports'), key('public_ports'), ...(g.ssh ? [key('ssh_cidr')] : [])],
     cost: null,
@@ -293,7 +309,7 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
     // Network stack does not open (it opens 80, and 443 with HTTPS), are resources of their own.
     cloudformation: cfn({
       'AWS::EC2::SecurityGroup': 1,
-      'AWS::EC2::SecurityGroupIngress': 1 + g.peerPorts.length + g.listeners.filter((l) => l.port !== 80 && !(l.port === 443 && https)).length,
+      'AWS::EC2::SecurityGroupIngress': 1 + g.peerPorts.length + (g.tigerBeetleClientPort !== null ? 1 : 0) + g.listeners.filter((l) => l.port !== 80 && !(l.port === 443 && https)).length,
       'AWS::EC2::SecurityGroupEgress': 1,
     }),
   });

@@ -73,6 +73,10 @@ function groupProps(ctx: EmitContext, g: AwsNodeGroup): string {
     ['run', run ? lit(run) : `{ kind: 'asset', directory: path.join(__dirname, '..', ${str(ctx.projectFromOut)}), file: ${str(g.run.kind === 'asset' ? g.run.dockerfile : '')} }`],
     ['logGroupName', str(g.logGroup)],
     ['logRetention', retention(a.observability.logRetentionDays)],
+    // The variables dazzle generates for the app (DAZZLE_ENV, TIGERBEETLE_ADDRESSES, …), under their own names.
+    ['appVariables', lit(g.appVariables)],
+    // The replicas' client port, opened to the nodes on the TigerBeetle tier's security group.
+    ...(g.tigerBeetleClientPort !== null ? ([['tigerBeetle', `{ clientPort: ${lit(g.tigerBeetleClientPort)}, securityGroupParameter: PARAMETERS.tigerBeetleSecurityGroup }`]] as [string, string][]) : []),
     ['env', lit(g.env)],
     // The name(s) each generated variable is received under (variable_names).
     ['variableNames', lit(Object.fromEntries(g.variableNames.map((v) => [v.variable, v.names])))],
@@ -118,7 +122,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';${firstDeploy ? "\nimport * as cr from 'aws-cdk-lib/custom-resources';" : ''}
 import type { Construct } from 'constructs';${asset ? "\nimport * as path from 'node:path';" : ''}
 import { addNodeGroup, nodeMetric, type NodeSpec } from './node-group';
-import { ALARMS, notify } from './wiring';
+import { ALARMS, notify${g.tigerBeetleClientPort !== null ? ', PARAMETERS' : ''} } from './wiring';
 
 /**
  * The nodes, in order: NODE_INDEX is a node's position here, and PEER_IPS lists their addresses in
@@ -163,7 +167,9 @@ function receives(g: AwsNodeGroup): string {
     const note = name !== variable ? (peer ? `peer port ${peer[1]}` : `${variable}${what[variable] ? `, ${what[variable]}` : ''}`) : what[variable];
     return `${mdCode(name)}${note ? ` (${mdText(note)})` : ''}`;
   }));
-  return named.length ? named.join(', ') : 'none of the generated variables (`variable_names`)';
+  const app = Object.keys(g.appVariables).map((name) => mdCode(name));
+  const own = named.length ? named.join(', ') : 'none of its own generated variables (`variable_names`)';
+  return app.length ? `${own}; dazzle's ${app.join(', ')}` : own;
 }
 
 /** The README's lines on the secrets a node reads: from where, where they are kept, when a new value is read. */
