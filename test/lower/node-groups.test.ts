@@ -116,18 +116,40 @@ describe('node groups in the plan', () => {
     expect(r.diagnostics[0]?.message).toContain('the worker');
   });
 
-  it('an app with a database and a bucket beside a node group is DZ5102 at the entity and at the file field, once each', () => {
+  it('an app with a database, a bucket and a ledger beside a node group plans: the nodes receive every variable the plan lists for them', () => {
     const dsl = `${APP}entity Doc "Doc":\n  id: uuid pk\n  scan: file storage=scans\n${LEDGER}`;
-    const { r } = lower(dsl, `${GROUP}ip_offset = 20\n`);
-    expect(r.value).toBeUndefined();
-    expect(r.diagnostics.map((d) => [d.code, d.span?.file, d.span?.line])).toEqual([
-      ['DZ5102', 'dsl/app.dsl', 3],
-      ['DZ5102', 'dsl/app.dsl', 5],
+    const { r, config } = lower(dsl, `${GROUP}ip_offset = 20\n`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    const g = plan.aws.nodeGroups[0];
+    expect(g?.database?.generatedCredentials).toEqual([
+      { env: 'DATABASE_USER', jsonKey: 'username' },
+      { env: 'DATABASE_PASSWORD', jsonKey: 'password' },
+      { env: 'PGPASSWORD', jsonKey: 'password' },
     ]);
-    expect(r.diagnostics[0]?.message).toContain('DATABASE_HOST');
-    expect(r.diagnostics[1]?.message).toContain('BUCKET_SCANS');
-    // Each points back at the node group's runtime line.
-    for (const d of r.diagnostics) expect(d.related?.[0]?.span?.line).toBe(2);
+    expect(Object.keys(g?.database?.endpointVariables ?? {})).toEqual(['DATABASE_HOST', 'DATABASE_URL']);
+    expect(g?.buckets).toEqual([{ name: 'scans', env: 'BUCKET_SCANS' }]);
+    const own = new Set(g?.variableNames.flatMap((v) => v.names));
+    const received = [...Object.keys(g?.appVariables ?? {}), ...Object.keys(g?.database?.endpointVariables ?? {}), ...(g?.database?.generatedCredentials.map((c) => c.env) ?? []), ...(g?.buckets.map((b) => b.env) ?? [])];
+    expect(plan.services[0]?.variables.filter((v) => !own.has(v.name)).map((v) => v.name)).toEqual([...received].sort());
+  });
+
+  it('with readers and [deploy.secrets] database_password, the nodes receive the reader endpoints and both password variables from the reference', () => {
+    const dsl = `${APP}entity Doc "Doc":\n  id: uuid pk\n`;
+    const { r, config } = lower(dsl, `[deploy.database]\nreaders = 1\n\n[deploy.secrets]\ndatabase_password = "ssm:/app/dev/db-password"\n\n${GROUP}`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    const g = plan.aws.nodeGroups[0];
+    expect(g?.database?.generatedCredentials).toEqual([]);
+    expect(g?.database?.readerEndpoint).toBe(true);
+    expect(g?.secrets).toEqual([
+      { env: 'DATABASE_PASSWORD', ref: 'ssm:/app/dev/db-password' },
+      { env: 'PGPASSWORD', ref: 'ssm:/app/dev/db-password' },
+    ]);
+    const own = new Set(g?.variableNames.flatMap((v) => v.names));
+    const received = [...Object.keys(g?.appVariables ?? {}), ...Object.keys(g?.database?.endpointVariables ?? {}), ...(g?.secrets.map((x) => x.env) ?? [])];
+    expect(plan.services[0]?.variables.filter((v) => !own.has(v.name)).map((v) => v.name)).toEqual([...received].sort());
+    expect(received).toEqual(expect.arrayContaining(['DATABASE_READER_HOST', 'DATABASE_WRITER_URL', 'DATABASE_READER_URL', 'DATABASE_USER']));
   });
 
   it('an event bus beside a node group is DZ5102 at the channel', () => {
@@ -136,7 +158,7 @@ describe('node groups in the plan', () => {
     expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.span?.line])).toEqual([['DZ5102', 3]]);
   });
 
-  it('with a ledger, the plan lists for the nodes DAZZLE_ENV, DAZZLE_PROCESS and TigerBeetle, which the Nodes stack passes, and the replicas\' port', () => {
+  it("with a ledger, the plan lists for the nodes DAZZLE_ENV, DAZZLE_PROCESS and TigerBeetle, which the Nodes stack passes, and the replicas' port", () => {
     const { r, config } = lower(`${APP}${LEDGER}`, `${GROUP}ip_offset = 20\n`);
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
