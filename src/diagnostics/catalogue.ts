@@ -167,6 +167,8 @@ export const CATALOGUE = {
   DZ5097: { severity: 'error', phase: 'lower', title: "a task definition would pass ECS's size limit" },
   DZ5100: { severity: 'error', phase: 'lower', title: "a node's fixed address is a TigerBeetle replica's" },
   DZ5101: { severity: 'error', phase: 'lower', title: 'an EC2 node group beside services this version cannot generate with it' },
+  DZ5102: { severity: 'error', phase: 'lower', title: 'an EC2 node group app needs a resource this version does not deliver to its nodes' },
+  DZ5103: { severity: 'error', phase: 'lower', title: 'a node group variable name is one dazzle sets for the app' },
   DZ5120: { severity: 'error', phase: 'lower', title: 'Kvrocks needs a Cloud Map namespace' },
   DZ5121: { severity: 'error', phase: 'lower', title: 'a service path cannot be an API Gateway route' },
   DZ6001: { severity: 'error', phase: 'write', title: 'generated files were edited by hand' },

@@ -18,6 +18,8 @@ export { offersResourceType, RESOURCE_REGIONS_SOURCE, UNAVAILABLE_IN, type Regio
 export { smallestVpcPrefix, subnetLayout, tigerBeetleAddress, tigerBeetleAddresses, tigerBeetleZone, SUBNET_PREFIX, TIGERBEETLE_CLIENT_PORT, type SubnetLayout } from './passes/network.js';
 export { replicaList, sharedZones, tigerBeetleMajority, type SharedZone } from './passes/ledger-cluster.js';
 export { generatedVariables, VARIABLE_NAME, type GeneratedVariable } from './passes/variables.js';
+export { NODE_GROUP_APP_VARIABLES, NODE_GROUP_DATABASE_VARIABLES, nodeGroupReceives } from './passes/node-groups.js';
+export { DATABASE_ENDPOINT, DATABASE_READER_ENDPOINT, databasePasswordReference } from './passes/variables.js';
 export { noFromAddress } from './passes/not-generated.js';
 export { nameProblem, NAME_RULES, plannedConstructs, plannedNames, type NameKind, type PlannedConstruct, type PlannedName } from './passes/names.js';
 

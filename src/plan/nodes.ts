@@ -4,13 +4,16 @@
  * runs) and the Nodes stack's plan resources, with their CloudFormation expansion and costs.
  * `generate` renders exactly these (src/emit/stacks/nodes.ts).
  */
+import { envName } from '../ir/index.js';
 import { nodePlacements, nodeVariableNames, seedAddresses, type ResolvedConfig, type ServiceConfig } from '../config/index.js';
-import { bucketPrefix, configKey, type Because, type InfraRequirements } from '../lower/index.js';
+import { bucketPrefix, configKey, DATABASE_ENDPOINT, DATABASE_READER_ENDPOINT, databasePasswordReference, generatedVariables, NODE_GROUP_APP_VARIABLES, NODE_GROUP_DATABASE_VARIABLES, TIGERBEETLE_CLIENT_PORT, type Because, type InfraRequirements } from '../lower/index.js';
 import type { AwsAlarm } from './alarms.js';
 import type { AwsRequirements } from './aws.js';
 import type { Cost, ParamValue, PlanResource, ServiceVariable } from './model.js';
 import { hourlyPrice, HOURS_PER_MONTH, ifPriced, type RegionPrices } from './prices.js';
 
+/** PostgreSQL's port (DATABASE_PORT): the nodes may reach the database on it. */
+const DATABASE_PORT = 5432;
 /** EBS snapshot storage, USD per GB-month (us-east-1, standard tier). */
 const SNAPSHOT_GB_MONTH = 0.05;
 /** A Route 53 hosted zone, USD per month. */
@@ -102,6 +105,29 @@ export interface AwsNodeGroup {
   readonly run: NodeRun;
   /** The group's log group, before `-<creation id>` of the Nodes stack. */
   readonly logGroup: string;
+  /**
+   * The variables dazzle generates for the app that every node receives under their own names
+   * (DAZZLE_ENV, DAZZLE_PROCESS, TIGERBEETLE_ADDRESSES, …): the plan's values, all known at generation
+   * (the lowering refuses the others beside a node group: DZ5102).
+   */
+  readonly appVariables: Readonly<Record<string, string>>;
+  /**
+   * The database beside the group, or null: the variables whose value holds its writer or reader endpoint
+   * (the plan's text, DATABASE_ENDPOINT and DATABASE_READER_ENDPOINT standing for them: the Nodes stack reads
+   * the endpoints from the Data stack's parameters), the generated credentials' keys the service reads
+   * (none when `[deploy.secrets] database_password` supplies the password: it is in `secrets`), and the
+   * port the nodes may reach it on.
+   */
+  readonly database: {
+    readonly endpointVariables: Readonly<Record<string, string>>;
+    readonly readerEndpoint: boolean;
+    readonly generatedCredentials: readonly { readonly env: string; readonly jsonKey: 'username' | 'password' }[];
+    readonly port: number;
+  } | null;
+  /** The app's buckets: each name as BUCKET_<NAME>, and the instance role's read, write, delete and list on its objects. */
+  readonly buckets: readonly { readonly name: string; readonly env: string }[];
+  /** TigerBeetle's client port, which the nodes may reach on the replicas (the Nodes stack adds the rule), or null. */
+  readonly tigerBeetleClientPort: number | null;
   /** Plain variables every node receives (the service's env), besides the per-node ones. */
   readonly env: Readonly<Record<string, string>>;
   /**
@@ -127,6 +153,27 @@ function run(s: ServiceConfig, ecrRepositoryArn: (uri: string) => string | null)
     return { kind: 'artifact', s3: s.artifact, bucket: m?.[1] ?? '', key: m?.[2] ?? '', command: s.command };
   }
   return s.image ? { kind: 'image', uri: s.image, ecrRepositoryArn: ecrRepositoryArn(s.image) } : { kind: 'asset', dockerfile: s.dockerfile };
+}
+
+/** The generated variables a node receives as they are: the web service's values known now (the database's name and port among them). */
+function appVariables(req: InfraRequirements, config: ResolvedConfig): Readonly<Record<string, string>> {
+  const known = (v: { readonly name: string; readonly value: string }) => NODE_GROUP_APP_VARIABLES.has(v.name) || (NODE_GROUP_DATABASE_VARIABLES.has(v.name) && !hasEndpoint(v.value));
+  return Object.fromEntries(generatedVariables(req, config, 'web').filter((v) => v.kind === 'value' && known(v)).map((v) => [v.name, v.value]));
+}
+
+const hasEndpoint = (value: string) => value.includes(DATABASE_ENDPOINT) || value.includes(DATABASE_READER_ENDPOINT);
+
+/** What a node group receives of the database, and how (see AwsNodeGroup.database). */
+function databaseOf(req: InfraRequirements, config: ResolvedConfig): AwsNodeGroup['database'] {
+  if (!req.database) return null;
+  const vars = generatedVariables(req, config, 'web').filter((v) => NODE_GROUP_DATABASE_VARIABLES.has(v.name));
+  const generated = databasePasswordReference(req) === null;
+  return {
+    endpointVariables: Object.fromEntries(vars.filter((v) => v.kind === 'value' && hasEndpoint(v.value)).map((v) => [v.name, v.value])),
+    readerEndpoint: vars.some((v) => v.value.includes(DATABASE_READER_ENDPOINT)),
+    generatedCredentials: generated ? vars.filter((v) => v.kind === 'secret').map((v) => ({ env: v.name, jsonKey: v.name === 'DATABASE_USER' ? 'username' : 'password' })) : [],
+    port: DATABASE_PORT,
+  };
 }
 
 /** The node group of an EC2 service: every choice the Nodes stack renders. */
@@ -164,10 +211,18 @@ export function nodeGroupOf(req: InfraRequirements, config: ResolvedConfig, serv
     ssh: s.ssh_cidr ? { cidr: s.ssh_cidr, keyName: s.key_name } : null,
     run: run(s, ecrRepositoryArn),
     logGroup: `/${req.app}/${env}/nodes-${service}`,
+    appVariables: appVariables(req, config),
+    database: databaseOf(req, config),
+    buckets: req.objectStores.map((b) => ({ name: b.name, env: `BUCKET_${envName(b.name)}` })),
+    tigerBeetleClientPort: req.ledgerCluster ? TIGERBEETLE_CLIENT_PORT : null,
     env: s.env,
     variableNames: nodeVariableNames(s),
     image: s.ami ? { kind: 'pinned', ami: s.ami } : { kind: 'first-deploy' },
-    secrets: req.secrets.flatMap((x) => (x.from.kind === 'reference' ? [{ env: x.env, ref: x.from.ref }] : [])),
+    secrets: [
+      ...req.secrets.flatMap((x) => (x.from.kind === 'reference' ? [{ env: x.env, ref: x.from.ref }] : [])),
+      // PGPASSWORD is DATABASE_PASSWORD, read from the same reference when [deploy.secrets] supplies it.
+      ...(req.database && databasePasswordReference(req) !== null ? [{ env: 'PGPASSWORD', ref: databasePasswordReference(req) as string }] : []),
+    ],
   };
 }
 
@@ -279,12 +334,14 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
   out.push({
     id: NODES_STACK_IDS.securityGroups,
     type: 'AWS::EC2::SecurityGroup',
-    title: `the nodes' security group, and its rules with the load balancer's: ${g.port} only from the load balancer${g.peerPorts.length ? `, ${g.peerPorts.join(', ')} only between nodes` : ''}${g.ssh ? `, SSH from ${g.ssh.cidr}` : ''}`,
+    title: `the nodes' security group, and its rules with the load balancer's: ${g.port} only from the load balancer${g.peerPorts.length ? `, ${g.peerPorts.join(', ')} only between nodes` : ''}${g.ssh ? `, SSH from ${g.ssh.cidr}` : ''}${g.database ? `; the database's ${g.database.port} from the nodes` : ''}${g.tigerBeetleClientPort !== null ? `; the TigerBeetle replicas' ${g.tigerBeetleClientPort} from the nodes` : ''}`,
     params: [
       ['public (load balancer)', g.listeners.map((l) => String(l.port))],
       ['service port (from the load balancer)', String(g.port)],
       ['peer ports (node to node)', g.peerPorts.length ? g.peerPorts.map(String) : ['none']],
       ['SSH', g.ssh ? `from ${g.ssh.cidr}, key pair ${g.ssh.keyName || '(none)'}` : 'none: Session Manager'],
+      ...(g.database ? ([['database (from the nodes)', String(g.database.port)]] as [string, ParamValue][]) : []),
+      ...(g.tigerBeetleClientPort !== null ? ([['TigerBeetle (the replicas, from the nodes)', String(g.tigerBeetleClientPort)]] as [string, ParamValue][]) : []),
     ],
     because: [key('peer_ports'), key('public_ports'), ...(g.ssh ? [key('ssh_cidr')] : [])],
     cost: null,
@@ -293,18 +350,19 @@ export function nodeStackResources(g: AwsNodeGroup, config: ResolvedConfig, pric
     // Network stack does not open (it opens 80, and 443 with HTTPS), are resources of their own.
     cloudformation: cfn({
       'AWS::EC2::SecurityGroup': 1,
-      'AWS::EC2::SecurityGroupIngress': 1 + g.peerPorts.length + g.listeners.filter((l) => l.port !== 80 && !(l.port === 443 && https)).length,
+      'AWS::EC2::SecurityGroupIngress': 1 + g.peerPorts.length + (g.tigerBeetleClientPort !== null ? 1 : 0) + (g.database ? 1 : 0) + g.listeners.filter((l) => l.port !== 80 && !(l.port === 443 && https)).length,
       'AWS::EC2::SecurityGroupEgress': 1,
     }),
   });
   out.push({
     id: NODES_STACK_IDS.role,
     type: 'AWS::IAM::Role',
-    title: `the nodes' instance role: Session Manager, the CloudWatch agent, attaching its own address and volume${g.run.kind === 'artifact' ? ', reading the artifact' : ', pulling the image'}${g.backup ? ', writing backups' : ''}${g.secrets.length ? ', reading its secrets' : ''}`,
+    title: `the nodes' instance role: Session Manager, the CloudWatch agent, attaching its own address and volume${g.run.kind === 'artifact' ? ', reading the artifact' : ', pulling the image'}${g.backup ? ', writing backups' : ''}${g.buckets.length ? `, the objects of ${g.buckets.map((b) => b.name).join(', ')}` : ''}${g.secrets.length ? ', reading its secrets' : ''}${g.database?.generatedCredentials.length ? ", reading the database's credentials" : ''}`,
     params: [
       ['run', g.run.kind === 'artifact' ? `${g.run.s3}, started with ${JSON.stringify(g.run.command)}` : g.run.kind === 'image' ? g.run.uri : `built from ${g.run.dockerfile} by cdk deploy (Docker on the deploying machine)`],
       ['metadata', 'IMDSv2 only'],
       // By name and reference only: the values are read by the node when its service starts.
+      ...(g.buckets.length ? ([['buckets (objects: read, write, delete, list)', g.buckets.map((b) => `${b.env}: ${b.name}`)]] as [string, ParamValue][]) : []),
       ...(g.secrets.length ? ([['secrets (fetched at each service start, file mode 0600)', g.secrets.map((x) => `${x.env} from ${x.ref}`)]] as [string, ParamValue][]) : []),
     ],
     because: [key(g.run.kind === 'artifact' ? 'artifact' : g.run.kind === 'image' ? 'image' : 'dockerfile'), ...Object.keys(d.secrets).filter((k) => g.secrets.some((x) => x.env === k.toUpperCase())).map((k) => configKey(config, `secrets.${k}`))],

@@ -53,7 +53,7 @@ export async function synthPlan(plan: DeploymentPlan, options: { nag?: boolean }
   return { app, dir, json, findings: out.findings };
 }
 
-/** A CloudFormation string value as text: `Fn::Join` joined, pseudo parameters as in us-east-1 of account 123456789012. */
+/** A CloudFormation string value as text: `Fn::Join` joined, `Fn::Sub` substituted, pseudo parameters as in us-east-1 of account 123456789012. */
 export function cfnText(v: unknown): string {
   if (typeof v === 'string') return v;
   const o = v as Record<string, any>;
@@ -62,6 +62,8 @@ export function cfnText(v: unknown): string {
   if ('Ref' in o) return pseudo[o.Ref] ?? `{{Ref:${o.Ref}}}`;
   if ('Fn::GetAtt' in o) return `{{GetAtt:${(o['Fn::GetAtt'] as string[]).join('.')}}}`;
   if ('Fn::ImportValue' in o) return `{{ImportValue:${cfnText(o['Fn::ImportValue'])}}}`;
+  // Fn::Sub of one string (a bucket name from a Data stack's creation id): each ${X} as Ref would render it.
+  if (typeof o['Fn::Sub'] === 'string') return (o['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, (_, name: string) => cfnText({ Ref: name }));
   throw new Error(`cannot render ${JSON.stringify(v)}`);
 }
 

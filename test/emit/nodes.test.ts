@@ -94,8 +94,8 @@ function bootScriptOf(t: Json, node: string): string {
   return cfnText(data.UserData['Fn::Base64']);
 }
 
-/** The only CloudFormation validation finding a node group may have: its data volumes are in their node's zone, fixed at generation. */
-const VOLUME_ZONE_WARNING = /^W3010 .*Node\d+Data\/Resource$/;
+/** The only CloudFormation validation finding a node group (and a TigerBeetle replica) may have: its data volumes are in their node's zone, fixed at generation. */
+const VOLUME_ZONE_WARNING = /^W3010 .*(Node|Replica)\d+Data\/Resource$/;
 
 function expectClean(x: Synth): void {
   const nag = x.findings.filter((f) => (f.source ?? 'cdk-nag') === 'cdk-nag');
@@ -137,11 +137,12 @@ describe('the Casty cluster (seeds 000 and 001)', () => {
       expect(group.Properties?.MaxSize).toBe('1');
       const values = bootScriptValues(bootScriptOf(nodes, `Node${i}`));
       expect(values.get('ADDRESS')).toBe(address);
-      // Exactly the names Casty reads (TARGETS §2), set by variable_names: the service and cluster ports under Casty's names.
+      // Exactly the names Casty reads (TARGETS §2), set by variable_names: the service and cluster ports under Casty's
+      // names; and every service's DAZZLE_ENV and DAZZLE_PROCESS, as the plan lists them.
       const start = values.get('START') as string;
       const exported = [...start.matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1], commandWords(`exec ${m[2]}`)[0]]);
-      expect(Object.fromEntries(exported)).toEqual({ NODE_INDEX: String(i), NODE_COUNT: '10', SEED_IPS: '10.0.2.10', HTTP_PORT: '8000', CASTY_PORT: '25520' });
-      expect(commandWords(start.trim().split('\n').pop() as string).filter((w, j, all) => all[j - 1] === '-e').sort()).toEqual(['CASTY_PORT', 'HTTP_PORT', 'NODE_COUNT', 'NODE_INDEX', 'SEED_IPS']);
+      expect(Object.fromEntries(exported)).toEqual({ NODE_INDEX: String(i), NODE_COUNT: '10', SEED_IPS: '10.0.2.10', HTTP_PORT: '8000', CASTY_PORT: '25520', DAZZLE_ENV: 'dev', DAZZLE_PROCESS: 'web' });
+      expect(commandWords(start.trim().split('\n').pop() as string).filter((w, j, all) => all[j - 1] === '-e').sort()).toEqual(['CASTY_PORT', 'DAZZLE_ENV', 'DAZZLE_PROCESS', 'HTTP_PORT', 'NODE_COUNT', 'NODE_INDEX', 'SEED_IPS']);
     });
   });
 
@@ -221,7 +222,7 @@ describe('the Casty cluster (seeds 000 and 001)', () => {
     // systemd's start: the script runs the image with the variables under Casty's names, and no other generated one.
     const start = boot.run(readFileSync(boot.path('usr/local/bin/dazzle-node-start'), 'utf8'));
     expect(start.status).toBe(0);
-    expect(readFileSync(boot.path('.stub/docker-env'), 'utf8').trim().split('\n').sort()).toEqual(['CASTY_PORT=25520', 'HTTP_PORT=8000', 'NODE_COUNT=10', 'NODE_INDEX=3', 'SEED_IPS=10.0.2.10']);
+    expect(readFileSync(boot.path('.stub/docker-env'), 'utf8').trim().split('\n').sort()).toEqual(['CASTY_PORT=25520', 'DAZZLE_ENV=dev', 'DAZZLE_PROCESS=web', 'HTTP_PORT=8000', 'NODE_COUNT=10', 'NODE_INDEX=3', 'SEED_IPS=10.0.2.10']);
     expect(boot.calls().filter((x) => x.startsWith('docker ')).map((x) => x.split(' ').slice(0, 2).join(' '))).toEqual(['docker login', 'docker pull', 'docker rm', 'docker run']);
   });
 
@@ -410,6 +411,102 @@ describe('the Pulse node (seed 003)', () => {
     expect(start.trim().split('\n').slice(-2)).toEqual(['cd /opt/dazzle-node/app', 'exec ./pulse-node --data-dir /data --port 8080 --p2p-port 4001']);
     expect(values.get('UNIT')).toContain('User=dazzle-node');
     expect(values.get('RUN_KIND')).toBe('artifact');
+  });
+});
+
+describe('a node group beside a database, a bucket and a TigerBeetle ledger: what the plan lists is what each node gets', () => {
+  let x: Synth;
+  let nodes: Json;
+  beforeAll(async () => {
+    // Casty with entities (the database), a file field (the bucket "scans") and a ledger: the replicas take hosts 10 and up, so the nodes start at 20.
+    const project = projectCopy(CASTY);
+    writeFileSync(
+      join(project, 'dsl', 'ledger.dsl'),
+      'module casty_cluster.ledger\n\nentity Doc "Doc":\n  id: uuid pk\n  scan: file storage=scans\n\nledger Wallet "Wallet":\n  account_code: 1001\n  ledger_id: 1\n  account_type: asset\n  currency: GBP\n',
+    );
+    x = await synth(project, 'dev', (t) => t.replace('ip_offset = 10', 'ip_offset = 20').replace('seed_addresses = ["10.0.2.10"]', 'seed_addresses = ["10.0.2.20"]'));
+    nodes = x.templates.get('Nodes') as Json;
+  });
+
+  it('synthesizes with cdk-nag and CloudFormation validation clean, the app type-checks, and plan and templates agree on every count', () => {
+    expect([...x.templates.keys()].sort()).toEqual(['Data', 'Network', 'Nodes', 'Observability', 'TigerBeetle']);
+    expectClean(x);
+    expect(typecheckApps([x.dir])).toBe('');
+    for (const stack of x.templates.keys()) expect(counts(x.templates.get(stack) as Json), stack).toEqual(planned(x.plan, stack));
+  });
+
+  it("passes a node exactly the plan's variables, name for name, with the plan's values for the app's", () => {
+    const boot = bootRoot();
+    const script = bootScriptOf(nodes, 'Node1');
+    expect(boot.run(script, { STUB_INSTANCE: 'i-0c1', STUB_ADDRESS: '10.0.3.20' }).status).toBe(0);
+    // systemd's start: the secrets first (ExecStartPre, the database credentials from the cluster's secret), then the service
+    // with the unit's EnvironmentFile in its environment.
+    const stubSecret = JSON.stringify({ username: 'dazzle_admin', password: 'pw-from-secrets-manager' });
+    expect(boot.run(readFileSync(boot.path('usr/local/bin/dazzle-node-secrets'), 'utf8'), { STUB_SECRET: stubSecret }).status).toBe(0);
+    const secretsFile = readFileSync(boot.path('etc/dazzle-node/secrets.env'), 'utf8');
+    const fromFile = Object.fromEntries(secretsFile.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), JSON.parse(l.slice(l.indexOf('=') + 1)) as string]));
+    expect(fromFile).toEqual({ DATABASE_USER: 'dazzle_admin', DATABASE_PASSWORD: 'pw-from-secrets-manager', PGPASSWORD: 'pw-from-secrets-manager' });
+    expect(boot.run(readFileSync(boot.path('usr/local/bin/dazzle-node-start'), 'utf8'), fromFile).status).toBe(0);
+    const received = new Map(readFileSync(boot.path('.stub/docker-env'), 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    const planned = x.plan.services.find((s) => s.name === 'casty')?.variables ?? [];
+    expect([...received.keys()].sort()).toEqual(planned.map((v) => v.name).sort());
+    for (const name of ['DAZZLE_ENV', 'DAZZLE_PROCESS', 'TIGERBEETLE_ADDRESSES', 'TIGERBEETLE_CLUSTER_ID', 'DATABASE_PORT', 'DATABASE_NAME', 'NODE_COUNT', 'SEED_IPS']) {
+      const v = planned.find((p) => p.name === name);
+      expect(v?.kind === 'value' ? v.value : undefined, name).toBe(received.get(name));
+    }
+    expect(received.get('TIGERBEETLE_ADDRESSES')).toBe('10.0.2.10:3000');
+    // The deploy-time values: the Data stack's endpoint and bucket name, as template references.
+    expect(received.get('DATABASE_HOST')).toMatch(/^\{\{Ref:SsmParameterValue.*database.*\}\}$/i);
+    expect(received.get('DATABASE_URL')).toBe(`postgresql://dazzle_admin@${received.get('DATABASE_HOST')}:5432/${received.get('DATABASE_NAME')}?sslmode=require`);
+    expect(received.get('BUCKET_SCANS')).toMatch(/^casty-cluster-dev-scans-/);
+    // The password is never in the user data; the secret is read by its ARN (the Data stack's parameter).
+    expect(script).not.toContain('pw-from-secrets-manager');
+    expect(bootScriptValues(script).get('SECRETS')).toMatch(/get-secret-value --region "\$region" --secret-id '\{\{Ref:SsmParameterValue.*databasesecretarn/i);
+  });
+
+  it("lets the nodes reach the database's and the replicas' ports and nothing else new; the role reads the cluster's secret and the bucket, nothing more", async () => {
+    const [nodesGroup] = at(nodes, 'AWS::EC2::SecurityGroup', 'SecurityGroupsNodes/Resource');
+    const isNodes = (v: unknown) => [{ Ref: nodesGroup }, { 'Fn::GetAtt': [nodesGroup, 'GroupId'] }].some((g) => JSON.stringify(g) === JSON.stringify(v));
+    // The peer port between the nodes, TigerBeetle's 3000 on the replicas' group and PostgreSQL's 5432 on the database's
+    // (each group read from the Network stack's parameter), and nothing else.
+    const fromNodes = ingressRules(x.templates).filter((r) => isNodes(r.source));
+    expect(fromNodes.map((r) => [r.from, r.to, isNodes(r.group) ? 'nodes' : 'other']).sort()).toEqual([[25520, 25520, 'nodes'], [3000, 3000, 'other'], [5432, 5432, 'other']].sort());
+    const [, tb] = at(nodes, 'AWS::EC2::SecurityGroupIngress', 'SecurityGroupsTigerBeetleIngress');
+    expect(JSON.stringify(tb.Properties?.GroupId)).toMatch(/^\{"Ref":"SsmParameterValue.*tigerbeetle/i);
+    const [, db] = at(nodes, 'AWS::EC2::SecurityGroupIngress', 'SecurityGroupsDatabaseIngress');
+    expect(JSON.stringify(db.Properties?.GroupId)).toMatch(/^\{"Ref":"SsmParameterValue.*database/i);
+    // The instance role: Casty's statements, and besides them exactly the cluster's secret (and its decryption through
+    // Secrets Manager) and the bucket's objects.
+    const statements = (t: Json) => resources(t, 'AWS::IAM::Policy').filter(([, r]) => pathOf(r).startsWith('NodeRole/')).flatMap(([, r]) => (r.Properties?.PolicyDocument.Statement as Json[]));
+    const alone = await synth(CASTY, 'dev');
+    const before = statements(alone.templates.get('Nodes') as Json).map((st) => JSON.stringify([st.Action].flat()));
+    const added = statements(nodes).filter((st) => !before.includes(JSON.stringify([st.Action].flat())));
+    expect(added.map((st) => [st.Action].flat().join(',')).sort()).toEqual(['kms:Decrypt', 's3:GetObject,s3:PutObject,s3:DeleteObject', 's3:ListBucket', 'secretsmanager:GetSecretValue']);
+    const secret = added.find((st) => st.Action === 'secretsmanager:GetSecretValue') as Json;
+    expect(JSON.stringify(secret.Resource)).toMatch(/^\{"Ref":"SsmParameterValue.*databasesecretarn.*\}$/i);
+    expect((added.find((st) => st.Action === 'kms:Decrypt') as Json).Condition).toEqual({ StringLike: { 'kms:ViaService': ['secretsmanager.*.amazonaws.com'] } });
+    const objects = added.find((st) => st.Action.includes?.('s3:GetObject')) as Json;
+    expect(cfnText(objects.Resource)).toMatch(/^arn:aws:s3:::casty-cluster-dev-scans-.*\/\*$/);
+  });
+});
+
+describe('a node group beside a database with a reader and its password in [deploy.secrets]', () => {
+  it('synthesizes clean; a node receives the reader endpoints, and DATABASE_PASSWORD and PGPASSWORD from the reference, as the plan lists them', async () => {
+    const project = projectCopy(CASTY);
+    writeFileSync(join(project, 'dsl', 'docs.dsl'), 'module casty_cluster.docs\n\nentity Doc "Doc":\n  id: uuid pk\n');
+    const x = await synth(project, 'dev', (t) => t.replace('[deploy.services.casty]', '[deploy.database]\nreaders = 1\n\n[deploy.secrets]\ndatabase_password = "ssm:/casty/dev/db-password"\n\n[deploy.services.casty]'));
+    expectClean(x);
+    expect(typecheckApps([x.dir])).toBe('');
+    for (const stack of x.templates.keys()) expect(counts(x.templates.get(stack) as Json), stack).toEqual(planned(x.plan, stack));
+    const boot = bootRoot();
+    expect(boot.run(bootScriptOf(x.templates.get('Nodes') as Json, 'Node0'), { STUB_INSTANCE: 'i-0c0', STUB_ADDRESS: '10.0.2.10' }).status).toBe(0);
+    expect(boot.run(readFileSync(boot.path('usr/local/bin/dazzle-node-secrets'), 'utf8'), { STUB_PARAMETER: 'pw' }).status).toBe(0);
+    const fromFile = Object.fromEntries(readFileSync(boot.path('etc/dazzle-node/secrets.env'), 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), JSON.parse(l.slice(l.indexOf('=') + 1)) as string]));
+    expect(fromFile).toEqual({ DATABASE_PASSWORD: 'pw', PGPASSWORD: 'pw' });
+    expect(boot.run(readFileSync(boot.path('usr/local/bin/dazzle-node-start'), 'utf8'), fromFile).status).toBe(0);
+    const received = readFileSync(boot.path('.stub/docker-env'), 'utf8').trim().split('\n').map((l) => l.slice(0, l.indexOf('=')));
+    expect(received.sort()).toEqual((x.plan.services[0]?.variables ?? []).map((v) => v.name).sort());
+    expect(received).toEqual(expect.arrayContaining(['DATABASE_READER_HOST', 'DATABASE_READER_URL', 'DATABASE_WRITER_URL', 'DATABASE_USER']));
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * EC2 node groups at plan time: nodes spread over the zones at fixed hosts, a node on a TigerBeetle
- * replica's address (DZ5100), and a node group beside what only the Compute stack runs (DZ5101),
- * each at its dazzle.toml line; the plan shows every node with its address and cost.
+ * replica's address (DZ5100), a node group beside what only the Compute stack runs (DZ5101), and
+ * an app needing what the nodes are not given (DZ5102), each at its line; the plan shows every node
+ * with its address and cost, and lists for the nodes only the variables they receive.
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
@@ -113,5 +114,64 @@ describe('node groups in the plan', () => {
     const { r } = lower(`${APP}${queue}`, GROUP);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['DZ5101']);
     expect(r.diagnostics[0]?.message).toContain('the worker');
+  });
+
+  it('an app with a database, a bucket and a ledger beside a node group plans: the nodes receive every variable the plan lists for them', () => {
+    const dsl = `${APP}entity Doc "Doc":\n  id: uuid pk\n  scan: file storage=scans\n${LEDGER}`;
+    const { r, config } = lower(dsl, `${GROUP}ip_offset = 20\n`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    const g = plan.aws.nodeGroups[0];
+    expect(g?.database?.generatedCredentials).toEqual([
+      { env: 'DATABASE_USER', jsonKey: 'username' },
+      { env: 'DATABASE_PASSWORD', jsonKey: 'password' },
+      { env: 'PGPASSWORD', jsonKey: 'password' },
+    ]);
+    expect(Object.keys(g?.database?.endpointVariables ?? {})).toEqual(['DATABASE_HOST', 'DATABASE_URL']);
+    expect(g?.buckets).toEqual([{ name: 'scans', env: 'BUCKET_SCANS' }]);
+    const own = new Set(g?.variableNames.flatMap((v) => v.names));
+    const received = [...Object.keys(g?.appVariables ?? {}), ...Object.keys(g?.database?.endpointVariables ?? {}), ...(g?.database?.generatedCredentials.map((c) => c.env) ?? []), ...(g?.buckets.map((b) => b.env) ?? [])];
+    expect(plan.services[0]?.variables.filter((v) => !own.has(v.name)).map((v) => v.name)).toEqual([...received].sort());
+  });
+
+  it('with readers and [deploy.secrets] database_password, the nodes receive the reader endpoints and both password variables from the reference', () => {
+    const dsl = `${APP}entity Doc "Doc":\n  id: uuid pk\n`;
+    const { r, config } = lower(dsl, `[deploy.database]\nreaders = 1\n\n[deploy.secrets]\ndatabase_password = "ssm:/app/dev/db-password"\n\n${GROUP}`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    const g = plan.aws.nodeGroups[0];
+    expect(g?.database?.generatedCredentials).toEqual([]);
+    expect(g?.database?.readerEndpoint).toBe(true);
+    expect(g?.secrets).toEqual([
+      { env: 'DATABASE_PASSWORD', ref: 'ssm:/app/dev/db-password' },
+      { env: 'PGPASSWORD', ref: 'ssm:/app/dev/db-password' },
+    ]);
+    const own = new Set(g?.variableNames.flatMap((v) => v.names));
+    const received = [...Object.keys(g?.appVariables ?? {}), ...Object.keys(g?.database?.endpointVariables ?? {}), ...(g?.secrets.map((x) => x.env) ?? [])];
+    expect(plan.services[0]?.variables.filter((v) => !own.has(v.name)).map((v) => v.name)).toEqual([...received].sort());
+    expect(received).toEqual(expect.arrayContaining(['DATABASE_READER_HOST', 'DATABASE_WRITER_URL', 'DATABASE_READER_URL', 'DATABASE_USER']));
+  });
+
+  it('an event bus beside a node group is DZ5102 at the channel', () => {
+    const bus = 'channel news "News":\n  kind: stream\n';
+    const { r } = lower(`${APP}${bus}`, GROUP);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.span?.line])).toEqual([['DZ5102', 3]]);
+  });
+
+  it("with a ledger, the plan lists for the nodes DAZZLE_ENV, DAZZLE_PROCESS and TigerBeetle, which the Nodes stack passes, and the replicas' port", () => {
+    const { r, config } = lower(`${APP}${LEDGER}`, `${GROUP}ip_offset = 20\n`);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const plan = buildPlan(r.value as NonNullable<typeof r.value>, config);
+    const g = plan.aws.nodeGroups[0];
+    expect(g?.appVariables).toEqual({ DAZZLE_ENV: 'dev', DAZZLE_PROCESS: 'web', TIGERBEETLE_ADDRESSES: '10.0.2.10:3000', TIGERBEETLE_CLUSTER_ID: String(config.deploy.tigerbeetle.cluster_id) });
+    expect(g?.tigerBeetleClientPort).toBe(3000);
+    // Every generated app variable in the plan is one the group passes.
+    const own = new Set(g?.variableNames.flatMap((v) => v.names));
+    expect(plan.services[0]?.variables.filter((v) => !own.has(v.name)).map((v) => v.name)).toEqual(Object.keys(g?.appVariables ?? {}));
+  });
+
+  it('a variable_names name that dazzle sets for the app is DZ5103 at its key', () => {
+    const { r } = lower(APP, `${GROUP}\n[deploy.services.nodes.variable_names]\nPORT = "DAZZLE_ENV"\n`);
+    expect(r.diagnostics.map((d) => [d.code, d.span?.line, d.span?.col])).toEqual([['DZ5103', 7, 8]]);
   });
 });

@@ -7,6 +7,7 @@
  * per node, each attached at boot by the node's single-instance Auto Scaling group.
  */
 import { InternalError } from '../../diagnostics/index.js';
+import { DATABASE_ENDPOINT, DATABASE_READER_ENDPOINT } from '../../lower/index.js';
 import { NODE_IMAGE_RESOURCE_TYPE, type AlarmMetric, type AwsAlarm, type AwsNodeGroup, type DeploymentPlan } from '../../plan/index.js';
 import { alarmCode, metricOptions } from '../alarms.js';
 import { commentBlock, header, lit, mdCode, mdText, SHELL_WORD_FUNCTION, str } from '../code.js';
@@ -38,6 +39,19 @@ function nodeSecret(env: string, ref: string): Record<string, string> {
     ...(r.arn !== null ? { arn: r.arn } : {}),
     ...(r.service === 'secretsmanager' && r.jsonKey !== null ? { jsonKey: r.jsonKey } : {}),
   };
+}
+
+/** A value of the plan with the database's endpoints in it, as a TypeScript expression: the endpoints are deploy-time values. */
+function withEndpoints(value: string): string {
+  const parts = value.split(new RegExp(`(${[DATABASE_ENDPOINT, DATABASE_READER_ENDPOINT].map((x) => x.replace(/[()]/g, '\\$&')).join('|')})`));
+  return parts.filter((p) => p !== '').map((p) => (p === DATABASE_ENDPOINT ? 'databaseHost' : p === DATABASE_READER_ENDPOINT ? 'databaseReaderHost' : str(p))).join(' + ');
+}
+
+/** The node group's `database` prop (`NodeDatabase`). */
+function databaseProps(db: NonNullable<AwsNodeGroup['database']>): string {
+  const variables = Object.entries(db.endpointVariables).map(([name, value]) => `${name}: ${withEndpoints(value)}`);
+  const credentials = db.generatedCredentials.length ? `, credentials: { secretArn: deployTimeValue(this, PARAMETERS.databaseSecretArn), keys: ${lit(db.generatedCredentials)} }` : '';
+  return `{ port: ${lit(db.port)}, securityGroupParameter: PARAMETERS.databaseSecurityGroup, variables: { ${variables.join(', ')} }${credentials} }`;
 }
 
 /** The props of `addNodeGroup` as a TypeScript object literal: every value from the plan through `lit`. */
@@ -73,6 +87,15 @@ function groupProps(ctx: EmitContext, g: AwsNodeGroup): string {
     ['run', run ? lit(run) : `{ kind: 'asset', directory: path.join(__dirname, '..', ${str(ctx.projectFromOut)}), file: ${str(g.run.kind === 'asset' ? g.run.dockerfile : '')} }`],
     ['logGroupName', str(g.logGroup)],
     ['logRetention', retention(a.observability.logRetentionDays)],
+    // The variables dazzle generates for the app (DAZZLE_ENV, TIGERBEETLE_ADDRESSES, …), under their own names.
+    ['appVariables', lit(g.appVariables)],
+    // The database: the variables with its endpoints (read from the Data stack's parameters when this stack deploys), the
+    // generated credentials (fetched by the node with its role, never here), and its port, opened to the nodes.
+    ...(g.database ? ([['database', databaseProps(g.database)]] as [string, string][]) : []),
+    // The app's buckets by name (the Data stack's), each BUCKET_<NAME>; the role may use their objects.
+    ...(g.buckets.length ? ([['buckets', `[${g.buckets.map((b) => `{ env: ${str(b.env)}, name: bucketName(this, NAMES.buckets[${str(b.name)}]) }`).join(', ')}]`]] as [string, string][]) : []),
+    // The replicas' client port, opened to the nodes on the TigerBeetle tier's security group.
+    ...(g.tigerBeetleClientPort !== null ? ([['tigerBeetle', `{ clientPort: ${lit(g.tigerBeetleClientPort)}, securityGroupParameter: PARAMETERS.tigerBeetleSecurityGroup }`]] as [string, string][]) : []),
     ['env', lit(g.env)],
     // The name(s) each generated variable is received under (variable_names).
     ['variableNames', lit(Object.fromEntries(g.variableNames.map((v) => [v.variable, v.names])))],
@@ -97,6 +120,24 @@ function nodeAlarmMetric(g: AwsNodeGroup): (m: AlarmMetric, a: AwsAlarm) => stri
   };
 }
 
+/** What the Nodes stack reads from lib/wiring.ts. */
+function wiringImports(g: AwsNodeGroup): string[] {
+  return [
+    'ALARMS',
+    ...(g.buckets.length ? ['bucketName'] : []),
+    ...(g.database ? ['deployTimeValue'] : []),
+    ...(g.buckets.length ? ['NAMES'] : []),
+    'notify',
+    ...(g.database || g.tigerBeetleClientPort !== null ? ['PARAMETERS'] : []),
+  ];
+}
+
+/** The endpoints the database's variables hold, read when the Nodes stack deploys. */
+function endpointReads(g: AwsNodeGroup): string {
+  if (!g.database || !Object.keys(g.database.endpointVariables).length) return '';
+  return `    const databaseHost = deployTimeValue(this, PARAMETERS.databaseHost);\n${g.database.readerEndpoint ? '    const databaseReaderHost = deployTimeValue(this, PARAMETERS.databaseReaderHost);\n' : ''}`;
+}
+
 export function nodesStack(ctx: EmitContext): StackSource {
   const { plan, projectRoot } = ctx;
   const g = groupOf(plan);
@@ -118,7 +159,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';${firstDeploy ? "\nimport * as cr from 'aws-cdk-lib/custom-resources';" : ''}
 import type { Construct } from 'constructs';${asset ? "\nimport * as path from 'node:path';" : ''}
 import { addNodeGroup, nodeMetric, type NodeSpec } from './node-group';
-import { ALARMS, notify } from './wiring';
+import { ${wiringImports(g).join(', ')} } from './wiring';
 
 /**
  * The nodes, in order: NODE_INDEX is a node's position here, and PEER_IPS lists their addresses in
@@ -143,7 +184,7 @@ export class NodesStack extends Stack {
 
 ${commentBlock(`The load balancer (${g.listeners.map((l) => (l.protocol === 'REDIRECT' ? `${l.port} → 443` : `${l.port} ${l.protocol}`)).join(', ')}) → every node on ${g.port}; the security groups, the instance role and the log group.`, because(plan, 'Nodes', 'LoadBalancer'), projectRoot, '    ')}
 ${commentBlock(`${g.run.kind === 'artifact' ? `Runs ${g.run.s3} with ${JSON.stringify(g.run.command)}` : g.run.kind === 'image' ? `Runs the image ${g.run.uri}` : `Runs the image built from ${g.run.dockerfile}`}.`, because(plan, 'Nodes', 'NodeRole'), projectRoot, '    ')}
-    const group = addNodeGroup(this, ${groupProps(ctx, g)});
+${endpointReads(g)}    const group = addNodeGroup(this, ${groupProps(ctx, g)});
     this.nodes = group.nodes;
     this.loadBalancer = group.loadBalancer;
 
@@ -163,14 +204,18 @@ function receives(g: AwsNodeGroup): string {
     const note = name !== variable ? (peer ? `peer port ${peer[1]}` : `${variable}${what[variable] ? `, ${what[variable]}` : ''}`) : what[variable];
     return `${mdCode(name)}${note ? ` (${mdText(note)})` : ''}`;
   }));
-  return named.length ? named.join(', ') : 'none of the generated variables (`variable_names`)';
+  const app = [...Object.keys(g.appVariables), ...Object.keys(g.database?.endpointVariables ?? {}), ...(g.database?.generatedCredentials.map((c) => c.env) ?? []), ...g.buckets.map((b) => b.env)].map((name) => mdCode(name));
+  const own = named.length ? named.join(', ') : 'none of its own generated variables (`variable_names`)';
+  return app.length ? `${own}; dazzle's ${app.join(', ')}` : own;
 }
 
 /** The README's lines on the secrets a node reads: from where, where they are kept, when a new value is read. */
 function secretsReadme(g: AwsNodeGroup): string {
-  if (!g.secrets.length) return '';
+  const credentials = g.database?.generatedCredentials ?? [];
+  if (!g.secrets.length && !credentials.length) return '';
+  const listed = [...g.secrets.map((x) => `${mdCode(x.env)} (${mdCode(x.ref)})`), ...(credentials.length ? [`${credentials.map((c) => mdCode(c.env)).join(', ')} (the database's generated credentials, the Data stack's secret)`] : [])];
   return `
-- **Secrets.** ${g.secrets.map((x) => `${mdCode(x.env)} (${mdCode(x.ref)})`).join(', ')}: the instance role may read exactly
+- **Secrets.** ${listed.join(', ')}: the instance role may read exactly
   these (and decrypt them only through SSM or Secrets Manager). Before every start of \`dazzle-node.service\` its
   \`ExecStartPre\` fetches them into \`/etc/dazzle-node/secrets.env\` (root only, mode 0600), which the unit reads; no
   value is in the user data, the template or the logs. **Rotation:** a node reads a new value when its service

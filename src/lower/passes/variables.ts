@@ -44,6 +44,11 @@ type Requirements = Pick<InfraRequirements, 'app' | 'database' | 'ledgerCluster'
 /** An environment variable name the services can receive (and the generated code can write). */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** How a variable's value shows the database's writer endpoint, known when the Data stack deploys (the Nodes stack puts the endpoint in its place). */
+export const DATABASE_ENDPOINT = '(Data stack: cluster endpoint)';
+/** How a variable's value shows the database's reader endpoint. */
+export const DATABASE_READER_ENDPOINT = '(Data stack: reader endpoint)';
+
 /** The database's master user: fixed when the cluster is created (the AWS model uses the same name). */
 const DATABASE_USER = 'dazzle_admin';
 
@@ -71,23 +76,23 @@ export function generatedVariables(req: Requirements, config: ResolvedConfig, ro
     const credentials = 'the database credentials';
     const password = reference ?? 'database credentials (password)';
     out.push(
-      { name: 'DATABASE_HOST', kind: 'value', value: '(Data stack: cluster endpoint)', because, what },
+      { name: 'DATABASE_HOST', kind: 'value', value: DATABASE_ENDPOINT, because, what },
       { name: 'DATABASE_PORT', kind: 'value', value: '5432', because, what },
       { name: 'DATABASE_NAME', kind: 'value', value: name, because, what },
       // No password in the URL: libpq-based drivers (psycopg, the Dazzle runtime) read it from PGPASSWORD.
-      { name: 'DATABASE_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@(Data stack: cluster endpoint):5432/${name}?sslmode=require`, because, what },
+      { name: 'DATABASE_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@${DATABASE_ENDPOINT}:5432/${name}?sslmode=require`, because, what },
       reference === null
         ? { name: 'DATABASE_USER', kind: 'secret', value: 'database credentials (username)', because, what: credentials }
         : { name: 'DATABASE_USER', kind: 'value', value: DATABASE_USER, because, what: credentials },
       { name: 'DATABASE_PASSWORD', kind: 'secret', value: password, because, what: credentials },
       { name: 'PGPASSWORD', kind: 'secret', value: password, because, what: credentials },
     );
-    if (d.database.readers > 0) out.push({ name: 'DATABASE_READER_HOST', kind: 'value', value: '(Data stack: reader endpoint)', because, what });
+    if (d.database.readers > 0) out.push({ name: 'DATABASE_READER_HOST', kind: 'value', value: DATABASE_READER_ENDPOINT, because, what });
     // The writer and reader as URLs (seed 004's contract), without a password: it is DATABASE_PASSWORD and PGPASSWORD, secrets.
     if (d.database.readers > 0) {
       out.push(
-        { name: 'DATABASE_WRITER_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@(Data stack: cluster endpoint):5432/${name}?sslmode=require`, because, what },
-        { name: 'DATABASE_READER_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@(Data stack: reader endpoint):5432/${name}?sslmode=require`, because, what },
+        { name: 'DATABASE_WRITER_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@${DATABASE_ENDPOINT}:5432/${name}?sslmode=require`, because, what },
+        { name: 'DATABASE_READER_URL', kind: 'value', value: `postgresql://${DATABASE_USER}@${DATABASE_READER_ENDPOINT}:5432/${name}?sslmode=require`, because, what },
       );
     }
   }
