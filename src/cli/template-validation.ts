@@ -4,8 +4,11 @@
  * offers, with the engine aws-cdk-lib's own template validation uses
  * (`@aws/cloudformation-validate`, bundled with aws-cdk-lib; its schema
  * validator, offline). Loading its ~1,800 schemas takes over a second, so it
- * starts in a worker thread as soon as preflight starts and loads while the
- * project is read and the app synthesized; validating is then quick.
+ * starts in a worker thread (when preflight's cache of findings does not
+ * already hold every template: see template-validation-cache.ts) and loads
+ * while the project is read and the app synthesized; validating is then quick.
+ * The engine runs on V8's baseline WebAssembly compiler only: optimizing its
+ * hot functions cost more CPU than it saved.
  *
  * Only errors are reported (CloudFormation would reject the template);
  * warnings and notes are not findings.
@@ -35,6 +38,10 @@ export interface TemplateValidator {
 /** The worker: loads the engine at once, then validates what it is sent. CommonJS, as `eval` workers are. */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+// The engine is a large WebAssembly module run for a second or two: V8's optimizing tier would spend
+// more CPU compiling its hot functions than it saves (it halved validation's CPU time on the example).
+// A process-wide V8 setting, read when a module is compiled; dazzle runs no other WebAssembly.
+require('node:v8').setFlagsFromString('--liftoff-only');
 let engine;
 let failure;
 try {
