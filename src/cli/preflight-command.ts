@@ -37,7 +37,7 @@ import { displayPath } from './io.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
 import { lstatQuiet } from './safe-fs.js';
 import { startTemplateValidation, type TemplateValidator } from './template-validation.js';
-import { appKey, predictsAll, readCache, validateWithCache } from './template-validation-cache.js';
+import { appKey, assemblyTemplates, predictsAll, readCache, templateKey, validateAhead, validateWithCache } from './template-validation-cache.js';
 import { lineOf, readVersionFile } from './version-file.js';
 import { editedFiles, openGeneratedApp, STAGING } from './write.js';
 
@@ -114,18 +114,22 @@ async function collect(opts: PreflightOptions, cwd: string, env: PreflightEnviro
   // Decide now, from the generated files, whether the validator is needed: when the last run's
   // templates of these files are all cached, it is never constructed. Otherwise it loads its
   // schemas in a worker while the project is planned and the app synthesized.
-  const cache = readCache(join(appDir, 'cdk.out'));
+  const assemblyDir = join(appDir, 'cdk.out');
+  const cache = readCache(assemblyDir);
   const hasApp = Boolean(lstatQuiet(join(appDir, VERSION_FILE)) || lstatQuiet(join(appDir, STAGING)));
   const early = hasApp && !predictsAll(cache, appKey(appDir, region));
   if (early) validator();
+  // While the app is synthesized, the validator checks what is not cached of the assembly synth replaces (see validateAhead).
+  const previous = early ? assemblyTemplates(assemblyDir).filter((t) => !cache.templates.has(templateKey(t.text, region))) : [];
+  const ahead = previous.length ? validateAhead(previous, region, validator()) : undefined;
   const lowered = lowerToRequirements(spec, config);
   diagnostics.push(...lowered.diagnostics);
   if (!lowered.value) return { diagnostics, loaded };
   const shown = displayPath(appDir, cwd);
   // The plan of the generation in the folder: each queue, bucket and service in the stack it recorded.
   const plan = buildPlan(lowered.value, config, { previous: previousPlacement(appDir, shown, spec.app.name, config.deploy.environment).placement });
-  // The validator gets ready for the app's resource types while the app is synthesized.
-  if (early) validator().warm([...new Set(plan.stacks.flatMap((st) => st.resources.flatMap((r) => Object.keys(r.cloudformation))))].sort(), plan.region);
+  // Without an earlier assembly, the validator gets ready for the app's resource types while the app is synthesized.
+  if (early && !ahead) validator().warm([...new Set(plan.stacks.flatMap((st) => st.resources.flatMap((r) => Object.keys(r.cloudformation))))].sort(), plan.region);
   const missing = () => diag('DZ6003', `no generated app in ${shown} (${VERSION_FILE} is missing)`, { hint: `run \`dazzle deploy generate${opts.env ? ` --env ${opts.env}` : ''}\` first, then preflight` });
   if (!hasApp) return { diagnostics: [...diagnostics, missing()], loaded };
 
@@ -155,7 +159,7 @@ async function collect(opts: PreflightOptions, cwd: string, env: PreflightEnviro
     const schema = await validateWithCache(
       assembly.templates.map((t) => ({ stack: t.stack, name: t.file, text: assembly.texts.get(t.stack) as string })),
       region,
-      { cache, app, assemblyDir: out.outdir },
+      { cache, app, assemblyDir: out.outdir, ...(ahead ? { ahead } : {}) },
       validator,
     );
     const configText = loaded.files.configText;

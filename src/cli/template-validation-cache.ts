@@ -19,7 +19,7 @@
  * rewritten by the next run); it holds no paths, so nothing in it is ever
  * used to reach the file system.
  */
-import { closeSync, constants, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { VERSION_FILE } from '../emit/index.js';
@@ -156,11 +156,6 @@ export function predictsAll(cache: ValidationCache, app: string | undefined): bo
   return keys !== undefined && keys.length > 0 && keys.every((k) => cache.templates.has(k));
 }
 
-/** The cached findings of a template, with its stack, or undefined. */
-export function cachedIssues(cache: ValidationCache, key: string, stack: string): readonly SchemaIssue[] | undefined {
-  return cache.templates.get(key)?.map((i) => ({ ...i, stack }));
-}
-
 /** This run's findings of one template, for the cache: without the stack. */
 export function toCached(issues: readonly SchemaIssue[]): CachedIssue[] {
   return issues.map(({ stack: _stack, ...rest }) => rest);
@@ -210,6 +205,49 @@ export function writeCache(assemblyDir: string, text: string): boolean {
   }
 }
 
+/** At most this many bytes of an earlier assembly's templates are validated ahead of synth. */
+const MAX_AHEAD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The templates of the assembly in `assemblyDir` (the one synth is about to replace), each
+ * labelled by its file name; none when there is none or it cannot be read as plain files.
+ */
+export function assemblyTemplates(assemblyDir: string): TemplateText[] {
+  let names: string[];
+  try {
+    names = readdirSync(assemblyDir).filter((n) => n.endsWith('.template.json')).sort();
+  } catch {
+    return [];
+  }
+  const out: TemplateText[] = [];
+  let bytes = 0;
+  for (const name of names) {
+    const entry = readRegularFile(join(assemblyDir, name));
+    if (entry.kind !== 'file') continue;
+    bytes += entry.bytes.length;
+    if (bytes > MAX_AHEAD_BYTES) break;
+    out.push({ stack: name, name, text: entry.bytes.toString('utf8') });
+  }
+  return out;
+}
+
+/** Findings validated ahead of synth, by template key (see validateAhead). */
+export type AheadFindings = Promise<ReadonlyMap<string, readonly CachedIssue[]>>;
+
+/**
+ * Validate templates before the app is synthesized: the assembly synth is about to replace,
+ * whose templates are often the ones synth writes again (then nothing is left to validate
+ * after it), and otherwise have warmed the engine on this app's resources. A failure is not
+ * reported here: the templates that then miss are validated after synth, which fails the run.
+ */
+export function validateAhead(templates: readonly TemplateText[], region: string, validator: TemplateValidator): AheadFindings {
+  const byKey = new Map(templates.map((t) => [templateKey(t.text, region), t] as const));
+  const ahead = validator.validate([...byKey.values()], region).then((issues) => new Map([...byKey].map(([key, t]) => [key, toCached(issues.filter((i) => i.stack === t.stack))] as const)));
+  // Handled when awaited after synth; until then a rejection is expected and not unhandled.
+  ahead.catch(() => undefined);
+  return ahead;
+}
+
 /** Where a run's findings are looked up and recorded. */
 export interface CacheUse {
   /** The cache as read before synth. */
@@ -218,21 +256,25 @@ export interface CacheUse {
   readonly app: string | undefined;
   /** The cloud assembly folder the cache file is written into. */
   readonly assemblyDir: string;
+  /** Findings of templates validated ahead of synth. */
+  readonly ahead?: AheadFindings;
 }
 
 /**
- * Every template's findings: cached ones as they were recorded, the others from the validator
- * (started here if it was not yet), in the templates' order either way; then the cache is
- * rewritten. A validation that fails rejects, and nothing is recorded.
+ * Every template's findings: cached ones (or validated ahead) as they were recorded, the
+ * others from the validator (started here if it was not yet), in the templates' order either
+ * way; then the cache is rewritten. A validation that fails rejects, and nothing is recorded.
  */
 export async function validateWithCache(templates: readonly TemplateText[], region: string, use: CacheUse, validator: () => TemplateValidator): Promise<SchemaIssue[]> {
+  const ahead = (await use.ahead?.catch(() => undefined)) ?? new Map<string, readonly CachedIssue[]>();
+  const known = (key: string) => use.cache.templates.get(key) ?? ahead.get(key);
   const keyed = templates.map((t) => ({ t, key: templateKey(t.text, region) }));
-  const misses = keyed.filter((k) => !use.cache.templates.has(k.key));
+  const misses = keyed.filter((k) => !known(k.key));
   const fresh = misses.length ? await validator().validate(misses.map((k) => k.t), region) : [];
   const run = new Map<string, readonly CachedIssue[]>();
   const issues: SchemaIssue[] = [];
   for (const { t, key } of keyed) {
-    const found = cachedIssues(use.cache, key, t.stack) ?? fresh.filter((i) => i.stack === t.stack);
+    const found = known(key)?.map((i) => ({ ...i, stack: t.stack })) ?? fresh.filter((i) => i.stack === t.stack);
     issues.push(...found);
     run.set(key, toCached(found));
   }

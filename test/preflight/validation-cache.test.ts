@@ -2,8 +2,9 @@
  * Preflight's cache of CloudFormation validation findings (keyed by each template's
  * content): the same findings cold and warm, the validator never asked when every
  * template is cached (not even after a `deploy synth` rebuilt the assembly), only a
- * changed template validated again, a corrupt or linked cache file ignored and
- * rewritten, and a validation that cannot run still failing the run.
+ * changed template validated again, the assembly synth replaces validated ahead of
+ * it, a corrupt or linked cache file ignored and rewritten, and a validation that
+ * cannot run still failing the run.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,23 +113,40 @@ describe('cached template validation', () => {
     const fresh = await run(project, real);
     expect(changed.report).toEqual(fresh.report);
     setThroughput(app, "'fast'");
+    await run(project, real);
   }, 120_000);
 
-  it('a corrupt cache file is ignored (every template validated, the same findings) and rewritten', async () => {
+  it('a corrupt cache file is ignored (every template validated, the same findings, ahead of synth from the assembly it replaces) and rewritten', async () => {
     const file = join(app, 'cdk.out', VALIDATION_CACHE);
     writeFileSync(file, '{"format":1,"templates":{"zz":[]},');
     const r = recording(real);
     const after = await run(project, r.validator);
-    expect(r.validated.flat().sort()).toEqual([...stacks].sort());
+    // The assembly synth replaces is validated ahead of it; synth writes the same templates again, so nothing is left after it.
+    expect(r.validated).toEqual([[...stacks].sort().map((s) => `${s}.template.json`)]);
     expect(after.report).toEqual(cold.report);
     expect(parseCache(readFileSync(file, 'utf8')).templates.size).toBe(stacks.length);
   }, 120_000);
 
-  it('a validation that cannot run fails the run, and records nothing', async () => {
+  it('a changed template is validated after synth when the assembly it replaces was validated ahead', async () => {
+    rmSync(join(app, 'cdk.out', VALIDATION_CACHE));
+    setThroughput(app, "'slow'");
+    const r = recording(real);
+    const changed = await run(project, r.validator);
+    expect(r.validated).toEqual([[...stacks].sort().map((s) => `${s}.template.json`), [expect.stringMatching(/-TigerBeetle$/)]]);
+    expect(schemaFindings(changed).map((f) => f.message)).toEqual(Array(3).fill(expect.stringContaining('Properties.Throughput')));
+    rmSync(join(app, 'cdk.out', VALIDATION_CACHE));
+    expect((await run(project, real)).report).toEqual(changed.report);
+    setThroughput(app, "'fast'");
+    await run(project, real);
+  }, 120_000);
+
+  it('a validation that cannot run fails the run (ahead of synth or after it), and records nothing', async () => {
     const file = join(app, 'cdk.out', VALIDATION_CACHE);
     writeFileSync(file, 'not json');
     await expect(run(project, broken)).rejects.toThrow('no schemas');
     expect(readFileSync(file, 'utf8')).toBe('not json');
+    rmSync(join(app, 'cdk.out'), { recursive: true });
+    await expect(run(project, broken)).rejects.toThrow('no schemas');
   }, 120_000);
 });
 
