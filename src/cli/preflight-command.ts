@@ -37,6 +37,7 @@ import { displayPath } from './io.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
 import { lstatQuiet } from './safe-fs.js';
 import { startTemplateValidation, type TemplateValidator } from './template-validation.js';
+import { appKey, assemblyTemplates, predictsAll, readCache, templateKey, validateAhead, validateWithCache } from './template-validation-cache.js';
 import { lineOf, readVersionFile } from './version-file.js';
 import { editedFiles, openGeneratedApp, STAGING } from './write.js';
 
@@ -91,33 +92,46 @@ export function parsePacks(rules: string | undefined): { packs: NagPackName[]; d
 export async function collectPreflight(opts: PreflightOptions, cwd: string, env: PreflightEnvironment): Promise<PreflightRun> {
   const packs = parsePacks(opts.rules);
   if (packs.diagnostics.length) return { diagnostics: packs.diagnostics };
-  // The validator loads its schemas while the project is read and the app synthesized.
-  const validator = env.validator ?? startTemplateValidation();
+  // The validator is started only when some template's findings are not cached (see collect).
+  let started: TemplateValidator | undefined;
+  const validator = () => (started ??= env.validator ?? startTemplateValidation());
   try {
     return await collect(opts, cwd, env, packs.packs, validator);
   } finally {
-    if (!env.validator) await validator.close();
+    if (started && !env.validator) await started.close();
   }
 }
 
-async function collect(opts: PreflightOptions, cwd: string, env: PreflightEnvironment, packs: readonly NagPackName[], validator: TemplateValidator): Promise<PreflightRun> {
+async function collect(opts: PreflightOptions, cwd: string, env: PreflightEnvironment, packs: readonly NagPackName[], validator: () => TemplateValidator): Promise<PreflightRun> {
   const loaded = loadProject(opts.project, cwd, opts.env);
   const spec = loaded.front?.spec;
   if (!loaded.ok || !spec || !loaded.config) return { diagnostics: loaded.diagnostics, loaded };
   const config = loaded.config;
   const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...checkAcknowledgements(config.preflight)];
   if (hasErrors(diagnostics)) return { diagnostics, loaded };
+  const appDir = appFolder({ ...opts, format: 'text' }, config.deploy.output, loaded.files.root, cwd);
+  const region = config.deploy.region;
+  // Decide now, from the generated files, whether the validator is needed: when the last run's
+  // templates of these files are all cached, it is never constructed. Otherwise it loads its
+  // schemas in a worker while the project is planned and the app synthesized.
+  const assemblyDir = join(appDir, 'cdk.out');
+  const cache = readCache(assemblyDir);
+  const hasApp = Boolean(lstatQuiet(join(appDir, VERSION_FILE)) || lstatQuiet(join(appDir, STAGING)));
+  const early = hasApp && !predictsAll(cache, appKey(appDir, region));
+  if (early) validator();
+  // While the app is synthesized, the validator checks what is not cached of the assembly synth replaces (see validateAhead).
+  const previous = early ? assemblyTemplates(assemblyDir).filter((t) => !cache.templates.has(templateKey(t.text, region))) : [];
+  const ahead = previous.length ? validateAhead(previous, region, validator()) : undefined;
   const lowered = lowerToRequirements(spec, config);
   diagnostics.push(...lowered.diagnostics);
   if (!lowered.value) return { diagnostics, loaded };
-  const appDir = appFolder({ ...opts, format: 'text' }, config.deploy.output, loaded.files.root, cwd);
   const shown = displayPath(appDir, cwd);
   // The plan of the generation in the folder: each queue, bucket and service in the stack it recorded.
   const plan = buildPlan(lowered.value, config, { previous: previousPlacement(appDir, shown, spec.app.name, config.deploy.environment).placement });
-  // The validator gets ready for the app's resource types while the app is synthesized.
-  validator.warm([...new Set(plan.stacks.flatMap((st) => st.resources.flatMap((r) => Object.keys(r.cloudformation))))].sort(), plan.region);
+  // Without an earlier assembly, the validator gets ready for the app's resource types while the app is synthesized.
+  if (early && !ahead) validator().warm([...new Set(plan.stacks.flatMap((st) => st.resources.flatMap((r) => Object.keys(r.cloudformation))))].sort(), plan.region);
   const missing = () => diag('DZ6003', `no generated app in ${shown} (${VERSION_FILE} is missing)`, { hint: `run \`dazzle deploy generate${opts.env ? ` --env ${opts.env}` : ''}\` first, then preflight` });
-  if (!lstatQuiet(join(appDir, VERSION_FILE)) && !lstatQuiet(join(appDir, STAGING))) return { diagnostics: [...diagnostics, missing()], loaded };
+  if (!hasApp) return { diagnostics: [...diagnostics, missing()], loaded };
 
   // Hold the folder's lock while reading it, so no generation changes it under us.
   const opened = openGeneratedApp(appDir, shown, 'deploy preflight', env.now);
@@ -132,6 +146,8 @@ async function collect(opts: PreflightOptions, cwd: string, env: PreflightEnviro
     const versionShown = shown === '.' ? VERSION_FILE : `${shown}/${VERSION_FILE}`;
     const edited = editedFiles(opened.value.root, read).map((f) => ({ file: shown === '.' ? f.path : `${shown}/${f.path}`, missing: f.missing, recordedAt: lineOf(read.text, f.path) }));
     const stale = read.data.inputs.checksum !== inputsChecksum(loaded, cwd);
+    // The files as synthesized (under the lock): the key the templates are recorded under.
+    const app = appKey(opened.value.root, region);
 
     const { synthApp } = await import('./synth.js');
     const out = await synthApp(appDir, { packs: packs.map((p) => NAG_PACKS[p].className) });
@@ -140,9 +156,11 @@ async function collect(opts: PreflightOptions, cwd: string, env: PreflightEnviro
     diagnostics.push(...synthProblems);
     if (!out.templates.size || hasErrors(synthProblems)) return { diagnostics, loaded };
     const assembly = readAssembly(out.outdir, displayPath(out.outdir, cwd));
-    const schema = await validator.validate(
+    const schema = await validateWithCache(
       assembly.templates.map((t) => ({ stack: t.stack, name: t.file, text: assembly.texts.get(t.stack) as string })),
-      plan.region,
+      region,
+      { cache, app, assemblyDir: out.outdir, ...(ahead ? { ahead } : {}) },
+      validator,
     );
     const configText = loaded.files.configText;
     const result = runPreflight({

@@ -14,10 +14,11 @@
  *
  * This is the only module that loads aws-cdk-lib, cdk-nag and esbuild.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { diag, type Diagnostic } from '../diagnostics/index.js';
+import { VALIDATION_CACHE } from './template-validation-cache.js';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -245,6 +246,19 @@ export function findingDiagnostic(f: NagFinding): Diagnostic {
   });
 }
 
+/**
+ * Preflight's cache of validation findings lives in the assembly folder, which a synth replaces:
+ * move it into the new one (a plain file only), so a synth between two preflights keeps it.
+ */
+function carryOverValidationCache(outdir: string, staging: string): void {
+  const from = join(outdir, VALIDATION_CACHE);
+  try {
+    if (lstatSync(from).isFile()) renameSync(from, join(staging, VALIDATION_CACHE));
+  } catch {
+    // Nothing to carry (or it cannot be moved): the next preflight validates again.
+  }
+}
+
 /** Synthesize the app in `appDir` (a folder written by `dazzle deploy generate`). */
 export async function synthApp(appDir: string, options: SynthOptions = {}): Promise<SynthOutput> {
   const root = resolve(appDir);
@@ -307,6 +321,7 @@ export async function synthApp(appDir: string, options: SynthOptions = {}): Prom
     rmSync(staging, { recursive: true, force: true });
     return fail(outdir, [diag('DZ7102', 'the app failed validation, and no validation report was written', { hint: 'run `npx cdk synth` in the app folder for details' })]);
   }
+  carryOverValidationCache(outdir, staging);
   rmSync(outdir, { recursive: true, force: true });
   renameSync(staging, outdir);
   const templates = new Map<string, string>();
