@@ -1,6 +1,36 @@
 // Bundles the CLI into dist/ (fast start-up: one file, no module resolution at run time).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/**
+ * Node built-ins that cost milliseconds to load (crypto sets up its providers; child_process
+ * is required by commander only to run executable subcommands, which dazzle has none of) and
+ * that most commands never call: they are loaded on the first call instead of at start-up.
+ * Only their functions are forwarded; importing anything else from them fails the build, so a
+ * class or constant never becomes a silent wrapper.
+ */
+const LAZY_BUILTINS = ['crypto', 'child_process'];
+
+/** @type {import('esbuild').Plugin} */
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const real = createRequire(import.meta.url)(`node:${args.path}`);
+      const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[a-z]/.test(k) && /^[A-Za-z_$][\w$]*$/.test(k));
+      const lines = [
+        `import { createRequire } from 'node:module';`,
+        `let m;`,
+        `const load = () => (m ??= createRequire(import.meta.url)('node:${args.path}'));`,
+        ...names.map((k) => `export function ${k}(...a) { return load().${k}(...a); }`),
+      ];
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: '.' };
+    });
+  },
+};
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -16,6 +46,7 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   loader: { '.tmpl': 'text' },
+  plugins: [lazyBuiltins],
   // Loaded only by the commands that synthesize or diff, from node_modules.
   external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', 'esbuild', '@aws-cdk/cloudformation-diff'],
   logLevel: 'warning',
