@@ -10,7 +10,17 @@
  * grammar), so the grammar documents generated from the parser (grammar-docs.ts)
  * still show exactly the rules below.
  */
-import { EmbeddedActionsParser, tokenMatcher, type IOrAlt, type IParserErrorMessageProvider, type IToken, type OrMethodOpts, type TokenType } from 'chevrotain';
+import {
+  EmbeddedActionsParser,
+  LLkLookaheadStrategy,
+  tokenMatcher,
+  type ILookaheadStrategy,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type OrMethodOpts,
+  type TokenType,
+} from 'chevrotain';
 import type { SourceText, Span } from '../diagnostics/index.js';
 import type {
   DateExpression,
@@ -191,6 +201,56 @@ function part(t: IToken): ValuePart {
   return { type: 'symbol', image: t.image };
 }
 
+/** The parser's table of lookahead functions (Chevrotain 11 keeps one per choice and repetition, looked up on every use). */
+type LookaheadCache = Map<number, unknown>;
+
+/**
+ * Chevrotain's LL(k) lookahead, built for each choice and repetition the first time the parser
+ * reaches it instead of for the whole grammar when the parser is made: every command pays for
+ * making the parser at start-up, and a project reaches only a part of the grammar. The function
+ * built replaces its stand-in in the parser's table, so parsing calls it directly afterwards.
+ */
+class LazyLookahead implements ILookaheadStrategy {
+  private readonly llk: ILookaheadStrategy;
+  constructor(maxLookahead: number) {
+    this.llk = new LLkLookaheadStrategy({ maxLookahead });
+  }
+  validate(options: Parameters<ILookaheadStrategy['validate']>[0]): ReturnType<ILookaheadStrategy['validate']> {
+    return this.llk.validate(options);
+  }
+  buildLookaheadForAlternation(options: Parameters<ILookaheadStrategy['buildLookaheadForAlternation']>[0]): ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> {
+    const llk = this.llk;
+    let built: ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> | undefined;
+    // A repetition keeps the function it looked up for its whole loop: the stand-in keeps the one it built.
+    const stub = function (this: DslParser, orAlts?: IOrAlt<unknown>[]): number | undefined {
+      built ??= replace(this, stub, llk.buildLookaheadForAlternation(options));
+      return built.call(this, orAlts);
+    };
+    return stub;
+  }
+  buildLookaheadForOptional(options: Parameters<ILookaheadStrategy['buildLookaheadForOptional']>[0]): ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> {
+    const llk = this.llk;
+    let built: ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> | undefined;
+    const stub = function (this: DslParser): boolean {
+      built ??= replace(this, stub, llk.buildLookaheadForOptional(options));
+      return built.call(this);
+    };
+    return stub;
+  }
+}
+
+/** Put `built` where `stub` is in the parser's lookahead table; `built`. */
+function replace<F>(parser: DslParser, stub: unknown, built: F): F {
+  const cache = (parser as unknown as { lookAheadFuncsCache: LookaheadCache }).lookAheadFuncsCache;
+  for (const [key, f] of cache) {
+    if (f === stub) {
+      cache.set(key, built);
+      break;
+    }
+  }
+  return built;
+}
+
 export class DslParser extends EmbeddedActionsParser {
   /** The file being parsed (spans are built against it). */
   src!: SourceText;
@@ -202,6 +262,7 @@ export class DslParser extends EmbeddedActionsParser {
   constructor(validate = false) {
     super(ALL_TOKENS, {
       maxLookahead: 1,
+      lookaheadStrategy: new LazyLookahead(1),
       recoveryEnabled: false,
       skipValidations: !validate,
       errorMessageProvider: messages,
