@@ -498,17 +498,19 @@ class Linker {
       } else if (f.type.kind === 'scalar' && f.type.name === 'poly_ref') {
         for (const t of f.type.args) this.checkEntityRef(String(t), f.typeSpan, entityNames, `field '${decl.name}.${f.name}'`);
       }
-      const mods = f.modifiers.map((m) => m.name);
+      const mods = this.modifierNames(f.modifiers);
       const storage = f.modifiers.find((m) => m.name === 'storage')?.value;
-      // Built up in the IR's key order, without spreads (this runs for every field of the project).
-      const field: { -readonly [K in keyof Field]: Field[K] } = {
-        name: f.name,
-        type,
-        required: mods.includes('required') || mods.includes('pk'),
-        primaryKey: mods.includes('pk'),
-        unique: mods.includes('unique') || mods.includes('pk'),
-        sensitive: mods.includes('sensitive'),
-      } as Field;
+      const required = mods.includes('required') || mods.includes('pk');
+      const primaryKey = mods.includes('pk');
+      const unique = mods.includes('unique') || mods.includes('pk');
+      const sensitive = mods.includes('sensitive');
+      // In the IR's key order, without spreads (this runs for every field of the project); most fields
+      // are one literal, which keeps all its properties in the object (added ones take a second block).
+      if (storage === undefined && f.default === undefined && f.defaultExpression === undefined) {
+        fields.push({ name: f.name, type, required, primaryKey, unique, sensitive, modifiers: mods, span: f.span });
+        continue;
+      }
+      const field: { -readonly [K in keyof Field]: Field[K] } = { name: f.name, type, required, primaryKey, unique, sensitive } as Field;
       if (storage !== undefined) field.storage = storage;
       if (f.default !== undefined) field.default = f.default;
       if (f.defaultExpression !== undefined) field.defaultExpression = f.defaultExpression;
@@ -516,10 +518,26 @@ class Linker {
       field.span = f.span;
       fields.push(field);
     }
-    const directives = decl.directives.map((d) => d.text);
+    const directives = decl.directives.length ? decl.directives.map((d) => d.text) : NONE;
+    // At its exact size: an array filled by push keeps spare room, and the IR lives until the command ends.
+    const kept = fields.length ? fields.slice() : NONE;
     return decl.title !== undefined
-      ? { name: decl.name, title: decl.title, module, fields, directives, span: decl.span }
-      : { name: decl.name, module, fields, directives, span: decl.span };
+      ? { name: decl.name, title: decl.title, module, fields: kept, directives, span: decl.span }
+      : { name: decl.name, module, fields: kept, directives, span: decl.span };
+  }
+
+  /** The names of a field's modifiers, one shared frozen list per distinct list (the IR is frozen, and a project repeats a few lists thousands of times). */
+  private readonly modifierLists = new Map<string, readonly string[]>();
+  modifierNames(modifiers: readonly { readonly name: string }[]): readonly string[] {
+    if (modifiers.length === 0) return NONE;
+    let key = (modifiers[0] as { readonly name: string }).name;
+    for (let i = 1; i < modifiers.length; i++) key += `\n${(modifiers[i] as { readonly name: string }).name}`;
+    let names = this.modifierLists.get(key);
+    if (!names) {
+      names = Object.freeze(modifiers.map((m) => m.name));
+      this.modifierLists.set(key, names);
+    }
+    return names;
   }
 
   /**
@@ -758,6 +776,9 @@ export function link(files: readonly FileAst[], projectFiles: readonly string[],
   const spec = l.link(sorted, projectFiles, unreadable);
   return { value: spec ? deepFreeze(spec) : undefined, diagnostics: l.diagnostics };
 }
+
+/** The empty list every empty list of the IR is. */
+const NONE: readonly never[] = Object.freeze([]);
 
 /** Freeze the IR and everything in it. Indexed and for-in loops: an AppSpec can hold millions of objects. */
 function deepFreeze<T>(o: T): T {

@@ -180,11 +180,17 @@ interface ModifierInfo {
 
 const tokEnd = (t: IToken): number => t.startOffset + t.image.length;
 
+/** The empty list every empty list of the tree is (most fields have no modifiers, most types no arguments). */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * A list the tree keeps, at its exact size: an array filled by push keeps spare room (17 slots
- * after the first push), and the tree lives until the project is linked.
+ * after the first push), and the tree lives until the project is linked. An empty one is {@link NONE}.
  */
-const exact = <T>(xs: T[]): T[] => (xs.length === 0 ? xs : xs.slice());
+const exact = <T>(xs: T[]): T[] => (xs.length === 0 ? (NONE as unknown as T[]) : xs.slice());
+
+/** How many distinct scalar types (and names) the parser keeps to share; past it, it starts afresh (names are the user's). */
+const MAX_SHARED_TYPES = 4096;
 
 /** Unescape the contents of a string token. */
 export function unquote(image: string): string {
@@ -500,10 +506,10 @@ export class DslParser extends EmbeddedActionsParser {
     const mods = exact(modifiers);
     // Most fields have neither a default nor a continuation: one literal, without spreads (this runs for every field).
     if (defaultText === undefined && defaultExpression === undefined && !last) {
-      return { name: name.image, nameSpan, type: type.type, typeSpan, modifiers: mods, span: this.sp(name.startOffset, end) };
+      return { name: this.shared(name.image), nameSpan, type: type.type, typeSpan, modifiers: mods, span: this.sp(name.startOffset, end) };
     }
     return {
-      name: name.image,
+      name: this.shared(name.image),
       nameSpan,
       type: type.type,
       typeSpan,
@@ -622,13 +628,39 @@ export class DslParser extends EmbeddedActionsParser {
   public scalarType = this.RULE('scalarType', (): TypeInfo => {
     const name = this.CONSUME(Name);
     // Type arguments hold no nested type: the ones being read are this type's.
-    this.typeArgList = [];
+    this.typeArgList = NONE;
     this.typeClose = undefined;
     this.OPTION(this.scalarArgs);
     if (this.RECORDING_PHASE) return undefined as unknown as TypeInfo;
-    return { type: { kind: 'scalar', name: name.image, args: this.typeArgList }, start: name.startOffset, end: tokEnd(this.typeClose ?? name) };
+    return { type: this.scalar(name.image, this.typeArgList), start: name.startOffset, end: tokEnd(this.typeClose ?? name) };
   });
-  private typeArgList: (string | number)[] = [];
+  private typeArgList: readonly (string | number)[] = NONE;
+  /**
+   * Scalar types without arguments or with one number, shared: a project writes `uuid`, `str(200)`
+   * and `int` thousands of times, and the tree and the IR (which is frozen) keep every field's type.
+   */
+  private readonly scalarTypes = new Map<string, FieldType>();
+  /** Field and modifier names, shared for the same reason (`id`, `pk`, `required` …); each token's text is a string of its own. */
+  private readonly names = new Map<string, string>();
+  private shared(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    if (this.names.size >= MAX_SHARED_TYPES) this.names.clear();
+    this.names.set(name, name);
+    return name;
+  }
+  private scalar(name: string, args: readonly (string | number)[]): FieldType {
+    const first = args[0];
+    if (args.length > 1 || (first !== undefined && typeof first !== 'number')) return { kind: 'scalar', name, args };
+    const key = first === undefined ? name : `${name}(${first}`;
+    let type = this.scalarTypes.get(key);
+    if (!type) {
+      if (this.scalarTypes.size >= MAX_SHARED_TYPES) this.scalarTypes.clear();
+      type = { kind: 'scalar', name, args };
+      this.scalarTypes.set(key, type);
+    }
+    return type;
+  }
   private typeClose: IToken | undefined;
   private readonly scalarArgs = (): void => {
     this.OR(this.scalarArgsChoice);
@@ -703,7 +735,7 @@ export class DslParser extends EmbeddedActionsParser {
     // Set by the value's alternative (TypeScript cannot see it through the call above).
     const value = this.modValue as { text: string; end: number; expression: DateExpression | undefined } | undefined;
     const eq = this.modEq as IToken | undefined;
-    const name = q ? `${word.image}?` : word.image;
+    const name = this.shared(q ? `${word.image}?` : word.image);
     const end = value ? value.end : tokEnd(q ?? word);
     // `storage=media` is located from its '=' (the value it binds), as diagnostics on it have always been.
     const start = eq ? eq.startOffset : word.startOffset;
