@@ -473,10 +473,13 @@ class Linker {
   }
 
   entity(decl: EntityDecl, module: string | null, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>, entityByName: ReadonlyMap<string, EntityDecl>): Entity {
-    const seen = new Map<string, Span>();
+    // A few fields each: a scan of the ones before finds a duplicate without a map per entity.
+    const many = decl.fields.length > 32;
+    const seen = many ? new Map<string, Span>() : undefined;
     const fields: Field[] = [];
-    for (const f of decl.fields) {
-      const first = seen.get(f.name);
+    for (let i = 0; i < decl.fields.length; i++) {
+      const f = decl.fields[i] as EntityDecl['fields'][number];
+      const first = seen ? seen.get(f.name) : earlierName(decl.fields, i);
       if (first) {
         this.diagnostics.push(
           diag('DZ3007', `field '${f.name}' is declared twice in ${decl.kind} '${decl.name}'`, {
@@ -487,7 +490,7 @@ class Linker {
         );
         continue;
       }
-      seen.set(f.name, f.nameSpan);
+      seen?.set(f.name, f.nameSpan);
       let type: FieldType = f.type;
       if (f.type.kind === 'relation') {
         this.relation(decl, f, entityNames, entityByName);
@@ -777,6 +780,13 @@ export function link(files: readonly FileAst[], projectFiles: readonly string[],
   return { value: spec ? deepFreeze(spec) : undefined, diagnostics: l.diagnostics };
 }
 
+/** Where the first of `fields` before index `i` with the same name as the field at `i` is named, if one is. */
+function earlierName(fields: readonly { readonly name: string; readonly nameSpan: Span }[], i: number): Span | undefined {
+  const name = (fields[i] as { readonly name: string }).name;
+  for (let j = 0; j < i; j++) if ((fields[j] as { readonly name: string }).name === name) return (fields[j] as { readonly nameSpan: Span }).nameSpan;
+  return undefined;
+}
+
 /** The empty list every empty list of the IR is. */
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -784,11 +794,18 @@ const NONE: readonly never[] = Object.freeze([]);
 function deepFreeze<T>(o: T): T {
   if (typeof o !== 'object' || o === null || Object.isFrozen(o)) return o;
   Object.freeze(o);
+  // Primitives are tested here rather than in a call each: most of the IR's values are numbers and strings.
   if (Array.isArray(o)) {
-    for (let i = 0; i < o.length; i++) deepFreeze(o[i]);
+    for (let i = 0; i < o.length; i++) {
+      const v: unknown = o[i];
+      if (typeof v === 'object' && v !== null) deepFreeze(v);
+    }
   } else {
     const r = o as Record<string, unknown>;
-    for (const k in r) deepFreeze(r[k]);
+    for (const k in r) {
+      const v = r[k];
+      if (typeof v === 'object' && v !== null) deepFreeze(v);
+    }
   }
   return o;
 }

@@ -150,6 +150,13 @@ interface Header {
 }
 
 /** What the general line rule read: its first two tokens, its last, and where its block ends. */
+/** An entity's body as it is read (see {@link Scratch}). */
+interface EntityBody {
+  readonly fields: Scratch<Field>;
+  readonly directives: Scratch<OpaqueLine>;
+  end: number;
+}
+
 interface LineInfo {
   readonly first: IToken;
   readonly second: IToken | undefined;
@@ -188,6 +195,26 @@ const NONE: readonly never[] = Object.freeze([]);
  * after the first push), and the tree lives until the project is linked. An empty one is {@link NONE}.
  */
 const exact = <T>(xs: T[]): T[] => (xs.length === 0 ? (NONE as unknown as T[]) : xs.slice());
+
+/**
+ * A list being read, in an array kept from one list to the next: a new array filled by push takes 17
+ * slots at its first push and is garbage as soon as the tree keeps its exact copy ({@link take}).
+ * Only for lists that do not nest: a field's modifiers, a type's arguments, an entity's members.
+ */
+class Scratch<T> {
+  private readonly items: T[] = [];
+  private n = 0;
+  reset(): void {
+    this.n = 0;
+  }
+  push(x: T): void {
+    this.items[this.n++] = x;
+  }
+  /** The list read, at its exact size ({@link NONE} when empty). */
+  take(): T[] {
+    return this.n === 0 ? (NONE as unknown as T[]) : this.items.slice(0, this.n);
+  }
+}
 
 /** How many distinct scalar types (and names) the parser keeps to share; past it, it starts afresh (names are the user's). */
 const MAX_SHARED_TYPES = 4096;
@@ -417,26 +444,28 @@ export class DslParser extends EmbeddedActionsParser {
     return this.ACTION(() => this.entity('archetype', k, h, body));
   });
 
-  private entity(kind: 'entity' | 'archetype', k: IToken, h: Header, body: { fields: Field[]; directives: OpaqueLine[]; end: number }): EntityDecl {
+  private entity(kind: 'entity' | 'archetype', k: IToken, h: Header, body: EntityBody): EntityDecl {
     // Written out rather than with spreads: this runs for every entity of a project.
     const name = h.name.image;
     const nameSpan = this.tokSpan(h.name);
-    const fields = exact(body.fields);
-    const directives = exact(body.directives);
+    const fields = body.fields.take();
+    const directives = body.directives.take();
     const span = this.sp(k.startOffset, body.end);
     return h.title ? { kind, name, nameSpan, title: unquote(h.title.image), fields, directives, span } : { kind, name, nameSpan, fields, directives, span };
   }
 
-  public entityBody = this.RULE('entityBody', (): { fields: Field[]; directives: OpaqueLine[]; end: number } => {
-    const body = { fields: [] as Field[], directives: [] as OpaqueLine[], end: 0 };
-    // Entities do not nest: the body being read is this entity's.
-    this.body = body;
+  public entityBody = this.RULE('entityBody', (): EntityBody => {
+    // Entities do not nest: the body being read is this entity's (taken by entity() before the next one).
+    const body = this.body;
+    body.fields.reset();
+    body.directives.reset();
+    body.end = 0;
     this.CONSUME(Indent);
     this.AT_LEAST_ONE(this.entityMember);
     this.CONSUME(Dedent);
     return body;
   });
-  private body = { fields: [] as Field[], directives: [] as OpaqueLine[], end: 0 };
+  private readonly body: EntityBody = { fields: new Scratch<Field>(), directives: new Scratch<OpaqueLine>(), end: 0 };
   private readonly entityMember = (): void => {
     this.OR(this.entityMemberChoice);
   };
@@ -489,11 +518,12 @@ export class DslParser extends EmbeddedActionsParser {
     this.CONSUME(Colon);
     const type = this.SUBRULE(this.typeSpec);
     // Modifiers hold no nested field: the ones being read are this field's.
-    const modifiers: FieldModifier[] = (this.modifiers = []);
+    this.modifiers.reset();
     this.defaultText = undefined;
     this.defaultExpression = undefined;
     this.modifiersEnd = this.RECORDING_PHASE ? 0 : type.end;
     this.MANY(this.modifierItem);
+    const mods = this.modifiers.take();
     const defaultText = this.defaultText;
     const defaultExpression = this.defaultExpression;
     const end = this.modifiersEnd;
@@ -503,7 +533,6 @@ export class DslParser extends EmbeddedActionsParser {
     const last = block && block.length ? (block[block.length - 1] as OpaqueLine) : undefined;
     const nameSpan = this.tokSpan(name);
     const typeSpan = this.sp(type.start, type.end);
-    const mods = exact(modifiers);
     // Most fields have neither a default nor a continuation: one literal, without spreads (this runs for every field).
     if (defaultText === undefined && defaultExpression === undefined && !last) {
       return { name: this.shared(name.image), nameSpan, type: type.type, typeSpan, modifiers: mods, span: this.sp(name.startOffset, end) };
@@ -520,7 +549,7 @@ export class DslParser extends EmbeddedActionsParser {
       span: this.sp(name.startOffset, last ? last.span.offset + last.span.length : end),
     };
   });
-  private modifiers: FieldModifier[] = [];
+  private readonly modifiers = new Scratch<FieldModifier>();
   private defaultText: string | undefined;
   private defaultExpression: DateExpression | undefined;
   private modifiersEnd = 0;
@@ -689,11 +718,11 @@ export class DslParser extends EmbeddedActionsParser {
   };
 
   public typeArgs = this.RULE('typeArgs', (): (string | number)[] => {
-    const args: (string | number)[] = (this.argsRead = []);
+    this.argsRead.reset();
     this.AT_LEAST_ONE_SEP(this.typeArgItems);
-    return exact(args);
+    return this.argsRead.take();
   });
-  private argsRead: (string | number)[] = [];
+  private readonly argsRead = new Scratch<string | number>();
   private readonly typeArgItems = {
     SEP: Comma,
     DEF: (): void => {

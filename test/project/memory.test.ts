@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { frontEnd } from '../../src/project/index.js';
-import { parseSource } from '../../src/syntax/index.js';
+import { parseSource, type Decl, type EntityDecl } from '../../src/syntax/index.js';
 import { SourceText } from '../../src/diagnostics/index.js';
 
 setFlagsFromString('--expose-gc');
@@ -38,7 +38,7 @@ describe('front-end memory', () => {
   it('shares repeated field types, field and modifier names and empty lists, in the tree and in the IR', () => {
     const src = 'module m\napp a "A"\nentity A:\n  id: uuid pk\n  n: str(9)\nentity B:\n  id: uuid pk\n  n: str(9)\n  m: str(10)\n  k: decimal(10,2)\n  j: decimal(10,2)\n';
     const ast = parseSource(new SourceText('a.dsl', src)).value;
-    const [a, b] = (ast?.decls ?? []).filter((d) => d.kind === 'entity') as { fields: { name: string; type: unknown; modifiers: readonly { name: string }[] }[]; directives: unknown[] }[];
+    const [a, b] = (ast?.decls ?? []).filter((d: Decl): d is EntityDecl => d.kind === 'entity');
     if (!a || !b) throw new Error('two entities expected');
     expect(b.fields[0]?.type).toBe(a.fields[0]?.type);
     expect(b.fields[1]?.type).toBe(a.fields[1]?.type);
