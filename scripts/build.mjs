@@ -2,6 +2,7 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Node built-ins that cost milliseconds to load (crypto sets up its providers; child_process
@@ -22,13 +23,38 @@ const lazyBuiltins = {
       const real = createRequire(import.meta.url)(`node:${args.path}`);
       const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[a-z]/.test(k) && /^[A-Za-z_$][\w$]*$/.test(k));
       const lines = [
-        `import { createRequire } from 'node:module';`,
+        `import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';`,
         `let m;`,
         `const load = () => (m ??= createRequire(import.meta.url)('node:${args.path}'));`,
         ...names.map((k) => `export function ${k}(...a) { return load().${k}(...a); }`),
       ];
       return { contents: lines.join('\n'), loader: 'js', resolveDir: '.' };
     });
+  },
+};
+
+/**
+ * Chevrotain's grammar model (@chevrotain/gast) builds every node of the grammar it records when the
+ * parser is made with lodash's `assign(this, pickBy(options, (v) => v !== undefined))`; lodash's
+ * general pickBy (inherited keys, symbols, property paths) made up most of the parser's
+ * construction, at every command's start-up. The options are plain object literals, for which
+ * these two are the same. Any other name that module imports comes from lodash-es as before.
+ * @type {import('esbuild').Plugin}
+ */
+const plainGastOptions = {
+  name: 'plain-gast-options',
+  setup(b) {
+    b.onResolve({ filter: /^lodash-es$/ }, (args) => (/@chevrotain[\\/]gast[\\/]lib[\\/]src[\\/]model\.js$/.test(args.importer) ? { path: 'lodash-es', namespace: 'gast-lodash' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'gast-lodash' }, () => ({
+      resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+      loader: 'js',
+      contents: [
+        `export * from 'lodash-es';`,
+        `export function assign(target, source) { return Object.assign(target, source); }`,
+        `export function pickBy(object, keep) { const out = {}; for (const k in object) { const v = object[k]; if (keep(v, k)) out[k] = v; } return out; }`,
+      ].join('\n'),
+    }));
   },
 };
 
@@ -46,7 +72,7 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   loader: { '.tmpl': 'text' },
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins, plainGastOptions],
   // Loaded only by the commands that synthesize or diff, from node_modules.
   external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', 'esbuild', '@aws-cdk/cloudformation-diff'],
   logLevel: 'warning',
