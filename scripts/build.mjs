@@ -35,24 +35,31 @@ import { fileURLToPath } from 'node:url';`,
 };
 
 /**
- * Chevrotain's grammar model (@chevrotain/gast) builds every node of the grammar it records when the
- * parser is made with lodash's `assign(this, pickBy(options, (v) => v !== undefined))`; lodash's
- * general pickBy (inherited keys, symbols, property paths) made up most of the parser's
- * construction, at every command's start-up. The options are plain object literals, for which
- * these two are the same. Any other name that module imports comes from lodash-es as before.
+ * Chevrotain makes its lexer and parser at every command's start-up with lodash, whose general
+ * `has` (property paths) and `pickBy` (inherited keys, symbols, paths) made up most of that time.
+ * Chevrotain calls `has` with one plain key (a name or a token index), and its grammar model
+ * (@chevrotain/gast) builds each node with `assign(this, pickBy(options, …))` from an object
+ * literal: for those, the functions below are the same. Every other name comes from lodash-es.
  * @type {import('esbuild').Plugin}
  */
-const plainGastOptions = {
-  name: 'plain-gast-options',
+const chevrotainLodash = {
+  name: 'chevrotain-lodash',
   setup(b) {
-    b.onResolve({ filter: /^lodash-es$/ }, (args) => (/@chevrotain[\\/]gast[\\/]lib[\\/]src[\\/]model\.js$/.test(args.importer) ? { path: 'lodash-es', namespace: 'gast-lodash' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'gast-lodash' }, () => ({
+    const chevrotain = /node_modules[\\/](?:chevrotain|@chevrotain[\\/][^\\/]+)[\\/]/;
+    const gastModel = /@chevrotain[\\/]gast[\\/]lib[\\/]src[\\/]model\.js$/;
+    b.onResolve({ filter: /^lodash-es$/ }, (args) => (chevrotain.test(args.importer) ? { path: gastModel.test(args.importer) ? 'gast' : 'chevrotain', namespace: 'chevrotain-lodash' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'chevrotain-lodash' }, (args) => ({
       resolveDir: fileURLToPath(new URL('..', import.meta.url)),
       loader: 'js',
       contents: [
         `export * from 'lodash-es';`,
-        `export function assign(target, source) { return Object.assign(target, source); }`,
-        `export function pickBy(object, keep) { const out = {}; for (const k in object) { const v = object[k]; if (keep(v, k)) out[k] = v; } return out; }`,
+        `export function has(object, key) { return object != null && Object.prototype.hasOwnProperty.call(object, key); }`,
+        ...(args.path === 'gast'
+          ? [
+              `export function assign(target, source) { return Object.assign(target, source); }`,
+              `export function pickBy(object, keep) { const out = {}; for (const k in object) { const v = object[k]; if (keep(v, k)) out[k] = v; } return out; }`,
+            ]
+          : []),
       ].join('\n'),
     }));
   },
@@ -72,7 +79,7 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   loader: { '.tmpl': 'text' },
-  plugins: [lazyBuiltins, plainGastOptions],
+  plugins: [lazyBuiltins, chevrotainLodash],
   // Loaded only by the commands that synthesize or diff, from node_modules.
   external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag', 'esbuild', '@aws-cdk/cloudformation-diff'],
   logLevel: 'warning',
