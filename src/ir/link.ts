@@ -509,8 +509,12 @@ class Linker {
       const sensitive = mods.includes('sensitive');
       // In the IR's key order, without spreads (this runs for every field of the project); most fields
       // are one literal, which keeps all its properties in the object (added ones take a second block).
-      if (storage === undefined && f.default === undefined && f.defaultExpression === undefined) {
-        fields.push({ name: f.name, type, required, primaryKey, unique, sensitive, modifiers: mods, span: f.span });
+      if (storage === undefined && f.defaultExpression === undefined) {
+        fields.push(
+          f.default === undefined
+            ? { name: f.name, type, required, primaryKey, unique, sensitive, modifiers: mods, span: f.span }
+            : { name: f.name, type, required, primaryKey, unique, sensitive, default: f.default, modifiers: mods, span: f.span },
+        );
         continue;
       }
       const field: { -readonly [K in keyof Field]: Field[K] } = { name: f.name, type, required, primaryKey, unique, sensitive } as Field;

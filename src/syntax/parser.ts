@@ -593,7 +593,7 @@ export class DslParser extends EmbeddedActionsParser {
       });
     });
     const close = this.CONSUME(RBracket);
-    return this.ACTION(() => ({ type: { kind: 'enum', values } as FieldType, start: k.startOffset, end: tokEnd(close) }));
+    return this.ACTION(() => ({ type: this.enumOf(values), start: k.startOffset, end: tokEnd(close) }));
   });
 
   /** `ref Entity`, `has_many Entity`, `has_many Entity via Junction`, … */
@@ -669,6 +669,18 @@ export class DslParser extends EmbeddedActionsParser {
    * and `int` thousands of times, and the tree and the IR (which is frozen) keep every field's type.
    */
   private readonly scalarTypes = new Map<string, FieldType>();
+  /** Inline enums (`enum[draft, open, closed]`), shared by their values for the same reason. */
+  private readonly enumTypes = new Map<string, FieldType>();
+  private enumOf(values: string[]): FieldType {
+    const key = values.join(' ');
+    let type = this.enumTypes.get(key);
+    if (!type) {
+      if (this.enumTypes.size >= MAX_SHARED_TYPES) this.enumTypes.clear();
+      type = { kind: 'enum', values: values.map((v) => this.shared(v)) };
+      this.enumTypes.set(key, type);
+    }
+    return type;
+  }
   /** Field and modifier names, shared for the same reason (`id`, `pk`, `required` …); each token's text is a string of its own. */
   private readonly names = new Map<string, string>();
   private shared(name: string): string {
@@ -679,9 +691,9 @@ export class DslParser extends EmbeddedActionsParser {
     return name;
   }
   private scalar(name: string, args: readonly (string | number)[]): FieldType {
-    const first = args[0];
-    if (args.length > 1 || (first !== undefined && typeof first !== 'number')) return { kind: 'scalar', name, args };
-    const key = first === undefined ? name : `${name}(${first}`;
+    const [first, second] = args;
+    if (args.length > 2 || (first !== undefined && typeof first !== 'number') || (second !== undefined && typeof second !== 'number')) return { kind: 'scalar', name, args };
+    const key = first === undefined ? name : second === undefined ? `${name}(${first}` : `${name}(${first},${second}`;
     let type = this.scalarTypes.get(key);
     if (!type) {
       if (this.scalarTypes.size >= MAX_SHARED_TYPES) this.scalarTypes.clear();

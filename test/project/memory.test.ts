@@ -36,27 +36,35 @@ describe('front-end memory', () => {
   });
 
   it('shares repeated field types, field and modifier names and empty lists, in the tree and in the IR', () => {
-    const src = 'module m\napp a "A"\nentity A:\n  id: uuid pk\n  n: str(9)\nentity B:\n  id: uuid pk\n  n: str(9)\n  m: str(10)\n  k: decimal(10,2)\n  j: decimal(10,2)\n';
+    const src = 'module m\napp a "A"\nentity A:\n  id: uuid pk\n  n: str(9)\nentity B:\n  id: uuid pk\n  n: str(9)\n  m: str(10)\n  k: decimal(10,2)\n  j: decimal(10,2)\nentity C:\n  a: money(GBP)\n  b: money(GBP)\n  s: enum[draft, open]=draft\n  t: enum[draft, open]\n  u: enum[draft, open, closed]\n';
     const ast = parseSource(new SourceText('a.dsl', src)).value;
-    const [a, b] = (ast?.decls ?? []).filter((d: Decl): d is EntityDecl => d.kind === 'entity');
-    if (!a || !b) throw new Error('two entities expected');
+    const [a, b, c] = (ast?.decls ?? []).filter((d: Decl): d is EntityDecl => d.kind === 'entity');
+    if (!a || !b || !c) throw new Error('three entities expected');
     expect(b.fields[0]?.type).toBe(a.fields[0]?.type);
     expect(b.fields[1]?.type).toBe(a.fields[1]?.type);
     expect(b.fields[2]?.type).not.toBe(a.fields[1]?.type);
     expect(b.fields[2]?.type).toEqual({ kind: 'scalar', name: 'str', args: [10] });
-    // Two arguments: its own (rare; not worth a key).
-    expect(b.fields[4]?.type).toEqual(b.fields[3]?.type);
+    expect(b.fields[4]?.type).toBe(b.fields[3]?.type);
+    expect(b.fields[4]?.type).toEqual({ kind: 'scalar', name: 'decimal', args: [10, 2] });
+    // A string argument: its own.
+    expect(c.fields[1]?.type).not.toBe(c.fields[0]?.type);
+    expect(c.fields[1]?.type).toEqual(c.fields[0]?.type);
+    expect(c.fields[2]?.type).toBe(c.fields[3]?.type);
+    expect(c.fields[2]?.type).toEqual({ kind: 'enum', values: ['draft', 'open'] });
+    expect(c.fields[4]?.type).toEqual({ kind: 'enum', values: ['draft', 'open', 'closed'] });
     expect(a.directives).toBe(b.directives);
     expect(a.fields[1]?.modifiers).toBe(b.fields[1]?.modifiers);
     expect(Object.isFrozen(a.directives)).toBe(true);
 
     const spec = frontEnd([{ path: 'a.dsl', bytes: new TextEncoder().encode(src) }]).value.spec;
-    const [ia, ib] = spec?.entities ?? [];
-    if (!ia || !ib) throw new Error('two entities expected');
+    const [ia, ib, ic] = spec?.entities ?? [];
+    if (!ia || !ib || !ic) throw new Error('three entities expected');
     expect(ib.fields[0]?.modifiers).toBe(ia.fields[0]?.modifiers);
     expect(ib.fields[0]?.modifiers).toEqual(['pk']);
     expect(ib.fields[1]?.modifiers).toBe(ia.fields[1]?.modifiers);
     expect(ib.directives).toBe(ia.directives);
     expect(ib.fields[0]?.type).toBe(ia.fields[0]?.type);
+    // A field with a default is one literal too, its keys in the IR's order.
+    expect(Object.keys(ic.fields[2] ?? {})).toEqual(['name', 'type', 'required', 'primaryKey', 'unique', 'sensitive', 'default', 'modifiers', 'span']);
   });
 });
