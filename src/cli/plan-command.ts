@@ -26,9 +26,9 @@ export async function deployPlan(opts: CommonOptions, io: Io, cwd: string): Prom
   if (!lowered.value) return fail(diagnostics);
   // The stacks the last generation put each queue, bucket and service in (they stay there), and the limits.
   const outDir = isAbsolute(loaded.config.deploy.output) ? loaded.config.deploy.output : join(loaded.files.root, loaded.config.deploy.output);
-  // The reader of the version file (and the generator it belongs with) loads only when there is one to read.
+  // The reader of the version file (and its JSON Schema validator) loads only when there is one to read.
   const previous: { readonly placement: Placement; readonly diagnostics: readonly Diagnostic[] } = lstatSync(join(outDir, VERSION_FILE), { throwIfNoEntry: false })
-    ? (await import('./generate-command.js')).previousPlacement(outDir, displayPath(outDir, cwd), spec.app.name, loaded.config.deploy.environment)
+    ? (await import('./placement.js')).previousPlacement(outDir, displayPath(outDir, cwd), spec.app.name, loaded.config.deploy.environment)
     : { placement: new Map(), diagnostics: [] };
   const plan = buildPlan(lowered.value, loaded.config, { previous: previous.placement });
   diagnostics.push(...previous.diagnostics, ...checkLimits(plan, loaded.config));

@@ -1,10 +1,11 @@
 /** Start-up: a command loads only the code it runs (the bundled CLI in dist/, run as users run it). */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, REPO } from '../helpers.js';
+import { BIN, copyProject, REPO } from '../helpers.js';
 
 /** Run dazzle; the files of dist/ it loaded (Node's ESM debug log) and the built-in modules it loaded. */
 function loaded(args: readonly string[]): { status: number | null; files: string[]; builtins: string[] } {
@@ -26,6 +27,20 @@ describe('start-up', () => {
     expect(r.files.length).toBeGreaterThan(3);
     expect(generator(r.files)).toEqual([]);
     expect(r.builtins.filter((b) => b === 'crypto' || b === 'child_process')).toEqual([]);
+  });
+
+  it('deploy plan beside a generated app reads where it put each unit without loading the generator', () => {
+    const dir = copyProject(example, join(mkdtempSync(join(tmpdir(), 'dazzle-startup-')), 'app'));
+    try {
+      expect(loaded(['deploy', 'generate', '-p', dir, '--env', 'prod']).status).toBe(0);
+      const r = loaded(['deploy', 'plan', '-p', dir, '--env', 'prod']);
+      expect(r.status).toBe(0);
+      expect(generator(r.files).filter((f) => /\bfunction emitApp\(/.test(readFileSync(f, 'utf8')))).toEqual([]);
+      // The version file was read: its reader (and the placement it records) is loaded.
+      expect(r.files.some((f) => /\bfunction previousPlacement\(/.test(readFileSync(f, 'utf8')))).toBe(true);
+    } finally {
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
   });
 
   it('check loads neither node:crypto nor node:child_process', () => {
