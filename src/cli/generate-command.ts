@@ -2,10 +2,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { diag, hasErrors, quote, SourceText, type Diagnostic, type Span } from '../diagnostics/index.js';
+import { diag, hasErrors, SourceText, type Diagnostic, type Span } from '../diagnostics/index.js';
 import { emitApp, VERSION_FILE, type GeneratedApp } from '../emit/index.js';
 import { configKey, lowerToRequirements, spanOf } from '../lower/index.js';
-import { buildPlan, checkLimits, recordedStack, SHARDED_STACKS, type DeploymentPlan, type Placement, type ShardedStackName, type StackName } from '../plan/index.js';
+import { buildPlan, checkLimits, type DeploymentPlan } from '../plan/index.js';
 import { modulePaths } from '../project/index.js';
 import type { CommonOptions } from './commands.js';
 import { faultFromSpec } from './fault.js';
@@ -13,9 +13,12 @@ import { displayPath, readTextFile } from './io.js';
 import { loadProject, type LoadedProject } from './front.js';
 import { checkOutputLocation } from './output-folder.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
-import { lineOf, otherEnvironment, readVersionFile, type RunEnvironment } from './version-file.js';
+import { otherEnvironment, readVersionFile, type RunEnvironment } from './version-file.js';
 import { lstatQuiet } from './safe-fs.js';
+import { previousPlacement } from './placement.js';
 import { openGeneratedApp, STAGING, writeTree, type WritePlan } from './write.js';
+
+export { previousPlacement } from './placement.js';
 
 export interface GenerateOptions extends CommonOptions {
   readonly out?: string;
@@ -70,44 +73,6 @@ export function inputsChecksum(loaded: LoadedProject, cwd: string): string {
   for (const f of files) h.update(`${f.path}\0${f.bytes.length}\0`).update(f.bytes);
   h.update(JSON.stringify(loaded.config?.deploy ?? null));
   return h.digest('hex');
-}
-
-/** The family a unit key belongs to (`queue:x` → Messaging). */
-const UNIT_FAMILY: Readonly<Record<string, ShardedStackName>> = { queue: 'Messaging', schedule: 'Messaging', bus: 'Messaging', email: 'Messaging', bucket: 'Data', service: 'Compute' };
-
-/**
- * Where the last generation in `outDir` put each queue, schedule, bus, email identity, bucket and
- * web service (its version file's \`placement\`), so that the plan keeps every one in its stack. Only
- * a version file of this app and environment counts; a damaged one is reported by the writer
- * (and places nothing here). An entry that names no stack of its family is DZ7050 and is placed
- * afresh.
- */
-export function previousPlacement(outDir: string, shownDir: string, app: string, environment: string): { readonly placement: Placement; readonly diagnostics: readonly Diagnostic[] } {
-  const none = { placement: new Map(), diagnostics: [] };
-  const read = readVersionFile(outDir, shownDir);
-  if (!read.value) return none;
-  const { data, text } = read.value;
-  if (data.app !== app || data.environment !== environment) return none;
-  const recorded = (data as { placement?: unknown }).placement;
-  if (recorded === null || typeof recorded !== 'object' || Array.isArray(recorded)) return none;
-  const shown = shownDir === '.' ? VERSION_FILE : `${shownDir}/${VERSION_FILE}`;
-  const placement = new Map<string, StackName>();
-  const diagnostics: Diagnostic[] = [];
-  for (const [key, stack] of Object.entries(recorded as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const family = UNIT_FAMILY[key.slice(0, key.indexOf(':'))];
-    const valid = family && SHARDED_STACKS.includes(family) ? recordedStack(stack, family) : undefined;
-    if (valid) placement.set(key, valid);
-    else {
-      const line = lineOf(text, key);
-      diagnostics.push(
-        diag('DZ7050', `${shown} places ${quote(key)} in ${quote(String(stack))}, which is not ${family ? `a ${family} stack (${family}, ${family}2, …)` : 'a queue, schedule, bus, email identity, bucket or web service'}; it is placed as if it were new`, {
-          span: { file: shown, line, col: 1, endLine: line, endCol: 2, offset: 0, length: 0 },
-          hint: 'the version file records where each resource went; restore the entry from version control, or remove it (a resource placed afresh may move to another stack, which replaces it)',
-        }),
-      );
-    }
-  }
-  return { placement, diagnostics };
 }
 
 /** Front end → plan → files in memory. Diagnostics and no value when something is wrong. */

@@ -4,12 +4,15 @@ import { lowerToRequirements } from '../lower/index.js';
 import { buildPlan, checkLimits, planJson, planMarkdown, planText } from '../plan/index.js';
 import type { CommonOptions } from './commands.js';
 import { loadProject } from './front.js';
-import { appFolder, previousPlacement } from './generate-command.js';
+import { lstatSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { VERSION_FILE } from '../emit/version-file-name.js';
+import type { Placement } from '../plan/index.js';
 import { displayPath } from './io.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
 
 /** `dazzle deploy plan`: what will be built and why, with a monthly cost estimate. Offline; no aws-cdk-lib. */
-export function deployPlan(opts: CommonOptions, io: Io, cwd: string): number {
+export async function deployPlan(opts: CommonOptions, io: Io, cwd: string): Promise<number> {
   const loaded = loadProject(opts.project, cwd, opts.env);
   const spec = loaded.front?.spec;
   const fail = (diagnostics: readonly Diagnostic[]) => {
@@ -22,8 +25,11 @@ export function deployPlan(opts: CommonOptions, io: Io, cwd: string): number {
   const diagnostics = [...loaded.diagnostics, ...lowered.diagnostics];
   if (!lowered.value) return fail(diagnostics);
   // The stacks the last generation put each queue, bucket and service in (they stay there), and the limits.
-  const outDir = appFolder(opts, loaded.config.deploy.output, loaded.files.root, cwd);
-  const previous = previousPlacement(outDir, displayPath(outDir, cwd), spec.app.name, loaded.config.deploy.environment);
+  const outDir = isAbsolute(loaded.config.deploy.output) ? loaded.config.deploy.output : join(loaded.files.root, loaded.config.deploy.output);
+  // The reader of the version file (and its JSON Schema validator) loads only when there is one to read.
+  const previous: { readonly placement: Placement; readonly diagnostics: readonly Diagnostic[] } = lstatSync(join(outDir, VERSION_FILE), { throwIfNoEntry: false })
+    ? (await import('./placement.js')).previousPlacement(outDir, displayPath(outDir, cwd), spec.app.name, loaded.config.deploy.environment)
+    : { placement: new Map(), diagnostics: [] };
   const plan = buildPlan(lowered.value, loaded.config, { previous: previous.placement });
   diagnostics.push(...previous.diagnostics, ...checkLimits(plan, loaded.config));
   if (opts.format === 'json') {

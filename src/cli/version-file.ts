@@ -10,7 +10,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { join } from 'node:path';
 import { diag, quote, type Diagnostic, type Span } from '../diagnostics/index.js';
-import { VERSION_FILE, VERSION_FILE_FORMAT } from '../emit/index.js';
+import { VERSION_FILE, VERSION_FILE_FORMAT } from '../emit/version-file-name.js';
 import { readRegularFile } from './safe-fs.js';
 
 /** What `dazzle deploy generate` records (see `emitApp`). */

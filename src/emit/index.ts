@@ -26,13 +26,12 @@ import { tigerBeetleReadme, tigerBeetleStack } from './stacks/tigerbeetle.js';
 import { wiringFile } from './stacks/wiring.js';
 import { renderTemplate } from './template.js';
 import { TEMPLATES } from './templates.js';
+import { VERSION_FILE, VERSION_FILE_FORMAT } from './version-file-name.js';
 
 export type { EmitContext, StackSource } from './model.js';
 export { renderTemplate } from './template.js';
 
-/** The version file's name (seed format, extended with every file's checksum and the inputs' hash). */
-export const VERSION_FILE = '.dazzle-infra-version.json';
-export const VERSION_FILE_FORMAT = 1;
+export { VERSION_FILE, VERSION_FILE_FORMAT };
 
 export interface EmitInput extends EmitContext {
   /** sha256 of the inputs: the DSL files and the resolved configuration. */

@@ -473,10 +473,13 @@ class Linker {
   }
 
   entity(decl: EntityDecl, module: string | null, entityNames: ReadonlySet<string>, enumNames: ReadonlySet<string>, entityByName: ReadonlyMap<string, EntityDecl>): Entity {
-    const seen = new Map<string, Span>();
+    // A few fields each: a scan of the ones before finds a duplicate without a map per entity.
+    const many = decl.fields.length > 32;
+    const seen = many ? new Map<string, Span>() : undefined;
     const fields: Field[] = [];
-    for (const f of decl.fields) {
-      const first = seen.get(f.name);
+    for (let i = 0; i < decl.fields.length; i++) {
+      const f = decl.fields[i] as EntityDecl['fields'][number];
+      const first = seen ? seen.get(f.name) : earlierName(decl.fields, i);
       if (first) {
         this.diagnostics.push(
           diag('DZ3007', `field '${f.name}' is declared twice in ${decl.kind} '${decl.name}'`, {
@@ -487,7 +490,7 @@ class Linker {
         );
         continue;
       }
-      seen.set(f.name, f.nameSpan);
+      seen?.set(f.name, f.nameSpan);
       let type: FieldType = f.type;
       if (f.type.kind === 'relation') {
         this.relation(decl, f, entityNames, entityByName);
@@ -498,17 +501,23 @@ class Linker {
       } else if (f.type.kind === 'scalar' && f.type.name === 'poly_ref') {
         for (const t of f.type.args) this.checkEntityRef(String(t), f.typeSpan, entityNames, `field '${decl.name}.${f.name}'`);
       }
-      const mods = f.modifiers.map((m) => m.name);
+      const mods = this.modifierNames(f.modifiers);
       const storage = f.modifiers.find((m) => m.name === 'storage')?.value;
-      // Built up in the IR's key order, without spreads (this runs for every field of the project).
-      const field: { -readonly [K in keyof Field]: Field[K] } = {
-        name: f.name,
-        type,
-        required: mods.includes('required') || mods.includes('pk'),
-        primaryKey: mods.includes('pk'),
-        unique: mods.includes('unique') || mods.includes('pk'),
-        sensitive: mods.includes('sensitive'),
-      } as Field;
+      const required = mods.includes('required') || mods.includes('pk');
+      const primaryKey = mods.includes('pk');
+      const unique = mods.includes('unique') || mods.includes('pk');
+      const sensitive = mods.includes('sensitive');
+      // In the IR's key order, without spreads (this runs for every field of the project); most fields
+      // are one literal, which keeps all its properties in the object (added ones take a second block).
+      if (storage === undefined && f.defaultExpression === undefined) {
+        fields.push(
+          f.default === undefined
+            ? { name: f.name, type, required, primaryKey, unique, sensitive, modifiers: mods, span: f.span }
+            : { name: f.name, type, required, primaryKey, unique, sensitive, default: f.default, modifiers: mods, span: f.span },
+        );
+        continue;
+      }
+      const field: { -readonly [K in keyof Field]: Field[K] } = { name: f.name, type, required, primaryKey, unique, sensitive } as Field;
       if (storage !== undefined) field.storage = storage;
       if (f.default !== undefined) field.default = f.default;
       if (f.defaultExpression !== undefined) field.defaultExpression = f.defaultExpression;
@@ -516,10 +525,26 @@ class Linker {
       field.span = f.span;
       fields.push(field);
     }
-    const directives = decl.directives.map((d) => d.text);
+    const directives = decl.directives.length ? decl.directives.map((d) => d.text) : NONE;
+    // At its exact size: an array filled by push keeps spare room, and the IR lives until the command ends.
+    const kept = fields.length ? fields.slice() : NONE;
     return decl.title !== undefined
-      ? { name: decl.name, title: decl.title, module, fields, directives, span: decl.span }
-      : { name: decl.name, module, fields, directives, span: decl.span };
+      ? { name: decl.name, title: decl.title, module, fields: kept, directives, span: decl.span }
+      : { name: decl.name, module, fields: kept, directives, span: decl.span };
+  }
+
+  /** The names of a field's modifiers, one shared frozen list per distinct list (the IR is frozen, and a project repeats a few lists thousands of times). */
+  private readonly modifierLists = new Map<string, readonly string[]>();
+  modifierNames(modifiers: readonly { readonly name: string }[]): readonly string[] {
+    if (modifiers.length === 0) return NONE;
+    let key = (modifiers[0] as { readonly name: string }).name;
+    for (let i = 1; i < modifiers.length; i++) key += `\n${(modifiers[i] as { readonly name: string }).name}`;
+    let names = this.modifierLists.get(key);
+    if (!names) {
+      names = Object.freeze(modifiers.map((m) => m.name));
+      this.modifierLists.set(key, names);
+    }
+    return names;
   }
 
   /**
@@ -759,15 +784,32 @@ export function link(files: readonly FileAst[], projectFiles: readonly string[],
   return { value: spec ? deepFreeze(spec) : undefined, diagnostics: l.diagnostics };
 }
 
+/** Where the first of `fields` before index `i` with the same name as the field at `i` is named, if one is. */
+function earlierName(fields: readonly { readonly name: string; readonly nameSpan: Span }[], i: number): Span | undefined {
+  const name = (fields[i] as { readonly name: string }).name;
+  for (let j = 0; j < i; j++) if ((fields[j] as { readonly name: string }).name === name) return (fields[j] as { readonly nameSpan: Span }).nameSpan;
+  return undefined;
+}
+
+/** The empty list every empty list of the IR is. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** Freeze the IR and everything in it. Indexed and for-in loops: an AppSpec can hold millions of objects. */
 function deepFreeze<T>(o: T): T {
   if (typeof o !== 'object' || o === null || Object.isFrozen(o)) return o;
   Object.freeze(o);
+  // Primitives are tested here rather than in a call each: most of the IR's values are numbers and strings.
   if (Array.isArray(o)) {
-    for (let i = 0; i < o.length; i++) deepFreeze(o[i]);
+    for (let i = 0; i < o.length; i++) {
+      const v: unknown = o[i];
+      if (typeof v === 'object' && v !== null) deepFreeze(v);
+    }
   } else {
     const r = o as Record<string, unknown>;
-    for (const k in r) deepFreeze(r[k]);
+    for (const k in r) {
+      const v = r[k];
+      if (typeof v === 'object' && v !== null) deepFreeze(v);
+    }
   }
   return o;
 }

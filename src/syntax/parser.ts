@@ -10,7 +10,17 @@
  * grammar), so the grammar documents generated from the parser (grammar-docs.ts)
  * still show exactly the rules below.
  */
-import { EmbeddedActionsParser, tokenMatcher, type IOrAlt, type IParserErrorMessageProvider, type IToken, type OrMethodOpts, type TokenType } from 'chevrotain';
+import {
+  EmbeddedActionsParser,
+  LLkLookaheadStrategy,
+  tokenMatcher,
+  type ILookaheadStrategy,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type OrMethodOpts,
+  type TokenType,
+} from 'chevrotain';
 import type { SourceText, Span } from '../diagnostics/index.js';
 import type {
   DateExpression,
@@ -140,6 +150,13 @@ interface Header {
 }
 
 /** What the general line rule read: its first two tokens, its last, and where its block ends. */
+/** An entity's body as it is read (see {@link Scratch}). */
+interface EntityBody {
+  readonly fields: Scratch<Field>;
+  readonly directives: Scratch<OpaqueLine>;
+  end: number;
+}
+
 interface LineInfo {
   readonly first: IToken;
   readonly second: IToken | undefined;
@@ -170,11 +187,37 @@ interface ModifierInfo {
 
 const tokEnd = (t: IToken): number => t.startOffset + t.image.length;
 
+/** The empty list every empty list of the tree is (most fields have no modifiers, most types no arguments). */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * A list the tree keeps, at its exact size: an array filled by push keeps spare room (17 slots
- * after the first push), and the tree lives until the project is linked.
+ * after the first push), and the tree lives until the project is linked. An empty one is {@link NONE}.
  */
-const exact = <T>(xs: T[]): T[] => (xs.length === 0 ? xs : xs.slice());
+const exact = <T>(xs: T[]): T[] => (xs.length === 0 ? (NONE as unknown as T[]) : xs.slice());
+
+/**
+ * A list being read, in an array kept from one list to the next: a new array filled by push takes 17
+ * slots at its first push and is garbage as soon as the tree keeps its exact copy ({@link take}).
+ * Only for lists that do not nest: a field's modifiers, a type's arguments, an entity's members.
+ */
+class Scratch<T> {
+  private readonly items: T[] = [];
+  private n = 0;
+  reset(): void {
+    this.n = 0;
+  }
+  push(x: T): void {
+    this.items[this.n++] = x;
+  }
+  /** The list read, at its exact size ({@link NONE} when empty). */
+  take(): T[] {
+    return this.n === 0 ? (NONE as unknown as T[]) : this.items.slice(0, this.n);
+  }
+}
+
+/** How many distinct scalar types (and names) the parser keeps to share; past it, it starts afresh (names are the user's). */
+const MAX_SHARED_TYPES = 4096;
 
 /** Unescape the contents of a string token. */
 export function unquote(image: string): string {
@@ -191,6 +234,56 @@ function part(t: IToken): ValuePart {
   return { type: 'symbol', image: t.image };
 }
 
+/** The parser's table of lookahead functions (Chevrotain 11 keeps one per choice and repetition, looked up on every use). */
+type LookaheadCache = Map<number, unknown>;
+
+/**
+ * Chevrotain's LL(k) lookahead, built for each choice and repetition the first time the parser
+ * reaches it instead of for the whole grammar when the parser is made: every command pays for
+ * making the parser at start-up, and a project reaches only a part of the grammar. The function
+ * built replaces its stand-in in the parser's table, so parsing calls it directly afterwards.
+ */
+class LazyLookahead implements ILookaheadStrategy {
+  private readonly llk: ILookaheadStrategy;
+  constructor(maxLookahead: number) {
+    this.llk = new LLkLookaheadStrategy({ maxLookahead });
+  }
+  validate(options: Parameters<ILookaheadStrategy['validate']>[0]): ReturnType<ILookaheadStrategy['validate']> {
+    return this.llk.validate(options);
+  }
+  buildLookaheadForAlternation(options: Parameters<ILookaheadStrategy['buildLookaheadForAlternation']>[0]): ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> {
+    const llk = this.llk;
+    let built: ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> | undefined;
+    // A repetition keeps the function it looked up for its whole loop: the stand-in keeps the one it built.
+    const stub = function (this: DslParser, orAlts?: IOrAlt<unknown>[]): number | undefined {
+      built ??= replace(this, stub, llk.buildLookaheadForAlternation(options));
+      return built.call(this, orAlts);
+    };
+    return stub;
+  }
+  buildLookaheadForOptional(options: Parameters<ILookaheadStrategy['buildLookaheadForOptional']>[0]): ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> {
+    const llk = this.llk;
+    let built: ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> | undefined;
+    const stub = function (this: DslParser): boolean {
+      built ??= replace(this, stub, llk.buildLookaheadForOptional(options));
+      return built.call(this);
+    };
+    return stub;
+  }
+}
+
+/** Put `built` where `stub` is in the parser's lookahead table; `built`. */
+function replace<F>(parser: DslParser, stub: unknown, built: F): F {
+  const cache = (parser as unknown as { lookAheadFuncsCache: LookaheadCache }).lookAheadFuncsCache;
+  for (const [key, f] of cache) {
+    if (f === stub) {
+      cache.set(key, built);
+      break;
+    }
+  }
+  return built;
+}
+
 export class DslParser extends EmbeddedActionsParser {
   /** The file being parsed (spans are built against it). */
   src!: SourceText;
@@ -202,6 +295,7 @@ export class DslParser extends EmbeddedActionsParser {
   constructor(validate = false) {
     super(ALL_TOKENS, {
       maxLookahead: 1,
+      lookaheadStrategy: new LazyLookahead(1),
       recoveryEnabled: false,
       skipValidations: !validate,
       errorMessageProvider: messages,
@@ -350,26 +444,28 @@ export class DslParser extends EmbeddedActionsParser {
     return this.ACTION(() => this.entity('archetype', k, h, body));
   });
 
-  private entity(kind: 'entity' | 'archetype', k: IToken, h: Header, body: { fields: Field[]; directives: OpaqueLine[]; end: number }): EntityDecl {
+  private entity(kind: 'entity' | 'archetype', k: IToken, h: Header, body: EntityBody): EntityDecl {
     // Written out rather than with spreads: this runs for every entity of a project.
     const name = h.name.image;
     const nameSpan = this.tokSpan(h.name);
-    const fields = exact(body.fields);
-    const directives = exact(body.directives);
+    const fields = body.fields.take();
+    const directives = body.directives.take();
     const span = this.sp(k.startOffset, body.end);
     return h.title ? { kind, name, nameSpan, title: unquote(h.title.image), fields, directives, span } : { kind, name, nameSpan, fields, directives, span };
   }
 
-  public entityBody = this.RULE('entityBody', (): { fields: Field[]; directives: OpaqueLine[]; end: number } => {
-    const body = { fields: [] as Field[], directives: [] as OpaqueLine[], end: 0 };
-    // Entities do not nest: the body being read is this entity's.
-    this.body = body;
+  public entityBody = this.RULE('entityBody', (): EntityBody => {
+    // Entities do not nest: the body being read is this entity's (taken by entity() before the next one).
+    const body = this.body;
+    body.fields.reset();
+    body.directives.reset();
+    body.end = 0;
     this.CONSUME(Indent);
     this.AT_LEAST_ONE(this.entityMember);
     this.CONSUME(Dedent);
     return body;
   });
-  private body = { fields: [] as Field[], directives: [] as OpaqueLine[], end: 0 };
+  private readonly body: EntityBody = { fields: new Scratch<Field>(), directives: new Scratch<OpaqueLine>(), end: 0 };
   private readonly entityMember = (): void => {
     this.OR(this.entityMemberChoice);
   };
@@ -422,11 +518,12 @@ export class DslParser extends EmbeddedActionsParser {
     this.CONSUME(Colon);
     const type = this.SUBRULE(this.typeSpec);
     // Modifiers hold no nested field: the ones being read are this field's.
-    const modifiers: FieldModifier[] = (this.modifiers = []);
+    this.modifiers.reset();
     this.defaultText = undefined;
     this.defaultExpression = undefined;
     this.modifiersEnd = this.RECORDING_PHASE ? 0 : type.end;
     this.MANY(this.modifierItem);
+    const mods = this.modifiers.take();
     const defaultText = this.defaultText;
     const defaultExpression = this.defaultExpression;
     const end = this.modifiersEnd;
@@ -436,13 +533,12 @@ export class DslParser extends EmbeddedActionsParser {
     const last = block && block.length ? (block[block.length - 1] as OpaqueLine) : undefined;
     const nameSpan = this.tokSpan(name);
     const typeSpan = this.sp(type.start, type.end);
-    const mods = exact(modifiers);
     // Most fields have neither a default nor a continuation: one literal, without spreads (this runs for every field).
     if (defaultText === undefined && defaultExpression === undefined && !last) {
-      return { name: name.image, nameSpan, type: type.type, typeSpan, modifiers: mods, span: this.sp(name.startOffset, end) };
+      return { name: this.shared(name.image), nameSpan, type: type.type, typeSpan, modifiers: mods, span: this.sp(name.startOffset, end) };
     }
     return {
-      name: name.image,
+      name: this.shared(name.image),
       nameSpan,
       type: type.type,
       typeSpan,
@@ -453,7 +549,7 @@ export class DslParser extends EmbeddedActionsParser {
       span: this.sp(name.startOffset, last ? last.span.offset + last.span.length : end),
     };
   });
-  private modifiers: FieldModifier[] = [];
+  private readonly modifiers = new Scratch<FieldModifier>();
   private defaultText: string | undefined;
   private defaultExpression: DateExpression | undefined;
   private modifiersEnd = 0;
@@ -497,7 +593,7 @@ export class DslParser extends EmbeddedActionsParser {
       });
     });
     const close = this.CONSUME(RBracket);
-    return this.ACTION(() => ({ type: { kind: 'enum', values } as FieldType, start: k.startOffset, end: tokEnd(close) }));
+    return this.ACTION(() => ({ type: this.enumOf(values), start: k.startOffset, end: tokEnd(close) }));
   });
 
   /** `ref Entity`, `has_many Entity`, `has_many Entity via Junction`, … */
@@ -561,13 +657,51 @@ export class DslParser extends EmbeddedActionsParser {
   public scalarType = this.RULE('scalarType', (): TypeInfo => {
     const name = this.CONSUME(Name);
     // Type arguments hold no nested type: the ones being read are this type's.
-    this.typeArgList = [];
+    this.typeArgList = NONE;
     this.typeClose = undefined;
     this.OPTION(this.scalarArgs);
     if (this.RECORDING_PHASE) return undefined as unknown as TypeInfo;
-    return { type: { kind: 'scalar', name: name.image, args: this.typeArgList }, start: name.startOffset, end: tokEnd(this.typeClose ?? name) };
+    return { type: this.scalar(name.image, this.typeArgList), start: name.startOffset, end: tokEnd(this.typeClose ?? name) };
   });
-  private typeArgList: (string | number)[] = [];
+  private typeArgList: readonly (string | number)[] = NONE;
+  /**
+   * Scalar types without arguments or with one number, shared: a project writes `uuid`, `str(200)`
+   * and `int` thousands of times, and the tree and the IR (which is frozen) keep every field's type.
+   */
+  private readonly scalarTypes = new Map<string, FieldType>();
+  /** Inline enums (`enum[draft, open, closed]`), shared by their values for the same reason. */
+  private readonly enumTypes = new Map<string, FieldType>();
+  private enumOf(values: string[]): FieldType {
+    const key = values.join(' ');
+    let type = this.enumTypes.get(key);
+    if (!type) {
+      if (this.enumTypes.size >= MAX_SHARED_TYPES) this.enumTypes.clear();
+      type = { kind: 'enum', values: values.map((v) => this.shared(v)) };
+      this.enumTypes.set(key, type);
+    }
+    return type;
+  }
+  /** Field and modifier names, shared for the same reason (`id`, `pk`, `required` …); each token's text is a string of its own. */
+  private readonly names = new Map<string, string>();
+  private shared(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    if (this.names.size >= MAX_SHARED_TYPES) this.names.clear();
+    this.names.set(name, name);
+    return name;
+  }
+  private scalar(name: string, args: readonly (string | number)[]): FieldType {
+    const [first, second] = args;
+    if (args.length > 2 || (first !== undefined && typeof first !== 'number') || (second !== undefined && typeof second !== 'number')) return { kind: 'scalar', name, args };
+    const key = first === undefined ? name : second === undefined ? `${name}(${first}` : `${name}(${first},${second}`;
+    let type = this.scalarTypes.get(key);
+    if (!type) {
+      if (this.scalarTypes.size >= MAX_SHARED_TYPES) this.scalarTypes.clear();
+      type = { kind: 'scalar', name, args };
+      this.scalarTypes.set(key, type);
+    }
+    return type;
+  }
   private typeClose: IToken | undefined;
   private readonly scalarArgs = (): void => {
     this.OR(this.scalarArgsChoice);
@@ -596,11 +730,11 @@ export class DslParser extends EmbeddedActionsParser {
   };
 
   public typeArgs = this.RULE('typeArgs', (): (string | number)[] => {
-    const args: (string | number)[] = (this.argsRead = []);
+    this.argsRead.reset();
     this.AT_LEAST_ONE_SEP(this.typeArgItems);
-    return exact(args);
+    return this.argsRead.take();
   });
-  private argsRead: (string | number)[] = [];
+  private readonly argsRead = new Scratch<string | number>();
   private readonly typeArgItems = {
     SEP: Comma,
     DEF: (): void => {
@@ -642,7 +776,7 @@ export class DslParser extends EmbeddedActionsParser {
     // Set by the value's alternative (TypeScript cannot see it through the call above).
     const value = this.modValue as { text: string; end: number; expression: DateExpression | undefined } | undefined;
     const eq = this.modEq as IToken | undefined;
-    const name = q ? `${word.image}?` : word.image;
+    const name = this.shared(q ? `${word.image}?` : word.image);
     const end = value ? value.end : tokEnd(q ?? word);
     // `storage=media` is located from its '=' (the value it binds), as diagnostics on it have always been.
     const start = eq ? eq.startOffset : word.startOffset;
