@@ -18,8 +18,6 @@ import { lstatQuiet } from './safe-fs.js';
 import { previousPlacement } from './placement.js';
 import { openGeneratedApp, STAGING, writeTree, type WritePlan } from './write.js';
 
-export { previousPlacement } from './placement.js';
-
 export interface GenerateOptions extends CommonOptions {
   readonly out?: string;
   readonly force?: boolean;

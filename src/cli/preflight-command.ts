@@ -32,7 +32,8 @@ import {
 import { readAssembly } from './cloud-assembly.js';
 import type { CommonOptions } from './commands.js';
 import { loadProject, type LoadedProject } from './front.js';
-import { appFolder, inputsChecksum, previousPlacement } from './generate-command.js';
+import { appFolder, inputsChecksum } from './generate-command.js';
+import { previousPlacement } from './placement.js';
 import { displayPath } from './io.js';
 import { diagnosticsJson, json, printDiagnostics, type Io } from './output.js';
 import { lstatQuiet } from './safe-fs.js';
