@@ -288,7 +288,7 @@ function alarmResources(alarms: readonly AwsAlarm[], because: (x: AwsAlarm) => r
     because: because(x),
     cost: fixed(x.metrics * FLAT.alarmMonth, x.metrics === 1 ? 'standard alarm' : `standard alarm on ${x.metrics} metrics`),
     cloudformation: cfn({ 'AWS::CloudWatch::Alarm': 1 }),
-    extraBytes: alarmExtraBytes(x.id, x.metric.kind),
+    extraBytes: alarmExtraBytes(x.id, x.metric.kind, x.stack),
   }));
 }
 

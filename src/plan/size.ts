@@ -25,11 +25,11 @@ const BYTES: Readonly<Record<string, number>> = {
   'AWS::CertificateManager::Certificate': 670,
   'AWS::CloudFormation::CustomResource': 700,
   'AWS::CloudWatch::Alarm': 1540,
-  'AWS::CloudWatch::Dashboard': 1500,
+  'AWS::CloudWatch::Dashboard': 2400,
   'AWS::EC2::EIP': 460,
   'AWS::EC2::FlowLog': 760,
   'AWS::EC2::InternetGateway': 410,
-  'AWS::EC2::LaunchTemplate': 17200,
+  'AWS::EC2::LaunchTemplate': 15600,
   'AWS::EC2::NatGateway': 770,
   'AWS::EC2::NetworkInterface': 940,
   'AWS::EC2::Route': 415,
@@ -65,7 +65,7 @@ const BYTES: Readonly<Record<string, number>> = {
   'AWS::KMS::Key': 1230,
   'AWS::Lambda::Function': 1100,
   'AWS::Logs::LogGroup': 805,
-  'AWS::MSK::Cluster': 2030,
+  'AWS::MSK::Cluster': 4030,
   'AWS::MSK::Configuration': 905,
   'AWS::RDS::DBCluster': 2100,
   'AWS::RDS::DBInstance': 830,
@@ -131,7 +131,7 @@ export const EXTRA_BYTES = {
   bucket: 500,
   /** A bucket emptied when it is removed: its tag and the statement that lets the emptying function read and delete. */
   emptiedBucket: 800,
-  /** An alarm on a service's metric (it names the cluster and the service), besides an alarm's own. */
+  /** An alarm on the metric of a service in a further Compute stack (it names the first stack's cluster through its exports), besides an alarm's own. */
   serviceAlarm: 150,
   /** A schedule in a further Messaging stack: it names the schedule queue and the role through the first stack's exports. */
   crossStackSchedule: 180,
@@ -141,8 +141,8 @@ export const EXTRA_BYTES = {
   mathAlarm: 1_100,
   /** An alarm on a target group's metric (it names the load balancer too), besides an alarm's own. */
   targetAlarm: 900,
-  /** A TigerBeetle replica's role policy and user data, besides their types' typical sizes. */
-  replica: 1_800,
+  /** A TigerBeetle replica's role policy and user data (a larger launch template than a node's), besides their types' typical sizes. */
+  replica: 3_400,
 } as const;
 
 /** The text of an Fn::Sub of a queue URL, before the queue's name. */
@@ -165,8 +165,8 @@ export function resourceBytes(cloudformation: Readonly<Record<string, number>>, 
 }
 
 /** An alarm's bytes besides its type's: its construct ID (in its logical ID, path, name and description) and what its metric names. */
-export function alarmExtraBytes(id: string, kind: string): number {
-  const service = kind === 'service-cpu' || kind === 'service-memory' || kind === 'tasks-below-desired' || kind === 'healthy-targets' || kind === 'unhealthy-targets';
+export function alarmExtraBytes(id: string, kind: string, stack: string): number {
+  const service = stack !== 'Compute' && (kind === 'service-cpu' || kind === 'service-memory' || kind === 'tasks-below-desired' || kind === 'healthy-targets' || kind === 'unhealthy-targets');
   const metric = kind === 'tasks-below-desired' ? EXTRA_BYTES.mathAlarm : kind === 'healthy-targets' || kind === 'unhealthy-targets' ? EXTRA_BYTES.targetAlarm : 0;
   return 4 * id.length + metric + (service ? EXTRA_BYTES.serviceAlarm : 0);
 }
