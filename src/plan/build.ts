@@ -36,7 +36,7 @@ import { PLAN_FORMAT_VERSION, shardIndex, stackFamily } from './model.js';
 import { lowerToAws, unitKey, type AwsAlarm, type AwsRequirements, type AwsService } from './aws.js';
 import { retentionDays } from './retention.js';
 import { FLAT, hourlyPrice, HOURS_PER_MONTH, ifPriced, PRICE_TABLE_DATE, pricesFor, type RegionPrices } from './prices.js';
-import { EXTRA_BYTES, PARAMETER_BYTES, PARAMETER_ID_CHARS, QUEUE_URL_SUB, resourceBytes, TEMPLATE_BASE_BYTES } from './size.js';
+import { accessLogSourceBytes, alarmExtraBytes, bucketExtraBytes, EXTRA_BYTES, PARAMETER_BYTES, PARAMETER_ID_CHARS, QUEUE_URL_SUB, resourceBytes, TEMPLATE_BASE_BYTES } from './size.js';
 import { envName } from '../ir/index.js';
 import { familyStacks, placeUnits, type Load, type Placement, type Unit } from './shards.js';
 import { environmentFileOf, LIMITS, num, stackUsage, variableKinds } from './limits.js';
@@ -288,7 +288,7 @@ function alarmResources(alarms: readonly AwsAlarm[], because: (x: AwsAlarm) => r
     because: because(x),
     cost: fixed(x.metrics * FLAT.alarmMonth, x.metrics === 1 ? 'standard alarm' : `standard alarm on ${x.metrics} metrics`),
     cloudformation: cfn({ 'AWS::CloudWatch::Alarm': 1 }),
-    extraBytes: x.metric.kind === 'tasks-below-desired' ? EXTRA_BYTES.mathAlarm : x.metric.kind === 'healthy-targets' || x.metric.kind === 'unhealthy-targets' ? EXTRA_BYTES.targetAlarm : 0,
+    extraBytes: alarmExtraBytes(x.id, x.metric.kind, x.stack),
   }));
 }
 
@@ -524,7 +524,7 @@ function accessLogsResource(c: Ctx, buckets: number, because: readonly Because[]
     // An emptied bucket has a custom resource; the stack's one function empties them all.
     cloudformation: cfn({ 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1, 'Custom::S3AutoDeleteObjects': emptied ? 1 : 0, 'AWS::Lambda::Function': emptied ? 1 : 0, 'AWS::IAM::Role': emptied ? 1 : 0 }),
     // Its policy lets the S3 logging service write for each bucket.
-    extraBytes: EXTRA_BYTES.logBucketPolicy + buckets * EXTRA_BYTES.accessLogSource,
+    extraBytes: accessLogSourceBytes(buckets, Math.max(0, ...c.req.objectStores.map((o) => o.name.length))),
   };
 }
 
@@ -547,6 +547,7 @@ function bucketResource(c: Ctx, s: InfraRequirements['objectStores'][number]): D
     because: s.because,
     cost: range(0, 100 * c.prices.s3GbMonth, 'storage: 0-100 GB'),
     cloudformation: cfn({ 'AWS::S3::Bucket': 1, 'AWS::S3::BucketPolicy': 1, 'Custom::S3AutoDeleteObjects': emptied ? 1 : 0 }),
+    extraBytes: bucketExtraBytes(s.name, emptied),
   };
 }
 
@@ -617,7 +618,7 @@ function emailResource(c: Ctx, e: InfraRequirements['emailSenders'][number]): Dr
   };
 }
 
-function scheduleResource(s: InfraRequirements['schedules'][number]): Draft {
+function scheduleResource(c: Ctx, s: InfraRequirements['schedules'][number]): Draft {
   return {
     id: constructId.schedule(s.name),
     type: 'AWS::Scheduler::Schedule',
@@ -626,6 +627,7 @@ function scheduleResource(s: InfraRequirements['schedules'][number]): Draft {
     because: s.because,
     cost: fixed(0, 'within the free tier'),
     cloudformation: cfn({ 'AWS::Scheduler::Schedule': 1 }),
+    extraBytes: (c.aws.schedules.find((x) => x.name === s.name)?.stack ?? 'Messaging') === 'Messaging' ? 0 : EXTRA_BYTES.crossStackSchedule,
   };
 }
 
@@ -741,7 +743,7 @@ function taskRoleResource(svc: AwsService, a: AwsRequirements, because: readonly
     because,
     cost: null,
     cloudformation: cfn({ 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': hasGrants(svc) ? 1 : 0, 'AWS::IAM::ManagedPolicy': svc.policy.overflowPolicies }),
-    extraBytes: svc.policy.statements.reduce((n, s) => n + s.resources.length, 0) * EXTRA_BYTES.policyResource,
+    extraBytes: svc.policy.statements.reduce((n, s) => n + EXTRA_BYTES.policyStatement + (s.resources.length - 1) * EXTRA_BYTES.policyResource, 0),
   };
 }
 
@@ -1017,7 +1019,7 @@ function layout(c: Ctx): Layout {
   // With Kafka, the streams and event topics are topics of the Kafka stack.
   for (const b of c.config.deploy.kafka.enabled ? [] : req.eventBuses) unit(unitKey.bus(b.name), 'Messaging', [busResource(c, b)]);
   for (const e of req.emailSenders) unit(unitKey.email(e.name), 'Messaging', [emailResource(c, e)]);
-  for (const s of req.schedules) unit(unitKey.schedule(s.name), 'Messaging', [scheduleResource(s)], { kind: 'schedules', load: loadOf([scheduleRole]) });
+  for (const s of req.schedules) unit(unitKey.schedule(s.name), 'Messaging', [scheduleResource(c, s)], { kind: 'schedules', load: loadOf([scheduleRole]) });
   const bucketSetup = (n: number) => [accessLogsResource(c, n, []), { id: 'DataParameters', type: 'AWS::SSM::Parameter', title: '', params: [], because: [], cost: null, cloudformation: cfn({ 'AWS::SSM::Parameter': 1 }) } as Draft];
   for (const s of req.objectStores) unit(unitKey.bucket(s.name), 'Data', [bucketResource(c, s)], { kind: 'buckets', load: loadOf(bucketSetup(1)) });
   const webServices = aws.services.filter((s) => s.role === 'web');

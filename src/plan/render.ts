@@ -1,7 +1,7 @@
 /** The plan for people (text), tools (json) and pull requests (markdown with a Mermaid diagram). */
 import { shownValue, sourceText } from '../config/index.js';
 import type { Because } from '../lower/index.js';
-import type { Cost, DeploymentPlan, ParamValue } from './model.js';
+import type { Cost, DeploymentPlan, ParamValue, PlanService } from './model.js';
 
 /**
  * `$1,234.50`: what `toLocaleString('en-US', 2 decimals)` writes, without Intl, which costs
@@ -50,6 +50,14 @@ function printable(plan: DeploymentPlan): DeploymentPlan {
   };
 }
 
+/** Marks, in the text plan, a variable a service receives from its environment file. */
+const FILE_MARK = '[file]';
+
+/** The Compute stack whose environment file a service reads (the stack that runs it). */
+function environmentFileStack(plan: DeploymentPlan, s: PlanService): string {
+  return plan.aws.services.find((a) => a.name === s.name && (a.role === 'worker') === (s.role === 'worker'))?.stack ?? 'its Compute stack';
+}
+
 export function planText(full: DeploymentPlan): string {
   const plan = printable(full);
   const out: string[] = [`Deployment plan for '${plan.app}' — ${plan.environment}, ${plan.region}`, ''];
@@ -65,7 +73,9 @@ export function planText(full: DeploymentPlan): string {
   }
   for (const s of plan.services) {
     out.push(`Service ${s.name} (${s.role}) receives:`);
-    for (const v of s.variables) out.push(`  ${v.name}${v.kind === 'secret' ? `  secret from ${v.from}` : ` = ${v.value}`}`);
+    const file = new Set(s.environmentFile?.variables ?? []);
+    for (const v of s.variables) out.push(`  ${v.name}${v.kind === 'secret' ? `  secret from ${v.from}` : ` = ${v.value}`}${file.has(v.name) ? `  ${FILE_MARK}` : ''}`);
+    if (file.size) out.push(`  ${FILE_MARK}: ${file.size} variable${file.size === 1 ? '' : 's'} from the environment file ${environmentFileStack(plan, s)} writes to S3 when it deploys (ECS environmentFiles), not inline in the task definition`);
     out.push('');
   }
   out.push(`Estimated monthly cost: ${costText({ low: plan.total.low, high: plan.total.high, basis: '' })} (an estimate: on-demand list prices for ${plan.prices.region} as of ${plan.prices.date}; usage-priced items as ranges)`);

@@ -24,12 +24,12 @@ const BYTES: Readonly<Record<string, number>> = {
   'AWS::AutoScaling::AutoScalingGroup': 1870,
   'AWS::CertificateManager::Certificate': 670,
   'AWS::CloudFormation::CustomResource': 700,
-  'AWS::CloudWatch::Alarm': 1550,
-  'AWS::CloudWatch::Dashboard': 900,
+  'AWS::CloudWatch::Alarm': 1540,
+  'AWS::CloudWatch::Dashboard': 2400,
   'AWS::EC2::EIP': 460,
   'AWS::EC2::FlowLog': 760,
   'AWS::EC2::InternetGateway': 410,
-  'AWS::EC2::LaunchTemplate': 17200,
+  'AWS::EC2::LaunchTemplate': 15600,
   'AWS::EC2::NatGateway': 770,
   'AWS::EC2::NetworkInterface': 940,
   'AWS::EC2::Route': 415,
@@ -65,7 +65,7 @@ const BYTES: Readonly<Record<string, number>> = {
   'AWS::KMS::Key': 1230,
   'AWS::Lambda::Function': 1100,
   'AWS::Logs::LogGroup': 805,
-  'AWS::MSK::Cluster': 2030,
+  'AWS::MSK::Cluster': 4030,
   'AWS::MSK::Configuration': 905,
   'AWS::RDS::DBCluster': 2100,
   'AWS::RDS::DBInstance': 830,
@@ -80,7 +80,7 @@ const BYTES: Readonly<Record<string, number>> = {
   'AWS::SQS::Queue': 640,
   'AWS::SQS::QueuePolicy': 720,
   'AWS::SSM::Parameter': 560,
-  'AWS::Scheduler::Schedule': 860,
+  'AWS::Scheduler::Schedule': 830,
   'AWS::SecretsManager::Secret': 920,
   'AWS::SecretsManager::SecretTargetAttachment': 390,
   'AWS::ServiceDiscovery::PrivateDnsNamespace': 475,
@@ -95,7 +95,7 @@ const BYTES: Readonly<Record<string, number>> = {
 const UNKNOWN_TYPE_BYTES = 2000;
 
 /** What every template has besides its resources: the description, the bootstrap version check. */
-export const TEMPLATE_BASE_BYTES = 860;
+export const TEMPLATE_BASE_BYTES = 900;
 /** A template parameter for an SSM parameter the stack reads when it deploys. */
 export const PARAMETER_BYTES = 220;
 /** A stack output. */
@@ -117,22 +117,32 @@ export const EXTRA_BYTES = {
   environmentFileLine: 20,
   /** One secret of a container. */
   secret: 220,
-  /** One resource named in an IAM policy statement. */
-  policyResource: 200,
+  /** One statement of a task role's policy (its actions, effect and one resource), besides the policy's own. */
+  policyStatement: 280,
+  /** One more resource named in an IAM policy statement. */
+  policyResource: 220,
   /** One alarm in the dashboard's alarm-status widgets, besides its name. */
   dashboardStatusAlarm: 165,
   /** One alarm widget (a graph of an alarm's metric) of the dashboard, besides twice its name. */
   dashboardAlarmWidget: 380,
-  /** A bucket whose access logs a bucket policy lets the S3 logging service write. */
-  accessLogSource: 300,
+  /** A bucket whose access logs a bucket policy lets the S3 logging service write (its statement), besides twice the bucket's name. */
+  accessLogSource: 660,
+  /** A bucket of the project, besides ten times its name (its logical ID, path, name prefix and log prefix, in the bucket and its policy): the name, the logging and versioning settings. */
+  bucket: 500,
+  /** A bucket emptied when it is removed: its tag and the statement that lets the emptying function read and delete. */
+  emptiedBucket: 800,
+  /** An alarm on the metric of a service in a further Compute stack (it names the first stack's cluster through its exports), besides an alarm's own. */
+  serviceAlarm: 150,
+  /** A schedule in a further Messaging stack: it names the schedule queue and the role through the first stack's exports. */
+  crossStackSchedule: 180,
   /** The policy of a bucket that receives logs (it names the logging service), besides a bucket's own. */
   logBucketPolicy: 1_500,
   /** An alarm on a metric math expression (tasks below desired), besides an alarm's own. */
   mathAlarm: 1_100,
   /** An alarm on a target group's metric (it names the load balancer too), besides an alarm's own. */
   targetAlarm: 900,
-  /** A TigerBeetle replica's role policy and user data, besides their types' typical sizes. */
-  replica: 1_800,
+  /** A TigerBeetle replica's role policy and user data (a larger launch template than a node's), besides their types' typical sizes. */
+  replica: 3_400,
 } as const;
 
 /** The text of an Fn::Sub of a queue URL, before the queue's name. */
@@ -140,9 +150,33 @@ export const QUEUE_URL_SUB = 'https://sqs.${AWS::Region}.${AWS::URLSuffix}/${AWS
 /** The logical ID of a template parameter for an SSM parameter (`SsmParameterValue<name>C96584B6…Parameter`), besides the name. */
 export const PARAMETER_ID_CHARS = 'SsmParameterValueC96584B6F00A464EAD1953AFF4B05118Parameter'.length;
 
-/** The estimated bytes of a plan resource's CloudFormation expansion, plus what grows with the project. */
+/**
+ * What the estimate adds to the typical sizes: the synthesized resources spread a few percent
+ * around them (names, references between stacks), and an estimate below the template would let a
+ * stack pass CloudFormation's limit, its warning or its split unnoticed.
+ */
+export const SIZE_MARGIN = 0.045;
+
+/** The estimated bytes of a plan resource's CloudFormation expansion, plus what grows with the project, with SIZE_MARGIN. */
 export function resourceBytes(cloudformation: Readonly<Record<string, number>>, extra = 0): number {
   let n = extra;
   for (const [type, count] of Object.entries(cloudformation)) n += count * (BYTES[type] ?? UNKNOWN_TYPE_BYTES);
-  return Math.round(n);
+  return Math.ceil(n * (1 + SIZE_MARGIN));
+}
+
+/** An alarm's bytes besides its type's: its construct ID (in its logical ID, path, name and description) and what its metric names. */
+export function alarmExtraBytes(id: string, kind: string, stack: string): number {
+  const service = stack !== 'Compute' && (kind === 'service-cpu' || kind === 'service-memory' || kind === 'tasks-below-desired' || kind === 'healthy-targets' || kind === 'unhealthy-targets');
+  const metric = kind === 'tasks-below-desired' ? EXTRA_BYTES.mathAlarm : kind === 'healthy-targets' || kind === 'unhealthy-targets' ? EXTRA_BYTES.targetAlarm : 0;
+  return 4 * id.length + metric + (service ? EXTRA_BYTES.serviceAlarm : 0);
+}
+
+/** A project bucket's bytes besides its types' (the bucket, its policy, the emptying resource). */
+export function bucketExtraBytes(name: string, emptied: boolean): number {
+  return EXTRA_BYTES.bucket + 10 * name.length + (emptied ? EXTRA_BYTES.emptiedBucket : 0);
+}
+
+/** The access-log bucket's policy statements for `count` buckets whose names are at most `longest` characters, besides the policy's own. */
+export function accessLogSourceBytes(count: number, longest: number): number {
+  return count * (EXTRA_BYTES.accessLogSource + 2 * longest);
 }

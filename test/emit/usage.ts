@@ -37,8 +37,20 @@ export function templateFileBytes(t: Json): number {
   return Buffer.byteLength(JSON.stringify(t, undefined, 1));
 }
 
-/** How far the plan's estimate of a template's size may be from the synthesized file (a share of it), and at least (bytes). */
-export const TEMPLATE_SIZE_TOLERANCE = { share: 0.15, bytes: 4_000 } as const;
+/**
+ * How far above the synthesized file the plan's estimate of a template's size may be: a share of
+ * the file, plus bytes. Never below it: a low estimate lets a stack pass CloudFormation's limit, or
+ * its warning and its split, unnoticed.
+ */
+export const TEMPLATE_SIZE_TOLERANCE = { share: 0.1, bytes: 4_000 } as const;
+
+/** Why the plan's estimate of a template's size is outside [bytes, bytes × (1 + share) + bytes of slack], or undefined. */
+export function templateSizeProblem(estimate: number, bytes: number): string | undefined {
+  if (estimate < bytes) return `plan estimates ${estimate} template bytes, less than the template's ${bytes}`;
+  const most = Math.floor(bytes * (1 + TEMPLATE_SIZE_TOLERANCE.share) + TEMPLATE_SIZE_TOLERANCE.bytes);
+  if (estimate > most) return `plan estimates ${estimate} template bytes, more than ${most} for the template's ${bytes}`;
+  return undefined;
+}
 
 const refs = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).map((x) => JSON.stringify(x));
 
@@ -77,7 +89,8 @@ export function usageProblems(plan: DeploymentPlan, json: ReadonlyMap<StackName,
     if (u.resources.used !== resources.length) out.push(`${st.name}: plan ${u.resources.used} resources, template ${resources.length}`);
     if (u.outputs.used !== outputs) out.push(`${st.name}: plan ${u.outputs.used} outputs, template ${outputs}`);
     if (u.parameters.used !== parameters) out.push(`${st.name}: plan ${u.parameters.used} parameters, template ${parameters}`);
-    if (Math.abs(u.templateBytes.used - bytes) > Math.max(TEMPLATE_SIZE_TOLERANCE.bytes, TEMPLATE_SIZE_TOLERANCE.share * bytes)) out.push(`${st.name}: plan estimates ${u.templateBytes.used} template bytes, the template has ${bytes}`);
+    const size = templateSizeProblem(u.templateBytes.used, bytes);
+    if (size) out.push(`${st.name}: ${size}`);
 
     // Roles: no role carries more managed policies than IAM allows; a task role's policies are the plan's.
     const stackId = stackIds.get(st.name) as string;
