@@ -76,7 +76,8 @@ export function bootRoot(): BootRoot {
   const bin = join(state, 'bin');
   mkdirSync(bin, { recursive: true });
   const stub = (file: string, name: string, body: string) => {
-    writeFileSync(file, `#!/bin/bash\nS=${JSON.stringify(state)}\n{ printf '%s' ${JSON.stringify(name)}; printf ' %s' "$@"; echo; } >> "$S/calls"\n${body}\n`);
+    // One write per call: the two sides of a pipe (aws … | docker login) log at the same time.
+    writeFileSync(file, `#!/bin/bash\nS=${JSON.stringify(state)}\ncall=${JSON.stringify(name)}; for a in "$@"; do call+=" $a"; done; printf '%s\\n' "$call" >> "$S/calls"\n${body}\n`);
     chmodSync(file, 0o755);
   };
   for (const [name, body] of Object.entries(STUBS)) stub(join(bin, name), name, body);
