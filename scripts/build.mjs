@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/ (fast start-up: one file, no module resolution at run time).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +34,9 @@ import { fileURLToPath } from 'node:url';`,
   },
 };
 
+/** The Chevrotain version whose lodash calls the plugin below was checked against (package.json pins it). */
+const CHEVROTAIN_READ = '11.2.0';
+
 /**
  * Chevrotain makes its lexer and parser at every command's start-up with lodash, whose general
  * `has` (property paths) and `pickBy` (inherited keys, symbols, paths) made up most of that time.
@@ -45,6 +48,9 @@ import { fileURLToPath } from 'node:url';`,
 const chevrotainLodash = {
   name: 'chevrotain-lodash',
   setup(b) {
+    // The calls above were read in this version: another one must be read again before it is bundled this way.
+    const { version } = JSON.parse(readFileSync(new URL('../node_modules/chevrotain/package.json', import.meta.url), 'utf8'));
+    if (version !== CHEVROTAIN_READ) throw new Error(`scripts/build.mjs: chevrotain ${version} is not the ${CHEVROTAIN_READ} whose has/assign/pickBy calls were checked; check them again and update CHEVROTAIN_READ`);
     const chevrotain = /node_modules[\\/](?:chevrotain|@chevrotain[\\/][^\\/]+)[\\/]/;
     const gastModel = /@chevrotain[\\/]gast[\\/]lib[\\/]src[\\/]model\.js$/;
     b.onResolve({ filter: /^lodash-es$/ }, (args) => (chevrotain.test(args.importer) ? { path: gastModel.test(args.importer) ? 'gast' : 'chevrotain', namespace: 'chevrotain-lodash' } : undefined));
