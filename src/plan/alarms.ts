@@ -11,7 +11,7 @@ import type { AwsRequirements } from './aws.js';
 import { kafkaAlarmSpecs } from './kafka.js';
 import { kvrocksAlarmSpecs } from './kvrocks.js';
 import type { StackName } from './model.js';
-import { computeStackNeeded, nodeAlarms } from './nodes.js';
+import { computeStackNeeded, inServiceAlarm, nodeAlarms } from './nodes.js';
 
 /** What an alarm reads; the owner stack turns it into a CloudWatch metric of its own resource. */
 export type AlarmMetric =
@@ -112,21 +112,7 @@ export function plannedAlarms(a: Omit<AwsRequirements, 'alarms' | 'dashboard'>):
   };
   // TigerBeetle: each replica's single-instance group keeps its instance in service.
   for (const n of a.tigerbeetle?.nodes ?? []) {
-    add('TigerBeetle', [
-      {
-        id: `${n.id}InServiceAlarm`,
-        metric: { kind: 'replica-in-service', replica: n.index },
-        description: `TigerBeetle replica ${n.index} has no instance in service.`,
-        period: MINUTE,
-        statistic: 'Minimum',
-        threshold: 1,
-        comparison: 'LESS_THAN_THRESHOLD',
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-        missing: 'BREACHING',
-        missingWhy: 'The group publishes GroupInServiceInstances every minute (the stack enables it): no data means the group is gone.',
-      },
-    ]);
+    add('TigerBeetle', [inServiceAlarm(`${n.id}InServiceAlarm`, { kind: 'replica-in-service', replica: n.index }, `TigerBeetle replica ${n.index} has no instance in service.`)]);
   }
   if (a.database) {
     // Aurora PostgreSQL allows roughly LEAST(DBInstanceClassMemory/9531392, 5000) connections; at 0.5 ACU that is about 90.

@@ -29,7 +29,9 @@ import { plannedAlarms, type AwsAlarm } from './alarms.js';
 import { frontendOf, type AwsFrontend } from './frontend.js';
 import { nodeGroupOf, type AwsNodeGroup } from './nodes.js';
 import type { StackName } from './model.js';
-import { namePrefixes, taskRolePolicy, type TaskRolePolicy } from './policies.js';
+import { namePrefixes, taskRolePolicy, type AwsGrants, type TaskRolePolicy } from './policies.js';
+
+export type { AwsGrants } from './policies.js';
 import { imagesOf, type AwsImages } from './images.js';
 import { awsKafka, type AwsKafka } from './kafka.js';
 import { awsKvrocks, type AwsKvrocks } from './kvrocks.js';
@@ -141,29 +143,6 @@ export interface AwsService {
   readonly stack: StackName;
 }
 
-/**
- * A service's permissions, by kind of resource: each grant covers every resource of its kind
- * (so the plan stays linear in the number of resources). Web services send to the queues;
- * only the worker (which consumes them) may receive and delete their messages.
- */
-export interface AwsGrants {
-  /** The buckets: read, write and delete objects, list the bucket. */
-  readonly buckets: boolean;
-  /** The queues: send. */
-  readonly sendToQueues: boolean;
-  /** The queues: receive and delete. */
-  readonly consumeQueues: boolean;
-  /** Whether it consumes the schedule queue. */
-  readonly consumeSchedules: boolean;
-  /** The buses: put events. */
-  readonly putEvents: boolean;
-  /** The email channels' identities: send email from them. */
-  readonly sendEmail: boolean;
-  /** Whether it may read the TigerBeetle cluster parameters. */
-  readonly tigerBeetleParameters: boolean;
-  /** Kafka topics (DSL names) it may read and write, with the consumer groups under the prefix (`[deploy.kafka]`). */
-  readonly kafkaTopics: readonly string[];
-}
 
 /** A queue and its dead-letter queue, with their fixed names. */
 export interface AwsQueue {

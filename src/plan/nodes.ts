@@ -35,23 +35,31 @@ const MINUTE = 60;
 const FIVE = 300;
 const AGENT_MISSING = 'The CloudWatch agent publishes every minute while the node runs: no data is no evidence of load, and a node that is gone is what the in-service alarm pages for.';
 
+/**
+ * The alarm of a single-instance group (a node, a TigerBeetle replica) that has no instance in
+ * service for two minutes.
+ */
+export function inServiceAlarm(id: string, metric: AwsAlarm['metric'], description: string): Omit<AwsAlarm, 'stack' | 'name' | 'metrics'> {
+  return {
+    id,
+    metric,
+    description,
+    period: MINUTE,
+    statistic: 'Minimum',
+    threshold: 1,
+    comparison: 'LESS_THAN_THRESHOLD',
+    evaluationPeriods: 2,
+    datapointsToAlarm: 2,
+    missing: 'BREACHING',
+    missingWhy: 'The group publishes GroupInServiceInstances every minute (the stack enables it): no data means the group is gone.',
+  };
+}
+
 /** The alarms of one node (Nodes stack): an instance in service, CPU, and memory and disk from the CloudWatch agent. */
 export function nodeAlarms(id: string, label: string): Omit<AwsAlarm, 'stack' | 'name' | 'metrics'>[] {
   const node = id;
   return [
-    {
-      id: `${id}InServiceAlarm`,
-      metric: { kind: 'node-in-service', node },
-      description: `${label} has no instance in service for 2 minutes.`,
-      period: MINUTE,
-      statistic: 'Minimum',
-      threshold: 1,
-      comparison: 'LESS_THAN_THRESHOLD',
-      evaluationPeriods: 2,
-      datapointsToAlarm: 2,
-      missing: 'BREACHING',
-      missingWhy: 'The group publishes GroupInServiceInstances every minute (the stack enables it): no data means the group is gone.',
-    },
+    inServiceAlarm(`${id}InServiceAlarm`, { kind: 'node-in-service', node }, `${label} has no instance in service for 2 minutes.`),
     { id: `${id}CpuAlarm`, metric: { kind: 'node-cpu', node }, description: `${label}: CPU above 85% for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: 85, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: 'EC2 publishes CPU every five minutes while the instance runs; a missing instance is the in-service alarm\'s to page for.' },
     { id: `${id}MemoryAlarm`, metric: { kind: 'node-memory', node }, description: `${label}: memory above 90% for 15 minutes.`, period: FIVE, statistic: 'Average', threshold: 90, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 3, datapointsToAlarm: 3, missing: 'MISSING', missingWhy: AGENT_MISSING },
     { id: `${id}DiskAlarm`, metric: { kind: 'node-disk', node }, description: `${label}: a disk more than 85% full.`, period: FIVE, statistic: 'Maximum', threshold: 85, comparison: 'GREATER_THAN_THRESHOLD', evaluationPeriods: 2, datapointsToAlarm: 2, missing: 'MISSING', missingWhy: AGENT_MISSING },

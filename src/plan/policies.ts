@@ -40,16 +40,27 @@ export interface TaskRolePolicy {
   readonly overflowChars: number;
 }
 
-/** What a service may use (see `AwsGrants`). */
-export interface GrantInput {
+/**
+ * A service's permissions, by kind of resource: each grant covers every resource of its kind
+ * (so the plan stays linear in the number of resources). Web services send to the queues;
+ * only the worker (which consumes them) may receive and delete their messages.
+ */
+export interface AwsGrants {
+  /** The buckets: read, write and delete objects, list the bucket. */
   readonly buckets: boolean;
+  /** The queues: send. */
   readonly sendToQueues: boolean;
+  /** The queues: receive and delete. */
   readonly consumeQueues: boolean;
+  /** Whether it consumes the schedule queue. */
   readonly consumeSchedules: boolean;
+  /** The buses: put events. */
   readonly putEvents: boolean;
+  /** The email channels' identities: send email from them. */
   readonly sendEmail: boolean;
+  /** Whether it may read the TigerBeetle cluster parameters. */
   readonly tigerBeetleParameters: boolean;
-  /** Kafka topics (DSL names) it may read and write. */
+  /** Kafka topics (DSL names) it may read and write, with the consumer groups under the prefix (`[deploy.kafka]`). */
   readonly kafkaTopics: readonly string[];
 }
 
@@ -122,7 +133,7 @@ function iamChars(statements: readonly PolicyStatementPlan[]): number {
 }
 
 /** The statements of a role with these grants, naming queues, buckets and buses as `naming` says. */
-function statementsOf(g: GrantInput, r: PolicyResources, naming: TaskRolePolicy['naming']): PolicyStatementPlan[] {
+function statementsOf(g: AwsGrants, r: PolicyResources, naming: TaskRolePolicy['naming']): PolicyStatementPlan[] {
   const p = partitionOf(r.region);
   const arn = (service: string, resource: string) => `arn:${p}:${service}:${r.region}:${SAMPLE_ACCOUNT}:${resource}`;
   const out: PolicyStatementPlan[] = [];
@@ -182,7 +193,7 @@ function cdkSplit(statements: readonly PolicyStatementPlan[]): { readonly inline
  * list (queues, buckets or buses) named by prefix, then the next, until aws-cdk-lib's estimate is
  * below `PREFIX_AT` (or nothing is left to name by prefix).
  */
-export function taskRolePolicy(g: GrantInput, r: PolicyResources): TaskRolePolicy {
+export function taskRolePolicy(g: AwsGrants, r: PolicyResources): TaskRolePolicy {
   const naming: { queues: Naming; buckets: Naming; buses: Naming } = { queues: 'list', buckets: 'list', buses: 'list' };
   const estimate = (ss: readonly PolicyStatementPlan[]) => ss.reduce((n, s) => n + cdkStatementEstimate(s), 0);
   let statements = statementsOf(g, r, naming);
